@@ -1,0 +1,200 @@
+package io.archipelago.exchange.account;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.account.api.AccountOpened;
+import io.archipelago.exchange.account.api.CreditsDeposited;
+import io.archipelago.exchange.account.api.CreditsReleased;
+import io.archipelago.exchange.account.api.CreditsReserved;
+import io.archipelago.exchange.account.api.CreditsSettled;
+import io.archipelago.exchange.account.api.DepositCredits;
+import io.archipelago.exchange.account.api.EarningsCredited;
+import io.archipelago.exchange.account.api.EarningsKind;
+import io.archipelago.exchange.account.api.OpenAccount;
+import io.archipelago.exchange.account.api.PayoutRequested;
+import io.archipelago.exchange.account.api.RequestPayout;
+import io.archipelago.exchange.account.api.Reservation;
+import io.archipelago.exchange.island.api.Country;
+import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.money.MicroCredits;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One holder's money: credits available to spend, escrow held per job, earnings from jobs, and payouts in flight.
+ * No balance ever goes negative; every movement is an event.
+ */
+public class Account {
+
+    @AggregateIdentifier
+    private AccountId accountId;
+    private @Nullable Country country;
+    private MicroCredits available;
+    private Map<JobId, MicroCredits> escrow;
+    private MicroCredits earnings;
+    private MicroCredits payoutsInFlight;
+    private Set<String> deposits;
+    private Set<String> payouts;
+
+    protected Account() {
+        // for Axon
+    }
+
+    @CommandHandler
+    public Account(OpenAccount command) {
+        apply(new AccountOpened(command.accountId(), command.country(), command.at()));
+    }
+
+    /** Opens an account that only earns: a Cargo publisher's or the platform's, on its first earnings. */
+    static Account openForEarnings(AccountId accountId, Instant at) {
+        Account account = new Account();
+        apply(new AccountOpened(accountId, null, at));
+        return account;
+    }
+
+    @CommandHandler
+    void handle(DepositCredits command) {
+        if (command.amount().isZero()) {
+            throw new IllegalArgumentException("a deposit is a positive amount");
+        }
+        if (command.depositId() == null || command.depositId().isBlank() || command.depositId().length() > 128) {
+            throw new IllegalArgumentException("a deposit has an id of 1-128 characters");
+        }
+        if (!deposits.contains(command.depositId())) {
+            apply(new CreditsDeposited(accountId, command.depositId(), command.amount(), command.at()));
+        }
+    }
+
+    @CommandHandler
+    void handle(RequestPayout command) {
+        if (command.amount().isZero()) {
+            throw new IllegalArgumentException("a payout is a positive amount");
+        }
+        if (command.payoutId() == null || command.payoutId().isBlank() || command.payoutId().length() > 128) {
+            throw new IllegalArgumentException("a payout has an id of 1-128 characters");
+        }
+        if (payouts.contains(command.payoutId())) {
+            return;
+        }
+        if (!earnings.isAtLeast(command.amount())) {
+            throw new IllegalStateException("a payout of " + command.amount().value() + " exceeds the earnings of "
+                    + earnings.value() + " micro-credits");
+        }
+        apply(new PayoutRequested(accountId, command.payoutId(), command.amount(), command.at()));
+    }
+
+    Optional<Country> home() {
+        return Optional.ofNullable(country);
+    }
+
+    Reservation reserve(JobId jobId, MicroCredits amount, Instant at) {
+        if (country == null) {
+            return Reservation.UNKNOWN_ACCOUNT;
+        }
+        if (!available.isAtLeast(amount)) {
+            return Reservation.INSUFFICIENT_CREDITS;
+        }
+        apply(new CreditsReserved(accountId, jobId, amount, at));
+        return Reservation.RESERVED;
+    }
+
+    void settle(JobId jobId, MicroCredits charged, Instant at) {
+        MicroCredits held = heldFor(jobId);
+        apply(new CreditsSettled(accountId, jobId, charged, held.minus(charged), at));
+    }
+
+    void release(JobId jobId, String reason, Instant at) {
+        apply(new CreditsReleased(accountId, jobId, heldFor(jobId), reason, at));
+    }
+
+    void credit(JobId jobId, EarningsKind kind, MicroCredits amount, Instant at) {
+        apply(new EarningsCredited(accountId, jobId, kind, amount, at));
+    }
+
+    private MicroCredits heldFor(JobId jobId) {
+        MicroCredits held = escrow.get(jobId);
+        if (held == null) {
+            throw new IllegalStateException("account " + accountId + " holds no escrow for job " + jobId);
+        }
+        return held;
+    }
+
+    @EventSourcingHandler
+    void on(AccountOpened event) {
+        accountId = event.accountId();
+        country = event.country();
+        available = MicroCredits.ZERO;
+        escrow = new HashMap<>();
+        earnings = MicroCredits.ZERO;
+        payoutsInFlight = MicroCredits.ZERO;
+        deposits = new HashSet<>();
+        payouts = new HashSet<>();
+    }
+
+    @EventSourcingHandler
+    void on(CreditsDeposited event) {
+        deposits.add(event.depositId());
+        available = available.plus(event.amount());
+    }
+
+    @EventSourcingHandler
+    void on(CreditsReserved event) {
+        available = available.minus(event.amount());
+        escrow.put(event.jobId(), event.amount());
+    }
+
+    @EventSourcingHandler
+    void on(CreditsSettled event) {
+        escrow.remove(event.jobId());
+        available = available.plus(event.released());
+    }
+
+    @EventSourcingHandler
+    void on(CreditsReleased event) {
+        escrow.remove(event.jobId());
+        available = available.plus(event.amount());
+    }
+
+    @EventSourcingHandler
+    void on(EarningsCredited event) {
+        earnings = earnings.plus(event.amount());
+    }
+
+    @EventSourcingHandler
+    void on(PayoutRequested event) {
+        payouts.add(event.payoutId());
+        earnings = earnings.minus(event.amount());
+        payoutsInFlight = payoutsInFlight.plus(event.amount());
+    }
+
+    public MicroCredits available() {
+        return available;
+    }
+
+    public MicroCredits inEscrow() {
+        return escrow.values().stream().reduce(MicroCredits.ZERO, MicroCredits::plus);
+    }
+
+    public MicroCredits earnings() {
+        return earnings;
+    }
+
+    public MicroCredits payoutsInFlight() {
+        return payoutsInFlight;
+    }
+
+    public String stateHash() {
+        return accountId + "|" + country + "|" + available.value() + "|" + new TreeMap<>(escrow) + "|"
+                + earnings.value() + "|" + payoutsInFlight.value() + "|" + deposits.size() + "|" + payouts.size();
+    }
+}

@@ -1,0 +1,26 @@
+package io.archipelago.exchange.account.api;
+
+import io.archipelago.exchange.island.api.Country;
+import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.money.MicroCredits;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Accounts as markets see them: escrow and earnings, inside the same unit of work as the market's own change. */
+public interface Accounts {
+
+    /** The country the account holder lives in; empty when the account is not open or has none. */
+    Optional<Country> homeOf(AccountId accountId);
+
+    /** Moves {@code amount} from the account's available credits to escrow for {@code jobId}, if it has them. */
+    Reservation reserve(AccountId accountId, JobId jobId, MicroCredits amount, Instant at);
+
+    /** Settles a job's escrow: {@code charged} leaves the account, the remainder becomes available again. */
+    void settle(AccountId accountId, JobId jobId, MicroCredits charged, Instant at);
+
+    /** Returns a job's whole escrow to available. */
+    void release(AccountId accountId, JobId jobId, String reason, Instant at);
+
+    /** Credits earnings from a job, opening an earning-only account on first use. */
+    void credit(AccountId accountId, JobId jobId, EarningsKind kind, MicroCredits amount, Instant at);
+}

@@ -1,0 +1,34 @@
+package io.archipelago.exchange.market;
+
+import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.market.api.BidSubmitted;
+import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.market.api.JurisdictionPolicy;
+import io.archipelago.exchange.money.MicroCredits;
+import io.archipelago.exchange.money.PricePerUnit;
+import java.time.Instant;
+import java.util.Comparator;
+
+/**
+ * A bid as the book keeps it. {@code sequence} orders bids by arrival; resting bids are served highest limit
+ * first, then oldest.
+ */
+record Bid(JobId jobId, AccountId consumer, PricePerUnit limit, long maxUnits, JurisdictionPolicy jurisdiction,
+           Karma minKarma, long maxRttMicros, boolean verifiedOnly, MicroCredits escrow, Instant expiresAt,
+           long sequence) {
+
+    static final Comparator<Bid> PRIORITY = Comparator.<Bid>comparingLong(bid -> bid.limit.microCredits())
+            .reversed()
+            .thenComparingLong(Bid::sequence);
+
+    static Bid from(BidSubmitted event, long sequence) {
+        return new Bid(event.jobId(), event.consumer(), event.limit(), event.maxUnits(), event.jurisdiction(),
+                event.minKarma(), event.maxRttMicros(), event.verifiedOnly(), event.escrow(), event.expiresAt(),
+                sequence);
+    }
+
+    boolean isExpiredAt(Instant at) {
+        return !at.isBefore(expiresAt);
+    }
+}

@@ -1,0 +1,347 @@
+package io.archipelago.exchange.market;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.account.api.Accounts;
+import io.archipelago.exchange.account.api.EarningsKind;
+import io.archipelago.exchange.account.api.Reservation;
+import io.archipelago.exchange.island.api.IslandConditions;
+import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.island.api.IslandListing;
+import io.archipelago.exchange.island.api.Islands;
+import io.archipelago.exchange.island.api.JobOutcome;
+import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.market.api.AskPlaced;
+import io.archipelago.exchange.market.api.AskRepriced;
+import io.archipelago.exchange.market.api.AskWithdrawn;
+import io.archipelago.exchange.market.api.BidExpired;
+import io.archipelago.exchange.market.api.BidRejected;
+import io.archipelago.exchange.market.api.BidSubmitted;
+import io.archipelago.exchange.market.api.CargoRegistered;
+import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.market.api.CargoUnit;
+import io.archipelago.exchange.market.api.ClearMarketRate;
+import io.archipelago.exchange.market.api.CompleteJob;
+import io.archipelago.exchange.market.api.ExpireBids;
+import io.archipelago.exchange.market.api.FailJob;
+import io.archipelago.exchange.market.api.IslandConditionsChanged;
+import io.archipelago.exchange.market.api.JobCompleted;
+import io.archipelago.exchange.market.api.JobFailed;
+import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.market.api.JobPlaced;
+import io.archipelago.exchange.market.api.JobStarted;
+import io.archipelago.exchange.market.api.JurisdictionPolicy;
+import io.archipelago.exchange.market.api.MarketRateCleared;
+import io.archipelago.exchange.market.api.PlaceAsk;
+import io.archipelago.exchange.market.api.RegisterCargo;
+import io.archipelago.exchange.market.api.RejectionReason;
+import io.archipelago.exchange.market.api.RepriceAsk;
+import io.archipelago.exchange.market.api.StartJob;
+import io.archipelago.exchange.market.api.SubmitBid;
+import io.archipelago.exchange.market.api.SubmitBids;
+import io.archipelago.exchange.market.api.WithdrawAsk;
+import io.archipelago.exchange.money.MicroCredits;
+import io.archipelago.exchange.money.PricePerUnit;
+import io.archipelago.exchange.pricing.UnitPrice;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+
+/**
+ * The market of one Cargo type: asks, resting bids, running jobs and the trades the rate is cleared from. Each
+ * handler asks the {@link OrderBook} for a decision and applies the events that record it; escrow and earnings go
+ * through {@link Accounts} and karma through {@link Islands}, in the same unit of work, so a bid's reservation and
+ * its placement, or a job's settlement and its earnings, commit together or not at all.
+ */
+public class Market {
+
+    @AggregateIdentifier
+    private CargoType cargo;
+    private CargoUnit unit;
+    private AccountId publisher;
+    private OrderBook book;
+    private RateWindow window;
+
+    protected Market() {
+        // for Axon
+    }
+
+    @CommandHandler
+    public Market(RegisterCargo command) {
+        apply(new CargoRegistered(command.cargo(), command.unit(), command.publisher(), command.royalty(),
+                command.at()));
+    }
+
+    @CommandHandler
+    void handle(PlaceAsk command, Islands islands) {
+        if (book.ask(command.islandId()).isPresent()) {
+            throw new IllegalStateException("island " + command.islandId() + " already has an ask on " + cargo
+                    + ": reprice or withdraw it");
+        }
+        IslandListing listing = islands.listing(command.islandId(), cargo);
+        apply(new AskPlaced(cargo, command.islandId(), listing.owner(), command.price(), listing.conditions(),
+                command.at()));
+        placeRestingBids(command.at());
+    }
+
+    @CommandHandler
+    void handle(RepriceAsk command) {
+        Ask ask = askOf(command.islandId());
+        if (ask.price.equals(command.price())) {
+            return;
+        }
+        apply(new AskRepriced(cargo, command.islandId(), ask.price, command.price(), command.at()));
+        placeRestingBids(command.at());
+    }
+
+    @CommandHandler
+    void handle(WithdrawAsk command) {
+        askOf(command.islandId());
+        apply(new AskWithdrawn(cargo, command.islandId(), command.at()));
+    }
+
+    /** Called through {@code Markets} when an Island's conditions change; see there. */
+    public void updateConditions(IslandId islandId, IslandConditions conditions, Instant at) {
+        Optional<Ask> ask = book.ask(islandId);
+        if (ask.isEmpty() || ask.get().conditions.equals(conditions)) {
+            return;
+        }
+        apply(new IslandConditionsChanged(cargo, islandId, conditions, at));
+        placeRestingBids(at);
+    }
+
+    @CommandHandler
+    void handle(SubmitBid command, Accounts accounts) {
+        submit(command, accounts);
+    }
+
+    /** Many bids in one unit of work: one lock, one transaction, one commit for all of them. */
+    @CommandHandler
+    void handle(SubmitBids command, Accounts accounts) {
+        for (SubmitBid bid : command.bids()) {
+            submit(bid, accounts);
+        }
+    }
+
+    private void submit(SubmitBid command, Accounts accounts) {
+        MicroCredits escrow = BidRules.validate(command);
+        if (book.knows(command.jobId())) {
+            reject(command, RejectionReason.MARKET_DUPLICATE_JOB, "job " + command.jobId() + " was already submitted");
+            return;
+        }
+        if (book.royalty().isAbove(command.limit())) {
+            reject(command, RejectionReason.MARKET_LIMIT_BELOW_ROYALTY, "the limit " + command.limit().microCredits()
+                    + " does not cover the royalty of " + book.royalty().microCredits() + " per unit");
+            return;
+        }
+        JurisdictionPolicy jurisdiction = command.jurisdiction();
+        if (jurisdiction == null) {
+            var home = accounts.homeOf(command.consumer());
+            if (home.isEmpty()) {
+                reject(command, RejectionReason.LEDGER_UNKNOWN_ACCOUNT, "account " + command.consumer()
+                        + " is not open");
+                return;
+            }
+            jurisdiction = JurisdictionPolicy.regionOf(home.get());
+        }
+        Reservation reservation = accounts.reserve(command.consumer(), command.jobId(), escrow, command.at());
+        if (reservation == Reservation.UNKNOWN_ACCOUNT) {
+            reject(command, RejectionReason.LEDGER_UNKNOWN_ACCOUNT, "account " + command.consumer() + " is not open");
+            return;
+        }
+        if (reservation == Reservation.INSUFFICIENT_CREDITS) {
+            reject(command, RejectionReason.LEDGER_INSUFFICIENT_CREDITS, "the worst case of " + escrow.value()
+                    + " micro-credits (limit x maximum units) exceeds the available credits");
+            return;
+        }
+        Karma minKarma = command.minKarma() == null ? Karma.NONE : command.minKarma();
+        long maxRtt = command.maxRttMicros() == null ? Long.MAX_VALUE : command.maxRttMicros();
+        apply(new BidSubmitted(cargo, command.jobId(), command.consumer(), command.limit(), command.maxUnits(),
+                jurisdiction, minKarma, maxRtt, command.verifiedOnly(), escrow, command.at().plus(command.ttl()),
+                command.at()));
+        book.resting(command.jobId()).ifPresent(bid -> tryToPlace(bid, command.at()));
+    }
+
+    private void reject(SubmitBid command, RejectionReason reason, String detail) {
+        apply(new BidRejected(cargo, command.jobId(), command.consumer(), reason, detail, command.at()));
+    }
+
+    @CommandHandler
+    void handle(StartJob command) {
+        Placement placement = runningJob(command.jobId());
+        if (placement.hasStarted()) {
+            return;
+        }
+        apply(new JobStarted(cargo, command.jobId(), placement.islandId(), Math.max(0, command.ttftMicros()),
+                command.at()));
+    }
+
+    @CommandHandler
+    void handle(CompleteJob command, Accounts accounts, Islands islands) {
+        if (command.units() < 0) {
+            throw new IllegalArgumentException("units used are never negative, got " + command.units());
+        }
+        Placement placement = runningJob(command.jobId());
+        long units = Math.min(command.units(), placement.maxUnits());
+        UnitPrice price = placement.price();
+        MicroCredits charged = price.charge(units);
+        apply(new JobCompleted(cargo, placement.jobId(), placement.consumer(), placement.islandId(), placement.host(),
+                publisher, units, price, charged, price.hostEarnings(units), price.royalties(units), price.fees(units),
+                placement.escrow().minus(charged), command.at()));
+        accounts.settle(placement.consumer(), placement.jobId(), charged, command.at());
+        credit(accounts, placement.host(), placement.jobId(), EarningsKind.HOST, price.hostEarnings(units),
+                command.at());
+        credit(accounts, publisher, placement.jobId(), EarningsKind.ROYALTY, price.royalties(units), command.at());
+        credit(accounts, AccountId.PLATFORM, placement.jobId(), EarningsKind.PLATFORM_FEE, price.fees(units),
+                command.at());
+        islands.recordJobOutcome(placement.islandId(), placement.jobId(),
+                JobOutcome.success(placement.rttMicros(), Math.max(0, placement.ttftMicros())), command.at());
+        placeRestingBids(command.at());
+    }
+
+    private static void credit(Accounts accounts, AccountId account, JobId jobId, EarningsKind kind,
+                               MicroCredits amount, Instant at) {
+        if (!amount.isZero()) {
+            accounts.credit(account, jobId, kind, amount, at);
+        }
+    }
+
+    @CommandHandler
+    void handle(FailJob command, Accounts accounts, Islands islands) {
+        if (command.reason() == null || command.reason().isBlank()) {
+            throw new IllegalArgumentException("a failed job says why it failed");
+        }
+        Placement placement = runningJob(command.jobId());
+        apply(new JobFailed(cargo, placement.jobId(), placement.consumer(), placement.islandId(), command.reason(),
+                placement.escrow(), command.at()));
+        accounts.release(placement.consumer(), placement.jobId(), "job failed: " + command.reason(), command.at());
+        islands.recordJobOutcome(placement.islandId(), placement.jobId(), JobOutcome.failure(), command.at());
+        placeRestingBids(command.at());
+    }
+
+    @CommandHandler
+    void handle(ExpireBids command, Accounts accounts) {
+        for (Bid bid : book.restingInPriority()) {
+            if (bid.isExpiredAt(command.at())) {
+                apply(new BidExpired(cargo, bid.jobId(), bid.consumer(), bid.escrow(), command.at()));
+                accounts.release(bid.consumer(), bid.jobId(), "bid expired", command.at());
+            }
+        }
+    }
+
+    @CommandHandler
+    void handle(ClearMarketRate command) {
+        Instant windowStart = command.at().minus(RateWindow.LENGTH);
+        List<Bid> resting = book.restingInPriority().stream().filter(bid -> !bid.isExpiredAt(command.at())).toList();
+        PricePerUnit bestBid = resting.isEmpty() ? null : resting.get(0).limit();
+        List<Ask> open = book.asks().stream().filter(ask -> ask.conditions.online()).toList();
+        PricePerUnit bestAsk = open.stream().map(ask -> ask.price).min(Comparator.naturalOrder()).orElse(null);
+        RateWindow preview = window.copySlidTo(windowStart);
+        apply(new MarketRateCleared(cargo, preview.rate(), preview.volume(), preview.trades(), bestBid, bestAsk,
+                resting.size(), open.size(), windowStart, command.at()));
+    }
+
+    /** Places resting bids, best first, on whatever capacity the last change opened. */
+    private void placeRestingBids(Instant at) {
+        for (Bid bid : book.restingInPriority()) {
+            if (!bid.isExpiredAt(at)) {
+                tryToPlace(bid, at);
+            }
+        }
+    }
+
+    private void tryToPlace(Bid bid, Instant at) {
+        Ask ask = book.bestAsk(bid, at);
+        if (ask != null) {
+            apply(new JobPlaced(cargo, bid.jobId(), bid.consumer(), ask.islandId, ask.owner, ask.unitPrice,
+                    ask.conditions.rttMicros(), ask.conditions.karma(), at));
+        }
+    }
+
+    private Ask askOf(IslandId islandId) {
+        return book.ask(islandId).orElseThrow(() -> new IllegalStateException(
+                "island " + islandId + " has no ask on " + cargo));
+    }
+
+    private Placement runningJob(JobId jobId) {
+        return book.running(jobId).orElseThrow(() -> new IllegalStateException(
+                "job " + jobId + " is not running on " + cargo));
+    }
+
+    @EventSourcingHandler
+    void on(CargoRegistered event) {
+        cargo = event.cargo();
+        unit = event.unit();
+        publisher = event.publisher();
+        book = new OrderBook(event.royalty());
+        window = new RateWindow();
+    }
+
+    @EventSourcingHandler
+    void on(AskPlaced event) {
+        book.addAsk(new Ask(event.islandId(), event.owner(), event.price(), book.royalty(), event.conditions()));
+    }
+
+    @EventSourcingHandler
+    void on(AskRepriced event) {
+        book.reprice(event.islandId(), event.price());
+    }
+
+    @EventSourcingHandler
+    void on(AskWithdrawn event) {
+        book.withdraw(event.islandId());
+    }
+
+    @EventSourcingHandler
+    void on(IslandConditionsChanged event) {
+        book.update(event.islandId(), event.conditions());
+    }
+
+    @EventSourcingHandler
+    void on(BidSubmitted event) {
+        book.arrive(Bid.from(event, book.nextArrival()));
+    }
+
+    @EventSourcingHandler
+    void on(JobPlaced event) {
+        Bid bid = book.resting(event.jobId()).orElseThrow();
+        book.place(new Placement(event.jobId(), event.consumer(), event.islandId(), event.host(), event.price(),
+                bid.maxUnits(), bid.escrow(), event.rttMicros(), -1, event.at()));
+    }
+
+    @EventSourcingHandler
+    void on(JobStarted event) {
+        book.start(event.jobId(), event.ttftMicros());
+    }
+
+    @EventSourcingHandler
+    void on(JobCompleted event) {
+        book.finish(event.jobId());
+        window.record(event.at(), event.price().ask(), event.units());
+    }
+
+    @EventSourcingHandler
+    void on(JobFailed event) {
+        book.finish(event.jobId());
+    }
+
+    @EventSourcingHandler
+    void on(BidExpired event) {
+        book.expire(event.jobId());
+    }
+
+    @EventSourcingHandler
+    void on(MarketRateCleared event) {
+        window.slideTo(event.windowStart());
+    }
+
+    /** A digest of the whole state, equal for equal states: replaying the same events gives the same digest. */
+    public String stateHash() {
+        return MarketDigest.of(cargo, unit, publisher, book, window);
+    }
+}

@@ -1,0 +1,200 @@
+package io.archipelago.exchange.market;
+
+import io.archipelago.exchange.island.api.Country;
+import io.archipelago.exchange.island.api.IslandConditions;
+import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.money.PricePerUnit;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The asks, resting bids and running jobs of one market, and the matcher that places a bid. Asks are kept on one
+ * shelf per country, each shelf in {@link Ask#RANK} order, so a bid looks only at the countries its jurisdiction
+ * allows and, on each, only until the first Island that can take it: the best eligible Island of a country is the
+ * first eligible one on its shelf.
+ */
+final class OrderBook {
+
+    private final PricePerUnit royalty;
+    private final Map<IslandId, Ask> asks = new HashMap<>();
+    private final List<Shelf> shelves = new ArrayList<>();
+    private final TreeSet<Bid> resting = new TreeSet<>(Bid.PRIORITY);
+    private final Map<JobId, Bid> restingById = new HashMap<>();
+    private final Map<JobId, Placement> running = new HashMap<>();
+    private final Set<JobId> known = new HashSet<>();
+    private long arrivals;
+
+    OrderBook(PricePerUnit royalty) {
+        this.royalty = royalty;
+    }
+
+    /** The best Island that can take {@code bid} at {@code at}, if any. */
+    @Nullable Ask bestAsk(Bid bid, Instant at) {
+        Ask best = null;
+        for (Shelf shelf : shelves) {
+            if (!bid.jurisdiction().allows(shelf.country)) {
+                continue;
+            }
+            for (Ask ask : shelf.ranked) {
+                if (best != null && Ask.RANK.compare(ask, best) >= 0) {
+                    break;
+                }
+                if (ask.canTake(bid, at)) {
+                    best = ask;
+                    break;
+                }
+            }
+        }
+        return best;
+    }
+
+    boolean knows(JobId jobId) {
+        return known.contains(jobId);
+    }
+
+    Optional<Ask> ask(IslandId islandId) {
+        return Optional.ofNullable(asks.get(islandId));
+    }
+
+    Collection<Ask> asks() {
+        return asks.values();
+    }
+
+    Optional<Placement> running(JobId jobId) {
+        return Optional.ofNullable(running.get(jobId));
+    }
+
+    Collection<Placement> running() {
+        return running.values();
+    }
+
+    Optional<Bid> resting(JobId jobId) {
+        return Optional.ofNullable(restingById.get(jobId));
+    }
+
+    /** Resting bids, highest limit first, then oldest. */
+    List<Bid> restingInPriority() {
+        return List.copyOf(resting);
+    }
+
+    long nextArrival() {
+        return arrivals;
+    }
+
+    PricePerUnit royalty() {
+        return royalty;
+    }
+
+    void addAsk(Ask ask) {
+        asks.put(ask.islandId, ask);
+        shelfOf(ask.conditions.country()).insert(ask);
+    }
+
+    void reprice(IslandId islandId, PricePerUnit price) {
+        Ask ask = asks.get(islandId);
+        Shelf shelf = shelfOf(ask.conditions.country());
+        shelf.remove(ask);
+        ask.reprice(price);
+        shelf.insert(ask);
+    }
+
+    void update(IslandId islandId, IslandConditions conditions) {
+        Ask ask = asks.get(islandId);
+        shelfOf(ask.conditions.country()).remove(ask);
+        ask.update(conditions);
+        shelfOf(conditions.country()).insert(ask);
+    }
+
+    void withdraw(IslandId islandId) {
+        Ask ask = asks.remove(islandId);
+        shelfOf(ask.conditions.country()).remove(ask);
+    }
+
+    void arrive(Bid bid) {
+        known.add(bid.jobId());
+        arrivals = bid.sequence() + 1;
+        resting.add(bid);
+        restingById.put(bid.jobId(), bid);
+    }
+
+    void place(Placement placement) {
+        Bid bid = restingById.remove(placement.jobId());
+        if (bid != null) {
+            resting.remove(bid);
+        }
+        running.put(placement.jobId(), placement);
+        Ask ask = asks.get(placement.islandId());
+        if (ask != null) {
+            ask.usedSlots++;
+        }
+    }
+
+    void start(JobId jobId, long ttftMicros) {
+        running.computeIfPresent(jobId, (id, placement) -> placement.started(ttftMicros));
+    }
+
+    /** Ends a running job and frees its slot. */
+    Placement finish(JobId jobId) {
+        Placement placement = running.remove(jobId);
+        Ask ask = asks.get(placement.islandId());
+        if (ask != null) {
+            ask.usedSlots--;
+        }
+        return placement;
+    }
+
+    Bid expire(JobId jobId) {
+        Bid bid = restingById.remove(jobId);
+        resting.remove(bid);
+        return bid;
+    }
+
+    private Shelf shelfOf(Country country) {
+        for (Shelf shelf : shelves) {
+            if (shelf.country.equals(country)) {
+                return shelf;
+            }
+        }
+        Shelf shelf = new Shelf(country);
+        shelves.add(shelf);
+        return shelf;
+    }
+
+    /** The asks of one country in rank order. Re-sorted only when a rank key changes, never per bid. */
+    private static final class Shelf {
+        final Country country;
+        final ArrayList<Ask> ranked = new ArrayList<>();
+
+        Shelf(Country country) {
+            this.country = country;
+        }
+
+        void insert(Ask ask) {
+            int at = 0;
+            int high = ranked.size();
+            while (at < high) {
+                int mid = (at + high) >>> 1;
+                if (Ask.RANK.compare(ranked.get(mid), ask) < 0) {
+                    at = mid + 1;
+                } else {
+                    high = mid;
+                }
+            }
+            ranked.add(at, ask);
+        }
+
+        void remove(Ask ask) {
+            ranked.remove(ask);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package io.archipelago.exchange.market.api;
+
+import io.archipelago.exchange.account.api.AccountId;
+import java.time.Instant;
+
+/** A bid was turned away; nothing was reserved. */
+public record BidRejected(CargoType cargo, JobId jobId, AccountId consumer, RejectionReason reason, String detail, Instant at) {
+}

@@ -1,0 +1,8 @@
+package io.archipelago.exchange.market.api;
+
+/** The unit a Cargo type is priced in. */
+public enum CargoUnit {
+    THOUSAND_TOKENS,
+    IMAGE,
+    SECOND
+}

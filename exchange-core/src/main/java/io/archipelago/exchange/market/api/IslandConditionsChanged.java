@@ -1,0 +1,9 @@
+package io.archipelago.exchange.market.api;
+
+import io.archipelago.exchange.island.api.IslandConditions;
+import io.archipelago.exchange.island.api.IslandId;
+import java.time.Instant;
+
+/** What the market places jobs by changed for one Island: online state, round-trip time, karma or verification. */
+public record IslandConditionsChanged(CargoType cargo, IslandId islandId, IslandConditions conditions, Instant at) {
+}

@@ -1,0 +1,16 @@
+package io.archipelago.exchange.market.api;
+
+/**
+ * Why a bid was turned away, grouped by the subsystem that decided: {@code MARKET_…} the market's own rules,
+ * {@code LEDGER_…} money, {@code POLICY_…} the consumer's constraints.
+ */
+public enum RejectionReason {
+    /** A job with this id was already submitted to this market. */
+    MARKET_DUPLICATE_JOB,
+    /** The limit price cannot even pay the Cargo's royalty, so no Island could ever take the job. */
+    MARKET_LIMIT_BELOW_ROYALTY,
+    /** The consumer's available credits do not cover the worst-case cost (limit × maximum units). */
+    LEDGER_INSUFFICIENT_CREDITS,
+    /** The consumer's account is not open. */
+    LEDGER_UNKNOWN_ACCOUNT
+}
