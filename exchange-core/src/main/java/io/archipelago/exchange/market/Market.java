@@ -16,6 +16,7 @@ import io.archipelago.exchange.market.api.AskPlaced;
 import io.archipelago.exchange.market.api.AskRepriced;
 import io.archipelago.exchange.market.api.AskWithdrawn;
 import io.archipelago.exchange.market.api.BidExpired;
+import io.archipelago.exchange.market.api.BidOutcome;
 import io.archipelago.exchange.market.api.BidRejected;
 import io.archipelago.exchange.market.api.BidSubmitted;
 import io.archipelago.exchange.market.api.CargoRegistered;
@@ -45,12 +46,14 @@ import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.money.PricePerUnit;
 import io.archipelago.exchange.pricing.UnitPrice;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The market of one Cargo type: asks, resting bids, running jobs and the trades the rate is cleared from. Each
@@ -116,59 +119,65 @@ public class Market {
     }
 
     @CommandHandler
-    void handle(SubmitBid command, Accounts accounts) {
-        submit(command, accounts);
+    BidOutcome handle(SubmitBid command, Accounts accounts) {
+        return submit(command, accounts);
     }
 
-    /** Many bids in one unit of work: one lock, one transaction, one commit for all of them. */
+    /**
+     * Many bids in one unit of work: one lock, one transaction, one commit for all of them. A malformed bid fails
+     * the whole batch, as it would fail alone; the outcomes come back in the order of the bids.
+     */
     @CommandHandler
-    void handle(SubmitBids command, Accounts accounts) {
+    List<BidOutcome> handle(SubmitBids command, Accounts accounts) {
+        command.bids().forEach(BidRules::validate);
+        List<BidOutcome> outcomes = new ArrayList<>(command.bids().size());
         for (SubmitBid bid : command.bids()) {
-            submit(bid, accounts);
+            outcomes.add(submit(bid, accounts));
         }
+        return outcomes;
     }
 
-    private void submit(SubmitBid command, Accounts accounts) {
+    private BidOutcome submit(SubmitBid command, Accounts accounts) {
         MicroCredits escrow = BidRules.validate(command);
         if (book.knows(command.jobId())) {
-            reject(command, RejectionReason.MARKET_DUPLICATE_JOB, "job " + command.jobId() + " was already submitted");
-            return;
+            return reject(command, RejectionReason.MARKET_DUPLICATE_JOB,
+                    "job " + command.jobId() + " was already submitted");
         }
         if (book.royalty().isAbove(command.limit())) {
-            reject(command, RejectionReason.MARKET_LIMIT_BELOW_ROYALTY, "the limit " + command.limit().microCredits()
-                    + " does not cover the royalty of " + book.royalty().microCredits() + " per unit");
-            return;
+            return reject(command, RejectionReason.MARKET_LIMIT_BELOW_ROYALTY, "the limit "
+                    + command.limit().microCredits() + " does not cover the royalty of "
+                    + book.royalty().microCredits() + " per unit");
         }
         JurisdictionPolicy jurisdiction = command.jurisdiction();
         if (jurisdiction == null) {
             var home = accounts.homeOf(command.consumer());
             if (home.isEmpty()) {
-                reject(command, RejectionReason.LEDGER_UNKNOWN_ACCOUNT, "account " + command.consumer()
+                return reject(command, RejectionReason.LEDGER_UNKNOWN_ACCOUNT, "account " + command.consumer()
                         + " is not open");
-                return;
             }
             jurisdiction = JurisdictionPolicy.regionOf(home.get());
         }
         Reservation reservation = accounts.reserve(command.consumer(), command.jobId(), escrow, command.at());
         if (reservation == Reservation.UNKNOWN_ACCOUNT) {
-            reject(command, RejectionReason.LEDGER_UNKNOWN_ACCOUNT, "account " + command.consumer() + " is not open");
-            return;
+            return reject(command, RejectionReason.LEDGER_UNKNOWN_ACCOUNT,
+                    "account " + command.consumer() + " is not open");
         }
         if (reservation == Reservation.INSUFFICIENT_CREDITS) {
-            reject(command, RejectionReason.LEDGER_INSUFFICIENT_CREDITS, "the worst case of " + escrow.value()
-                    + " micro-credits (limit x maximum units) exceeds the available credits");
-            return;
+            return reject(command, RejectionReason.LEDGER_INSUFFICIENT_CREDITS, "the worst case of "
+                    + escrow.value() + " micro-credits (limit x maximum units) exceeds the available credits");
         }
         Karma minKarma = command.minKarma() == null ? Karma.NONE : command.minKarma();
         long maxRtt = command.maxRttMicros() == null ? Long.MAX_VALUE : command.maxRttMicros();
         apply(new BidSubmitted(cargo, command.jobId(), command.consumer(), command.limit(), command.maxUnits(),
                 jurisdiction, minKarma, maxRtt, command.verifiedOnly(), escrow, command.at().plus(command.ttl()),
                 command.at()));
-        book.resting(command.jobId()).ifPresent(bid -> tryToPlace(bid, command.at()));
+        Ask ask = tryToPlace(book.resting(command.jobId()).orElseThrow(), command.at());
+        return ask == null ? BidOutcome.resting(command.jobId()) : BidOutcome.placed(command.jobId(), ask.islandId);
     }
 
-    private void reject(SubmitBid command, RejectionReason reason, String detail) {
+    private BidOutcome reject(SubmitBid command, RejectionReason reason, String detail) {
         apply(new BidRejected(cargo, command.jobId(), command.consumer(), reason, detail, command.at()));
+        return BidOutcome.rejected(command.jobId(), reason);
     }
 
     @CommandHandler
@@ -255,12 +264,13 @@ public class Market {
         }
     }
 
-    private void tryToPlace(Bid bid, Instant at) {
+    private @Nullable Ask tryToPlace(Bid bid, Instant at) {
         Ask ask = book.bestAsk(bid, at);
         if (ask != null) {
             apply(new JobPlaced(cargo, bid.jobId(), bid.consumer(), ask.islandId, ask.owner, ask.unitPrice,
                     ask.conditions.rttMicros(), ask.conditions.karma(), at));
         }
+        return ask;
     }
 
     private Ask askOf(IslandId islandId) {
