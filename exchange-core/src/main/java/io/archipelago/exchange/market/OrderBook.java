@@ -95,7 +95,9 @@ final class OrderBook {
         return royalty;
     }
 
+    /** Lists an ask; jobs still running on the Island from an earlier ask keep their slots. */
     void addAsk(Ask ask) {
+        ask.usedSlots = (int) running.values().stream().filter(job -> job.islandId().equals(ask.islandId)).count();
         asks.put(ask.islandId, ask);
         shelfOf(ask.conditions.country()).insert(ask);
     }

@@ -1,0 +1,136 @@
+package io.archipelago.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.archipelago.exchange.island.api.IslandConditions;
+import io.archipelago.exchange.ledger.Ledger;
+import io.archipelago.exchange.market.api.AskPlaced;
+import io.archipelago.exchange.market.api.AskRepriced;
+import io.archipelago.exchange.market.api.AskWithdrawn;
+import io.archipelago.exchange.market.api.BidExpired;
+import io.archipelago.exchange.market.api.BidSubmitted;
+import io.archipelago.exchange.market.api.CargoRegistered;
+import io.archipelago.exchange.market.api.IslandConditionsChanged;
+import io.archipelago.exchange.market.api.JobCompleted;
+import io.archipelago.exchange.market.api.JobFailed;
+import io.archipelago.exchange.market.api.JobPlaced;
+import io.archipelago.exchange.money.PricePerUnit;
+import io.archipelago.exchange.pricing.Pricing;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Reads a whole event history the way an auditor would, independently of the aggregates, and checks the market's
+ * promises: money is conserved, every placement met every hard constraint of its bid at the moment it was made, a
+ * consumer never paid above its limit and a host earned exactly its ask times the units.
+ */
+final class EventAudit {
+
+    private record AskState(PricePerUnit price, IslandConditions conditions, int used) {
+    }
+
+    private final Ledger ledger = new Ledger();
+    private final Map<String, PricePerUnit> royalties = new HashMap<>();
+    private final Map<String, AskState> asks = new HashMap<>();
+    private final Map<String, BidSubmitted> bids = new HashMap<>();
+    private final Map<String, JobPlaced> running = new HashMap<>();
+    private int placements;
+    private int settlements;
+
+    static EventAudit of(Iterable<Object> events) {
+        EventAudit audit = new EventAudit();
+        events.forEach(audit::read);
+        assertThat(audit.ledger.isConserved()).as("sum of balances = deposits - payouts").isTrue();
+        assertThat(audit.ledger.isCleared()).as("no settled charge left in clearing between commands").isTrue();
+        return audit;
+    }
+
+    int placements() {
+        return placements;
+    }
+
+    int settlements() {
+        return settlements;
+    }
+
+    Ledger ledger() {
+        return ledger;
+    }
+
+    private static String key(Object cargo, Object island) {
+        return cargo + "/" + island;
+    }
+
+    private void read(Object event) {
+        ledger.record(event);
+        if (event instanceof CargoRegistered e) {
+            royalties.put(e.cargo().value(), e.royalty());
+        } else if (event instanceof AskPlaced e) {
+            int stillRunning = (int) running.values().stream()
+                    .filter(job -> job.cargo().equals(e.cargo()) && job.islandId().equals(e.islandId())).count();
+            asks.put(key(e.cargo(), e.islandId()), new AskState(e.price(), e.conditions(), stillRunning));
+        } else if (event instanceof AskRepriced e) {
+            asks.computeIfPresent(key(e.cargo(), e.islandId()), (k, a) -> new AskState(e.price(), a.conditions(),
+                    a.used()));
+        } else if (event instanceof AskWithdrawn e) {
+            asks.remove(key(e.cargo(), e.islandId()));
+        } else if (event instanceof IslandConditionsChanged e) {
+            asks.computeIfPresent(key(e.cargo(), e.islandId()), (k, a) -> new AskState(a.price(), e.conditions(),
+                    a.used()));
+        } else if (event instanceof BidSubmitted e) {
+            assertThat(e.escrow()).isEqualTo(e.limit().times(e.maxUnits()));
+            bids.put(e.jobId().value(), e);
+        } else if (event instanceof JobPlaced e) {
+            checkPlacement(e);
+        } else if (event instanceof JobCompleted e) {
+            checkSettlement(e);
+            release(e.cargo(), e.islandId(), e.jobId().value());
+        } else if (event instanceof JobFailed e) {
+            assertThat(e.refunded()).isEqualTo(bids.get(e.jobId().value()).escrow());
+            release(e.cargo(), e.islandId(), e.jobId().value());
+        } else if (event instanceof BidExpired e) {
+            assertThat(running).doesNotContainKey(e.jobId().value());
+        }
+    }
+
+    private void checkPlacement(JobPlaced placed) {
+        BidSubmitted bid = bids.get(placed.jobId().value());
+        assertThat(bid).as("a placed job was bid for").isNotNull();
+        assertThat(running).as("a job is placed once at a time").doesNotContainKey(placed.jobId().value());
+        AskState ask = asks.get(key(placed.cargo(), placed.islandId()));
+        assertThat(ask).as("placed on an Island with an ask on this market").isNotNull();
+        IslandConditions c = ask.conditions();
+        assertThat(c.online()).as("online").isTrue();
+        assertThat(ask.used()).as("a free slot").isLessThan(c.slots());
+        assertThat(bid.jurisdiction().allows(c.country())).as("inside the jurisdiction").isTrue();
+        assertThat(c.schedule().isOpenAt(placed.at())).as("inside the schedule").isTrue();
+        assertThat(c.karma().points()).as("karma").isGreaterThanOrEqualTo(bid.minKarma().points());
+        assertThat(c.rttMicros()).as("round-trip ceiling").isLessThanOrEqualTo(bid.maxRttMicros());
+        assertThat(c.verified() || !bid.verifiedOnly()).as("verified when required").isTrue();
+        assertThat(placed.price()).isEqualTo(Pricing.quote(ask.price(), royalties.get(placed.cargo().value()),
+                c.karma()));
+        assertThat(placed.price().total().microCredits()).as("never above the limit")
+                .isLessThanOrEqualTo(bid.limit().microCredits());
+        asks.put(key(placed.cargo(), placed.islandId()), new AskState(ask.price(), c, ask.used() + 1));
+        running.put(placed.jobId().value(), placed);
+        placements++;
+    }
+
+    private void checkSettlement(JobCompleted done) {
+        JobPlaced placed = running.get(done.jobId().value());
+        BidSubmitted bid = bids.get(done.jobId().value());
+        assertThat(done.units()).isLessThanOrEqualTo(bid.maxUnits());
+        assertThat(done.price()).isEqualTo(placed.price());
+        assertThat(done.hostEarnings()).as("host earns ask x units").isEqualTo(placed.price().ask().times(done.units()));
+        assertThat(done.charged().value()).as("consumer charged never above limit x units")
+                .isLessThanOrEqualTo(bid.limit().microCredits() * done.units());
+        assertThat(done.charged()).isEqualTo(done.hostEarnings().plus(done.royalty()).plus(done.fee()));
+        assertThat(done.released()).isEqualTo(bid.escrow().minus(done.charged()));
+        settlements++;
+    }
+
+    private void release(Object cargo, Object island, String jobId) {
+        running.remove(jobId);
+        asks.computeIfPresent(key(cargo, island), (k, a) -> new AskState(a.price(), a.conditions(), a.used() - 1));
+    }
+}
