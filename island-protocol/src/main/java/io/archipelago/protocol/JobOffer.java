@@ -1,0 +1,24 @@
+package io.archipelago.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The coordinator hands a placed job to its Island: the Cargo type to run, the input (an OpenAI-style request body
+ * such as {@code {"messages": [...]}} or {@code {"input": "..."}}), the most units the consumer pays for and the
+ * deadline by which the final message must have arrived, in epoch milliseconds. The Island answers with
+ * {@link JobAccepted}, then streams {@link JobOutput} messages on {@link Subjects#results}.
+ */
+public record JobOffer(int v, String jobId, String cargo, JsonNode input, long maxUnits, long deadlineEpochMillis)
+        implements Message {
+
+    public JobOffer {
+        Ids.id("a job id", jobId);
+        Ids.cargo(cargo);
+        if (input == null || !input.isObject()) {
+            throw new IllegalArgumentException("a job's input is a JSON object");
+        }
+        if (maxUnits < 1) {
+            throw new IllegalArgumentException("a job pays for at least one unit, got " + maxUnits);
+        }
+    }
+}

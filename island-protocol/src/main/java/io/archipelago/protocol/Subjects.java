@@ -1,0 +1,64 @@
+package io.archipelago.protocol;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The NATS subjects of the island protocol. Everything an Island receives lies under {@code island.<island>.>} and
+ * everything it sends under {@code results.<island>.>}, so per-Island subject permissions can confine each Island
+ * to its own. Ids may contain '.', which NATS reads as a token separator: on the wire it is written as '~', a
+ * character ids never contain, so the mapping is one to one.
+ */
+public final class Subjects {
+
+    /** Where the coordinator hears every Island's job output. */
+    public static final String ALL_RESULTS = "results.*.*";
+
+    private Subjects() {
+    }
+
+    /** Where an Island receives its {@link JobOffer}s (request/reply, answered by {@link JobAccepted}). */
+    public static String jobs(String islandId) {
+        return "island." + token(islandId) + ".jobs";
+    }
+
+    /** Where an Island answers {@link Probe}s with {@link ProbeReply}s. */
+    public static String probe(String islandId) {
+        return "island." + token(islandId) + ".probe";
+    }
+
+    /** Where an Island hears that a job was taken away ({@link JobCancel}). */
+    public static String cancel(String islandId) {
+        return "island." + token(islandId) + ".cancel";
+    }
+
+    /** Where an Island sends the {@link JobOutput}s of a job. */
+    public static String results(String islandId, String jobId) {
+        return "results." + token(islandId) + "." + token(jobId);
+    }
+
+    /** Everything an Island may subscribe to. */
+    public static String inbound(String islandId) {
+        return "island." + token(islandId) + ".>";
+    }
+
+    /** Everything an Island may publish to (besides replies to requests it received). */
+    public static String outbound(String islandId) {
+        return "results." + token(islandId) + ".>";
+    }
+
+    /** The Island a results subject belongs to, or null when the subject is not one. */
+    public static @Nullable String islandOfResults(String subject) {
+        String[] tokens = subject.split("\\.", -1);
+        return tokens.length == 3 && tokens[0].equals("results") ? tokens[1].replace('~', '.') : null;
+    }
+
+    /** The job a results subject is about, or null when the subject is not one. */
+    public static @Nullable String jobOfResults(String subject) {
+        String[] tokens = subject.split("\\.", -1);
+        return tokens.length == 3 && tokens[0].equals("results") ? tokens[2].replace('~', '.') : null;
+    }
+
+    private static String token(String id) {
+        return Ids.id("an id in a subject", id).replace('.', '~');
+    }
+}
