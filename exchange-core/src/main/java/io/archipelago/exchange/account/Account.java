@@ -12,7 +12,11 @@ import io.archipelago.exchange.account.api.DepositCredits;
 import io.archipelago.exchange.account.api.EarningsCredited;
 import io.archipelago.exchange.account.api.EarningsKind;
 import io.archipelago.exchange.account.api.OpenAccount;
+import io.archipelago.exchange.account.api.PayoutFailed;
+import io.archipelago.exchange.account.api.PayoutPaid;
 import io.archipelago.exchange.account.api.PayoutRequested;
+import io.archipelago.exchange.account.api.RecordPayoutFailed;
+import io.archipelago.exchange.account.api.RecordPayoutPaid;
 import io.archipelago.exchange.account.api.RequestPayout;
 import io.archipelago.exchange.account.api.Reservation;
 import io.archipelago.exchange.island.api.Country;
@@ -44,7 +48,7 @@ public class Account {
     private MicroCredits earnings;
     private MicroCredits payoutsInFlight;
     private Set<String> deposits;
-    private Set<String> payouts;
+    private Map<String, Payout> payouts;
 
     protected Account() {
         // for Axon
@@ -83,7 +87,7 @@ public class Account {
         if (command.payoutId() == null || command.payoutId().isBlank() || command.payoutId().length() > 128) {
             throw new IllegalArgumentException("a payout has an id of 1-128 characters");
         }
-        if (payouts.contains(command.payoutId())) {
+        if (payouts.containsKey(command.payoutId())) {
             return;
         }
         if (!earnings.isAtLeast(command.amount())) {
@@ -91,6 +95,36 @@ public class Account {
                     + earnings.value() + " micro-credits");
         }
         apply(new PayoutRequested(accountId, command.payoutId(), command.amount(), command.at()));
+    }
+
+    @CommandHandler
+    void handle(RecordPayoutPaid command) {
+        Payout payout = payout(command.payoutId());
+        // Paid twice is a repeat; paid after failed means the money went out and came back: the failure already
+        // returned it to earnings, so the net is right as it stands.
+        if (payout.stage() == Stage.REQUESTED) {
+            apply(new PayoutPaid(accountId, command.payoutId(), payout.amount(), command.at()));
+        }
+    }
+
+    @CommandHandler
+    void handle(RecordPayoutFailed command) {
+        if (command.reason() == null || command.reason().isBlank()) {
+            throw new IllegalArgumentException("a failed payout says why");
+        }
+        Payout payout = payout(command.payoutId());
+        if (payout.stage() != Stage.FAILED) {
+            apply(new PayoutFailed(accountId, command.payoutId(), payout.amount(), payout.stage() == Stage.PAID,
+                    command.reason(), command.at()));
+        }
+    }
+
+    private Payout payout(String payoutId) {
+        @Nullable Payout payout = payoutId == null ? null : payouts.get(payoutId);
+        if (payout == null) {
+            throw new IllegalStateException("account " + accountId + " requested no payout " + payoutId);
+        }
+        return payout;
     }
 
     Optional<Country> home() {
@@ -138,7 +172,7 @@ public class Account {
         earnings = MicroCredits.ZERO;
         payoutsInFlight = MicroCredits.ZERO;
         deposits = new HashSet<>();
-        payouts = new HashSet<>();
+        payouts = new HashMap<>();
     }
 
     @EventSourcingHandler
@@ -172,9 +206,24 @@ public class Account {
 
     @EventSourcingHandler
     void on(PayoutRequested event) {
-        payouts.add(event.payoutId());
+        payouts.put(event.payoutId(), new Payout(event.amount(), Stage.REQUESTED));
         earnings = earnings.minus(event.amount());
         payoutsInFlight = payoutsInFlight.plus(event.amount());
+    }
+
+    @EventSourcingHandler
+    void on(PayoutPaid event) {
+        payouts.put(event.payoutId(), new Payout(event.amount(), Stage.PAID));
+        payoutsInFlight = payoutsInFlight.minus(event.amount());
+    }
+
+    @EventSourcingHandler
+    void on(PayoutFailed event) {
+        payouts.put(event.payoutId(), new Payout(event.amount(), Stage.FAILED));
+        if (!event.reversed()) {
+            payoutsInFlight = payoutsInFlight.minus(event.amount());
+        }
+        earnings = earnings.plus(event.amount());
     }
 
     public MicroCredits available() {
@@ -195,6 +244,16 @@ public class Account {
 
     public String stateHash() {
         return accountId + "|" + country + "|" + available.value() + "|" + new TreeMap<>(escrow) + "|"
-                + earnings.value() + "|" + payoutsInFlight.value() + "|" + deposits.size() + "|" + payouts.size();
+                + earnings.value() + "|" + payoutsInFlight.value() + "|" + deposits.size() + "|"
+                + new TreeMap<>(payouts);
+    }
+
+    /** Where a requested payout stands: requested (in flight), paid out of the exchange, or failed back to earnings. */
+    private enum Stage {
+        REQUESTED, PAID, FAILED
+    }
+
+    /** A payout as the account remembers it, so paying or failing it moves exactly its amount, once. */
+    private record Payout(MicroCredits amount, Stage stage) {
     }
 }

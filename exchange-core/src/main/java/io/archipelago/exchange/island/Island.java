@@ -6,11 +6,13 @@ import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.island.api.AvailabilitySchedule;
 import io.archipelago.exchange.island.api.BringIslandOnline;
 import io.archipelago.exchange.island.api.Country;
+import io.archipelago.exchange.island.api.FailIslandVerification;
 import io.archipelago.exchange.island.api.IslandConditions;
 import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.island.api.IslandListing;
 import io.archipelago.exchange.island.api.IslandRegistered;
 import io.archipelago.exchange.island.api.IslandRttMeasured;
+import io.archipelago.exchange.island.api.IslandVerificationFailed;
 import io.archipelago.exchange.island.api.IslandVerified;
 import io.archipelago.exchange.island.api.IslandWentOffline;
 import io.archipelago.exchange.island.api.IslandWentOnline;
@@ -77,6 +79,17 @@ public class Island {
         if (!verified) {
             apply(new IslandVerified(islandId, command.at()));
             tellMarkets(markets, command.at());
+        }
+    }
+
+    @CommandHandler
+    void handle(FailIslandVerification command) {
+        if (command.reason() == null || command.reason().isBlank()) {
+            throw new IllegalArgumentException("a failed verification says why");
+        }
+        // A failure that arrives after a success is a stale attempt: it never takes a verification back.
+        if (!verified) {
+            apply(new IslandVerificationFailed(islandId, command.reason(), command.at()));
         }
     }
 

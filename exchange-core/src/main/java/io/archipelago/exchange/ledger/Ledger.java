@@ -6,6 +6,8 @@ import io.archipelago.exchange.account.api.CreditsReleased;
 import io.archipelago.exchange.account.api.CreditsReserved;
 import io.archipelago.exchange.account.api.CreditsSettled;
 import io.archipelago.exchange.account.api.EarningsCredited;
+import io.archipelago.exchange.account.api.PayoutFailed;
+import io.archipelago.exchange.account.api.PayoutPaid;
 import io.archipelago.exchange.account.api.PayoutRequested;
 import io.archipelago.exchange.ledger.Posting.Entry;
 import io.archipelago.exchange.money.MicroCredits;
@@ -17,8 +19,9 @@ import java.util.TreeMap;
 /**
  * The double-entry ledger, rebuilt from events alone: every money event becomes postings between entries, and no
  * entry but the world may go negative. Money is created only by deposits and leaves only by payouts, so the sum of
- * all balances equals deposits minus payouts after every event. An auditor's replay and the property tests both
- * drive this class.
+ * all balances equals deposits minus payouts after every event. A paid payout that comes back (a reversed transfer)
+ * is booked from the world and counts against payouts, not as a deposit. An auditor's replay and the property tests
+ * both drive this class.
  */
 public final class Ledger {
 
@@ -52,6 +55,13 @@ public final class Ledger {
             return List.of(new Posting(entry(e.accountId(), Bucket.EARNINGS),
                     entry(e.accountId(), Bucket.PAYOUTS_IN_FLIGHT), e.amount()));
         }
+        if (event instanceof PayoutPaid e) {
+            return List.of(new Posting(entry(e.accountId(), Bucket.PAYOUTS_IN_FLIGHT), Entry.WORLD, e.amount()));
+        }
+        if (event instanceof PayoutFailed e) {
+            Entry from = e.reversed() ? Entry.WORLD : entry(e.accountId(), Bucket.PAYOUTS_IN_FLIGHT);
+            return List.of(new Posting(from, entry(e.accountId(), Bucket.EARNINGS), e.amount()));
+        }
         return List.of();
     }
 
@@ -66,10 +76,15 @@ public final class Ledger {
      */
     public void record(Object event) {
         events++;
+        boolean returnedPayout = event instanceof PayoutFailed failed && failed.reversed();
         for (Posting posting : postingsOf(event)) {
             long amount = posting.amount().value();
             if (posting.from().equals(Entry.WORLD)) {
-                deposits = Math.addExact(deposits, amount);
+                if (returnedPayout) {
+                    payouts = Math.subtractExact(payouts, amount);
+                } else {
+                    deposits = Math.addExact(deposits, amount);
+                }
             } else {
                 long left = balance(posting.from()) - amount;
                 if (left < 0) {
@@ -78,19 +93,12 @@ public final class Ledger {
                 }
                 balances.put(posting.from(), left);
             }
-            balances.merge(posting.to(), amount, Math::addExact);
+            if (posting.to().equals(Entry.WORLD)) {
+                payouts = Math.addExact(payouts, amount);
+            } else {
+                balances.merge(posting.to(), amount, Math::addExact);
+            }
         }
-    }
-
-    /** Books a payout that left the exchange: it leaves the account's payouts in flight for the world. */
-    public void payOut(AccountId account, MicroCredits amount) {
-        Entry inFlight = entry(account, Bucket.PAYOUTS_IN_FLIGHT);
-        long left = balance(inFlight) - amount.value();
-        if (left < 0) {
-            throw new IllegalStateException("a payout of " + amount + " exceeds what " + account + " has in flight");
-        }
-        balances.put(inFlight, left);
-        payouts = Math.addExact(payouts, amount.value());
     }
 
     public long balance(Entry entry) {
@@ -109,6 +117,7 @@ public final class Ledger {
         return deposits;
     }
 
+    /** What left the exchange by paid payouts, less paid payouts that came back. */
     public long payouts() {
         return payouts;
     }

@@ -1,0 +1,7 @@
+package io.archipelago.exchange.island.api;
+
+import java.time.Instant;
+
+/** An identity check of the Island's host did not succeed; the Island stays unverified. */
+public record IslandVerificationFailed(IslandId islandId, String reason, Instant at) {
+}
