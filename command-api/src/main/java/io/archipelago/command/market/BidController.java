@@ -1,0 +1,82 @@
+package io.archipelago.command.market;
+
+import io.archipelago.command.web.Commands;
+import io.archipelago.command.web.RejectUnknownFields;
+import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.market.api.BidOutcome;
+import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.market.api.JurisdictionPolicy;
+import io.archipelago.exchange.market.api.SubmitBid;
+import io.archipelago.exchange.money.PricePerUnit;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Takes bids for jobs and answers with what became of each at once: placed, resting or rejected. */
+@RestController
+final class BidController {
+
+    /** How long a bid rests in the book, waiting for an Island, when the caller does not say. */
+    static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
+
+    private final BidBatcher batcher;
+    private final Clock clock;
+
+    BidController(BidBatcher batcher, Clock clock) {
+        this.batcher = batcher;
+        this.clock = clock;
+    }
+
+    @PostMapping("/markets/{cargo}/bids")
+    ResponseEntity<Outcome> bid(@PathVariable String cargo, @Valid @RequestBody Bid request) {
+        JobId jobId = new JobId(request.jobId() == null ? UUID.randomUUID().toString() : request.jobId());
+        SubmitBid bid = new SubmitBid(new CargoType(cargo), jobId, new AccountId(request.consumer()),
+                PricePerUnit.of(request.limitMicroCredits()), request.maxUnits(),
+                request.jurisdiction() == null ? null : JurisdictionPolicy.parse(request.jurisdiction()),
+                request.minKarma() == null ? null : Karma.of(request.minKarma()), request.maxRttMicros(),
+                Boolean.TRUE.equals(request.verifiedOnly()),
+                request.ttlSeconds() == null ? DEFAULT_TTL : Duration.ofSeconds(request.ttlSeconds()),
+                clock.instant());
+        BidOutcome outcome = Commands.await(batcher.submit(bid));
+        return ResponseEntity.created(URI.create("/jobs/" + jobId)).body(Outcome.of(outcome));
+    }
+
+    /**
+     * A job asked of the market: at most {@code limitMicroCredits} per unit all-in for at most {@code maxUnits}
+     * units. Optional: {@code jobId} (generated when absent; a retried submission with the same id cannot create a
+     * second job), {@code jurisdiction} ({@code EU}, {@code CH} or countries such as {@code DE,FR}; absent: the
+     * consumer's region), {@code minKarma} (0–1000), {@code maxRttMicros}, {@code verifiedOnly} and
+     * {@code ttlSeconds} (how long it may rest, at most a day; absent: five minutes).
+     */
+    @RejectUnknownFields
+    record Bid(@Nullable String jobId, @NotBlank String consumer, @NotNull @Positive Long limitMicroCredits,
+               @NotNull @Positive Long maxUnits, @Nullable String jurisdiction,
+               @Nullable @Min(0) @Max(Karma.MAX_POINTS) Integer minKarma, @Nullable @Positive Long maxRttMicros,
+               @Nullable Boolean verifiedOnly, @Nullable @Positive Long ttlSeconds) {
+    }
+
+    /** What became of the bid at once; {@code islandId} when placed, {@code reason} when rejected. */
+    record Outcome(String jobId, BidOutcome.Status status, @Nullable String islandId, @Nullable String reason) {
+
+        static Outcome of(BidOutcome outcome) {
+            return new Outcome(outcome.jobId().value(), outcome.status(),
+                    outcome.islandId() == null ? null : outcome.islandId().value(),
+                    outcome.reason() == null ? null : outcome.reason().name());
+        }
+    }
+}
