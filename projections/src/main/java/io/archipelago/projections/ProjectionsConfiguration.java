@@ -1,0 +1,40 @@
+package io.archipelago.projections;
+
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ComponentScan;
+
+/**
+ * The read models and their queries. Every projection belongs to one pooled streaming processor,
+ * {@value #PROCESSING_GROUP}, whose tracking tokens live in the application's JDBC token store; the tables come from
+ * the Flyway migrations in {@code classpath:db/migration/projections}, which the application's Flyway must include.
+ */
+@AutoConfiguration
+@ComponentScan(basePackages = {"io.archipelago.projections.account", "io.archipelago.projections.job",
+        "io.archipelago.projections.market"})
+public class ProjectionsConfiguration {
+
+    /** The processing group, and processor, of every read model. */
+    public static final String PROCESSING_GROUP = "projections";
+
+    /** Events handled per transaction: fewer commits while catching up, little to redo after a crash. */
+    static final int BATCH_SIZE = 100;
+
+    /** Segments the stream is split into (by aggregate), so several threads or nodes can share the work. */
+    static final int SEGMENTS = 4;
+
+    /**
+     * A failing handler stops the processor, which retries the batch with back-off, instead of skipping the event
+     * and leaving a read model silently wrong.
+     */
+    @Bean
+    ConfigurerModule projectionsProcessor() {
+        return configurer -> configurer.eventProcessing(processing -> processing
+                .registerPooledStreamingEventProcessor(PROCESSING_GROUP,
+                        axon -> axon.eventStore(),
+                        (axon, builder) -> builder.batchSize(BATCH_SIZE).initialSegmentCount(SEGMENTS))
+                .registerListenerInvocationErrorHandler(PROCESSING_GROUP, axon -> PropagatingErrorHandler.instance()));
+    }
+}

@@ -1,0 +1,47 @@
+package io.archipelago.projections.market;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** Reads {@code market_view}. */
+@Component
+public final class MarketViews {
+
+    private final JdbcClient jdbc;
+
+    MarketViews(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The market of this Cargo type, once its registration has been projected. */
+    public Optional<MarketView> find(String cargo) {
+        return jdbc.sql("SELECT * FROM market_view WHERE cargo = :cargo")
+                .param("cargo", cargo)
+                .query((row, number) -> view(row))
+                .optional();
+    }
+
+    /** Every market, by Cargo type. */
+    public List<MarketView> all() {
+        return jdbc.sql("SELECT * FROM market_view ORDER BY cargo")
+                .query((row, number) -> view(row))
+                .list();
+    }
+
+    private static MarketView view(ResultSet row) throws SQLException {
+        OffsetDateTime cleared = row.getObject("rate_cleared_at", OffsetDateTime.class);
+        return new MarketView(row.getString("cargo"), row.getString("unit"), row.getString("publisher"),
+                row.getLong("royalty_micro_credits"), row.getInt("asks"), row.getInt("online_asks"),
+                row.getObject("best_ask_micro_credits", Long.class), row.getLong("resting_bids"),
+                row.getObject("best_bid_micro_credits", Long.class),
+                row.getObject("last_rate_micro_credits", Long.class), cleared == null ? null : cleared.toInstant(),
+                row.getLong("volume_units"), row.getLong("trades"),
+                row.getObject("opened_at", OffsetDateTime.class).toInstant(),
+                row.getObject("updated_at", OffsetDateTime.class).toInstant());
+    }
+}
