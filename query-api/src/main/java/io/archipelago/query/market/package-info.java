@@ -1,0 +1,7 @@
+/**
+ * The market endpoints.
+ */
+@NullMarked
+package io.archipelago.query.market;
+
+import org.jspecify.annotations.NullMarked;
