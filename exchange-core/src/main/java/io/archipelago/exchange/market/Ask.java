@@ -15,11 +15,12 @@ import java.util.Comparator;
  */
 final class Ask {
 
-    /** Placement preference: lowest round-trip time, then higher karma, then lower price, then Island id. */
-    static final Comparator<Ask> RANK = Comparator.<Ask>comparingLong(ask -> ask.conditions.rttMicros())
-            .thenComparing(ask -> ask.conditions.karma().points(), Comparator.reverseOrder())
-            .thenComparingLong(ask -> ask.price.microCredits())
-            .thenComparing(ask -> ask.islandId);
+    /**
+     * Placement preference: lowest round-trip time, then higher karma, then lower price, then Island id. Written
+     * out by hand because the matcher calls it for nearly every ask it looks at: a chain of key-extracting
+     * comparators boxes the karma and goes through four lambdas per call.
+     */
+    static final Comparator<Ask> RANK = Ask::compareRank;
 
     final IslandId islandId;
     final AccountId owner;
@@ -27,6 +28,8 @@ final class Ask {
     PricePerUnit price;
     IslandConditions conditions;
     UnitPrice unitPrice;
+    /** {@code unitPrice.total()} in micro-credits, kept beside it so the matcher compares a bid's limit to a long. */
+    private long consumerPrice;
     int usedSlots;
 
     Ask(IslandId islandId, AccountId owner, PricePerUnit price, PricePerUnit royalty, IslandConditions conditions) {
@@ -35,21 +38,47 @@ final class Ask {
         this.royalty = royalty;
         this.price = price;
         this.conditions = conditions;
-        this.unitPrice = Pricing.quote(price, royalty, conditions.karma());
+        quote();
     }
 
     void reprice(PricePerUnit newPrice) {
         price = newPrice;
-        unitPrice = Pricing.quote(price, royalty, conditions.karma());
+        quote();
     }
 
     void update(IslandConditions newConditions) {
         conditions = newConditions;
+        quote();
+    }
+
+    private void quote() {
         unitPrice = Pricing.quote(price, royalty, conditions.karma());
+        consumerPrice = unitPrice.total().microCredits();
+    }
+
+    private static int compareRank(Ask one, Ask other) {
+        int byRtt = Long.compare(one.conditions.rttMicros(), other.conditions.rttMicros());
+        if (byRtt != 0) {
+            return byRtt;
+        }
+        int byKarma = Integer.compare(other.conditions.karma().points(), one.conditions.karma().points());
+        if (byKarma != 0) {
+            return byKarma;
+        }
+        int byPrice = Long.compare(one.price.microCredits(), other.price.microCredits());
+        if (byPrice != 0) {
+            return byPrice;
+        }
+        return one.islandId.compareTo(other.islandId);
     }
 
     boolean hasFreeSlot() {
         return usedSlots < conditions.slots();
+    }
+
+    /** Online with a free slot: the asks the matcher looks at, whatever the bid. */
+    boolean isOpen() {
+        return conditions.online() && hasFreeSlot();
     }
 
     /** Every hard constraint of a bid except jurisdiction, which the book checks once per country. */
@@ -57,7 +86,7 @@ final class Ask {
         IslandConditions c = conditions;
         return c.online()
                 && usedSlots < c.slots()
-                && unitPrice.total().microCredits() <= bid.limit().microCredits()
+                && consumerPrice <= bid.limit().microCredits()
                 && c.karma().points() >= bid.minKarma().points()
                 && c.rttMicros() <= bid.maxRttMicros()
                 && (c.verified() || !bid.verifiedOnly())

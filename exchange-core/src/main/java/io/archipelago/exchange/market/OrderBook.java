@@ -7,6 +7,7 @@ import io.archipelago.exchange.market.api.JobId;
 import io.archipelago.exchange.money.PricePerUnit;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * The asks, resting bids and running jobs of one market, and the matcher that places a bid. Asks are kept on one
  * shelf per country, each shelf in {@link Ask#RANK} order, so a bid looks only at the countries its jurisdiction
  * allows and, on each, only until the first Island that can take it: the best eligible Island of a country is the
- * first eligible one on its shelf.
+ * first eligible one on its shelf. Each shelf also marks which of its asks are open (online, with a free slot), so
+ * the busy Islands at the head of a shelf, the fastest ones, are skipped without being looked at.
  */
 final class OrderBook {
 
@@ -42,11 +44,23 @@ final class OrderBook {
     @Nullable Ask bestAsk(Bid bid, Instant at) {
         Ask best = null;
         for (Shelf shelf : shelves) {
+            ArrayList<Ask> ranked = shelf.ranked;
+            BitSet open = shelf.open;
+            int first = open.nextSetBit(0);
+            if (first < 0 || best != null && Ask.RANK.compare(ranked.get(first), best) >= 0) {
+                // nothing on this shelf can beat the best so far, whatever the jurisdiction: spare the lookup
+                continue;
+            }
             if (!bid.jurisdiction().allows(shelf.country)) {
                 continue;
             }
-            for (Ask ask : shelf.ranked) {
+            for (int i = first; i >= 0; i = open.nextSetBit(i + 1)) {
+                Ask ask = ranked.get(i);
                 if (best != null && Ask.RANK.compare(ask, best) >= 0) {
+                    break;
+                }
+                if (ask.conditions.rttMicros() > bid.maxRttMicros()) {
+                    // the shelf is in round-trip order: every ask after this one is as far or farther
                     break;
                 }
                 if (ask.canTake(bid, at)) {
@@ -138,6 +152,9 @@ final class OrderBook {
         Ask ask = asks.get(placement.islandId());
         if (ask != null) {
             ask.usedSlots++;
+            if (!ask.isOpen()) {
+                shelfOf(ask.conditions.country()).refresh(ask);
+            }
         }
     }
 
@@ -151,6 +168,9 @@ final class OrderBook {
         Ask ask = asks.get(placement.islandId());
         if (ask != null) {
             ask.usedSlots--;
+            if (ask.isOpen()) {
+                shelfOf(ask.conditions.country()).refresh(ask);
+            }
         }
         return placement;
     }
@@ -172,31 +192,59 @@ final class OrderBook {
         return shelf;
     }
 
-    /** The asks of one country in rank order. Re-sorted only when a rank key changes, never per bid. */
+    /**
+     * The asks of one country in rank order, and the positions of the open ones among them. Re-sorted only when a
+     * rank key changes, never per bid; an ask's mark follows its slots as jobs are placed and finished.
+     */
     private static final class Shelf {
         final Country country;
         final ArrayList<Ask> ranked = new ArrayList<>();
+        final BitSet open = new BitSet();
 
         Shelf(Country country) {
             this.country = country;
         }
 
         void insert(Ask ask) {
-            int at = 0;
-            int high = ranked.size();
-            while (at < high) {
-                int mid = (at + high) >>> 1;
-                if (Ask.RANK.compare(ranked.get(mid), ask) < 0) {
-                    at = mid + 1;
-                } else {
-                    high = mid;
-                }
-            }
-            ranked.add(at, ask);
+            ranked.add(positionOf(ask), ask);
+            mark();
         }
 
         void remove(Ask ask) {
             ranked.remove(ask);
+            mark();
+        }
+
+        /** Marks {@code ask} open or not after its slots in use changed; its place on the shelf did not. */
+        void refresh(Ask ask) {
+            open.set(positionOf(ask), ask.isOpen());
+        }
+
+        /** Where {@code ask} is, or would go: the first position whose ask does not rank before it. */
+        private int positionOf(Ask ask) {
+            int low = 0;
+            int high = ranked.size();
+            while (low < high) {
+                int mid = (low + high) >>> 1;
+                Ask other = ranked.get(mid);
+                if (other == ask) {
+                    // found by identity, which spares the full comparison down to the Island id
+                    return mid;
+                }
+                if (Ask.RANK.compare(other, ask) < 0) {
+                    low = mid + 1;
+                } else {
+                    high = mid;
+                }
+            }
+            return low;
+        }
+
+        private void mark() {
+            open.clear();
+            for (int i = 0; i < ranked.size(); i++) {
+                open.set(i, ranked.get(i).isOpen());
+            }
         }
     }
 }
