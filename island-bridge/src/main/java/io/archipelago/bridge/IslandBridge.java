@@ -1,0 +1,190 @@
+package io.archipelago.bridge;
+
+import io.archipelago.bridge.stream.JobStreams;
+import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.island.api.IslandRegistered;
+import io.archipelago.exchange.island.api.IslandWentOffline;
+import io.archipelago.exchange.island.api.IslandWentOnline;
+import io.archipelago.exchange.market.api.BidExpired;
+import io.archipelago.exchange.market.api.BidSubmitted;
+import io.archipelago.exchange.market.api.JobCompleted;
+import io.archipelago.exchange.market.api.JobFailed;
+import io.archipelago.exchange.market.api.JobPlaced;
+import io.archipelago.protocol.Subjects;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.TrackingToken;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The coordinator's side of the Islands, fed by the market's events: a placed job goes to its Island's subject, the
+ * Island's output comes back as market commands ({@code StartJob} on the first chunk, {@code CompleteJob} with the
+ * units on the final message, {@code FailJob} when the Island loses it) and as {@link JobStreams} for in-process
+ * subscribers; every registered Island is probed for round-trip time and heartbeats.
+ *
+ * <p>Its events come through a tracking processor that reads the store from its start each time the coordinator
+ * starts: what happened before ({@link #historyUpTo}) rebuilds the Islands it probes, and only jobs placed from then
+ * on are dispatched.
+ */
+@ProcessingGroup(IslandBridge.PROCESSING_GROUP)
+public final class IslandBridge implements AutoCloseable {
+
+    /** The event processor the bridge's handlers belong to. */
+    public static final String PROCESSING_GROUP = "island-bridge";
+
+    private final Connection nats;
+    private final BridgeSettings settings;
+    private final JobStreams streams;
+    private final JobInputs inputs = new JobInputs();
+    private final Rejections rejections = new Rejections();
+    private final JobDispatcher dispatcher;
+    private final Prober prober;
+    private final ExecutorService commandExecutor;
+    private final ScheduledExecutorService timer;
+    private @Nullable TrackingToken history;
+    private @Nullable Dispatcher results;
+
+    public IslandBridge(Connection nats, CommandSender commands, Clock clock, BridgeSettings settings) {
+        this.nats = nats;
+        this.settings = settings;
+        this.streams = new JobStreams(settings.streamRetention());
+        this.commandExecutor = Executors.newFixedThreadPool(4, daemons("bridge-command"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemons("bridge-timer"));
+        this.dispatcher = new JobDispatcher(nats, commands, clock, settings, streams, inputs,
+                rejections, commandExecutor);
+        this.prober = new Prober(nats, commands, clock, settings, rejections,
+                island -> dispatcher.islandLost(island, "the island missed its heartbeats"), commandExecutor);
+    }
+
+    /** Starts hearing Island output, probing and checking deadlines. */
+    public synchronized void start() {
+        if (results != null) {
+            return;
+        }
+        results = nats.createDispatcher(dispatcher::output);
+        results.subscribe(Subjects.ALL_RESULTS);
+        long probeMillis = settings.probeInterval().toMillis();
+        long tickMillis = settings.tick().toMillis();
+        timer.scheduleWithFixedDelay(prober::probeAll, 0, probeMillis, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> {
+            dispatcher.sweep();
+            streams.sweep();
+        }, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Events up to {@code head} (the store's head when the coordinator started) happened before this bridge. */
+    public void historyUpTo(@Nullable TrackingToken head) {
+        this.history = head;
+    }
+
+    /** The output of every job, for in-process subscribers. */
+    public JobStreams streams() {
+        return streams;
+    }
+
+    /** Where job inputs are left before their bids are submitted. */
+    public JobInputs inputs() {
+        return inputs;
+    }
+
+    /** What was refused from Islands, by reason. */
+    public Rejections rejections() {
+        return rejections;
+    }
+
+    /** What the probes measured of {@code islandId}, if it is known. */
+    public Optional<IslandRtt> rtt(String islandId) {
+        return prober.rtt(new IslandId(islandId));
+    }
+
+    /** Jobs dispatched and not yet finished. */
+    public int runningJobs() {
+        return dispatcher.running();
+    }
+
+    @EventHandler
+    void on(IslandRegistered event) {
+        prober.registered(event.islandId());
+    }
+
+    @EventHandler
+    void on(IslandWentOnline event) {
+        prober.online(event.islandId());
+    }
+
+    @EventHandler
+    void on(IslandWentOffline event) {
+        prober.offline(event.islandId(), event.reason());
+    }
+
+    @EventHandler
+    void on(BidSubmitted event) {
+        dispatcher.submitted(event.jobId(), event.maxUnits());
+    }
+
+    @EventHandler
+    void on(JobPlaced event, @Nullable TrackingToken token) {
+        if (!isHistory(token)) {
+            dispatcher.placed(event);
+        }
+    }
+
+    @EventHandler
+    void on(JobCompleted event, @Nullable TrackingToken token) {
+        dispatcher.ended(event.jobId());
+        if (!isHistory(token)) {
+            streams.complete(event.jobId().value(), event.units());
+        }
+    }
+
+    @EventHandler
+    void on(JobFailed event, @Nullable TrackingToken token) {
+        dispatcher.ended(event.jobId());
+        if (!isHistory(token)) {
+            streams.fail(event.jobId().value(), event.reason());
+        }
+    }
+
+    @EventHandler
+    void on(BidExpired event, @Nullable TrackingToken token) {
+        dispatcher.ended(event.jobId());
+        if (!isHistory(token)) {
+            streams.fail(event.jobId().value(), "no island took the job before its bid expired");
+        }
+    }
+
+    private boolean isHistory(@Nullable TrackingToken token) {
+        TrackingToken head = history;
+        return head != null && token != null && head.covers(token);
+    }
+
+    @Override
+    public synchronized void close() {
+        timer.shutdownNow();
+        if (results != null) {
+            nats.closeDispatcher(results);
+            results = null;
+        }
+        commandExecutor.shutdown();
+        streams.close();
+    }
+
+    private static ThreadFactory daemons(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,252 @@
+package io.archipelago.bridge;
+
+import io.archipelago.bridge.stream.JobStreams;
+import io.archipelago.bridge.stream.StreamChunk;
+import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.market.api.CompleteJob;
+import io.archipelago.exchange.market.api.FailJob;
+import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.market.api.JobPlaced;
+import io.archipelago.exchange.market.api.StartJob;
+import io.archipelago.protocol.Codec;
+import io.archipelago.protocol.JobAccepted;
+import io.archipelago.protocol.JobCancel;
+import io.archipelago.protocol.JobOffer;
+import io.archipelago.protocol.JobOutput;
+import io.archipelago.protocol.RejectedMessage;
+import io.archipelago.protocol.Subjects;
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends placed jobs to their Islands and takes their output back. Output is read on the NATS dispatcher thread and
+ * never waits there: market commands go out on {@code commandExecutor}, in order per job, and chunks go to
+ * {@link JobStreams}, which queue them per subscriber. A job whose Island refuses it, does not accept it in time,
+ * reports an error, sends malformed output, goes silent, outlives its deadline or goes offline is lost on that
+ * Island and failed in the market (which refunds it and records it in the Island's karma).
+ */
+final class JobDispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
+
+    private final Connection nats;
+    private final CommandSender commands;
+    private final Clock clock;
+    private final BridgeSettings settings;
+    private final JobStreams streams;
+    private final JobInputs inputs;
+    private final Rejections rejections;
+    private final Executor commandExecutor;
+    private final Map<JobId, ActiveJob> jobs = new ConcurrentHashMap<>();
+    private final Map<JobId, Long> maxUnits = new ConcurrentHashMap<>();
+
+    JobDispatcher(Connection nats, CommandSender commands, Clock clock, BridgeSettings settings, JobStreams streams,
+                  JobInputs inputs, Rejections rejections, Executor commandExecutor) {
+        this.nats = nats;
+        this.commands = commands;
+        this.clock = clock;
+        this.settings = settings;
+        this.streams = streams;
+        this.inputs = inputs;
+        this.rejections = rejections;
+        this.commandExecutor = commandExecutor;
+    }
+
+    void submitted(JobId jobId, long units) {
+        maxUnits.put(jobId, units);
+    }
+
+    void placed(JobPlaced placed) {
+        long now = System.nanoTime();
+        ActiveJob job = new ActiveJob(placed.jobId(), placed.cargo(), placed.islandId(), placed.at(), now,
+                now + settings.jobDeadline().toNanos());
+        ActiveJob previous = jobs.put(placed.jobId(), job);
+        if (previous != null) {
+            synchronized (previous) {
+                previous.end();
+            }
+        }
+        JobOffer offer = new JobOffer(Codec.VERSION, placed.jobId().value(), placed.cargo().value(),
+                inputs.get(placed.jobId().value()), maxUnits.getOrDefault(placed.jobId(), 1L),
+                System.currentTimeMillis() + settings.jobDeadline().toMillis());
+        nats.requestWithTimeout(Subjects.jobs(placed.islandId().value()), Codec.encode(offer),
+                        settings.acceptTimeout())
+                .orTimeout(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((reply, failure) -> answered(job, reply, failure));
+    }
+
+    private void answered(ActiveJob job, @Nullable Message reply, @Nullable Throwable failure) {
+        if (failure != null || reply == null) {
+            lose(job, "the island did not take the job: " + (failure == null ? "no answer" : describe(failure)));
+            return;
+        }
+        JobAccepted answer;
+        try {
+            answer = Codec.decode(reply.getData(), JobAccepted.class);
+        } catch (RejectedMessage rejected) {
+            rejections.count(reply.getSubject(), rejected);
+            lose(job, "malformed result: the island's answer to the offer: " + rejected.getMessage());
+            return;
+        }
+        if (!answer.accepted() || !answer.jobId().equals(job.jobId.value())) {
+            lose(job, "the island refused the job: " + answer.reason());
+            return;
+        }
+        synchronized (job) {
+            job.accepted(System.nanoTime());
+        }
+    }
+
+    /** Output of a job, as an Island published it on {@link Subjects#results}. */
+    void output(Message message) {
+        String subject = message.getSubject();
+        String island = Subjects.islandOfResults(subject);
+        String jobOfSubject = Subjects.jobOfResults(subject);
+        ActiveJob job = jobOfSubject == null ? null : jobs.get(jobIdOrNull(jobOfSubject));
+        if (job == null || island == null || !job.islandId.value().equals(island)) {
+            rejections.count(subject, new RejectedMessage(RejectedMessage.Reason.UNEXPECTED,
+                    "no job " + jobOfSubject + " is running on island " + island));
+            return;
+        }
+        JobOutput output;
+        try {
+            output = Codec.decode(message.getData(), JobOutput.class);
+        } catch (RejectedMessage rejected) {
+            rejections.count(subject, rejected);
+            lose(job, "malformed result: " + rejected.getMessage());
+            return;
+        }
+        if (!output.jobId().equals(job.jobId.value())) {
+            rejections.count(subject, new RejectedMessage(RejectedMessage.Reason.UNEXPECTED,
+                    "output of job " + output.jobId() + " on the subject of job " + job.jobId));
+            lose(job, "malformed result: output of another job on its subject");
+            return;
+        }
+        ActiveJob.Step step;
+        synchronized (job) {
+            if (job.isOver()) {
+                return;
+            }
+            step = job.take(output, System.nanoTime());
+            step.released().forEach(streams::chunk);
+            if (step.started()) {
+                long ttft = Math.max(0, Duration.between(job.placedAt, clock.instant()).toNanos() / 1000);
+                send(job, () -> new StartJob(job.cargo, job.jobId, ttft, clock.instant()));
+            }
+        }
+        switch (step.verdict()) {
+            case DUPLICATE -> rejections.duplicate();
+            case COMPLETE -> complete(job, step.units());
+            case LOST -> lose(job, step.reason());
+            case CONTINUE -> {
+                // more output to come
+            }
+        }
+    }
+
+    private void complete(ActiveJob job, long units) {
+        synchronized (job) {
+            if (!job.end()) {
+                return;
+            }
+            jobs.remove(job.jobId, job);
+            send(job, () -> new CompleteJob(job.cargo, job.jobId, units, clock.instant()));
+        }
+    }
+
+    /** The job is lost on its Island: it is told to stop, and the market fails and refunds it. */
+    void lose(ActiveJob job, String reason) {
+        synchronized (job) {
+            if (!job.end()) {
+                return;
+            }
+            jobs.remove(job.jobId, job);
+            LOG.info("job {} lost on island {}: {}", job.jobId, job.islandId, reason);
+            nats.publish(Subjects.cancel(job.islandId.value()),
+                    Codec.encode(new JobCancel(Codec.VERSION, job.jobId.value(), reason)));
+            send(job, () -> new FailJob(job.cargo, job.jobId, reason, clock.instant()));
+        }
+    }
+
+    /** The market settled or failed the job: nothing more to do for it here. */
+    void ended(JobId jobId) {
+        maxUnits.remove(jobId);
+        inputs.forget(jobId.value());
+        ActiveJob job = jobs.remove(jobId);
+        if (job != null) {
+            synchronized (job) {
+                job.end();
+            }
+        }
+    }
+
+    /** An Island stopped answering probes: every job it runs is lost. */
+    void islandLost(IslandId islandId, String reason) {
+        jobs.values().stream().filter(job -> job.islandId.equals(islandId)).toList()
+                .forEach(job -> lose(job, reason));
+    }
+
+    /** Loses the jobs that went silent or outlived their deadline. */
+    void sweep() {
+        long now = System.nanoTime();
+        long stall = settings.stallTimeout().toNanos();
+        for (ActiveJob job : List.copyOf(jobs.values())) {
+            String reason = null;
+            synchronized (job) {
+                if (now - job.deadlineNanos > 0) {
+                    reason = "the job ran past its deadline of " + settings.jobDeadline();
+                } else if (job.silentFor(now) > stall) {
+                    reason = job.isAccepted() ? "the island stalled: no output for " + settings.stallTimeout()
+                            : "the island did not accept the job in time";
+                }
+            }
+            if (reason != null) {
+                lose(job, reason);
+            }
+        }
+    }
+
+    int running() {
+        return jobs.size();
+    }
+
+    private void send(ActiveJob job, Supplier<Object> command) {
+        job.chain(() -> {
+            Object built = command.get();
+            CompletableFuture<?> sent = commands.send(built);
+            return sent.whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    LOG.warn("the market refused {}: {}", built.getClass().getSimpleName(), describe(failure));
+                }
+            });
+        }, commandExecutor);
+    }
+
+    private static JobId jobIdOrNull(String value) {
+        try {
+            return new JobId(value);
+        } catch (IllegalArgumentException notAJobId) {
+            return new JobId("-");
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    }
+}

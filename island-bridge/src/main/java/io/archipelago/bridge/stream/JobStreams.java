@@ -1,0 +1,211 @@
+package io.archipelago.bridge.stream;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The output of every job the bridge runs, for in-process subscribers such as the OpenAI-compatible API. A
+ * subscriber may come before the job is placed or after it started: it first gets what was already streamed, then
+ * the rest live. Each subscriber has its own queue, drained on its own turn of a shared pool, so one that reads
+ * slowly delays only itself; one that falls more than {@link #MAX_PENDING} events behind is cut off with
+ * {@link JobStreamListener#onFailed}. Finished streams are kept for {@code retention} for late subscribers.
+ */
+public final class JobStreams implements AutoCloseable {
+
+    /** How many undelivered events a subscriber may have before it is cut off. */
+    public static final int MAX_PENDING = 16_384;
+
+    /** How many chunks of one job are kept for late subscribers. */
+    static final int MAX_HISTORY = 100_000;
+
+    private final Map<String, Stream> streams = new ConcurrentHashMap<>();
+    private final ExecutorService delivery;
+    private final long retentionNanos;
+
+    public JobStreams(Duration retention) {
+        this.retentionNanos = retention.toNanos();
+        AtomicInteger threads = new AtomicInteger();
+        this.delivery = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "job-stream-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Subscribes {@code listener} to the output of {@code jobId}, from its first chunk. */
+    public StreamSubscription subscribe(String jobId, JobStreamListener listener) {
+        Stream stream = streams.computeIfAbsent(jobId, id -> new Stream());
+        Subscriber subscriber = new Subscriber(listener, delivery);
+        stream.add(subscriber);
+        return () -> {
+            stream.remove(subscriber);
+            streams.computeIfPresent(jobId, (id, current) -> current.isAbandoned() ? null : current);
+        };
+    }
+
+    /** The next chunk of {@code jobId}, in order; the caller guarantees order and uniqueness. */
+    public void chunk(StreamChunk chunk) {
+        streams.computeIfAbsent(chunk.jobId(), id -> new Stream()).chunk(chunk);
+    }
+
+    public void complete(String jobId, long units) {
+        streams.computeIfAbsent(jobId, id -> new Stream()).finish(new Event(null, units, null), System.nanoTime());
+    }
+
+    public void fail(String jobId, String reason) {
+        streams.computeIfAbsent(jobId, id -> new Stream()).finish(new Event(null, 0, reason), System.nanoTime());
+    }
+
+    /** Forgets finished streams older than the retention; called on the bridge's clock tick. */
+    public void sweep() {
+        long now = System.nanoTime();
+        streams.values().removeIf(stream -> stream.isExpired(now, retentionNanos));
+    }
+
+    /** How many job streams are held, finished or not. */
+    public int size() {
+        return streams.size();
+    }
+
+    @Override
+    public void close() {
+        delivery.shutdownNow();
+    }
+
+    /** A chunk, or the end: completed with units when {@code failure} is null, else failed. */
+    private record Event(@Nullable StreamChunk chunk, long units, @Nullable String failure) {
+
+        boolean isEnd() {
+            return chunk == null;
+        }
+    }
+
+    private static final class Stream {
+        private final List<Event> history = new ArrayList<>();
+        private final List<Subscriber> subscribers = new ArrayList<>();
+        private boolean finished;
+        private long finishedAt;
+
+        synchronized void add(Subscriber subscriber) {
+            history.forEach(subscriber::offer);
+            if (!finished) {
+                subscribers.add(subscriber);
+            }
+        }
+
+        synchronized void remove(Subscriber subscriber) {
+            subscribers.remove(subscriber);
+            subscriber.stop();
+        }
+
+        synchronized void chunk(StreamChunk chunk) {
+            if (finished) {
+                return;
+            }
+            Event event = new Event(chunk, 0, null);
+            if (history.size() < MAX_HISTORY) {
+                history.add(event);
+            }
+            subscribers.forEach(subscriber -> subscriber.offer(event));
+        }
+
+        synchronized void finish(Event end, long now) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            finishedAt = now;
+            history.add(end);
+            subscribers.forEach(subscriber -> subscriber.offer(end));
+            subscribers.clear();
+        }
+
+        synchronized boolean isAbandoned() {
+            return !finished && subscribers.isEmpty() && history.isEmpty();
+        }
+
+        synchronized boolean isExpired(long now, long retentionNanos) {
+            return finished && now - finishedAt > retentionNanos;
+        }
+    }
+
+    /** One listener with its own queue, drained serially on the shared pool. */
+    private static final class Subscriber implements Runnable {
+        private static final int BATCH = 256;
+
+        private final JobStreamListener listener;
+        private final ExecutorService pool;
+        private final ArrayDeque<Event> pending = new ArrayDeque<>();
+        private boolean scheduled;
+        private boolean stopped;
+
+        Subscriber(JobStreamListener listener, ExecutorService pool) {
+            this.listener = listener;
+            this.pool = pool;
+        }
+
+        synchronized void offer(Event event) {
+            if (stopped) {
+                return;
+            }
+            if (pending.size() >= MAX_PENDING) {
+                pending.clear();
+                pending.add(new Event(null, 0, "the subscriber fell more than " + MAX_PENDING + " events behind"));
+                stopped = true;
+            } else {
+                pending.add(event);
+                if (event.isEnd()) {
+                    stopped = true;
+                }
+            }
+            if (!scheduled) {
+                scheduled = true;
+                pool.execute(this);
+            }
+        }
+
+        synchronized void stop() {
+            stopped = true;
+            pending.clear();
+        }
+
+        @Override
+        public void run() {
+            for (int delivered = 0; delivered < BATCH; delivered++) {
+                Event event;
+                synchronized (this) {
+                    event = pending.poll();
+                    if (event == null) {
+                        scheduled = false;
+                        return;
+                    }
+                }
+                deliver(event);
+            }
+            // Yield the thread after a batch so a long stream cannot monopolise it; the rest goes on next turn.
+            pool.execute(this);
+        }
+
+        private void deliver(Event event) {
+            try {
+                if (event.chunk() != null) {
+                    listener.onChunk(event.chunk());
+                } else if (event.failure() == null) {
+                    listener.onCompleted(event.units());
+                } else {
+                    listener.onFailed(event.failure());
+                }
+            } catch (RuntimeException listenerFailed) {
+                stop();
+            }
+        }
+    }
+}

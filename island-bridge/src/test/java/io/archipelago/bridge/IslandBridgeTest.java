@@ -1,0 +1,336 @@
+package io.archipelago.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.archipelago.bridge.nats.LocalNatsServer;
+import io.archipelago.bridge.nats.NKeyAuth;
+import io.archipelago.bridge.stream.StreamChunk;
+import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.island.api.AvailabilitySchedule;
+import io.archipelago.exchange.island.api.BringIslandOnline;
+import io.archipelago.exchange.island.api.Country;
+import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.island.api.IslandRegistered;
+import io.archipelago.exchange.island.api.IslandWentOffline;
+import io.archipelago.exchange.island.api.IslandWentOnline;
+import io.archipelago.exchange.island.api.OfflineReason;
+import io.archipelago.exchange.island.api.RecordIslandRtt;
+import io.archipelago.exchange.island.api.TakeIslandOffline;
+import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.market.api.CompleteJob;
+import io.archipelago.exchange.market.api.FailJob;
+import io.archipelago.exchange.market.api.JobCompleted;
+import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.market.api.JobPlaced;
+import io.archipelago.exchange.market.api.StartJob;
+import io.archipelago.exchange.money.MicroCredits;
+import io.archipelago.exchange.money.PricePerUnit;
+import io.archipelago.exchange.pricing.UnitPrice;
+import io.archipelago.protocol.Codec;
+import io.archipelago.protocol.JobOutput;
+import io.archipelago.protocol.RejectedMessage;
+import io.archipelago.protocol.Subjects;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IslandBridgeTest {
+
+    private static final CargoType CARGO = new CargoType("llm.chat.demo");
+    private static final Instant T0 = Instant.parse("2026-01-05T10:00:00Z");
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    static Path directory;
+
+    private static LocalNatsServer server;
+    private Connection coordinator;
+    private RecordingCommands commands;
+    private IslandBridge bridge;
+
+    @BeforeAll
+    static void startNats() {
+        server = LocalNatsServer.start(directory, 0);
+    }
+
+    @AfterAll
+    static void stopNats() {
+        server.close();
+    }
+
+    @BeforeEach
+    void startBridge() throws Exception {
+        coordinator = Nats.connect(new Options.Builder().server(server.url())
+                .authHandler(NKeyAuth.fromSeed(server.coordinatorSeed())).build());
+        commands = new RecordingCommands();
+        bridge = new IslandBridge(coordinator, commands, Clock.fixed(T0, ZoneOffset.UTC),
+                new BridgeSettings(Duration.ofMillis(100), Duration.ofMillis(500), 3, Duration.ofSeconds(2),
+                        Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ofMinutes(1), Duration.ofMillis(50)));
+        bridge.start();
+    }
+
+    @AfterEach
+    void stopBridge() throws InterruptedException {
+        bridge.close();
+        coordinator.close();
+    }
+
+    private static JobPlaced placed(String jobId, String islandId) {
+        return new JobPlaced(CARGO, new JobId(jobId), new AccountId("consumer"), new IslandId(islandId),
+                new AccountId("host"), new UnitPrice(PricePerUnit.of(10), PricePerUnit.of(1), PricePerUnit.of(1)),
+                100, Karma.INITIAL, T0);
+    }
+
+    private RecordingListener subscribe(String jobId) {
+        RecordingListener listener = new RecordingListener();
+        bridge.streams().subscribe(jobId, listener);
+        return listener;
+    }
+
+    @Test
+    void dispatchesAPlacedJobAndSettlesItFromTheIslandsOutput() throws Exception {
+        try (FakeIsland island = new FakeIsland(server, "island-1")) {
+            RecordingListener listener = subscribe("job-1");
+
+            bridge.on(placed("job-1", "island-1"), null);
+            await().atMost(WAIT).until(() -> island.offers.size() == 1);
+            assertThat(island.offers.get(0).jobId()).isEqualTo("job-1");
+            assertThat(island.offers.get(0).cargo()).isEqualTo(CARGO.value());
+            island.send(JobOutput.chunk("job-1", 0, "Hello"));
+            island.send(JobOutput.chunk("job-1", 1, ", "));
+            island.send(JobOutput.chunk("job-1", 2, "world"));
+            island.send(JobOutput.done("job-1", 3, 42));
+
+            await().atMost(WAIT).until(() -> commands.of(CompleteJob.class).size() == 1);
+            assertThat(commands.sent).hasSize(2);
+            assertThat(commands.sent.get(0)).isInstanceOfSatisfying(StartJob.class,
+                    start -> assertThat(start.jobId()).isEqualTo(new JobId("job-1")));
+            assertThat(commands.of(CompleteJob.class).get(0).units()).isEqualTo(42);
+            await().atMost(WAIT).until(() -> listener.chunks.size() == 3);
+            assertThat(listener.texts()).containsExactly("Hello", ", ", "world");
+            assertThat(listener.completedUnits).isNull();
+
+            bridge.on(completed("job-1", "island-1", 42), null);
+            await().atMost(WAIT).until(() -> listener.completedUnits != null);
+            assertThat(listener.completedUnits).isEqualTo(42);
+            assertThat(bridge.runningJobs()).isZero();
+        }
+    }
+
+    @Test
+    void putsOutOfOrderChunksBackInOrderAndDropsDuplicates() throws Exception {
+        try (FakeIsland island = new FakeIsland(server, "island-2")) {
+            RecordingListener listener = subscribe("job-2");
+            bridge.on(placed("job-2", "island-2"), null);
+            await().atMost(WAIT).until(() -> island.offers.size() == 1);
+
+            island.send(JobOutput.done("job-2", 4, 7));
+            island.send(JobOutput.chunk("job-2", 2, "c"));
+            island.send(JobOutput.chunk("job-2", 0, "a"));
+            island.send(JobOutput.chunk("job-2", 0, "a"));
+            island.send(JobOutput.chunk("job-2", 3, "d"));
+            island.send(JobOutput.chunk("job-2", 2, "c"));
+            island.send(JobOutput.chunk("job-2", 1, "b"));
+
+            await().atMost(WAIT).until(() -> commands.of(CompleteJob.class).size() == 1);
+            await().atMost(WAIT).until(() -> listener.chunks.size() == 4);
+            assertThat(listener.chunks).extracting(StreamChunk::seq).containsExactly(0L, 1L, 2L, 3L);
+            assertThat(listener.texts()).containsExactly("a", "b", "c", "d");
+            assertThat(bridge.rejections().duplicates()).isEqualTo(2);
+            assertThat(commands.of(StartJob.class)).hasSize(1);
+            assertThat(commands.of(FailJob.class)).isEmpty();
+        }
+    }
+
+    @Test
+    void refusesAndCountsMalformedOversizedAndUnknownVersionMessagesAndGoesOn() throws Exception {
+        try (FakeIsland island = new FakeIsland(server, "island-3")) {
+            bridge.on(placed("job-3a", "island-3"), null);
+            bridge.on(placed("job-3b", "island-3"), null);
+            bridge.on(placed("job-3c", "island-3"), null);
+            await().atMost(WAIT).until(() -> island.offers.size() == 3);
+
+            island.sendRaw("job-3a", "{not json".getBytes(StandardCharsets.UTF_8));
+            island.sendRaw("job-3b", ("{\"v\":9,\"jobId\":\"job-3b\",\"kind\":\"CHUNK\",\"seq\":0,\"text\":\"x\","
+                    + "\"units\":0,\"error\":null}").getBytes(StandardCharsets.UTF_8));
+            island.sendRaw("job-3c", new byte[300 * 1024]);
+            island.sendRaw("no-such-job", "{}".getBytes(StandardCharsets.UTF_8));
+
+            await().atMost(WAIT).until(() -> commands.of(FailJob.class).size() == 3);
+            assertThat(commands.of(FailJob.class)).allSatisfy(
+                    fail -> assertThat(fail.reason()).startsWith("malformed result"));
+            assertThat(bridge.rejections().count(RejectedMessage.Reason.MALFORMED)).isEqualTo(1);
+            assertThat(bridge.rejections().count(RejectedMessage.Reason.UNKNOWN_VERSION)).isEqualTo(1);
+            assertThat(bridge.rejections().count(RejectedMessage.Reason.OVERSIZED)).isEqualTo(1);
+            assertThat(bridge.rejections().count(RejectedMessage.Reason.UNEXPECTED)).isEqualTo(1);
+
+            bridge.on(placed("job-3d", "island-3"), null);
+            await().atMost(WAIT).until(() -> island.offers.size() == 4);
+            island.send(JobOutput.chunk("job-3d", 0, "still here"));
+            island.send(JobOutput.done("job-3d", 1, 1));
+            await().atMost(WAIT).until(() -> commands.of(CompleteJob.class).size() == 1);
+        }
+    }
+
+    @Test
+    void aSlowSubscriberDoesNotHoldUpAnotherJob() throws Exception {
+        try (FakeIsland island = new FakeIsland(server, "island-4")) {
+            CountDownLatch release = new CountDownLatch(1);
+            RecordingListener slow = new RecordingListener() {
+                @Override
+                public void onChunk(StreamChunk chunk) {
+                    try {
+                        release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                    super.onChunk(chunk);
+                }
+            };
+            bridge.streams().subscribe("job-4a", slow);
+            RecordingListener fast = subscribe("job-4b");
+            bridge.on(placed("job-4a", "island-4"), null);
+            bridge.on(placed("job-4b", "island-4"), null);
+            await().atMost(WAIT).until(() -> island.offers.size() == 2);
+
+            IntStream.range(0, 50).forEach(seq -> island.send(JobOutput.chunk("job-4a", seq, "slow " + seq)));
+            IntStream.range(0, 50).forEach(seq -> island.send(JobOutput.chunk("job-4b", seq, "fast " + seq)));
+            island.send(JobOutput.done("job-4b", 50, 50));
+
+            await().atMost(WAIT).until(() -> fast.chunks.size() == 50);
+            await().atMost(WAIT).until(() -> commands.of(CompleteJob.class).size() == 1);
+            assertThat(slow.chunks).isEmpty();
+            release.countDown();
+            await().atMost(WAIT).until(() -> slow.chunks.size() == 50);
+        }
+    }
+
+    @Test
+    void losesAJobNoIslandAnswersFor() {
+        bridge.on(placed("job-5", "island-nobody"), null);
+
+        await().atMost(WAIT).until(() -> commands.of(FailJob.class).size() == 1);
+        assertThat(commands.of(FailJob.class).get(0).reason()).contains("did not take the job");
+        assertThat(bridge.runningJobs()).isZero();
+    }
+
+    @Test
+    void losesAJobWhoseIslandStallsAndTellsTheIslandToStop() throws Exception {
+        try (FakeIsland island = new FakeIsland(server, "island-6")) {
+            List<String> cancels = new CopyOnWriteArrayList<>();
+            island.connection.createDispatcher(message -> cancels.add(new String(message.getData(),
+                    StandardCharsets.UTF_8))).subscribe(Subjects.cancel("island-6"));
+            island.connection.flush(WAIT);
+            bridge.on(placed("job-6", "island-6"), null);
+            await().atMost(WAIT).until(() -> island.offers.size() == 1);
+            island.send(JobOutput.chunk("job-6", 0, "and then nothing"));
+
+            await().atMost(WAIT).until(() -> commands.of(FailJob.class).size() == 1);
+            assertThat(commands.of(FailJob.class).get(0).reason()).contains("stalled");
+            await().atMost(WAIT).until(() -> cancels.size() == 1);
+            assertThat(cancels.get(0)).contains("job-6");
+        }
+    }
+
+    @Test
+    void anIslandCannotPublishOutputForAnotherIslandsJob() throws Exception {
+        try (FakeIsland a = new FakeIsland(server, "island-7a"); FakeIsland b = new FakeIsland(server, "island-7b")) {
+            RecordingListener listener = subscribe("job-7");
+            bridge.on(placed("job-7", "island-7b"), null);
+            await().atMost(WAIT).until(() -> b.offers.size() == 1);
+
+            a.send(JobOutput.chunk("job-7", 0, "forged on its own subject"));
+            a.connection.publish(Subjects.results("island-7b", "job-7"),
+                    Codec.encode(JobOutput.chunk("job-7", 0, "forged on b's subject")));
+            await().atMost(WAIT).until(() -> bridge.rejections().count(RejectedMessage.Reason.UNEXPECTED) == 1);
+            await().atMost(WAIT).until(() -> !a.errors.isEmpty());
+            b.send(JobOutput.chunk("job-7", 0, "genuine"));
+            b.send(JobOutput.done("job-7", 1, 1));
+
+            await().atMost(WAIT).until(() -> commands.of(CompleteJob.class).size() == 1);
+            await().atMost(WAIT).until(() -> listener.chunks.size() == 1);
+            assertThat(listener.texts()).containsExactly("genuine");
+            assertThat(a.offers).isEmpty();
+            assertThat(a.errors).anySatisfy(error -> assertThat(error).containsIgnoringCase("permissions violation"));
+        }
+    }
+
+    @Test
+    void measuresRoundTripsAndTellsTheMarketOnlyWhenTheyMove() throws Exception {
+        try (FakeIsland island = new FakeIsland(server, "island-8")) {
+            bridge.on(registered("island-8"));
+
+            await().atMost(WAIT).until(() -> bridge.rtt("island-8").orElseThrow().samples() >= 20);
+            IslandRtt rtt = bridge.rtt("island-8").orElseThrow();
+            assertThat(commands.of(RecordIslandRtt.class)).isNotEmpty().hasSizeLessThanOrEqualTo(5);
+            assertThat(rtt.meanMicros()).isPositive();
+            assertThat(rtt.missedInARow()).isZero();
+        }
+    }
+
+    @Test
+    void takesASilentIslandOfflineAndBringsItBackWhenItAnswers() throws Exception {
+        try (FakeIsland island = new FakeIsland(server, "island-9")) {
+            bridge.on(registered("island-9"));
+            bridge.on(new IslandWentOnline(new IslandId("island-9"), T0));
+            await().atMost(WAIT).until(() -> bridge.rtt("island-9").orElseThrow().samples() >= 1);
+            bridge.on(placed("job-9", "island-9"), null);
+            await().atMost(WAIT).until(() -> island.offers.size() == 1);
+
+            island.answersProbes = false;
+            await().atMost(WAIT).until(() -> commands.of(TakeIslandOffline.class).size() == 1);
+            assertThat(commands.of(TakeIslandOffline.class).get(0).reason()).isEqualTo(OfflineReason.HEARTBEATS_MISSED);
+            await().atMost(WAIT).until(() -> commands.of(FailJob.class).size() == 1);
+            assertThat(commands.of(FailJob.class).get(0).reason()).contains("heartbeats");
+            bridge.on(new IslandWentOffline(new IslandId("island-9"), OfflineReason.HEARTBEATS_MISSED, T0));
+
+            island.answersProbes = true;
+            await().atMost(WAIT).until(() -> commands.of(BringIslandOnline.class).size() == 1);
+            assertThat(commands.of(TakeIslandOffline.class)).hasSize(1);
+        }
+    }
+
+    @Test
+    void doesNotBringBackAnIslandItsHostTookOffline() throws Exception {
+        try (FakeIsland island = new FakeIsland(server, "island-10")) {
+            bridge.on(registered("island-10"));
+            bridge.on(new IslandWentOffline(new IslandId("island-10"), OfflineReason.HOST_REQUEST, T0));
+
+            await().atMost(WAIT).until(() -> bridge.rtt("island-10").orElseThrow().samples() >= 5);
+            assertThat(commands.of(BringIslandOnline.class)).isEmpty();
+        }
+    }
+
+    private static IslandRegistered registered(String islandId) {
+        return new IslandRegistered(new IslandId(islandId), new AccountId("host"), Country.of("DE"), Set.of(CARGO), 2,
+                AvailabilitySchedule.ALWAYS, false, Karma.INITIAL, T0);
+    }
+
+    private static JobCompleted completed(String jobId, String islandId, long units) {
+        MicroCredits zero = new MicroCredits(0);
+        return new JobCompleted(CARGO, new JobId(jobId), new AccountId("consumer"), new IslandId(islandId),
+                new AccountId("host"), new AccountId("publisher"), units,
+                new UnitPrice(PricePerUnit.of(10), PricePerUnit.of(1), PricePerUnit.of(1)), zero, zero, zero, zero,
+                zero, T0);
+    }
+}
