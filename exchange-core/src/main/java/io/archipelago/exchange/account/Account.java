@@ -135,6 +135,10 @@ public class Account {
         if (country == null) {
             return Reservation.UNKNOWN_ACCOUNT;
         }
+        // Escrow is held per job id: a second reservation would replace the first and strand its credits.
+        if (escrow.containsKey(jobId)) {
+            throw new IllegalStateException("account " + accountId + " already holds escrow for job " + jobId);
+        }
         if (!available.isAtLeast(amount)) {
             return Reservation.INSUFFICIENT_CREDITS;
         }

@@ -645,6 +645,17 @@ class MarketTest {
     }
 
     @Test
+    void refusesAJobIdWhoseEscrowTheConsumerHoldsOnAnotherMarket() {
+        accounts.seed(ALICE.value(), new CreditsReserved(ALICE, new JobId("job-1"), MicroCredits.of(500_000), EARLIER));
+
+        fixture.given(cargoRegistered())
+                .when(bid("job-1").command())
+                .expectException(IllegalStateException.class)
+                .expectNoEvents();
+        assertThat(accounts.appended()).isEmpty();
+    }
+
+    @Test
     void rejectsALimitBelowTheRoyalty() {
         BidDraft bid = bid("job-1").limit(99);
 

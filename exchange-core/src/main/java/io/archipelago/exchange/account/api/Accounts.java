@@ -12,7 +12,12 @@ public interface Accounts {
     /** The country the account holder lives in; empty when the account is not open or has none. */
     Optional<Country> homeOf(AccountId accountId);
 
-    /** Moves {@code amount} from the account's available credits to escrow for {@code jobId}, if it has them. */
+    /**
+     * Moves {@code amount} from the account's available credits to escrow for {@code jobId}, if it has them.
+     *
+     * @throws IllegalStateException when the account already holds escrow for {@code jobId} (the id is in use on
+     *                               another market)
+     */
     Reservation reserve(AccountId accountId, JobId jobId, MicroCredits amount, Instant at);
 
     /** Settles a job's escrow: {@code charged} leaves the account, the remainder becomes available again. */
