@@ -1,0 +1,9 @@
+package io.archipelago.payments;
+
+/** Thrown when a payment needs Stripe and no Stripe keys are configured: payments are off, nothing is pretended. */
+final class PaymentsNotConfigured extends RuntimeException {
+
+    PaymentsNotConfigured() {
+        super("payments are not configured");
+    }
+}

@@ -1,0 +1,83 @@
+package io.archipelago.payments;
+
+import io.archipelago.exchange.account.Account;
+import io.archipelago.exchange.account.RepositoryAccounts;
+import io.archipelago.exchange.account.api.Accounts;
+import io.archipelago.exchange.island.Island;
+import io.archipelago.exchange.island.RepositoryIslands;
+import io.archipelago.exchange.island.api.Islands;
+import io.archipelago.exchange.market.Market;
+import io.archipelago.exchange.market.RepositoryMarkets;
+import io.archipelago.exchange.market.api.Markets;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
+import org.axonframework.eventhandling.SubscribingEventProcessor;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The payments module as the coordinator runs it, with the exchange's real aggregates and ports on Axon's in-memory
+ * event store (commands run in the caller's thread, the payout event handlers on a subscribing processor) and the
+ * module's tables in an embedded PostgreSQL migrated by Flyway.
+ */
+@SpringBootApplication
+class PaymentsTestApplication {
+
+    @Bean(destroyMethod = "close")
+    EmbeddedPostgres embeddedPostgres() throws IOException {
+        return EmbeddedPostgres.builder().setRegisterShutdownHook(false).start();
+    }
+
+    @Bean
+    DataSource dataSource(EmbeddedPostgres postgres) {
+        return postgres.getPostgresDatabase();
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    Configuration axon() {
+        Configuration configuration = DefaultConfigurer.defaultConfiguration()
+                .configureEmbeddedEventStore(c -> new InMemoryEventStorageEngine())
+                .configureAggregate(Market.class)
+                .configureAggregate(Island.class)
+                .configureAggregate(Account.class)
+                .registerComponent(Markets.class, c -> new RepositoryMarkets(() -> c.repository(Market.class)))
+                .registerComponent(Accounts.class, c -> new RepositoryAccounts(() -> c.repository(Account.class)))
+                .registerComponent(Islands.class, c -> new RepositoryIslands(() -> c.repository(Island.class),
+                        c.getComponent(Markets.class)))
+                .buildConfiguration();
+        configuration.start();
+        return configuration;
+    }
+
+    @Bean
+    CommandGateway commandGateway(Configuration axon) {
+        return axon.commandGateway();
+    }
+
+    @Bean
+    EventStore eventStore(Configuration axon) {
+        return axon.eventStore();
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "shutDown")
+    SubscribingEventProcessor paymentsProcessor(EventStore eventStore, PayoutLedger ledger) {
+        return SubscribingEventProcessor.builder()
+                .name(PayoutLedger.PROCESSING_GROUP)
+                .eventHandlerInvoker(SimpleEventHandlerInvoker.builder().eventHandlers(ledger).build())
+                .messageSource(eventStore)
+                .build();
+    }
+}
