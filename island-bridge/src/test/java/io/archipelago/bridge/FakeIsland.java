@@ -1,7 +1,7 @@
 package io.archipelago.bridge;
 
 import io.archipelago.bridge.nats.LocalNatsServer;
-import io.archipelago.bridge.nats.NKeyAuth;
+import io.archipelago.protocol.NKeyAuth;
 import io.archipelago.protocol.Codec;
 import io.archipelago.protocol.JobAccepted;
 import io.archipelago.protocol.JobOffer;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.archipelago.bridge.nats.LocalNatsServer;
-import io.archipelago.bridge.nats.NKeyAuth;
+import io.archipelago.protocol.NKeyAuth;
 import io.archipelago.bridge.stream.StreamChunk;
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.island.api.AvailabilitySchedule;

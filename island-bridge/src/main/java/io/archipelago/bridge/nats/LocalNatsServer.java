@@ -1,6 +1,7 @@
 package io.archipelago.bridge.nats;
 
 import io.archipelago.protocol.IslandSession;
+import io.archipelago.protocol.NKeyAuth;
 import io.archipelago.protocol.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.Nats;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.archipelago.protocol.IslandSession;
+import io.archipelago.protocol.NKeyAuth;
 import io.archipelago.protocol.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;

@@ -1,4 +1,4 @@
-package io.archipelago.bridge.nats;
+package io.archipelago.protocol;
 
 import io.nats.client.AuthHandler;
 import io.nats.client.NKey;

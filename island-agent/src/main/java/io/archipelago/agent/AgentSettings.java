@@ -1,0 +1,130 @@
+package io.archipelago.agent;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a host runs its Island.
+ *
+ * @param name        the Island's id on the exchange
+ * @param owner       the host's account, which earns what the Island sells
+ * @param country     ISO 3166-1 alpha-2 code of where the machine runs
+ * @param asks        Cargo type → asking price in micro-credits per unit
+ * @param slots       jobs run at once
+ * @param schedule    weekly selling windows [start, end) in minutes from Monday 00:00 UTC; empty: always
+ * @param coordinator the coordinator's HTTP base URL
+ * @param natsUrl     the NATS server to use instead of the one the coordinator names (e.g. through a proxy)
+ * @param runtime     what runs the jobs: {@code demo}, {@code openai-upstream} or {@code embeddings}
+ * @param upstream    the OpenAI-compatible server {@code openai-upstream} forwards to
+ * @param upstreamModel the model name sent upstream
+ * @param demoPause   the pause between tokens of the {@code demo} runtime, so its streaming shows
+ */
+public record AgentSettings(String name, String owner, String country, Map<String, Long> asks, int slots,
+                           List<int[]> schedule, URI coordinator, @Nullable String natsUrl, String runtime,
+                           @Nullable URI upstream, @Nullable String upstreamModel, Duration demoPause) {
+
+    static final String USAGE = """
+            usage: island-agent --name ID --country CC --ask CARGO=PRICE [--ask ...] --coordinator URL
+                                [--owner ACCOUNT] [--slots N] [--schedule always|START-END,...] [--nats URL]
+                                [--runtime demo|openai-upstream|embeddings] [--upstream URL] [--upstream-model NAME]
+                                [--demo-pause-ms N]
+              --ask CARGO=PRICE   a Cargo type served and its asking price in micro-credits per unit
+              --schedule          weekly selling windows in minutes from Monday 00:00 UTC, e.g. 0-600,1440-2040
+              --nats URL          connect to NATS here instead of where the coordinator says (e.g. a proxy)
+            """;
+
+    public AgentSettings {
+        asks = Map.copyOf(asks);
+        schedule = List.copyOf(schedule);
+        if (asks.isEmpty()) {
+            throw new IllegalArgumentException("an Island serves at least one Cargo type (--ask CARGO=PRICE)");
+        }
+        if (slots < 1) {
+            throw new IllegalArgumentException("an Island runs at least one job at a time, got --slots " + slots);
+        }
+        if (!List.of("demo", "openai-upstream", "embeddings").contains(runtime)) {
+            throw new IllegalArgumentException("--runtime is demo, openai-upstream or embeddings, got " + runtime);
+        }
+        if (runtime.equals("openai-upstream") && upstream == null) {
+            throw new IllegalArgumentException("the openai-upstream runtime needs --upstream URL");
+        }
+    }
+
+    /** Reads the command line; throws IllegalArgumentException with what is wrong. */
+    public static AgentSettings parse(String... args) {
+        Map<String, List<String>> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --option value, got " + args[i]);
+            }
+            options.computeIfAbsent(args[i].substring(2), key -> new ArrayList<>()).add(args[++i]);
+        }
+        String name = required(options, "name");
+        Map<String, Long> asks = new LinkedHashMap<>();
+        for (String ask : options.getOrDefault("ask", List.of())) {
+            int equals = ask.indexOf('=');
+            if (equals < 1) {
+                throw new IllegalArgumentException("--ask is CARGO=PRICE, got " + ask);
+            }
+            asks.put(ask.substring(0, equals), Long.parseLong(ask.substring(equals + 1)));
+        }
+        String upstream = single(options, "upstream");
+        AgentSettings settings = new AgentSettings(name, orElse(single(options, "owner"), name),
+                required(options, "country"), asks, Integer.parseInt(orElse(single(options, "slots"), "2")),
+                schedule(orElse(single(options, "schedule"), "always")), URI.create(required(options, "coordinator")),
+                single(options, "nats"), orElse(single(options, "runtime"), "demo"),
+                upstream == null ? null : URI.create(upstream), single(options, "upstream-model"),
+                Duration.ofMillis(Long.parseLong(orElse(single(options, "demo-pause-ms"), "20"))));
+        for (String known : List.of("name", "owner", "country", "ask", "slots", "schedule", "coordinator", "nats",
+                "runtime", "upstream", "upstream-model", "demo-pause-ms")) {
+            options.remove(known);
+        }
+        if (!options.isEmpty()) {
+            throw new IllegalArgumentException("unknown options " + options.keySet());
+        }
+        return settings;
+    }
+
+    static List<int[]> schedule(String text) {
+        List<int[]> windows = new ArrayList<>();
+        if (text.equals("always")) {
+            return windows;
+        }
+        for (String window : text.split(",")) {
+            String[] bounds = window.trim().split("-");
+            if (bounds.length != 2) {
+                throw new IllegalArgumentException("a schedule window is START-END in minutes, got " + window);
+            }
+            windows.add(new int[] {Integer.parseInt(bounds[0]), Integer.parseInt(bounds[1])});
+        }
+        return windows;
+    }
+
+    private static String required(Map<String, List<String>> options, String name) {
+        String value = single(options, name);
+        if (value == null) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return value;
+    }
+
+    private static @Nullable String single(Map<String, List<String>> options, String name) {
+        List<String> values = options.get(name);
+        if (values == null) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw new IllegalArgumentException("--" + name + " is given more than once");
+        }
+        return values.get(0);
+    }
+
+    private static String orElse(@Nullable String value, String fallback) {
+        return value == null ? fallback : value;
+    }
+}

@@ -1,0 +1,191 @@
+package io.archipelago.agent;
+
+import io.archipelago.protocol.Codec;
+import io.archipelago.protocol.JobAccepted;
+import io.archipelago.protocol.JobCancel;
+import io.archipelago.protocol.JobOffer;
+import io.archipelago.protocol.JobOutput;
+import io.archipelago.protocol.Probe;
+import io.archipelago.protocol.ProbeReply;
+import io.archipelago.protocol.RejectedMessage;
+import io.archipelago.protocol.Subjects;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Island's side of NATS: answers probes at once (on their own dispatcher, so a flood of offers cannot delay
+ * them), accepts the offers it has a free slot and the Cargo for, runs each on the runtime, and streams its output
+ * numbered from 0, then the final message with the units used, or an error. A cancelled job stops at its next piece.
+ */
+final class JobRunner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+    private final String islandId;
+    private final Connection nats;
+    private final JobRuntime runtime;
+    private final Set<String> cargos;
+    private final int slots;
+    private final ExecutorService workers;
+    private final AtomicInteger running = new AtomicInteger();
+    private final Map<String, AtomicBoolean> cancellations = new ConcurrentHashMap<>();
+    private final AtomicLong refused = new AtomicLong();
+    private @Nullable Dispatcher probes;
+    private @Nullable Dispatcher jobs;
+
+    JobRunner(String islandId, Connection nats, JobRuntime runtime, Set<String> cargos, int slots) {
+        this.islandId = islandId;
+        this.nats = nats;
+        this.runtime = runtime;
+        this.cargos = Set.copyOf(cargos);
+        this.slots = slots;
+        AtomicInteger threads = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(slots, task -> {
+            Thread thread = new Thread(task, islandId + "-job-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    void start() throws InterruptedException, TimeoutException {
+        probes = nats.createDispatcher(this::probe);
+        probes.subscribe(Subjects.probe(islandId));
+        jobs = nats.createDispatcher(this::dispatch);
+        jobs.subscribe(Subjects.jobs(islandId));
+        jobs.subscribe(Subjects.cancel(islandId));
+        nats.flush(Duration.ofSeconds(5));
+    }
+
+    int running() {
+        return running.get();
+    }
+
+    long refused() {
+        return refused.get();
+    }
+
+    private void probe(Message message) {
+        try {
+            Probe probe = Codec.decode(message.getData(), Probe.class);
+            if (message.getReplyTo() != null) {
+                nats.publish(message.getReplyTo(),
+                        Codec.encode(new ProbeReply(Codec.VERSION, islandId, probe.nonce(), running.get())));
+            }
+        } catch (RejectedMessage rejected) {
+            refused.incrementAndGet();
+        }
+    }
+
+    private void dispatch(Message message) {
+        if (message.getSubject().equals(Subjects.cancel(islandId))) {
+            cancel(message);
+        } else {
+            offer(message);
+        }
+    }
+
+    private void cancel(Message message) {
+        try {
+            JobCancel cancel = Codec.decode(message.getData(), JobCancel.class);
+            AtomicBoolean flag = cancellations.get(cancel.jobId());
+            if (flag != null) {
+                flag.set(true);
+                LOG.info("job {} cancelled by the coordinator: {}", cancel.jobId(), cancel.reason());
+            }
+        } catch (RejectedMessage rejected) {
+            refused.incrementAndGet();
+        }
+    }
+
+    private void offer(Message message) {
+        JobOffer offer;
+        try {
+            offer = Codec.decode(message.getData(), JobOffer.class);
+        } catch (RejectedMessage rejected) {
+            refused.incrementAndGet();
+            return;
+        }
+        if (message.getReplyTo() == null) {
+            return;
+        }
+        if (!cargos.contains(offer.cargo())) {
+            reply(message, JobAccepted.no(offer.jobId(), "this island does not serve " + offer.cargo()));
+            return;
+        }
+        if (running.incrementAndGet() > slots) {
+            running.decrementAndGet();
+            reply(message, JobAccepted.no(offer.jobId(), "every slot is busy"));
+            return;
+        }
+        AtomicBoolean cancelled = new AtomicBoolean();
+        cancellations.put(offer.jobId(), cancelled);
+        reply(message, JobAccepted.yes(offer.jobId()));
+        workers.execute(() -> run(offer, cancelled));
+    }
+
+    private void run(JobOffer offer, AtomicBoolean cancelled) {
+        String subject = Subjects.results(islandId, offer.jobId());
+        AtomicLong seq = new AtomicLong();
+        try {
+            long units = runtime.run(offer.cargo(), offer.input(), offer.maxUnits(), new Output() {
+                @Override
+                public void chunk(String text) {
+                    nats.publish(subject, Codec.encode(JobOutput.chunk(offer.jobId(), seq.getAndIncrement(), text)));
+                }
+
+                @Override
+                public boolean cancelled() {
+                    return cancelled.get();
+                }
+            });
+            if (!cancelled.get()) {
+                nats.publish(subject, Codec.encode(JobOutput.done(offer.jobId(), seq.get(), units)));
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (Exception failed) {
+            LOG.warn("job {} failed: {}", offer.jobId(), failed.toString());
+            nats.publish(subject, Codec.encode(JobOutput.error(offer.jobId(),
+                    failed.getClass().getSimpleName() + ": " + failed.getMessage())));
+        } finally {
+            cancellations.remove(offer.jobId());
+            running.decrementAndGet();
+        }
+    }
+
+    private void reply(Message message, JobAccepted answer) {
+        nats.publish(message.getReplyTo(), Codec.encode(answer));
+    }
+
+    @Override
+    public void close() {
+        if (probes != null) {
+            nats.closeDispatcher(probes);
+        }
+        if (jobs != null) {
+            nats.closeDispatcher(jobs);
+        }
+        cancellations.values().forEach(flag -> flag.set(true));
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.archipelago.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class AgentSettingsTest {
+
+    @Test
+    void readsOneCommandLine() {
+        AgentSettings settings = AgentSettings.parse("--name", "zurich-1", "--country", "CH", "--ask",
+                "llm.chat.demo=1500", "--ask", "embed.minilm=200", "--slots", "4", "--schedule", "0-600,1440-2040",
+                "--coordinator", "http://127.0.0.1:8080");
+
+        assertThat(settings.owner()).isEqualTo("zurich-1");
+        assertThat(settings.asks()).containsEntry("llm.chat.demo", 1500L).containsEntry("embed.minilm", 200L);
+        assertThat(settings.schedule()).hasSize(2);
+        assertThat(settings.schedule().get(1)).containsExactly(1440, 2040);
+        assertThat(settings.runtime()).isEqualTo("demo");
+    }
+
+    @Test
+    void saysWhatIsWrong() {
+        assertThatThrownBy(() -> AgentSettings.parse("--name", "x", "--country", "CH", "--coordinator", "http://h"))
+                .hasMessageContaining("--ask");
+        assertThatThrownBy(() -> AgentSettings.parse("--name", "x", "--country", "CH", "--ask", "a=1",
+                "--coordinator", "http://h", "--runtime", "openai-upstream")).hasMessageContaining("--upstream");
+        assertThatThrownBy(() -> AgentSettings.parse("--name", "x", "--country", "CH", "--ask", "a=1",
+                "--coordinator", "http://h", "--colour", "red")).hasMessageContaining("colour");
+    }
+}
