@@ -5,7 +5,6 @@ import com.stripe.model.checkout.Session;
 import com.stripe.param.checkout.SessionCreateParams;
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.money.MicroCredits;
-import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -23,12 +22,12 @@ import org.springframework.web.bind.annotation.RestController;
 final class CheckoutController {
 
     private final Stripe stripe;
-    private final EventStore events;
+    private final ExchangeDirectory directory;
     private final PaymentsProperties properties;
 
-    CheckoutController(Stripe stripe, EventStore events, PaymentsProperties properties) {
+    CheckoutController(Stripe stripe, ExchangeDirectory directory, PaymentsProperties properties) {
         this.stripe = stripe;
-        this.events = events;
+        this.directory = directory;
         this.properties = properties;
     }
 
@@ -42,9 +41,7 @@ final class CheckoutController {
                     + properties.maximumDepositCredits() + " credits, got " + credits);
         }
         var client = stripe.client();
-        if (events.lastSequenceNumberFor(account.value()).isEmpty()) {
-            throw new UnknownTarget("account " + account + " is not open");
-        }
+        directory.requireAccount(account);
         long cents = CreditRate.centsFor(MicroCredits.credits(credits));
         Session session = client.checkout().sessions().create(SessionCreateParams.builder()
                 .setMode(SessionCreateParams.Mode.PAYMENT)

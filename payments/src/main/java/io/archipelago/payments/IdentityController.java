@@ -4,7 +4,6 @@ import com.stripe.exception.StripeException;
 import com.stripe.model.identity.VerificationSession;
 import com.stripe.param.identity.VerificationSessionCreateParams;
 import io.archipelago.exchange.island.api.IslandId;
-import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -19,12 +18,12 @@ import org.springframework.web.bind.annotation.RestController;
 final class IdentityController {
 
     private final Stripe stripe;
-    private final EventStore events;
+    private final ExchangeDirectory directory;
     private final PaymentsProperties properties;
 
-    IdentityController(Stripe stripe, EventStore events, PaymentsProperties properties) {
+    IdentityController(Stripe stripe, ExchangeDirectory directory, PaymentsProperties properties) {
         this.stripe = stripe;
-        this.events = events;
+        this.directory = directory;
         this.properties = properties;
     }
 
@@ -33,9 +32,7 @@ final class IdentityController {
     VerificationStarted start(@PathVariable String islandId) throws StripeException {
         IslandId island = new IslandId(islandId);
         var client = stripe.client();
-        if (events.lastSequenceNumberFor(island.value()).isEmpty()) {
-            throw new UnknownTarget("island " + island + " is not registered");
-        }
+        directory.requireIsland(island);
         VerificationSession session = client.identity().verificationSessions().create(
                 VerificationSessionCreateParams.builder()
                         .setType(VerificationSessionCreateParams.Type.DOCUMENT)

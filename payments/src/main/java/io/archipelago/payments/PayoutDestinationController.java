@@ -3,7 +3,6 @@ package io.archipelago.payments;
 import io.archipelago.exchange.account.api.AccountId;
 import java.time.Clock;
 import java.util.regex.Pattern;
-import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -20,13 +19,13 @@ final class PayoutDestinationController {
     private static final Pattern CONNECT_ACCOUNT = Pattern.compile("acct_[A-Za-z0-9]{1,64}");
 
     private final Stripe stripe;
-    private final EventStore events;
+    private final ExchangeDirectory directory;
     private final PayoutBook book;
     private final Clock clock;
 
-    PayoutDestinationController(Stripe stripe, EventStore events, PayoutBook book, Clock clock) {
+    PayoutDestinationController(Stripe stripe, ExchangeDirectory directory, PayoutBook book, Clock clock) {
         this.stripe = stripe;
-        this.events = events;
+        this.directory = directory;
         this.book = book;
         this.clock = clock;
     }
@@ -42,9 +41,7 @@ final class PayoutDestinationController {
             throw new IllegalArgumentException("stripeAccountId is a Stripe Connect account id (acct_...), got "
                     + destination);
         }
-        if (events.lastSequenceNumberFor(account.value()).isEmpty()) {
-            throw new UnknownTarget("account " + account + " is not open");
-        }
+        directory.requireAccount(account);
         book.linkDestination(account, destination, clock.instant());
         return new PayoutDestination(destination);
     }

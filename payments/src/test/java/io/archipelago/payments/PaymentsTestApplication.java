@@ -20,6 +20,7 @@ import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
 import org.axonframework.eventhandling.SubscribingEventProcessor;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
+import org.axonframework.modelling.command.Repository;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 
@@ -65,6 +66,16 @@ class PaymentsTestApplication {
     @Bean
     CommandGateway commandGateway(Configuration axon) {
         return axon.commandGateway();
+    }
+
+    @Bean
+    Repository<Account> accountRepository(Configuration axon) {
+        return axon.repository(Account.class);
+    }
+
+    @Bean
+    Repository<Island> islandRepository(Configuration axon) {
+        return axon.repository(Island.class);
     }
 
     @Bean
