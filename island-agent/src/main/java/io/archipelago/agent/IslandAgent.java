@@ -87,7 +87,8 @@ public final class IslandAgent implements AutoCloseable {
         try {
             coordinator.offline(settings.name());
         } catch (IOException unreachable) {
-            LOG.warn("could not tell the coordinator that {} goes offline: {}", settings.name(), unreachable.toString());
+            LOG.warn("could not tell the coordinator that {} goes offline: {}", settings.name(),
+                    unreachable.toString());
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }

@@ -107,6 +107,15 @@ public final class IslandBridge implements AutoCloseable {
         return prober.rtt(new IslandId(islandId));
     }
 
+    /** Whether {@code islandId} is a registered Island, as far as the bridge has read the events. */
+    public boolean knows(String islandId) {
+        try {
+            return prober.rtt(new IslandId(islandId)).isPresent();
+        } catch (IllegalArgumentException notAnIslandId) {
+            return false;
+        }
+    }
+
     /** Jobs dispatched and not yet finished. */
     public int runningJobs() {
         return dispatcher.running();

@@ -1,0 +1,69 @@
+package io.archipelago.coordinator.bridge;
+
+import io.archipelago.bridge.IslandBridge;
+import io.archipelago.bridge.nats.LocalNatsServer;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.flyway.FlywayMigrationInitializer;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The island bridge in the coordinator. NATS is a local {@code nats-server} bound to 127.0.0.1 with its state in
+ * {@code <data-dir>/nats} (port {@code archipelago.nats.port}, 0 for a free one), unless {@code NATS_URL} names an
+ * external server. The bridge's handlers run on their own tracking processor whose position is kept in memory: at
+ * every start it reads the store from the beginning to learn the Islands it probes, and dispatches only the jobs
+ * placed after the store's head at start ({@link IslandBridge#historyUpTo}). {@code archipelago.bridge.enabled=false}
+ * leaves the bridge out.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(BridgeProperties.class)
+@ConditionalOnProperty(name = "archipelago.bridge.enabled", havingValue = "true", matchIfMissing = true)
+class BridgeConfiguration {
+
+    @Bean(destroyMethod = "close")
+    NatsEndpoint natsEndpoint(@Value("${NATS_URL:${archipelago.nats.url:}}") String url,
+                              @Value("${NATS_NKEY_SEED:${archipelago.nats.nkey-seed:}}") String seed,
+                              @Value("${archipelago.nats.port:4222}") int port,
+                              @Value("${archipelago.data-dir:./data}") Path dataDir) {
+        if (url.isBlank()) {
+            return NatsEndpoint.local(LocalNatsServer.start(dataDir.resolve("nats"), port));
+        }
+        return NatsEndpoint.external(url, seed.isBlank() ? null : seed);
+    }
+
+    @Bean(destroyMethod = "close")
+    Connection natsConnection(NatsEndpoint endpoint) throws IOException, InterruptedException {
+        return Nats.connect(endpoint.options());
+    }
+
+    @Bean(destroyMethod = "close")
+    IslandBridge islandBridge(Connection natsConnection, CommandGateway gateway, Clock clock,
+                              BridgeProperties properties, EventStore eventStore,
+                              ObjectProvider<FlywayMigrationInitializer> migrations) {
+        // the head of the store is read now, so its tables must exist: let the migrations run first
+        migrations.ifAvailable(migrated -> { });
+        IslandBridge bridge = new IslandBridge(natsConnection, gateway::send, clock, properties.settings());
+        bridge.historyUpTo(eventStore.createHeadToken());
+        bridge.start();
+        return bridge;
+    }
+
+    @Bean
+    ConfigurerModule islandBridgeProcessor() {
+        return configurer -> configurer.eventProcessing(processing -> processing
+                .registerTrackingEventProcessor(IslandBridge.PROCESSING_GROUP, axon -> axon.eventStore())
+                .registerTokenStore(IslandBridge.PROCESSING_GROUP, axon -> new InMemoryTokenStore()));
+    }
+}

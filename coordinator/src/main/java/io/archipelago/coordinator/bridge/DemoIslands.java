@@ -1,0 +1,140 @@
+package io.archipelago.coordinator.bridge;
+
+import io.archipelago.agent.AgentSettings;
+import io.archipelago.agent.IslandAgent;
+import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.account.api.DepositCredits;
+import io.archipelago.exchange.account.api.OpenAccount;
+import io.archipelago.exchange.island.api.Country;
+import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.market.api.CargoUnit;
+import io.archipelago.exchange.market.api.RegisterCargo;
+import io.archipelago.exchange.money.MicroCredits;
+import io.archipelago.exchange.money.PricePerUnit;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * With {@code archipelago.demo-islands=true}, the coordinator opens a demo market, {@value #CARGO}, and starts three
+ * demo Islands in-process once its HTTP server is up, each through the same agent and HTTP API a host uses:
+ * Frankfurt (DE) directly, Zurich (CH) and Amsterdam (NL) behind delaying proxies (+{@value #ZURICH_DELAY_MS} and
+ * +{@value #AMSTERDAM_DELAY_MS} ms each way) that stand in for distance. They run the {@code demo} runtime, a
+ * deterministic text generator, not a model. The account {@value #CONSUMER} (DE) gets 100 demo credits to bid with.
+ */
+@Component
+@ConditionalOnProperty(name = "archipelago.demo-islands", havingValue = "true")
+final class DemoIslands implements SmartLifecycle {
+
+    static final String CARGO = "llm.chat.demo";
+    static final String CONSUMER = "demo-consumer";
+    static final int ZURICH_DELAY_MS = 10;
+    static final int AMSTERDAM_DELAY_MS = 20;
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoIslands.class);
+
+    private final CommandGateway gateway;
+    private final Clock clock;
+    private final Environment environment;
+    private final NatsEndpoint nats;
+    private final List<IslandAgent> agents = new ArrayList<>();
+    private final List<DelayingProxy> proxies = new ArrayList<>();
+    private volatile boolean running;
+
+    DemoIslands(CommandGateway gateway, Clock clock, Environment environment, NatsEndpoint nats) {
+        this.gateway = gateway;
+        this.clock = clock;
+        this.environment = environment;
+        this.nats = nats;
+    }
+
+    @Override
+    public synchronized void start() {
+        running = true;
+        Thread starter = new Thread(this::startIslands, "demo-islands");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    private synchronized void startIslands() {
+        try {
+            openMarket();
+            URI coordinator = URI.create("http://127.0.0.1:" + environment.getProperty("local.server.port", "8080"));
+            URI natsUri = URI.create(nats.url());
+            InetSocketAddress natsAddress = new InetSocketAddress(natsUri.getHost(), natsUri.getPort());
+            agents.add(IslandAgent.start(settings("demo-frankfurt", "DE", 900, coordinator, null)));
+            agents.add(IslandAgent.start(settings("demo-zurich", "CH", 1_100, coordinator,
+                    proxy(natsAddress, ZURICH_DELAY_MS))));
+            agents.add(IslandAgent.start(settings("demo-amsterdam", "NL", 700, coordinator,
+                    proxy(natsAddress, AMSTERDAM_DELAY_MS))));
+            LOG.info("demo islands online on {}: demo-frankfurt (DE), demo-zurich (CH, +{} ms), demo-amsterdam "
+                    + "(NL, +{} ms); bid as {}", CARGO, ZURICH_DELAY_MS, AMSTERDAM_DELAY_MS, CONSUMER);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException failed) {
+            LOG.warn("demo islands did not start: {}", failed.toString());
+        }
+    }
+
+    private String proxy(InetSocketAddress target, int delayMillis) throws IOException {
+        DelayingProxy proxy = new DelayingProxy(target, Duration.ofMillis(delayMillis));
+        proxies.add(proxy);
+        return proxy.natsUrl();
+    }
+
+    private static AgentSettings settings(String name, String country, long price, URI coordinator,
+                                          @Nullable String natsUrl) {
+        return new AgentSettings(name, "host-" + name, country, Map.of(CARGO, price), 4, List.of(), coordinator,
+                natsUrl, "demo", null, null, Duration.ofMillis(30));
+    }
+
+    /** Idempotent: a restart finds the market and the accounts there and leaves them as they are. */
+    private void openMarket() {
+        quietly(new RegisterCargo(new CargoType(CARGO), CargoUnit.THOUSAND_TOKENS, new AccountId("demo-publisher"),
+                PricePerUnit.of(100), clock.instant()));
+        quietly(new OpenAccount(new AccountId(CONSUMER), Country.of("DE"), clock.instant()));
+        quietly(new DepositCredits(new AccountId(CONSUMER), "demo-credits", MicroCredits.credits(100),
+                clock.instant()));
+    }
+
+    private void quietly(Object command) {
+        try {
+            gateway.sendAndWait(command);
+        } catch (RuntimeException alreadyThere) {
+            LOG.debug("demo setup: {} not applied: {}", command.getClass().getSimpleName(), alreadyThere.toString());
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        agents.forEach(IslandAgent::close);
+        agents.clear();
+        proxies.forEach(DelayingProxy::close);
+        proxies.clear();
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Last to start, after the HTTP server the agents register through; first to stop, before it. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
+    }
+}

@@ -1,0 +1,82 @@
+package io.archipelago.coordinator.bridge;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.archipelago.bridge.IslandBridge;
+import io.archipelago.bridge.stream.JobStreamListener;
+import io.archipelago.bridge.stream.StreamChunk;
+import io.archipelago.bridge.stream.StreamSubscription;
+import io.archipelago.exchange.market.api.JobId;
+import java.io.IOException;
+import java.util.Map;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * A job's input and raw output over HTTP, for operators and the demo until the OpenAI-compatible API streams it:
+ * {@code PUT /jobs/{jobId}/input} leaves the input (a JSON object such as {@code {"prompt": "..."}}) before the
+ * job's bid is submitted; {@code GET /jobs/{jobId}/output} streams its chunks as server-sent events ({@code chunk},
+ * then {@code completed} with the units or {@code failed} with the reason).
+ */
+@RestController
+@ConditionalOnProperty(name = "archipelago.bridge.enabled", havingValue = "true", matchIfMissing = true)
+final class JobOutputController {
+
+    private static final long STREAM_TIMEOUT_MILLIS = 15 * 60 * 1000L;
+
+    private final IslandBridge bridge;
+
+    JobOutputController(IslandBridge bridge) {
+        this.bridge = bridge;
+    }
+
+    @PutMapping("/jobs/{jobId}/input")
+    ResponseEntity<Void> input(@PathVariable String jobId, @RequestBody ObjectNode input) {
+        bridge.inputs().put(new JobId(jobId).value(), input);
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping(path = "/jobs/{jobId}/output", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter output(@PathVariable String jobId) {
+        SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT_MILLIS);
+        StreamSubscription subscription = bridge.streams().subscribe(new JobId(jobId).value(),
+                new JobStreamListener() {
+                    @Override
+                    public void onChunk(StreamChunk chunk) {
+                        send(emitter, SseEmitter.event().name("chunk").id(String.valueOf(chunk.seq()))
+                                .data(Map.of("seq", chunk.seq(), "text", chunk.text())));
+                    }
+
+                    @Override
+                    public void onCompleted(long units) {
+                        send(emitter, SseEmitter.event().name("completed").data(Map.of("units", units)));
+                        emitter.complete();
+                    }
+
+                    @Override
+                    public void onFailed(String reason) {
+                        send(emitter, SseEmitter.event().name("failed").data(Map.of("reason", reason)));
+                        emitter.complete();
+                    }
+                });
+        emitter.onCompletion(subscription::close);
+        emitter.onTimeout(subscription::close);
+        emitter.onError(failure -> subscription.close());
+        return emitter;
+    }
+
+    private static void send(SseEmitter emitter, SseEmitter.SseEventBuilder event) {
+        try {
+            emitter.send(event);
+        } catch (IOException gone) {
+            // the client left: the emitter's error callback closes the subscription
+            emitter.completeWithError(gone);
+        }
+    }
+}
