@@ -170,7 +170,8 @@ public final class BidBatcher implements AutoCloseable {
 
         private List<Pending> take() {
             List<Pending> batch = new ArrayList<>(Math.min(maxBatch, 64));
-            for (Pending next = waiting.poll(); next != null; next = batch.size() < maxBatch ? waiting.poll() : null) {
+            Pending next;
+            while (batch.size() < maxBatch && (next = waiting.poll()) != null) {
                 batch.add(next);
             }
             return batch;
