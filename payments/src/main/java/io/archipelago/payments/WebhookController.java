@@ -24,8 +24,9 @@ final class WebhookController {
     }
 
     @PostMapping("/stripe/webhooks")
-    WebhookInbox.Receipt receive(@RequestBody(required = false) byte @Nullable [] body,
-                                 @RequestHeader(name = "Stripe-Signature", required = false) @Nullable String signature) {
+    WebhookInbox.Receipt receive(
+            @RequestBody(required = false) byte @Nullable [] body,
+            @RequestHeader(name = "Stripe-Signature", required = false) @Nullable String signature) {
         if (!stripe.on()) {
             throw new PaymentsNotConfigured();
         }

@@ -113,7 +113,8 @@ class PayoutTest extends StripeOnContext {
         requestPayout(host, "p-1");
         awaitPaid(host);
 
-        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3)).until(() -> transferRequests().size() == 2);
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3))
+                .until(() -> transferRequests().size() == 2);
         List<LoggedRequest> requests = transferRequests();
         String key = keyOf(host, "p-1");
         assertThat(requests).extracting(r -> r.getHeader("Idempotency-Key")).containsExactly(key, key);
