@@ -31,10 +31,12 @@ import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.market.api.JobFailed;
 import io.archipelago.exchange.market.api.JobId;
 import io.archipelago.exchange.market.api.JobPlaced;
+import io.archipelago.exchange.market.api.JobReassigned;
 import io.archipelago.exchange.market.api.JobStarted;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.market.api.MarketRateCleared;
 import io.archipelago.exchange.market.api.PlaceAsk;
+import io.archipelago.exchange.market.api.ReassignJob;
 import io.archipelago.exchange.market.api.RegisterCargo;
 import io.archipelago.exchange.market.api.RejectionReason;
 import io.archipelago.exchange.market.api.RepriceAsk;
@@ -233,6 +235,37 @@ public class Market {
         placeRestingBids(command.at());
     }
 
+    /**
+     * Takes a job that streamed nothing back from its Island and places it again elsewhere, excluding every Island
+     * that lost it; the lost one's karma records the failure. An expired bid is not placed again: it expires and
+     * its escrow goes back. Returns where the job went.
+     */
+    @CommandHandler
+    BidOutcome handle(ReassignJob command, Accounts accounts, Islands islands) {
+        if (command.reason() == null || command.reason().isBlank()) {
+            throw new IllegalArgumentException("a reassigned job says why its island lost it");
+        }
+        Placement placement = runningJob(command.jobId());
+        if (placement.hasStarted()) {
+            throw new IllegalStateException("job " + command.jobId() + " already streamed output: fail it instead");
+        }
+        apply(new JobReassigned(cargo, placement.jobId(), placement.consumer(), placement.islandId(),
+                command.reason(), command.at()));
+        // the karma change reaches this market at once and may already place the job elsewhere
+        islands.recordJobOutcome(placement.islandId(), placement.jobId(), JobOutcome.failure(), command.at());
+        Optional<Bid> resting = book.resting(command.jobId());
+        if (resting.isPresent() && resting.get().isExpiredAt(command.at())) {
+            Bid bid = resting.get();
+            apply(new BidExpired(cargo, bid.jobId(), bid.consumer(), bid.escrow(), command.at()));
+            accounts.release(bid.consumer(), bid.jobId(), "bid expired", command.at());
+            return BidOutcome.resting(command.jobId());
+        }
+        placeRestingBids(command.at());
+        return book.running(command.jobId())
+                .map(job -> BidOutcome.placed(command.jobId(), job.islandId()))
+                .orElseGet(() -> BidOutcome.resting(command.jobId()));
+    }
+
     @CommandHandler
     void handle(ExpireBids command, Accounts accounts) {
         for (Bid bid : book.restingInPriority()) {
@@ -338,6 +371,11 @@ public class Market {
     @EventSourcingHandler
     void on(JobFailed event) {
         book.finish(event.jobId());
+    }
+
+    @EventSourcingHandler
+    void on(JobReassigned event) {
+        book.reassign(event.jobId(), event.islandId());
     }
 
     @EventSourcingHandler

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.Map;
 
 /** A SHA-256 digest over a canonical rendering of a market's state, for replay checks. */
 final class MarketDigest {
@@ -26,6 +27,8 @@ final class MarketDigest {
         book.restingInPriority().forEach(bid -> text.append("bid ").append(bid).append('\n'));
         book.running().stream().sorted(Comparator.comparing(Placement::jobId)).forEach(job -> text
                 .append("job ").append(job).append('\n'));
+        book.exclusions().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(excluded -> text
+                .append("excluded ").append(excluded.getKey()).append(' ').append(excluded.getValue()).append('\n'));
         text.append("window ").append(window.fingerprint());
         return sha256(text.toString());
     }

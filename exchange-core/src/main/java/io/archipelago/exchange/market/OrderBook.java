@@ -32,6 +32,10 @@ final class OrderBook {
     private final List<Shelf> shelves = new ArrayList<>();
     private final TreeSet<Bid> resting = new TreeSet<>(Bid.PRIORITY);
     private final Map<JobId, Bid> restingById = new HashMap<>();
+    /** The bids of running jobs, to put back in the book when a job is reassigned. */
+    private final Map<JobId, Bid> placedBids = new HashMap<>();
+    /** The Islands each reassigned job may never go back to. */
+    private final Map<JobId, Set<IslandId>> exclusions = new HashMap<>();
     private final Map<JobId, Placement> running = new HashMap<>();
     private final Set<JobId> known = new HashSet<>();
     private long arrivals;
@@ -42,6 +46,7 @@ final class OrderBook {
 
     /** The best Island that can take {@code bid} at {@code at}, if any. */
     @Nullable Ask bestAsk(Bid bid, Instant at) {
+        Set<IslandId> excluded = exclusions.isEmpty() ? Set.of() : exclusions.getOrDefault(bid.jobId(), Set.of());
         Ask best = null;
         for (Shelf shelf : shelves) {
             ArrayList<Ask> ranked = shelf.ranked;
@@ -63,7 +68,7 @@ final class OrderBook {
                     // the shelf is in round-trip order: every ask after this one is as far or farther
                     break;
                 }
-                if (ask.canTake(bid, at)) {
+                if (ask.canTake(bid, at) && !excluded.contains(ask.islandId)) {
                     best = ask;
                     break;
                 }
@@ -147,6 +152,7 @@ final class OrderBook {
         Bid bid = restingById.remove(placement.jobId());
         if (bid != null) {
             resting.remove(bid);
+            placedBids.put(placement.jobId(), bid);
         }
         running.put(placement.jobId(), placement);
         Ask ask = asks.get(placement.islandId());
@@ -164,6 +170,8 @@ final class OrderBook {
 
     /** Ends a running job and frees its slot. */
     Placement finish(JobId jobId) {
+        placedBids.remove(jobId);
+        exclusions.remove(jobId);
         Placement placement = running.remove(jobId);
         Ask ask = asks.get(placement.islandId());
         if (ask != null) {
@@ -175,7 +183,24 @@ final class OrderBook {
         return placement;
     }
 
+    /** Frees a running job's slot and rests its bid again, never to be placed on {@code lostBy} again. */
+    void reassign(JobId jobId, IslandId lostBy) {
+        Bid bid = placedBids.get(jobId);
+        Set<IslandId> excluded = new TreeSet<>(exclusions.getOrDefault(jobId, Set.of()));
+        excluded.add(lostBy);
+        finish(jobId);
+        exclusions.put(jobId, excluded);
+        resting.add(bid);
+        restingById.put(jobId, bid);
+    }
+
+    /** Jobs with exclusions, for the state digest. */
+    Map<JobId, Set<IslandId>> exclusions() {
+        return exclusions;
+    }
+
     Bid expire(JobId jobId) {
+        exclusions.remove(jobId);
         Bid bid = restingById.remove(jobId);
         resting.remove(bid);
         return bid;
