@@ -10,6 +10,7 @@ import io.archipelago.exchange.market.api.BidSubmitted;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.market.api.JobFailed;
 import io.archipelago.exchange.market.api.JobPlaced;
+import io.archipelago.exchange.market.api.JobReassigned;
 import io.archipelago.protocol.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -29,8 +30,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The coordinator's side of the Islands, fed by the market's events: a placed job goes to its Island's subject, the
  * Island's output comes back as market commands ({@code StartJob} on the first chunk, {@code CompleteJob} with the
- * units on the final message, {@code FailJob} when the Island loses it) and as {@link JobStreams} for in-process
- * subscribers; every registered Island is probed for round-trip time and heartbeats.
+ * units on the final message, {@code ReassignJob} or {@code FailJob} when the Island loses it) and as
+ * {@link JobStreams} for in-process subscribers; every registered Island is probed for round-trip time and
+ * heartbeats.
  *
  * <p>Its events come through a tracking processor that reads the store from its start each time the coordinator
  * starts: what happened before ({@link #historyUpTo}) rebuilds the Islands it probes, and only jobs placed from then
@@ -162,6 +164,11 @@ public final class IslandBridge implements AutoCloseable {
         if (!isHistory(token)) {
             streams.fail(event.jobId().value(), event.reason());
         }
+    }
+
+    @EventHandler
+    void on(JobReassigned event) {
+        dispatcher.reassigned(event.jobId(), event.islandId());
     }
 
     @EventHandler

@@ -3,10 +3,14 @@ package io.archipelago.bridge;
 import io.archipelago.bridge.stream.JobStreams;
 import io.archipelago.bridge.stream.StreamChunk;
 import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.market.api.BidOutcome;
+import io.archipelago.exchange.market.api.CargoType;
 import io.archipelago.exchange.market.api.CompleteJob;
+import io.archipelago.exchange.market.api.ExpireBids;
 import io.archipelago.exchange.market.api.FailJob;
 import io.archipelago.exchange.market.api.JobId;
 import io.archipelago.exchange.market.api.JobPlaced;
+import io.archipelago.exchange.market.api.ReassignJob;
 import io.archipelago.exchange.market.api.StartJob;
 import io.archipelago.protocol.Codec;
 import io.archipelago.protocol.JobAccepted;
@@ -21,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -35,11 +40,12 @@ import org.slf4j.LoggerFactory;
  * never waits there: market commands go out on {@code commandExecutor}, in order per job, and chunks go to
  * {@link JobStreams}, which queue them per subscriber. A job whose Island refuses it, does not accept it in time,
  * reports an error, sends malformed output, goes silent, outlives its deadline or goes offline is lost on that
- * Island and failed in the market (which refunds it and records it in the Island's karma).
+ * Island ({@link #lose}).
  */
 final class JobDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
+    private static final long EXPIRY_INTERVAL_NANOS = 1_000_000_000L;
 
     private final Connection nats;
     private final CommandSender commands;
@@ -51,6 +57,9 @@ final class JobDispatcher {
     private final Executor commandExecutor;
     private final Map<JobId, ActiveJob> jobs = new ConcurrentHashMap<>();
     private final Map<JobId, Long> maxUnits = new ConcurrentHashMap<>();
+    /** Jobs taken back from their Island that no other Island took yet: they wait for a slot or their expiry. */
+    private final Map<JobId, CargoType> waiting = new ConcurrentHashMap<>();
+    private long lastExpiry;
 
     JobDispatcher(Connection nats, CommandSender commands, Clock clock, BridgeSettings settings, JobStreams streams,
                   JobInputs inputs, Rejections rejections, Executor commandExecutor) {
@@ -69,6 +78,7 @@ final class JobDispatcher {
     }
 
     void placed(JobPlaced placed) {
+        waiting.remove(placed.jobId());
         long now = System.nanoTime();
         ActiveJob job = new ActiveJob(placed.jobId(), placed.cargo(), placed.islandId(), placed.at(), now,
                 now + settings.jobDeadline().toNanos());
@@ -166,26 +176,68 @@ final class JobDispatcher {
         }
     }
 
-    /** The job is lost on its Island: it is told to stop, and the market fails and refunds it. */
+    /**
+     * The job is lost on its Island, which is told to stop. While nothing reached subscribers the market places it
+     * on the next eligible Island ({@link ReassignJob}); once output streamed it fails and is refunded. Either way
+     * the Island's karma records it. A job that finds no other Island rests until its bid expires, which the
+     * bridge sees to ({@link #sweep}).
+     */
     void lose(ActiveJob job, String reason) {
         synchronized (job) {
             if (!job.end()) {
                 return;
             }
             jobs.remove(job.jobId, job);
-            LOG.info("job {} lost on island {}: {}", job.jobId, job.islandId, reason);
+            boolean streamed = job.hasStreamed();
+            LOG.info("job {} lost on island {} ({}): {}", job.jobId, job.islandId,
+                    streamed ? "failing it" : "placing it again", reason);
             nats.publish(Subjects.cancel(job.islandId.value()),
                     Codec.encode(new JobCancel(Codec.VERSION, job.jobId.value(), reason)));
-            send(job, () -> new FailJob(job.cargo, job.jobId, reason, clock.instant()));
+            if (streamed) {
+                send(job, () -> new FailJob(job.cargo, job.jobId, reason, clock.instant()));
+                return;
+            }
+            job.chain(() -> reassign(job, reason), commandExecutor);
         }
     }
 
-    /** The market settled or failed the job: nothing more to do for it here. */
+    /** Asks the market to place the job elsewhere; should it refuse, the job fails instead. */
+    private CompletableFuture<?> reassign(ActiveJob job, String reason) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ReassignJob command = new ReassignJob(job.cargo, job.jobId, reason, clock.instant());
+        commands.send(command).whenComplete((outcome, refused) -> {
+            if (refused == null) {
+                if (outcome instanceof BidOutcome result && result.status() == BidOutcome.Status.RESTING) {
+                    waiting.put(job.jobId, job.cargo);
+                }
+                done.complete(null);
+                return;
+            }
+            LOG.warn("the market did not reassign {}: {}; failing it", job.jobId, describe(refused));
+            commands.send(new FailJob(job.cargo, job.jobId, reason, clock.instant()))
+                    .whenComplete((ignored, failure) -> done.complete(null));
+        });
+        return done;
+    }
+
+    /** The market settled, failed or expired the job: nothing more to do for it here. */
     void ended(JobId jobId) {
+        waiting.remove(jobId);
         maxUnits.remove(jobId);
         inputs.forget(jobId.value());
         ActiveJob job = jobs.remove(jobId);
         if (job != null) {
+            synchronized (job) {
+                job.end();
+            }
+        }
+    }
+
+    /** The market took the job back from {@code islandId}; a dispatch still running there is over. */
+    void reassigned(JobId jobId, IslandId islandId) {
+        ActiveJob job = jobs.get(jobId);
+        if (job != null && job.islandId.equals(islandId)) {
+            jobs.remove(jobId, job);
             synchronized (job) {
                 job.end();
             }
@@ -198,9 +250,16 @@ final class JobDispatcher {
                 .forEach(job -> lose(job, reason));
     }
 
-    /** Loses the jobs that went silent or outlived their deadline. */
+    /**
+     * Loses the jobs that went silent or outlived their deadline, and once a second asks the markets of jobs waiting
+     * after a reassignment to expire the bids whose time ran out, so none of them waits past it.
+     */
     void sweep() {
         long now = System.nanoTime();
+        if (!waiting.isEmpty() && now - lastExpiry > EXPIRY_INTERVAL_NANOS) {
+            lastExpiry = now;
+            Set.copyOf(waiting.values()).forEach(cargo -> commands.send(new ExpireBids(cargo, clock.instant())));
+        }
         long stall = settings.stallTimeout().toNanos();
         for (ActiveJob job : List.copyOf(jobs.values())) {
             String reason = null;

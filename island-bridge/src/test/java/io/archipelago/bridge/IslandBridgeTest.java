@@ -24,6 +24,7 @@ import io.archipelago.exchange.market.api.FailJob;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.market.api.JobId;
 import io.archipelago.exchange.market.api.JobPlaced;
+import io.archipelago.exchange.market.api.ReassignJob;
 import io.archipelago.exchange.market.api.StartJob;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.money.PricePerUnit;
@@ -176,9 +177,9 @@ class IslandBridgeTest {
             island.sendRaw("job-3c", new byte[300 * 1024]);
             island.sendRaw("no-such-job", "{}".getBytes(StandardCharsets.UTF_8));
 
-            await().atMost(WAIT).until(() -> commands.of(FailJob.class).size() == 3);
-            assertThat(commands.of(FailJob.class)).allSatisfy(
-                    fail -> assertThat(fail.reason()).startsWith("malformed result"));
+            await().atMost(WAIT).until(() -> commands.of(ReassignJob.class).size() == 3);
+            assertThat(commands.of(ReassignJob.class)).allSatisfy(
+                    lost -> assertThat(lost.reason()).startsWith("malformed result"));
             assertThat(bridge.rejections().count(RejectedMessage.Reason.MALFORMED)).isEqualTo(1);
             assertThat(bridge.rejections().count(RejectedMessage.Reason.UNKNOWN_VERSION)).isEqualTo(1);
             assertThat(bridge.rejections().count(RejectedMessage.Reason.OVERSIZED)).isEqualTo(1);
@@ -229,8 +230,9 @@ class IslandBridgeTest {
     void losesAJobNoIslandAnswersFor() {
         bridge.on(placed("job-5", "island-nobody"), null);
 
-        await().atMost(WAIT).until(() -> commands.of(FailJob.class).size() == 1);
-        assertThat(commands.of(FailJob.class).get(0).reason()).contains("did not take the job");
+        await().atMost(WAIT).until(() -> commands.of(ReassignJob.class).size() == 1);
+        assertThat(commands.of(ReassignJob.class).get(0).reason()).contains("did not take the job");
+        assertThat(commands.of(FailJob.class)).isEmpty();
         assertThat(bridge.runningJobs()).isZero();
     }
 
@@ -249,6 +251,20 @@ class IslandBridgeTest {
             assertThat(commands.of(FailJob.class).get(0).reason()).contains("stalled");
             await().atMost(WAIT).until(() -> cancels.size() == 1);
             assertThat(cancels.get(0)).contains("job-6");
+        }
+    }
+
+    @Test
+    void movesAJobThatStalledBeforeStreamingAndFailsItWhenTheMarketWillNotMoveIt() throws Exception {
+        try (FakeIsland island = new FakeIsland(server, "island-11")) {
+            commands.refuse(ReassignJob.class);
+            bridge.on(placed("job-11", "island-11"), null);
+            await().atMost(WAIT).until(() -> island.offers.size() == 1);
+
+            await().atMost(WAIT).until(() -> commands.of(FailJob.class).size() == 1);
+            assertThat(commands.of(ReassignJob.class)).hasSize(1);
+            assertThat(commands.of(ReassignJob.class).get(0).reason()).contains("stalled");
+            assertThat(commands.of(FailJob.class).get(0).reason()).contains("stalled");
         }
     }
 
@@ -300,8 +316,8 @@ class IslandBridgeTest {
             island.answersProbes = false;
             await().atMost(WAIT).until(() -> commands.of(TakeIslandOffline.class).size() == 1);
             assertThat(commands.of(TakeIslandOffline.class).get(0).reason()).isEqualTo(OfflineReason.HEARTBEATS_MISSED);
-            await().atMost(WAIT).until(() -> commands.of(FailJob.class).size() == 1);
-            assertThat(commands.of(FailJob.class).get(0).reason()).contains("heartbeats");
+            await().atMost(WAIT).until(() -> commands.of(ReassignJob.class).size() == 1);
+            assertThat(commands.of(ReassignJob.class).get(0).reason()).contains("heartbeats");
             bridge.on(new IslandWentOffline(new IslandId("island-9"), OfflineReason.HEARTBEATS_MISSED, T0));
 
             island.answersProbes = true;
