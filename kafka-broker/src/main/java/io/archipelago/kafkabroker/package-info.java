@@ -1,0 +1,7 @@
+/**
+ * The embedded default for Kafka: an in-process KRaft broker, started when {@code KAFKA_BOOTSTRAP} is not set.
+ */
+@NullMarked
+package io.archipelago.kafkabroker;
+
+import org.jspecify.annotations.NullMarked;
