@@ -59,6 +59,8 @@ final class BridgedCoordinator implements AutoCloseable {
         properties.put("archipelago.bridge.accept-timeout", "2s");
         properties.put("archipelago.bridge.stall-timeout", "2s");
         properties.put("archipelago.bridge.job-deadline", "20s");
+        // the event export to Kafka is not what these tests are about, and its broker costs seconds to start
+        properties.put("archipelago.kafka.export.enabled", false);
         properties.put("logging.level.io.zonky", "WARN");
         properties.put("logging.level.org.axonframework", "WARN");
         properties.put("logging.level.org.flywaydb", "WARN");
