@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs the coordinator as a newcomer should first see it: embedded PostgreSQL, a local nats-server, and three demo
+# Islands (Frankfurt DE, Zurich CH, Amsterdam NL, the last two behind proxies that add distance) serving the demo
+# market llm.chat.demo with a deterministic text generator (not a model). Extra arguments go to the coordinator,
+# e.g. --server.port=9090. Stop with Ctrl-C.
+set -euo pipefail
+
+cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
+
+if ! command -v nats-server >/dev/null 2>&1 && [[ ! -x /usr/sbin/nats-server ]]; then
+    echo "run-demo: installing nats-server (Debian package)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nats-server
+fi
+
+./mvnw -q -B -DskipTests package -pl coordinator -am
+
+port=8080
+for argument in "$@"; do
+    if [[ $argument == --server.port=* ]]; then
+        port=${argument#--server.port=}
+    fi
+done
+
+cat <<HINTS
+run-demo: once "demo islands online" shows, in another terminal:
+  curl -X PUT localhost:${port}/jobs/job-1/input -H 'Content-Type: application/json' -d '{"prompt":"hello islands"}'
+  curl -N localhost:${port}/jobs/job-1/output &
+  curl -X POST localhost:${port}/markets/llm.chat.demo/bids -H 'Content-Type: application/json' \\
+       -d '{"jobId":"job-1","consumer":"demo-consumer","limitMicroCredits":5000,"maxUnits":10}'
+  (add "jurisdiction":"CH" to the bid to see it go to Zurich instead of the nearer Frankfurt)
+HINTS
+
+exec java -jar coordinator/target/coordinator-0.1.0-SNAPSHOT.jar --archipelago.demo-islands=true "$@"
