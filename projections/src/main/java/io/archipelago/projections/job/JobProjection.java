@@ -8,6 +8,7 @@ import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.market.api.JobFailed;
 import io.archipelago.exchange.market.api.JobId;
 import io.archipelago.exchange.market.api.JobPlaced;
+import io.archipelago.exchange.market.api.JobReassigned;
 import io.archipelago.exchange.market.api.JobStarted;
 import io.archipelago.projections.ProjectionsConfiguration;
 import java.time.Instant;
@@ -87,6 +88,20 @@ final class JobProjection {
                 .param("royalty", event.price().royalty().microCredits())
                 .param("fee", event.price().platformFee().microCredits())
                 .param("rtt", event.rttMicros())
+                .param("at", utc(event.at()))
+                .params(key(event.cargo(), event.jobId(), sequence))
+                .update();
+    }
+
+    /** The Island lost the job before it streamed: it rests again until another Island takes it. */
+    @EventHandler
+    void on(JobReassigned event, @SequenceNumber long sequence) {
+        jdbc.sql("""
+                UPDATE job_view SET status = 'RESTING', island_id = NULL, host = NULL, ask_micro_credits = NULL,
+                       royalty_micro_credits = NULL, fee_micro_credits = NULL, rtt_micros = NULL, placed_at = NULL,
+                       detail = :detail, updated_at = :at, last_sequence = :sequence
+                WHERE cargo = :cargo AND job_id = :job AND last_sequence < :sequence""")
+                .param("detail", "taken back from " + event.islandId() + ": " + event.reason())
                 .param("at", utc(event.at()))
                 .params(key(event.cargo(), event.jobId(), sequence))
                 .update();

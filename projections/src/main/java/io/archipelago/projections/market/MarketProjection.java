@@ -9,8 +9,10 @@ import io.archipelago.exchange.market.api.CargoRegistered;
 import io.archipelago.exchange.market.api.CargoType;
 import io.archipelago.exchange.market.api.IslandConditionsChanged;
 import io.archipelago.exchange.market.api.JobCompleted;
+import io.archipelago.exchange.market.api.JobFailed;
 import io.archipelago.exchange.market.api.JobId;
 import io.archipelago.exchange.market.api.JobPlaced;
+import io.archipelago.exchange.market.api.JobReassigned;
 import io.archipelago.exchange.market.api.MarketRateCleared;
 import io.archipelago.projections.ProjectionsConfiguration;
 import java.time.Instant;
@@ -23,9 +25,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps {@code market_view} with its working tables {@code market_ask} and {@code market_resting_bid}. Each event
- * first advances the market row's {@code last_sequence}; an event no later than the last one applied is a
- * re-delivery and changes nothing.
+ * Keeps {@code market_view} with its working tables {@code market_ask} and {@code market_resting_bid} (every open
+ * bid with its limit, flagged {@code resting} while it is in the book: a placed job may be taken back and rest
+ * again). Each event first advances the market row's {@code last_sequence}; an event no later than the last one
+ * applied is a re-delivery and changes nothing.
  */
 @Component
 @ProcessingGroup(ProjectionsConfiguration.PROCESSING_GROUP)
@@ -122,28 +125,41 @@ final class MarketProjection {
     @EventHandler
     void on(JobPlaced event, @SequenceNumber long sequence) {
         if (advance(event.cargo(), event.at(), sequence)) {
-            leaveBook(event.cargo(), event.jobId());
+            markResting(event.cargo(), event.jobId(), false);
+        }
+    }
+
+    @EventHandler
+    void on(JobReassigned event, @SequenceNumber long sequence) {
+        if (advance(event.cargo(), event.at(), sequence)) {
+            markResting(event.cargo(), event.jobId(), true);
         }
     }
 
     @EventHandler
     void on(BidExpired event, @SequenceNumber long sequence) {
         if (advance(event.cargo(), event.at(), sequence)) {
-            leaveBook(event.cargo(), event.jobId());
+            close(event.cargo(), event.jobId());
         }
     }
 
     @EventHandler
     void on(JobCompleted event, @SequenceNumber long sequence) {
-        jdbc.sql("""
-                UPDATE market_view SET volume_units = volume_units + :units, trades = trades + 1,
-                       updated_at = :at, last_sequence = :sequence
-                WHERE cargo = :cargo AND last_sequence < :sequence""")
-                .param("units", event.units())
-                .param("cargo", event.cargo().value())
-                .param("at", utc(event.at()))
-                .param("sequence", sequence)
-                .update();
+        if (advance(event.cargo(), event.at(), sequence)) {
+            jdbc.sql("UPDATE market_view SET volume_units = volume_units + :units, trades = trades + 1"
+                            + " WHERE cargo = :cargo")
+                    .param("units", event.units())
+                    .param("cargo", event.cargo().value())
+                    .update();
+            close(event.cargo(), event.jobId());
+        }
+    }
+
+    @EventHandler
+    void on(JobFailed event, @SequenceNumber long sequence) {
+        if (advance(event.cargo(), event.at(), sequence)) {
+            close(event.cargo(), event.jobId());
+        }
     }
 
     /** A window without trades clears no rate; the last rate stays the one cleared from the last trades. */
@@ -172,12 +188,30 @@ final class MarketProjection {
                 .update() == 1;
     }
 
-    private void leaveBook(CargoType cargo, JobId jobId) {
-        int left = jdbc.sql("DELETE FROM market_resting_bid WHERE cargo = :cargo AND job_id = :job")
+    /** The bid enters ({@code resting}) or leaves the book; a bid already there or already out changes nothing. */
+    private void markResting(CargoType cargo, JobId jobId, boolean resting) {
+        int changed = jdbc.sql("""
+                UPDATE market_resting_bid SET resting = :resting
+                WHERE cargo = :cargo AND job_id = :job AND resting <> :resting""")
+                .param("resting", resting)
                 .param("cargo", cargo.value())
                 .param("job", jobId.value())
                 .update();
-        refreshBids(cargo, -left);
+        refreshBids(cargo, resting ? changed : -changed);
+    }
+
+    /** The bid's job ended or its bid expired: it is open no more. */
+    private void close(CargoType cargo, JobId jobId) {
+        boolean wasResting = jdbc.sql("DELETE FROM market_resting_bid WHERE cargo = :cargo AND job_id = :job"
+                        + " RETURNING resting")
+                .param("cargo", cargo.value())
+                .param("job", jobId.value())
+                .query(Boolean.class)
+                .optional()
+                .orElse(false);
+        if (wasResting) {
+            refreshBids(cargo, -1);
+        }
     }
 
     /** Asks are few per market (one per Island), so their figures are simply recounted. */
@@ -199,7 +233,7 @@ final class MarketProjection {
                 UPDATE market_view SET
                     resting_bids = resting_bids + :change,
                     best_bid_micro_credits = (SELECT max(limit_micro_credits) FROM market_resting_bid
-                                              WHERE cargo = :cargo)
+                                              WHERE cargo = :cargo AND resting)
                 WHERE cargo = :cargo""")
                 .param("change", change)
                 .param("cargo", cargo.value())

@@ -14,6 +14,7 @@ import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.market.api.JobFailed;
 import io.archipelago.exchange.market.api.JobId;
 import io.archipelago.exchange.market.api.JobPlaced;
+import io.archipelago.exchange.market.api.JobReassigned;
 import io.archipelago.exchange.market.api.JobStarted;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.market.api.RejectionReason;
@@ -132,6 +133,24 @@ class JobProjectionTest {
         JobView expired = jobs.find("job-3").orElseThrow();
         assertThat(expired.status()).isEqualTo(JobStatus.EXPIRED);
         assertThat(expired.finishedAt()).isEqualTo(T0.plusSeconds(600));
+    }
+
+    @Test
+    void aJobTakenBackFromItsIslandRestsAgainWithoutItsFormerPlacement() {
+        submit(JOB, 10);
+        place(11);
+        projection.on(new JobReassigned(LLAMA, JOB, ALICE, ISLAND, "stalled past its deadline", T0.plusSeconds(2)),
+                12);
+
+        JobView resting = jobs.find("job-1").orElseThrow();
+        assertThat(resting.status()).isEqualTo(JobStatus.RESTING);
+        assertThat(resting.islandId()).isNull();
+        assertThat(resting.priceMicroCredits()).isNull();
+        assertThat(resting.placedAt()).isNull();
+        assertThat(resting.detail()).isEqualTo("taken back from island-1: stalled past its deadline");
+
+        place(13);
+        assertThat(jobs.find("job-1").orElseThrow().status()).isEqualTo(JobStatus.PLACED);
     }
 
     @Test

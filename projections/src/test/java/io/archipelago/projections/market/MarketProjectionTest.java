@@ -18,8 +18,10 @@ import io.archipelago.exchange.market.api.CargoType;
 import io.archipelago.exchange.market.api.CargoUnit;
 import io.archipelago.exchange.market.api.IslandConditionsChanged;
 import io.archipelago.exchange.market.api.JobCompleted;
+import io.archipelago.exchange.market.api.JobFailed;
 import io.archipelago.exchange.market.api.JobId;
 import io.archipelago.exchange.market.api.JobPlaced;
+import io.archipelago.exchange.market.api.JobReassigned;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.market.api.MarketRateCleared;
 import io.archipelago.exchange.money.MicroCredits;
@@ -142,6 +144,39 @@ class MarketProjectionTest {
     }
 
     @Test
+    void aJobTakenBackFromItsIslandRestsInTheBookAgainUntilPlacedElsewhere() {
+        List<Consumer<Long>> reassigned = List.of(
+                history.get(0),
+                s -> projection.on(new AskPlaced(LLAMA, A, BOB, PricePerUnit.of(100), ONLINE, at(1)), s),
+                s -> projection.on(bid(J1, 300, 2), s),
+                s -> projection.on(new JobPlaced(LLAMA, J1, ALICE, A, BOB, PRICE, 900, Karma.INITIAL, at(3)), s),
+                s -> projection.on(new JobReassigned(LLAMA, J1, ALICE, A, "stalled", at(4)), s),
+                s -> projection.on(new JobPlaced(LLAMA, J1, ALICE, B, BOB, PRICE, 950, Karma.INITIAL, at(5)), s),
+                s -> projection.on(new JobFailed(LLAMA, J1, ALICE, B, "garbage", MicroCredits.of(3_000), at(6)), s));
+
+        deliver(reassigned, 0, 4);
+        assertThat(markets.find(LLAMA.value()).orElseThrow().restingBids()).isZero();
+        deliver(reassigned, 4, 5);
+        MarketView back = markets.find(LLAMA.value()).orElseThrow();
+        assertThat(back.restingBids()).isEqualTo(1);
+        assertThat(back.bestBidMicroCredits()).isEqualTo(300);
+        deliver(reassigned, 5, 7);
+        deliver(reassigned, 0, 7);
+
+        MarketView ended = markets.find(LLAMA.value()).orElseThrow();
+        assertThat(ended.restingBids()).isZero();
+        assertThat(ended.bestBidMicroCredits()).isNull();
+        assertThat(openBids()).isZero();
+    }
+
+    @Test
+    void endedJobsLeaveNoOpenBidBehind() {
+        deliver(0, history.size());
+
+        assertThat(openBids()).isZero();
+    }
+
+    @Test
     void marketsAreListedByCargo() {
         deliver(0, 1);
         projection.on(new CargoRegistered(new CargoType("image.sdxl"), CargoUnit.IMAGE, META, PricePerUnit.of(5), T0),
@@ -153,9 +188,17 @@ class MarketProjectionTest {
 
     /** Delivers the events with sequence numbers {@code from} (inclusive) to {@code to} (exclusive). */
     private void deliver(int from, int to) {
+        deliver(history, from, to);
+    }
+
+    private static void deliver(List<Consumer<Long>> events, int from, int to) {
         for (int sequence = from; sequence < to; sequence++) {
-            history.get(sequence).accept((long) sequence);
+            events.get(sequence).accept((long) sequence);
         }
+    }
+
+    private long openBids() {
+        return jdbc.sql("SELECT count(*) FROM market_resting_bid").query(Long.class).single();
     }
 
     private static BidSubmitted bid(JobId jobId, long limit, int second) {
