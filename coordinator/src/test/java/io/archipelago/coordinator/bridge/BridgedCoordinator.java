@@ -11,6 +11,7 @@ import io.archipelago.exchange.island.api.Country;
 import io.archipelago.exchange.market.api.CargoType;
 import io.archipelago.exchange.market.api.CargoUnit;
 import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.market.api.RegisterCargo;
 import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.money.MicroCredits;
@@ -61,6 +62,7 @@ final class BridgedCoordinator implements AutoCloseable {
         properties.put("archipelago.bridge.job-deadline", "20s");
         // the event export to Kafka is not what these tests are about, and its broker costs seconds to start
         properties.put("archipelago.kafka.export.enabled", false);
+        properties.put("archipelago.kafka.embedded", false);
         properties.put("logging.level.io.zonky", "WARN");
         properties.put("logging.level.org.axonframework", "WARN");
         properties.put("logging.level.org.flywaydb", "WARN");
@@ -115,8 +117,13 @@ final class BridgedCoordinator implements AutoCloseable {
     }
 
     SubmitBid bid(String jobId) {
-        return new SubmitBid(CARGO, new JobId(jobId), CONSUMER, PricePerUnit.of(5_000), 10, null, null, null, false,
-                Duration.ofMinutes(5), now());
+        return bid(jobId, null);
+    }
+
+    /** A bid of {@link #CONSUMER} for up to 10 units at 5,000 per unit, inside {@code jurisdiction} when given. */
+    SubmitBid bid(String jobId, @Nullable JurisdictionPolicy jurisdiction) {
+        return new SubmitBid(CARGO, new JobId(jobId), CONSUMER, PricePerUnit.of(5_000), 10, jurisdiction, null, null,
+                false, Duration.ofMinutes(5), now());
     }
 
     /** The events stored that mention {@code text} (a job or Island id), in order, by simple class name. */

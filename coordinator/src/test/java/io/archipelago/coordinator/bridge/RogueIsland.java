@@ -6,12 +6,14 @@ import io.archipelago.protocol.Codec;
 import io.archipelago.protocol.IslandSession;
 import io.archipelago.protocol.JobAccepted;
 import io.archipelago.protocol.JobOffer;
+import io.archipelago.protocol.JobOutput;
 import io.archipelago.protocol.NKeyAuth;
 import io.archipelago.protocol.Probe;
 import io.archipelago.protocol.ProbeReply;
 import io.archipelago.protocol.RejectedMessage;
 import io.archipelago.protocol.Subjects;
 import io.nats.client.Connection;
+import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.net.URI;
@@ -26,28 +28,37 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An Island that joins the way the agent does (HTTP registration, its own NATS session, probes answered, an ask
- * listed) and then misbehaves with every job it accepts: it stays silent, or it answers with bytes that are not a
- * protocol message.
+ * An Island on a raw NATS connection that joins the way the agent does (HTTP registration, its own NATS session,
+ * probes answered, an ask listed) and then does with every job it accepts what the test wants: answers it properly
+ * with one chunk, stays silent, or answers with bytes that are not a protocol message. It can also stop answering
+ * probes, and its connection is there for a test to attempt what an Island must not.
  */
 final class RogueIsland implements AutoCloseable {
 
     enum Misdeed {
+        NONE,
         STALL,
         MALFORMED
     }
 
     final String islandId;
     final List<String> jobs = new CopyOnWriteArrayList<>();
+    final List<String> errors = new CopyOnWriteArrayList<>();
+    final Connection nats;
+    volatile boolean answersProbes = true;
     private final URI coordinator;
     private final HttpClient http = HttpClient.newHttpClient();
-    private final Connection nats;
 
     RogueIsland(URI coordinator, String islandId, String cargo, long price, Misdeed misdeed) throws Exception {
+        this(coordinator, islandId, "DE", cargo, price, misdeed);
+    }
+
+    RogueIsland(URI coordinator, String islandId, String country, String cargo, long price, Misdeed misdeed)
+            throws Exception {
         this.coordinator = coordinator;
         this.islandId = islandId;
         post("/islands", "{\"islandId\":\"" + islandId + "\",\"owner\":\"host-" + islandId
-                + "\",\"country\":\"DE\",\"cargoTypes\":[\"" + cargo + "\"],\"slots\":2}");
+                + "\",\"country\":\"" + country + "\",\"cargoTypes\":[\"" + cargo + "\"],\"slots\":2}");
         // the coordinator hands out sessions once its bridge has read the registration, a moment after it
         AtomicReference<String> answer = new AtomicReference<>();
         await().atMost(Duration.ofSeconds(15)).until(() -> {
@@ -56,10 +67,19 @@ final class RogueIsland implements AutoCloseable {
         });
         IslandSession session = Codec.json().readValue(answer.get(), IslandSession.class);
         nats = Nats.connect(new Options.Builder().server(session.natsUrl())
-                .authHandler(NKeyAuth.fromSeed(session.nkeySeed())).build());
+                .authHandler(NKeyAuth.fromSeed(session.nkeySeed()))
+                .errorListener(new ErrorListener() {
+                    @Override
+                    public void errorOccurred(Connection connection, String error) {
+                        errors.add(error);
+                    }
+                }).build());
         nats.createDispatcher(message -> {
             try {
                 Probe probe = Codec.decode(message.getData(), Probe.class);
+                if (!answersProbes) {
+                    return;
+                }
                 nats.publish(message.getReplyTo(), Codec.encode(new ProbeReply(Codec.VERSION, islandId,
                         probe.nonce(), jobs.size())));
             } catch (RejectedMessage impossible) {
@@ -71,6 +91,12 @@ final class RogueIsland implements AutoCloseable {
                 JobOffer offer = Codec.decode(message.getData(), JobOffer.class);
                 jobs.add(offer.jobId());
                 nats.publish(message.getReplyTo(), Codec.encode(JobAccepted.yes(offer.jobId())));
+                if (misdeed == Misdeed.NONE) {
+                    nats.publish(Subjects.results(islandId, offer.jobId()),
+                            Codec.encode(JobOutput.chunk(offer.jobId(), 0, "ok")));
+                    nats.publish(Subjects.results(islandId, offer.jobId()),
+                            Codec.encode(JobOutput.done(offer.jobId(), 1, 1)));
+                }
                 if (misdeed == Misdeed.MALFORMED) {
                     nats.publish(Subjects.results(islandId, offer.jobId()),
                             "{\"v\":1,\"not\":\"a job output\"".getBytes(StandardCharsets.UTF_8));
