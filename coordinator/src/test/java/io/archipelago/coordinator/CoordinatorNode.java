@@ -50,8 +50,11 @@ public final class CoordinatorNode implements AutoCloseable {
         all.put("archipelago.data-dir", dataDir.toString());
         all.put("archipelago.postgres.port", 0);
         all.put("archipelago.postgres.durable", false);
-        // the NATS side is tested on its own; here it would only add a nats-server per node
+        // NATS and Kafka are tested on their own; here they would add a nats-server and a broker to every node, and
+        // the bridge would act on the test's jobs
         all.put("archipelago.bridge.enabled", false);
+        all.put("archipelago.kafka.embedded", false);
+        all.put("archipelago.kafka.export.enabled", false);
         all.put("logging.level.io.zonky", "WARN");
         all.put("logging.level.org.axonframework", "WARN");
         all.put("logging.level.org.flywaydb", "WARN");
