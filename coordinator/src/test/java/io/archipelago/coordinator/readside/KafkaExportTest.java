@@ -54,9 +54,8 @@ class KafkaExportTest {
 
     @Test
     void everyEventIsExportedOnceInOrderPerAggregateAcrossARestart() throws IOException {
-        Map<String, Object> settings = Map.of("KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
-                "archipelago.bridge.enabled", false,
-                "archipelago.postgres.port", ReadSideNodes.freePort());
+        Map<String, Object> settings = new HashMap<>(ReadSideNodes.withoutBridge(ReadSideNodes.freePort()));
+        settings.put("KAFKA_BOOTSTRAP", kafka.bootstrapServers());
         Map<String, Object> slowExport = new HashMap<>(settings);
         // small batches that each wait for a long linger: the export trails the trading, and the stop lands mid-way
         slowExport.put("archipelago.kafka.export.batch-size", 20);

@@ -1,11 +1,23 @@
 package io.archipelago.coordinator.readside;
 
+import static org.awaitility.Awaitility.await;
+
+import io.archipelago.coordinator.CoordinatorNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.axonframework.config.Configuration;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.StreamingEventProcessor;
 
-/** What the read-side tests share about starting coordinators. */
+/** What the read-side tests share about starting coordinators and waiting for their processors. */
 final class ReadSideNodes {
+
+    /** The processors a test waits for: the read models and the hash chain. */
+    static final List<String> PROCESSORS = List.of("projections", "event-chain");
 
     private ReadSideNodes() {
     }
@@ -17,5 +29,33 @@ final class ReadSideNodes {
         } catch (IOException failed) {
             throw new UncheckedIOException(failed);
         }
+    }
+
+    /** Settings of a coordinator without the Island bridge, whose NATS server these tests do not need. */
+    static Map<String, Object> withoutBridge(int postgresPort) {
+        return Map.of("archipelago.bridge.enabled", false, "archipelago.postgres.port", postgresPort);
+    }
+
+    /** Waits until the read models and the hash chain have processed every stored event. */
+    static void awaitCaughtUp(CoordinatorNode node) {
+        await().atMost(Duration.ofSeconds(120)).until(() -> caughtUp(node));
+    }
+
+    private static boolean caughtUp(CoordinatorNode node) {
+        Long head = node.jdbc().queryForObject("SELECT COALESCE(max(global_index), 0) FROM domain_event_entry",
+                Long.class);
+        Configuration axon = node.bean(Configuration.class);
+        for (String name : PROCESSORS) {
+            StreamingEventProcessor processor = axon.eventProcessingConfiguration()
+                    .eventProcessor(name, StreamingEventProcessor.class).orElseThrow();
+            Map<Integer, EventTrackerStatus> status = processor.processingStatus();
+            double covered = status.values().stream()
+                    .mapToDouble(segment -> 1.0 / (segment.getSegment().getMask() + 1)).sum();
+            if (covered < 0.999 || !status.values().stream().allMatch(segment -> segment.isCaughtUp()
+                    && segment.getCurrentPosition().orElse(-1) >= head)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

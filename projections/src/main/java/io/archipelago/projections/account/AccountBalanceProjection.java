@@ -16,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -32,6 +33,12 @@ final class AccountBalanceProjection {
 
     AccountBalanceProjection(JdbcClient jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /** A rebuild replays every event into empty tables. */
+    @ResetHandler
+    void reset() {
+        jdbc.sql("TRUNCATE account_balance_view").update();
     }
 
     @EventHandler

@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -34,6 +35,12 @@ final class JobProjection {
 
     JobProjection(JdbcClient jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /** A rebuild replays every event into empty tables. */
+    @ResetHandler
+    void reset() {
+        jdbc.sql("TRUNCATE job_view").update();
     }
 
     @EventHandler

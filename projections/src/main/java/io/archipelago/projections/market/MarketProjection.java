@@ -20,6 +20,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -38,6 +39,12 @@ final class MarketProjection {
 
     MarketProjection(JdbcClient jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /** A rebuild replays every event into empty tables. */
+    @ResetHandler
+    void reset() {
+        jdbc.sql("TRUNCATE market_view, market_ask, market_resting_bid").update();
     }
 
     @EventHandler

@@ -1,0 +1,310 @@
+package io.archipelago.coordinator.readside;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.account.api.CreditsDeposited;
+import io.archipelago.exchange.account.api.CreditsReleased;
+import io.archipelago.exchange.account.api.CreditsReserved;
+import io.archipelago.exchange.account.api.CreditsSettled;
+import io.archipelago.exchange.account.api.EarningsCredited;
+import io.archipelago.exchange.account.api.PayoutFailed;
+import io.archipelago.exchange.account.api.PayoutPaid;
+import io.archipelago.exchange.account.api.PayoutRequested;
+import io.archipelago.exchange.ledger.Bucket;
+import io.archipelago.exchange.ledger.Ledger;
+import io.archipelago.exchange.ledger.Posting.Entry;
+import io.archipelago.projections.chain.EventChain;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The auditor's replay: reads the whole event store from the first event, straight from PostgreSQL and without Axon
+ * or any event processor, and
+ * <ol>
+ *     <li>recomputes every link of the hash chain ({@link EventChain}) from the stored rows, in the chain's order,
+ *     and compares it with the link the chain writer stored: a changed, removed or reordered event breaks it;</li>
+ *     <li>books every money event in a fresh double-entry {@link Ledger}, which refuses any entry going below zero,
+ *     and checks that money is conserved (balances = deposits - payouts) and no settlement is left half done;</li>
+ *     <li>compares every account's four balances with the balance read model ({@code account_balance_view}).</li>
+ * </ol>
+ * It writes nothing. Progress goes to {@code out} about once a second.
+ */
+final class LedgerAudit {
+
+    /** Problems printed in full; beyond this only their number. */
+    static final int PROBLEMS_SHOWN = 50;
+
+    private static final Set<Class<?>> MONEY_EVENTS = Set.of(CreditsDeposited.class, CreditsReserved.class,
+            CreditsSettled.class, CreditsReleased.class, EarningsCredited.class, PayoutRequested.class,
+            PayoutPaid.class, PayoutFailed.class);
+    private static final Map<String, Class<?>> MONEY_EVENT_TYPES = MONEY_EVENTS.stream()
+            .collect(Collectors.toMap(Class::getName, type -> type));
+    private static final int FETCH_SIZE = 10_000;
+
+    private final DataSource dataSource;
+    private final PrintStream out;
+    private final ObjectMapper json = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .addModule(new Jdk8Module())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            .build();
+
+    private final Ledger ledger = new Ledger();
+    private final EventChain chain = new EventChain();
+    private final List<String> problems = new ArrayList<>();
+    private long events;
+    private long links;
+    private long unlinked;
+    private long moneyEvents;
+    private long total;
+    private long started;
+    private long lastProgress;
+    private byte[] head = EventChain.GENESIS;
+
+    LedgerAudit(DataSource dataSource, PrintStream out) {
+        this.dataSource = dataSource;
+        this.out = out;
+    }
+
+    AuditReport run() {
+        started = System.nanoTime();
+        lastProgress = started;
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            connection.setReadOnly(true);
+            // one consistent snapshot of store, chain and read model, however long the replay takes
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            total = count(connection);
+            out.printf("audit: %,d events in the store%n", total);
+            replayChained(connection);
+            replayUnlinked(connection);
+            checkLedger();
+            int compared = compareWithReadModel(connection);
+            connection.rollback();
+            return new AuditReport(events, links, EventChain.hex(head), unlinked, moneyEvents, ledger.deposits(),
+                    ledger.payouts(), compared, List.copyOf(problems), Duration.ofNanos(System.nanoTime() - started));
+        } catch (SQLException failed) {
+            throw new IllegalStateException("the audit could not read the database: " + failed.getMessage(), failed);
+        }
+    }
+
+    private static long count(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM domain_event_entry");
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    /** Every linked event, in the order the chain linked them. */
+    private void replayChained(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT c.chain_position, c.global_index, c.event_identifier AS linked_identifier, c.hash,
+                       e.event_identifier, e.aggregate_identifier, e.sequence_number, e.payload_type, e.time_stamp,
+                       e.payload
+                FROM event_chain c LEFT JOIN domain_event_entry e ON e.global_index = c.global_index
+                ORDER BY c.chain_position""")) {
+            statement.setFetchSize(FETCH_SIZE);
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    verifyLink(row);
+                }
+            }
+        }
+    }
+
+    private void verifyLink(ResultSet row) throws SQLException {
+        links++;
+        long position = row.getLong("chain_position");
+        long globalIndex = row.getLong("global_index");
+        byte[] stored = row.getBytes("hash");
+        String identifier = row.getString("event_identifier");
+        if (position != links) {
+            problem("chain: link " + links + " is numbered " + position + ": links were removed or added");
+        }
+        if (identifier == null) {
+            problem("chain: link " + position + " names event " + globalIndex + " ("
+                    + row.getString("linked_identifier") + "), which is no longer in the store");
+            head = stored;
+            return;
+        }
+        String payloadType = row.getString("payload_type");
+        byte[] payload = row.getBytes("payload");
+        long sequence = row.getLong("sequence_number");
+        Long sequenceNumber = row.wasNull() ? null : sequence;
+        String aggregate = row.getString("aggregate_identifier");
+        byte[] computed = chain.next(head, identifier, aggregate, sequenceNumber, payloadType,
+                row.getString("time_stamp"), payload);
+        if (!Arrays.equals(computed, stored)) {
+            problem("chain: link " + position + " does not match event " + globalIndex + " (" + identifier + ", "
+                    + simpleName(payloadType) + " of " + aggregate + " #" + sequenceNumber
+                    + "): the stored event was changed after it was linked");
+        }
+        // the next link is checked against what the writer chained, so one changed event shows as one problem
+        head = stored;
+        replay(globalIndex, payloadType, payload);
+    }
+
+    /** Events the chain has not linked (yet): booked too; one behind the chain's head means a hole in it. */
+    private void replayUnlinked(Connection connection) throws SQLException {
+        long chainHead;
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT COALESCE(max(global_index), -1) FROM event_chain");
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            chainHead = row.getLong(1);
+        }
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT e.global_index, e.event_identifier, e.payload_type, e.payload
+                FROM domain_event_entry e
+                WHERE NOT EXISTS (SELECT 1 FROM event_chain c WHERE c.global_index = e.global_index)
+                ORDER BY e.global_index""")) {
+            statement.setFetchSize(FETCH_SIZE);
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    unlinked++;
+                    long globalIndex = row.getLong("global_index");
+                    if (globalIndex < chainHead) {
+                        problem("chain: event " + globalIndex + " (" + row.getString("event_identifier")
+                                + ") lies behind the chain's head but was never linked: it was slipped in");
+                    }
+                    replay(globalIndex, row.getString("payload_type"), row.getBytes("payload"));
+                }
+            }
+        }
+    }
+
+    private void replay(long globalIndex, String payloadType, byte[] payload) {
+        events++;
+        Class<?> moneyEvent = MONEY_EVENT_TYPES.get(payloadType);
+        if (moneyEvent != null) {
+            moneyEvents++;
+            try {
+                ledger.record(json.readValue(payload, moneyEvent));
+            } catch (IllegalStateException unbalanced) {
+                problem("ledger: does not balance at event " + globalIndex + ": " + unbalanced.getMessage());
+            } catch (IOException unreadable) {
+                problem("ledger: event " + globalIndex + " (" + simpleName(payloadType) + ") cannot be read: "
+                        + unreadable.getMessage());
+            }
+        }
+        progress();
+    }
+
+    private void progress() {
+        long now = System.nanoTime();
+        if (now - lastProgress >= TimeUnit.SECONDS.toNanos(1)) {
+            lastProgress = now;
+            double seconds = (now - started) / 1e9;
+            out.printf("audit: %,d of %,d events (%,.0f events/s), %d problems%n", events, total, events / seconds,
+                    problems.size());
+        }
+    }
+
+    private void checkLedger() {
+        if (!ledger.isConserved()) {
+            problem("ledger: money is not conserved: balances sum to " + ledger.total() + " but deposits - payouts = "
+                    + (ledger.deposits() - ledger.payouts()));
+        }
+        if (!ledger.isCleared()) {
+            problem("ledger: " + ledger.balance(Entry.CLEARING) + " micro-credits charged to consumers were never"
+                    + " credited as earnings");
+        }
+    }
+
+    /** Every account of the read model against the ledger, and every account with money against the read model. */
+    private int compareWithReadModel(Connection connection) throws SQLException {
+        Set<String> viewed = new TreeSet<>();
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT account_id, available_micro_credits, escrow_micro_credits, earnings_micro_credits,
+                       payouts_in_flight_micro_credits
+                FROM account_balance_view ORDER BY account_id""")) {
+            statement.setFetchSize(FETCH_SIZE);
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    String account = row.getString("account_id");
+                    viewed.add(account);
+                    Map<Bucket, Long> view = new EnumMap<>(Bucket.class);
+                    view.put(Bucket.AVAILABLE, row.getLong("available_micro_credits"));
+                    view.put(Bucket.ESCROW, row.getLong("escrow_micro_credits"));
+                    view.put(Bucket.EARNINGS, row.getLong("earnings_micro_credits"));
+                    view.put(Bucket.PAYOUTS_IN_FLIGHT, row.getLong("payouts_in_flight_micro_credits"));
+                    compare(account, view);
+                }
+            }
+        }
+        Map<String, Long> held = new HashMap<>();
+        ledger.snapshot().forEach((entry, amount) -> held.merge(entry.substring(0, entry.lastIndexOf('/')), amount,
+                Long::sum));
+        held.keySet().stream()
+                .filter(account -> !account.startsWith("<") && !viewed.contains(account))
+                .sorted()
+                .forEach(account -> problem("read model: account " + account + " holds " + held.get(account)
+                        + " micro-credits by the ledger but has no balance row"));
+        return viewed.size();
+    }
+
+    private void compare(String account, Map<Bucket, Long> view) {
+        for (Bucket bucket : Bucket.values()) {
+            long expected = ledger.balance(new AccountId(account), bucket).value();
+            long shown = view.get(bucket);
+            if (expected != shown) {
+                problem("read model: " + account + " " + bucket + " shows " + shown + ", the ledger says "
+                        + expected);
+            }
+        }
+    }
+
+    private void problem(String problem) {
+        problems.add(problem);
+    }
+
+    private static String simpleName(@Nullable String type) {
+        return type == null ? "?" : type.substring(type.lastIndexOf('.') + 1);
+    }
+
+    /** Prints the report; the lines an operator reads after the progress lines. */
+    static void print(AuditReport report, PrintStream out) {
+        out.println();
+        out.println("Audit of the event store");
+        out.printf("  events replayed     %,d in %.2f s (%,d events/s)%n", report.events(),
+                report.took().toNanos() / 1e9, report.rate());
+        out.printf("  hash chain          %,d links verified, head %s%n", report.links(), report.chainHead());
+        if (report.unlinked() > 0) {
+            out.printf("                      %,d events not linked yet (the chain writer has not reached them)%n",
+                    report.unlinked());
+        }
+        out.printf("  ledger              %,d money events, deposits %,d, payouts %,d micro-credits%n",
+                report.moneyEvents(), report.deposits(), report.payouts());
+        out.printf("  balance read model  %,d accounts compared%n", report.accountsCompared());
+        Stream<String> shown = report.problems().stream().limit(PROBLEMS_SHOWN);
+        shown.forEach(problem -> out.println("  PROBLEM " + problem));
+        if (report.problems().size() > PROBLEMS_SHOWN) {
+            out.printf("  ... and %,d more problems%n", report.problems().size() - PROBLEMS_SHOWN);
+        }
+        out.println(report.clean() ? "RESULT: OK" : "RESULT: FAILED, " + report.problems().size() + " problems");
+    }
+}

@@ -1,0 +1,66 @@
+package io.archipelago.coordinator.readside;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.archipelago.coordinator.CoordinatorNode;
+import io.archipelago.coordinator.Trading;
+import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.projections.account.AccountBalances;
+import io.archipelago.projections.deadletter.DeadLetterView;
+import io.archipelago.projections.deadletter.DeadLetters;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A read model handler that fails parks the event, and every later event of its account, in the projections'
+ * dead-letter queue, visible and counted, while other accounts go on; once the handler works again, a retry
+ * projects them in order.
+ */
+class DeadLetterTest {
+
+    private static final AccountId POISONED = new AccountId("poisoned");
+    private static final AccountId HEALTHY = new AccountId("healthy");
+
+    @TempDir
+    static Path dataDir;
+
+    @Test
+    void aFailingHandlerParksItsEventsUntilARetrySucceeds() {
+        Map<String, Object> settings = new HashMap<>(ReadSideNodes.withoutBridge(ReadSideNodes.freePort()));
+        settings.put("archipelago.test.poisoned-account", POISONED.value());
+        PoisonedProjection.HEALED.set(false);
+        try (CoordinatorNode node = CoordinatorNode.start(dataDir, settings)) {
+            DeadLetters deadLetters = node.bean(DeadLetters.class);
+            AccountBalances balances = node.bean(AccountBalances.class);
+            new Trading(node).account(POISONED, 5_000).account(HEALTHY, 7_000);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters.counts().get("projections") == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> balances.find(HEALTHY.value()).isPresent());
+            assertThat(balances.find(HEALTHY.value()).orElseThrow().availableMicroCredits()).isEqualTo(7_000);
+            List<DeadLetterView> parked = deadLetters.list(10);
+            assertThat(parked).extracting(DeadLetterView::sequence).containsExactly(0L, 1L);
+            assertThat(parked).allSatisfy(letter -> assertThat(letter.aggregateId()).isEqualTo("account:poisoned"));
+            assertThat(parked.get(0).payloadType()).endsWith("AccountOpened");
+            assertThat(parked.get(0).causeMessage()).isEqualTo("cannot project the opening of poisoned");
+            assertThat(parked.get(1).payloadType()).endsWith("CreditsDeposited");
+            assertThat(node.bean(MeterRegistry.class).get("archipelago.dead_letters").tag("processor", "projections")
+                    .gauge().value()).isEqualTo(2.0);
+
+            assertThat(deadLetters.retry("projections")).as("still failing").isZero();
+            assertThat(deadLetters.counts().get("projections")).isEqualTo(2);
+
+            PoisonedProjection.HEALED.set(true);
+            assertThat(deadLetters.retry("projections")).isEqualTo(1);
+
+            assertThat(deadLetters.counts().get("projections")).isZero();
+            assertThat(balances.find(POISONED.value()).orElseThrow().availableMicroCredits()).isEqualTo(5_000);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.archipelago.projections.chain;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Extends {@code event_chain} by one link per event, in the order the processor receives the stream (which is the
+ * order of {@code global_index}, except that an event committed late behind a gap comes when it is committed). Links
+ * are computed from the rows of {@code domain_event_entry} themselves, read once per batch, so they cover exactly
+ * the bytes an auditor reads; they are written in the batch's transaction, with the processor's token, so each event
+ * is linked exactly once.
+ */
+@ProcessingGroup(ChainConfiguration.PROCESSING_GROUP)
+final class EventChainWriter {
+
+    private static final String BATCH = EventChainWriter.class.getName() + ".batch";
+
+    private final JdbcTemplate jdbc;
+
+    EventChainWriter(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @EventHandler
+    void on(Object event, TrackingToken token) {
+        long globalIndex = token.position().orElseThrow(
+                () -> new IllegalStateException("the event stream gave no position for " + event.getClass()));
+        batch().add(globalIndex);
+    }
+
+    private List<Long> batch() {
+        UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
+        return unitOfWork.getOrComputeResource(BATCH, key -> {
+            List<Long> indexes = new ArrayList<>();
+            unitOfWork.onPrepareCommit(committing -> link(indexes));
+            return indexes;
+        });
+    }
+
+    private void link(List<Long> indexes) {
+        Map<Long, StoredEvent> events = read(indexes);
+        List<Object[]> rows = new ArrayList<>(indexes.size());
+        Link last = last();
+        long position = last.position();
+        byte[] hash = last.hash();
+        EventChain chain = new EventChain();
+        for (long index : indexes) {
+            StoredEvent event = events.get(index);
+            if (event == null) {
+                throw new IllegalStateException("event " + index + " was delivered but is not in the store");
+            }
+            hash = chain.next(hash, event.identifier(), event.aggregateIdentifier(), event.sequenceNumber(),
+                    event.payloadType(), event.timestamp(), event.payload());
+            position++;
+            rows.add(new Object[] {position, index, event.identifier(), hash});
+        }
+        jdbc.batchUpdate("INSERT INTO event_chain (chain_position, global_index, event_identifier, hash)"
+                + " VALUES (?, ?, ?, ?)", rows);
+    }
+
+    private Link last() {
+        List<Link> last = jdbc.query("SELECT chain_position, hash FROM event_chain ORDER BY chain_position DESC"
+                + " LIMIT 1", (row, number) -> new Link(row.getLong(1), row.getBytes(2)));
+        return last.isEmpty() ? new Link(0, EventChain.GENESIS) : last.get(0);
+    }
+
+    private Map<Long, StoredEvent> read(List<Long> indexes) {
+        Map<Long, StoredEvent> events = new HashMap<>();
+        jdbc.query(connection -> {
+            var statement = connection.prepareStatement("SELECT global_index, event_identifier, aggregate_identifier,"
+                    + " sequence_number, payload_type, time_stamp, payload FROM domain_event_entry"
+                    + " WHERE global_index = ANY (?)");
+            statement.setArray(1, connection.createArrayOf("bigint", indexes.toArray()));
+            return statement;
+        }, (ResultSet row) -> {
+            StoredEvent event = storedEvent(row);
+            events.put(row.getLong("global_index"), event);
+        });
+        return events;
+    }
+
+    private static StoredEvent storedEvent(ResultSet row) throws SQLException {
+        long sequence = row.getLong("sequence_number");
+        return new StoredEvent(row.getString("event_identifier"), row.getString("aggregate_identifier"),
+                row.wasNull() ? null : sequence, row.getString("payload_type"), row.getString("time_stamp"),
+                row.getBytes("payload"));
+    }
+
+    private record Link(long position, byte[] hash) {
+    }
+}
