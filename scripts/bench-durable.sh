@@ -3,7 +3,8 @@
 # with fsync on that this script creates in a temporary directory and removes afterwards, beside that server's raw
 # one-row INSERT + COMMIT rate measured in the same run. Extra arguments go to the driver
 # (--seconds N per phase, --clients 16,64,256,1024). JDBC_PARAMETERS (e.g. reWriteBatchedInserts=true) are appended
-# to the coordinator's DATABASE_URL. Runs as root (the server runs as the postgres user).
+# to the coordinator's DATABASE_URL; JAVA_OPTIONS go to the JVM (e.g. -XX:StartFlightRecording=filename=bench.jfr).
+# Runs as root (the server runs as the postgres user).
 set -euo pipefail
 
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
@@ -44,7 +45,8 @@ fi
 echo "DATABASE_URL=$url"
 
 # The driver runs inside the coordinator's executable jar (its exact class path) with the benchmark classes added.
-DATABASE_URL="$url" DATABASE_USER=postgres java -Xms2g -Xmx2g -Ddisable-axoniq-console-message=true \
+# shellcheck disable=SC2086 # JAVA_OPTIONS are words
+DATABASE_URL="$url" DATABASE_USER=postgres java -Xms2g -Xmx2g -Ddisable-axoniq-console-message=true ${JAVA_OPTIONS:-} \
     -Dloader.path=benchmarks/target/classes \
     -Dloader.main=io.archipelago.benchmarks.DurableBidBenchmark \
     -cp coordinator/target/coordinator-0.1.0-SNAPSHOT.jar org.springframework.boot.loader.launch.PropertiesLauncher \

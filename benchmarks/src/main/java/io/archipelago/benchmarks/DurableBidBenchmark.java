@@ -41,7 +41,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * PostgreSQL and of the whole machine, which together say what limits the rate.
  *
  * <p>Arguments: {@code --pgdata DIR} (the server's data directory, for its CPU), optionally {@code --seconds N}
- * per phase (default 15) and {@code --clients 16,64,256,1024}.
+ * per phase (default 15), {@code --clients 16,64,256,1024} and {@code --properties a=1,b=2}: coordinator settings on
+ * top of its own, to measure a proposed change of its wiring without editing it.
  */
 public final class DurableBidBenchmark {
 
@@ -50,10 +51,12 @@ public final class DurableBidBenchmark {
 
     private final CpuMeter cpu;
     private final Duration phase;
+    private final List<String> properties;
 
-    private DurableBidBenchmark(CpuMeter cpu, Duration phase) {
+    private DurableBidBenchmark(CpuMeter cpu, Duration phase, List<String> properties) {
         this.cpu = cpu;
         this.phase = phase;
+        this.properties = properties;
     }
 
     public static void main(String[] args) throws Exception {
@@ -66,13 +69,18 @@ public final class DurableBidBenchmark {
         Duration phase = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "15")));
         List<Integer> clientCounts = Arrays.stream(options.getOrDefault("clients", "16,64,256,1024").split(","))
                 .map(String::trim).map(Integer::parseInt).toList();
-        DurableBidBenchmark benchmark = new DurableBidBenchmark(CpuMeter.of(Path.of(options.get("pgdata"))), phase);
+        List<String> properties = options.containsKey("properties")
+                ? List.of(options.get("properties").split(",")) : List.of();
+        DurableBidBenchmark benchmark = new DurableBidBenchmark(CpuMeter.of(Path.of(options.get("pgdata"))), phase,
+                properties);
 
         printServer(databaseUrl, user);
         RawCommits.Result raw = RawCommits.measure(databaseUrl, user, Duration.ofSeconds(3), phase);
         System.out.printf("raw INSERT + COMMIT, one connection, sequential: %,.0f commits/s; %s%n", raw.perSecond(),
                 raw.latencies().summary());
         benchmark.run(raw, clientCounts);
+        // Axon leaves a non-daemon janitor thread behind after the context closed; the run is over
+        System.exit(0);
     }
 
     private void run(RawCommits.Result raw, List<Integer> clientCounts) throws Exception {
@@ -111,13 +119,24 @@ public final class DurableBidBenchmark {
         }
     }
 
-    private static ConfigurableApplicationContext startCoordinator() throws ClassNotFoundException {
-        Class<?> application = Class.forName(APPLICATION);
-        return new SpringApplicationBuilder(application)
+    /**
+     * The coordinator as it runs in production minus what has no counterpart here: no Island connects, so the NATS
+     * bridge is off (it would dispatch every placed job to an Island that never answers), and Kafka is off because
+     * the only broker would be an in-process one, on the same two cores, which a production node does not carry.
+     * The read-side projections run as in production, on the same database.
+     */
+    private ConfigurableApplicationContext startCoordinator() throws ClassNotFoundException {
+        List<String> arguments = new ArrayList<>(List.of("--spring.main.banner-mode=off",
+                "--logging.level.root=WARN",
+                "--archipelago.bridge.enabled=false",
+                "--archipelago.kafka.export.enabled=false",
+                "--archipelago.kafka.embedded=false",
+                "--archipelago.data-dir=" + System.getProperty("java.io.tmpdir") + "/archipelago-bench"));
+        properties.forEach(property -> arguments.add("--" + property.trim()));
+        System.out.println("coordinator settings: " + arguments);
+        return new SpringApplicationBuilder(Class.forName(APPLICATION))
                 .web(WebApplicationType.NONE)
-                .run("--spring.main.banner-mode=off",
-                        "--logging.level.root=WARN",
-                        "--archipelago.data-dir=" + System.getProperty("java.io.tmpdir") + "/archipelago-bench");
+                .run(arguments.toArray(String[]::new));
     }
 
     /** {@code clients} threads, each submitting a bid and waiting for its outcome, for {@code duration}. */
