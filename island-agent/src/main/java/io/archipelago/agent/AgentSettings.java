@@ -1,6 +1,7 @@
 package io.archipelago.agent;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,24 +24,40 @@ import org.jspecify.annotations.Nullable;
  * @param upstream    the OpenAI-compatible server {@code openai-upstream} forwards to
  * @param upstreamModel the model name sent upstream
  * @param demoPause   the pause between tokens of the {@code demo} runtime, so its streaming shows
+ * @param trust       publisher → pinned Ed25519 public key (Base64 X.509) whose signatures this Island accepts
+ * @param cargos      manifests of signed process Cargos to serve, each verified before anything of it runs
  */
 public record AgentSettings(String name, String owner, String country, Map<String, Long> asks, int slots,
                            List<int[]> schedule, URI coordinator, @Nullable String natsUrl, String runtime,
-                           @Nullable URI upstream, @Nullable String upstreamModel, Duration demoPause) {
+                           @Nullable URI upstream, @Nullable String upstreamModel, Duration demoPause,
+                           Map<String, String> trust, List<Path> cargos) {
+
+    /** Settings without signed process Cargos. */
+    public AgentSettings(String name, String owner, String country, Map<String, Long> asks, int slots,
+                         List<int[]> schedule, URI coordinator, @Nullable String natsUrl, String runtime,
+                         @Nullable URI upstream, @Nullable String upstreamModel, Duration demoPause) {
+        this(name, owner, country, asks, slots, schedule, coordinator, natsUrl, runtime, upstream, upstreamModel,
+                demoPause, Map.of(), List.of());
+    }
 
     static final String USAGE = """
             usage: island-agent --name ID --country CC --ask CARGO=PRICE [--ask ...] --coordinator URL
                                 [--owner ACCOUNT] [--slots N] [--schedule always|START-END,...] [--nats URL]
                                 [--runtime demo|openai-upstream|embeddings] [--upstream URL] [--upstream-model NAME]
-                                [--demo-pause-ms N]
+                                [--demo-pause-ms N] [--trust PUBLISHER=KEY ...] [--cargo MANIFEST ...]
               --ask CARGO=PRICE   a Cargo type served and its asking price in micro-credits per unit
               --schedule          weekly selling windows in minutes from Monday 00:00 UTC, e.g. 0-600,1440-2040
               --nats URL          connect to NATS here instead of where the coordinator says (e.g. a proxy)
+              --trust P=KEY       pin publisher P's Ed25519 public key (Base64 X.509, from CargoSigner keygen)
+              --cargo MANIFEST    serve a signed process Cargo (its .cargo.json); refused unless its signature
+                                  and content check out, run under bubblewrap + seccomp
             """;
 
     public AgentSettings {
         asks = Map.copyOf(asks);
         schedule = List.copyOf(schedule);
+        trust = Map.copyOf(trust);
+        cargos = List.copyOf(cargos);
         if (asks.isEmpty()) {
             throw new IllegalArgumentException("an Island serves at least one Cargo type (--ask CARGO=PRICE)");
         }
@@ -79,15 +96,29 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
                 schedule(orElse(single(options, "schedule"), "always")), URI.create(required(options, "coordinator")),
                 single(options, "nats"), orElse(single(options, "runtime"), "demo"),
                 upstream == null ? null : URI.create(upstream), single(options, "upstream-model"),
-                Duration.ofMillis(Long.parseLong(orElse(single(options, "demo-pause-ms"), "20"))));
+                Duration.ofMillis(Long.parseLong(orElse(single(options, "demo-pause-ms"), "20"))),
+                pairs(options.getOrDefault("trust", List.of()), "--trust is PUBLISHER=KEY"),
+                options.getOrDefault("cargo", List.of()).stream().map(Path::of).toList());
         for (String known : List.of("name", "owner", "country", "ask", "slots", "schedule", "coordinator", "nats",
-                "runtime", "upstream", "upstream-model", "demo-pause-ms")) {
+                "runtime", "upstream", "upstream-model", "demo-pause-ms", "trust", "cargo")) {
             options.remove(known);
         }
         if (!options.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + options.keySet());
         }
         return settings;
+    }
+
+    private static Map<String, String> pairs(List<String> values, String form) {
+        Map<String, String> pairs = new LinkedHashMap<>();
+        for (String value : values) {
+            int equals = value.indexOf('=');
+            if (equals < 1) {
+                throw new IllegalArgumentException(form + ", got " + value);
+            }
+            pairs.put(value.substring(0, equals), value.substring(equals + 1));
+        }
+        return pairs;
     }
 
     static List<int[]> schedule(String text) {

@@ -6,8 +6,14 @@ import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -36,6 +42,7 @@ public final class IslandAgent implements AutoCloseable {
 
     /** Registers the Island, joins NATS, answers probes, goes online and lists its asks. */
     public static IslandAgent start(AgentSettings settings) throws IOException, InterruptedException {
+        JobRuntime runtime = new CargoRuntimes(processCargos(settings), runtime(settings));
         CoordinatorClient coordinator = new CoordinatorClient(settings.coordinator());
         coordinator.register(settings);
         IslandSession session = coordinator.session(settings.name());
@@ -48,7 +55,6 @@ public final class IslandAgent implements AutoCloseable {
             options.authHandler(NKeyAuth.fromSeed(session.nkeySeed()));
         }
         Connection nats = Nats.connect(options.build());
-        JobRuntime runtime = runtime(settings);
         JobRunner runner = new JobRunner(settings.name(), nats, runtime, settings.asks().keySet(), settings.slots());
         try {
             runner.start();
@@ -62,6 +68,46 @@ public final class IslandAgent implements AutoCloseable {
         LOG.info("island {} ({}) online in {} with {} slots, runtime {}, asks {}", settings.name(), settings.owner(),
                 settings.country(), settings.slots(), runtime.label(), settings.asks());
         return agent;
+    }
+
+    /**
+     * Verifies every process Cargo and stages its checked bytes where the sandbox runs them; any Cargo that is
+     * unsigned, signed by an unpinned key or tampered with stops the agent before it registers anything.
+     */
+    private static Map<String, JobRuntime> processCargos(AgentSettings settings) throws IOException,
+            InterruptedException {
+        Map<String, JobRuntime> runtimes = new HashMap<>();
+        if (settings.cargos().isEmpty()) {
+            return runtimes;
+        }
+        CargoVerifier verifier = CargoVerifier.pinning(settings.trust());
+        Path workDir = Files.createTempDirectory("island-agent-" + settings.name());
+        Optional<Sandbox> sandbox = Sandbox.detect(workDir);
+        for (Path manifest : settings.cargos()) {
+            CargoVerifier.Verified cargo;
+            try {
+                cargo = verifier.verify(manifest);
+            } catch (CargoVerifier.CargoRefused refused) {
+                throw new IOException("refusing Cargo " + manifest + ": " + refused.getMessage(), refused);
+            }
+            String type = cargo.manifest().cargo();
+            if (!cargo.manifest().kind().equals("process")) {
+                throw new IOException("refusing Cargo " + type + ": kind " + cargo.manifest().kind()
+                        + " is not one this agent runs");
+            }
+            if (sandbox.isEmpty()) {
+                throw new IOException("refusing process Cargo " + type + ": no sandbox here (bubblewrap and "
+                        + "python3-seccomp are needed)");
+            }
+            if (!settings.asks().containsKey(type)) {
+                throw new IOException("Cargo " + type + " has no ask: add --ask " + type + "=PRICE");
+            }
+            Path executable = workDir.resolve(type + ".run");
+            Files.write(executable, cargo.content());
+            Files.setPosixFilePermissions(executable, PosixFilePermissions.fromString("r-x------"));
+            runtimes.put(type, new ProcessRuntime(sandbox.get(), executable, type, Duration.ofMinutes(10)));
+        }
+        return runtimes;
     }
 
     private static JobRuntime runtime(AgentSettings settings) {

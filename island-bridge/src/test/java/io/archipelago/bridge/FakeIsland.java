@@ -32,6 +32,8 @@ final class FakeIsland implements AutoCloseable {
     final List<String> errors = new CopyOnWriteArrayList<>();
     volatile boolean answersProbes = true;
     volatile boolean acceptsJobs = true;
+    /** When set, every accepted job is answered at once with one chunk and the final message. */
+    volatile boolean answersJobs;
 
     FakeIsland(LocalNatsServer server, String islandId) throws IOException, InterruptedException, TimeoutException {
         this.islandId = islandId;
@@ -49,6 +51,10 @@ final class FakeIsland implements AutoCloseable {
                 if (acceptsJobs) {
                     offers.add(offer);
                     connection.publish(message.getReplyTo(), Codec.encode(JobAccepted.yes(offer.jobId())));
+                    if (answersJobs) {
+                        send(JobOutput.chunk(offer.jobId(), 0, "token"));
+                        send(JobOutput.done(offer.jobId(), 1, 1));
+                    }
                 }
             } catch (RejectedMessage impossible) {
                 throw new IllegalStateException(impossible);

@@ -1,0 +1,27 @@
+package io.archipelago.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Runs each job on the runtime of its Cargo type: a verified process Cargo where there is one, else the default. */
+final class CargoRuntimes implements JobRuntime {
+
+    private final Map<String, JobRuntime> byCargo;
+    private final JobRuntime fallback;
+
+    CargoRuntimes(Map<String, JobRuntime> byCargo, JobRuntime fallback) {
+        this.byCargo = new TreeMap<>(byCargo);
+        this.fallback = fallback;
+    }
+
+    @Override
+    public long run(String cargo, JsonNode input, long maxUnits, Output output) throws Exception {
+        return byCargo.getOrDefault(cargo, fallback).run(cargo, input, maxUnits, output);
+    }
+
+    @Override
+    public String label() {
+        return byCargo.isEmpty() ? fallback.label() : fallback.label() + ", " + byCargo.keySet() + " as process Cargos";
+    }
+}
