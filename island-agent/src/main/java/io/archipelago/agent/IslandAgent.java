@@ -114,6 +114,7 @@ public final class IslandAgent implements AutoCloseable {
         return switch (settings.runtime()) {
             case "openai-upstream" -> new OpenAiUpstreamRuntime(Objects.requireNonNull(settings.upstream()),
                     settings.upstreamModel());
+            case "embeddings" -> new EmbeddingsRuntime();
             default -> new DemoRuntime(settings.name(), settings.demoPause());
         };
     }
