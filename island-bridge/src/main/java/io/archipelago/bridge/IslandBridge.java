@@ -11,6 +11,7 @@ import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.market.api.JobFailed;
 import io.archipelago.exchange.market.api.JobPlaced;
 import io.archipelago.exchange.market.api.JobReassigned;
+import io.archipelago.exchange.market.api.JobStarted;
 import io.archipelago.protocol.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -36,7 +37,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Its events come through a tracking processor that reads the store from its start each time the coordinator
  * starts: what happened before ({@link #historyUpTo}) rebuilds the Islands it probes, and only jobs placed from then
- * on are dispatched.
+ * on are dispatched. Jobs the history shows running when the coordinator stopped are lost like any other: placed
+ * again if they had streamed nothing, else failed and refunded.
  */
 @ProcessingGroup(IslandBridge.PROCESSING_GROUP)
 public final class IslandBridge implements AutoCloseable {
@@ -145,8 +147,17 @@ public final class IslandBridge implements AutoCloseable {
 
     @EventHandler
     void on(JobPlaced event, @Nullable TrackingToken token) {
-        if (!isHistory(token)) {
+        if (isHistory(token)) {
+            dispatcher.placedBefore(event);
+        } else {
             dispatcher.placed(event);
+        }
+    }
+
+    @EventHandler
+    void on(JobStarted event, @Nullable TrackingToken token) {
+        if (isHistory(token)) {
+            dispatcher.startedBefore(event.jobId());
         }
     }
 

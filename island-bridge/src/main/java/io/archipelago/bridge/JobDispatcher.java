@@ -60,6 +60,12 @@ final class JobDispatcher {
     /** Jobs taken back from their Island that no other Island took yet: they wait for a slot or their expiry. */
     private final Map<JobId, CargoType> waiting = new ConcurrentHashMap<>();
     private long lastExpiry;
+    /** Jobs that were running when the coordinator last stopped: no dispatch of this bridge knows them. */
+    private final Map<JobId, Orphan> orphans = new ConcurrentHashMap<>();
+
+    /** A job placed before this bridge started, as the event history tells it. */
+    private record Orphan(CargoType cargo, IslandId islandId, boolean started, long seenNanos) {
+    }
 
     JobDispatcher(Connection nats, CommandSender commands, Clock clock, BridgeSettings settings, JobStreams streams,
                   JobInputs inputs, Rejections rejections, Executor commandExecutor) {
@@ -201,6 +207,24 @@ final class JobDispatcher {
         }
     }
 
+    /**
+     * A job that was running when the coordinator stopped: whatever its Island streamed since went nowhere, so it
+     * is handled as a lost job. Should the history read later show that it ended after all, the market refuses the
+     * command and nothing changes.
+     */
+    private void loseOrphan(JobId jobId, Orphan orphan) {
+        String reason = "the coordinator restarted while the job ran";
+        LOG.info("job {} on island {} was running when the coordinator stopped: {}", jobId, orphan.islandId(),
+                orphan.started() ? "failing it" : "placing it again");
+        ActiveJob job = new ActiveJob(jobId, orphan.cargo(), orphan.islandId(), clock.instant(), System.nanoTime(),
+                System.nanoTime());
+        if (orphan.started()) {
+            send(job, () -> new FailJob(orphan.cargo(), jobId, reason, clock.instant()));
+        } else {
+            job.chain(() -> reassign(job, reason), commandExecutor);
+        }
+    }
+
     /** Asks the market to place the job elsewhere; should it refuse, the job fails instead. */
     private CompletableFuture<?> reassign(ActiveJob job, String reason) {
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -223,6 +247,7 @@ final class JobDispatcher {
     /** The market settled, failed or expired the job: nothing more to do for it here. */
     void ended(JobId jobId) {
         waiting.remove(jobId);
+        orphans.remove(jobId);
         maxUnits.remove(jobId);
         inputs.forget(jobId.value());
         ActiveJob job = jobs.remove(jobId);
@@ -235,6 +260,7 @@ final class JobDispatcher {
 
     /** The market took the job back from {@code islandId}; a dispatch still running there is over. */
     void reassigned(JobId jobId, IslandId islandId) {
+        orphans.remove(jobId);
         ActiveJob job = jobs.get(jobId);
         if (job != null && job.islandId.equals(islandId)) {
             jobs.remove(jobId, job);
@@ -242,6 +268,17 @@ final class JobDispatcher {
                 job.end();
             }
         }
+    }
+
+    /** A job placed before this bridge started: unless history shows it ended, it is lost ({@link #sweep}). */
+    void placedBefore(JobPlaced placed) {
+        orphans.put(placed.jobId(), new Orphan(placed.cargo(), placed.islandId(), false, System.nanoTime()));
+    }
+
+    /** A job that started streaming before this bridge started. */
+    void startedBefore(JobId jobId) {
+        orphans.computeIfPresent(jobId, (id, orphan) -> new Orphan(orphan.cargo(), orphan.islandId(), true,
+                orphan.seenNanos()));
     }
 
     /** An Island stopped answering probes: every job it runs is lost. */
@@ -256,6 +293,12 @@ final class JobDispatcher {
      */
     void sweep() {
         long now = System.nanoTime();
+        for (Map.Entry<JobId, Orphan> entry : List.copyOf(orphans.entrySet())) {
+            if (now - entry.getValue().seenNanos() > settings.stallTimeout().toNanos()
+                    && orphans.remove(entry.getKey(), entry.getValue())) {
+                loseOrphan(entry.getKey(), entry.getValue());
+            }
+        }
         if (!waiting.isEmpty() && now - lastExpiry > EXPIRY_INTERVAL_NANOS) {
             lastExpiry = now;
             Set.copyOf(waiting.values()).forEach(cargo -> commands.send(new ExpireBids(cargo, clock.instant())));
