@@ -56,6 +56,7 @@ class KafkaExportTest {
     void everyEventIsExportedOnceInOrderPerAggregateAcrossARestart() throws IOException {
         Map<String, Object> settings = new HashMap<>(ReadSideNodes.withoutBridge(ReadSideNodes.freePort()));
         settings.put("KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        settings.put("archipelago.kafka.export.enabled", true);
         Map<String, Object> slowExport = new HashMap<>(settings);
         // small batches that each wait for a long linger: the export trails the trading, and the stop lands mid-way
         slowExport.put("archipelago.kafka.export.batch-size", 20);

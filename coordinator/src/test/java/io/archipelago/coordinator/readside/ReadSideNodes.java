@@ -12,6 +12,7 @@ import java.util.Map;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /** What the read-side tests share about starting coordinators and waiting for their processors. */
 final class ReadSideNodes {
@@ -38,13 +39,15 @@ final class ReadSideNodes {
 
     /** Waits until the read models and the hash chain have processed every stored event. */
     static void awaitCaughtUp(CoordinatorNode node) {
-        await().atMost(Duration.ofSeconds(120)).until(() -> caughtUp(node));
+        awaitCaughtUp(node.bean(Configuration.class), node.jdbc());
     }
 
-    private static boolean caughtUp(CoordinatorNode node) {
-        Long head = node.jdbc().queryForObject("SELECT COALESCE(max(global_index), 0) FROM domain_event_entry",
-                Long.class);
-        Configuration axon = node.bean(Configuration.class);
+    static void awaitCaughtUp(Configuration axon, JdbcTemplate jdbc) {
+        await().atMost(Duration.ofSeconds(120)).until(() -> caughtUp(axon, jdbc));
+    }
+
+    private static boolean caughtUp(Configuration axon, JdbcTemplate jdbc) {
+        Long head = jdbc.queryForObject("SELECT COALESCE(max(global_index), 0) FROM domain_event_entry", Long.class);
         for (String name : PROCESSORS) {
             StreamingEventProcessor processor = axon.eventProcessingConfiguration()
                     .eventProcessor(name, StreamingEventProcessor.class).orElseThrow();

@@ -25,10 +25,12 @@ class RebuildTest {
     void aRebuildFromTheFirstEventGivesTheSameReadModels() {
         try (CoordinatorNode node = CoordinatorNode.start(dataDir,
                 ReadSideNodes.withoutBridge(ReadSideNodes.freePort()))) {
-            new ReadSideWorkload(node).open().jobs(0, 60).payout(ReadSideWorkload.HOST, "payout-1", 500, 70);
+            new ReadSideWorkload(node).open().jobs(0, 60).payout(ReadSideWorkload.HOST, "payout-1", 500, 70)
+                    .resting(3, 80);
             ReadSideNodes.awaitCaughtUp(node);
             Map<String, List<Map<String, Object>>> built = snapshot(node);
             assertThat(built.get("job_view")).hasSizeGreaterThan(50);
+            assertThat(built.values()).allSatisfy(rows -> assertThat(rows).isNotEmpty());
             // a row no event explains must be gone after the rebuild
             node.jdbc().update("""
                     INSERT INTO account_balance_view VALUES ('ghost', 'DE', 1, 0, 0, 0, now(), now(), 0)""");
@@ -57,6 +59,11 @@ class RebuildTest {
         tables.put("market_view", "cargo");
         tables.put("market_ask", "cargo, island_id");
         tables.put("market_resting_bid", "cargo, job_id");
+        tables.put("market_candle", "cargo, resolution, bucket_start");
+        tables.put("cargo_usage", "cargo, day");
+        tables.put("island_view", "island_id");
+        tables.put("karma_history", "island_id, sequence");
+        tables.put("payout_view", "account_id, payout_id");
         return tables;
     }
 }

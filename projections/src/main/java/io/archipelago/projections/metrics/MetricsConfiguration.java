@@ -1,0 +1,48 @@
+package io.archipelago.projections.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The metrics processor, {@value #PROCESSING_GROUP}: one segment, its token in memory and first placed at the head
+ * of the stream, so that a start never counts the past again; and the lag gauges of the read side's processors.
+ */
+@Configuration(proxyBeanMethods = false)
+class MetricsConfiguration {
+
+    /** The processing group, and processor, of the metrics. */
+    static final String PROCESSING_GROUP = "metrics";
+
+    /** The processors whose lag is published. */
+    static final List<String> WATCHED = List.of("projections", "event-chain", "kafka-export", PROCESSING_GROUP);
+
+    @Bean
+    ExchangeMetrics exchangeMetrics(MeterRegistry meters) {
+        return new ExchangeMetrics(meters);
+    }
+
+    @Bean
+    ProcessorLag processorLag(ObjectProvider<org.axonframework.config.Configuration> axon, JdbcTemplate jdbc,
+                              ObjectProvider<MeterRegistry> meters) {
+        ProcessorLag lag = new ProcessorLag(axon::getObject, jdbc);
+        meters.ifAvailable(registry -> lag.register(registry, WATCHED));
+        return lag;
+    }
+
+    @Bean
+    ConfigurerModule metricsProcessor() {
+        return configurer -> configurer.eventProcessing(processing -> processing
+                .registerTokenStore(PROCESSING_GROUP, axon -> new InMemoryTokenStore())
+                .registerPooledStreamingEventProcessor(PROCESSING_GROUP,
+                        axon -> axon.eventStore(),
+                        (axon, builder) -> builder.initialSegmentCount(1)
+                                .maxClaimedSegments(1)
+                                .initialToken(source -> source.createHeadToken())));
+    }
+}
