@@ -171,9 +171,14 @@ public final class DurableBidBenchmark {
             thread.join();
         }
         double rate = (placedNow - placedBefore) / ((cpuAfter.nanos() - cpuBefore.nanos()) / 1e9);
-        System.out.printf("%s, %d clients: %,.0f placements/s (%,d not placed); round trip %s%n    %s%n    %s%n",
-                label, clients, rate, other.sum(), latencies.summary(), batches, CpuMeter.between(cpuBefore,
-                        cpuAfter));
+        CpuMeter.Usage usage = CpuMeter.between(cpuBefore, cpuAfter);
+        System.out.printf("%s, %d clients: %,.0f placements/s (%,d not placed); round trip %s%n    %s%n    %s%n"
+                        + "    CPU per placement: coordinator JVM %.0f µs, PostgreSQL %.0f µs: %,.0f placements/s "
+                        + "would fill all %d cores%n",
+                label, clients, rate, other.sum(), latencies.summary(), batches, usage,
+                usage.jvmCores() / rate * 1e6, usage.postgresCores() / rate * 1e6,
+                usage.machineCoresAvailable() / (usage.jvmCores() + usage.postgresCores()) * rate,
+                usage.machineCoresAvailable());
         return rate;
     }
 
