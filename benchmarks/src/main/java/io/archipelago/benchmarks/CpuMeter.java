@@ -2,6 +2,8 @@ package io.archipelago.benchmarks;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where the CPU went during a phase: this JVM, the PostgreSQL server's processes, and the whole machine, read from
- * {@code /proc} in clock ticks of 10 ms (Linux's USER_HZ on every architecture the project runs on).
+ * {@code /proc} in clock ticks of 10 ms (Linux's USER_HZ on every architecture the project runs on); and the JVM's
+ * garbage collections.
  */
 final class CpuMeter {
 
@@ -31,22 +34,31 @@ final class CpuMeter {
         }
     }
 
-    record Sample(long nanos, long jvmTicks, long postgresTicks, long machineBusyTicks, long machineTotalTicks) {
+    record Sample(long nanos, long jvmTicks, long postgresTicks, long machineBusyTicks, long machineTotalTicks,
+                  long gcCount, long gcMillis) {
     }
 
-    /** CPU used between two samples, in cores (1.0 = one core busy the whole time). */
-    record Usage(double jvmCores, double postgresCores, double machineCores, int machineCoresAvailable) {
+    /** CPU used between two samples, in cores (1.0 = one core busy the whole time), and the JVM's collections. */
+    record Usage(double jvmCores, double postgresCores, double machineCores, int machineCoresAvailable, long gcCount,
+                 long gcMillis) {
         @Override
         public String toString() {
-            return String.format("coordinator JVM %.2f cores, PostgreSQL %.2f cores, whole machine %.2f of %d cores",
-                    jvmCores, postgresCores, machineCores, machineCoresAvailable);
+            return String.format("coordinator JVM %.2f cores, PostgreSQL %.2f cores, whole machine %.2f of %d cores; "
+                    + "%d garbage collections, %d ms", jvmCores, postgresCores, machineCores, machineCoresAvailable,
+                    gcCount, gcMillis);
         }
     }
 
     Sample sample() {
         long[] machine = machine();
+        long gcCount = 0;
+        long gcMillis = 0;
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcCount += Math.max(0, collector.getCollectionCount());
+            gcMillis += Math.max(0, collector.getCollectionTime());
+        }
         return new Sample(System.nanoTime(), ticksOf(ProcessHandle.current().pid()), postgresTicks(), machine[0],
-                machine[1]);
+                machine[1], gcCount, gcMillis);
     }
 
     static Usage between(Sample from, Sample to) {
@@ -55,7 +67,8 @@ final class CpuMeter {
         double machineShare = (double) (to.machineBusyTicks - from.machineBusyTicks)
                 / Math.max(1, to.machineTotalTicks - from.machineTotalTicks);
         return new Usage((to.jvmTicks - from.jvmTicks) * TICK_SECONDS / seconds,
-                (to.postgresTicks - from.postgresTicks) * TICK_SECONDS / seconds, machineShare * cores, cores);
+                (to.postgresTicks - from.postgresTicks) * TICK_SECONDS / seconds, machineShare * cores, cores,
+                to.gcCount - from.gcCount, to.gcMillis - from.gcMillis);
     }
 
     private long postgresTicks() {
