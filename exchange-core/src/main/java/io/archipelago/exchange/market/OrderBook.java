@@ -49,17 +49,12 @@ final class OrderBook {
         Set<IslandId> excluded = exclusions.isEmpty() ? Set.of() : exclusions.getOrDefault(bid.jobId(), Set.of());
         Ask best = null;
         for (Shelf shelf : shelves) {
-            ArrayList<Ask> ranked = shelf.ranked;
-            BitSet open = shelf.open;
-            int first = open.nextSetBit(0);
-            if (first < 0 || best != null && Ask.RANK.compare(ranked.get(first), best) >= 0) {
-                // nothing on this shelf can beat the best so far, whatever the jurisdiction: spare the lookup
-                continue;
-            }
             if (!bid.jurisdiction().allows(shelf.country)) {
                 continue;
             }
-            for (int i = first; i >= 0; i = open.nextSetBit(i + 1)) {
+            ArrayList<Ask> ranked = shelf.ranked;
+            BitSet open = shelf.open;
+            for (int i = open.nextSetBit(0); i >= 0; i = open.nextSetBit(i + 1)) {
                 Ask ask = ranked.get(i);
                 if (best != null && Ask.RANK.compare(ask, best) >= 0) {
                     break;
