@@ -140,7 +140,7 @@ final class LedgerAudit {
         links++;
         long position = row.getLong("chain_position");
         long globalIndex = row.getLong("global_index");
-        byte[] stored = row.getBytes("hash");
+        byte[] stored = EventChain.bytes(row.getString("hash"));
         String identifier = row.getString("event_identifier");
         if (position != links) {
             problem("chain: link " + links + " is numbered " + position + ": links were removed or added");

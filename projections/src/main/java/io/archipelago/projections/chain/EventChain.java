@@ -50,8 +50,13 @@ public final class EventChain {
         sha256.update(bytes);
     }
 
-    /** A link as lower-case hex, as reports print it. */
+    /** A link as lower-case hex, as {@code event_chain} stores it and reports print it. */
     public static String hex(byte[] link) {
         return HexFormat.of().formatHex(link);
+    }
+
+    /** A link from its hex form. */
+    public static byte[] bytes(String hex) {
+        return HexFormat.of().parseHex(hex);
     }
 }

@@ -62,7 +62,7 @@ final class EventChainWriter {
             hash = chain.next(hash, event.identifier(), event.aggregateIdentifier(), event.sequenceNumber(),
                     event.payloadType(), event.timestamp(), event.payload());
             position++;
-            rows.add(new Object[] {position, index, event.identifier(), hash});
+            rows.add(new Object[] {position, index, event.identifier(), EventChain.hex(hash)});
         }
         jdbc.batchUpdate("INSERT INTO event_chain (chain_position, global_index, event_identifier, hash)"
                 + " VALUES (?, ?, ?, ?)", rows);
@@ -70,7 +70,7 @@ final class EventChainWriter {
 
     private Link last() {
         List<Link> last = jdbc.query("SELECT chain_position, hash FROM event_chain ORDER BY chain_position DESC"
-                + " LIMIT 1", (row, number) -> new Link(row.getLong(1), row.getBytes(2)));
+                + " LIMIT 1", (row, number) -> new Link(row.getLong(1), EventChain.bytes(row.getString(2))));
         return last.isEmpty() ? new Link(0, EventChain.GENESIS) : last.get(0);
     }
 
