@@ -46,6 +46,9 @@ public final class IslandBridge implements AutoCloseable {
     /** The event processor the bridge's handlers belong to. */
     public static final String PROCESSING_GROUP = "island-bridge";
 
+    /** A round of probes is sent in this many slices over the probe interval. */
+    static final int PROBE_SLICES = 10;
+
     private final Connection nats;
     private final BridgeSettings settings;
     private final JobStreams streams;
@@ -77,9 +80,11 @@ public final class IslandBridge implements AutoCloseable {
         }
         results = nats.createDispatcher(dispatcher::output);
         results.subscribe(Subjects.ALL_RESULTS);
-        long probeMillis = settings.probeInterval().toMillis();
+        long sliceMicros = Math.max(1, settings.probeInterval().toNanos() / 1_000 / PROBE_SLICES);
         long tickMillis = settings.tick().toMillis();
-        timer.scheduleWithFixedDelay(prober::probeAll, 0, probeMillis, TimeUnit.MILLISECONDS);
+        AtomicInteger slice = new AtomicInteger();
+        timer.scheduleAtFixedRate(() -> prober.probeSlice(slice.getAndIncrement() % PROBE_SLICES, PROBE_SLICES),
+                0, sliceMicros, TimeUnit.MICROSECONDS);
         timer.scheduleWithFixedDelay(() -> {
             dispatcher.sweep();
             streams.sweep();

@@ -91,7 +91,18 @@ final class Prober {
 
     /** Sends one probe to every Island that is not still waiting for the last one. */
     void probeAll() {
+        probeSlice(0, 1);
+    }
+
+    /**
+     * Probes the Islands of one slice of {@code slices}, so that a round of probes spreads over the interval
+     * instead of leaving at once: a burst of thousands of requests would queue and measure its own queue.
+     */
+    void probeSlice(int slice, int slices) {
         for (Link link : List.copyOf(links.values())) {
+            if (Math.floorMod(link.islandId.hashCode(), slices) != slice) {
+                continue;
+            }
             synchronized (link) {
                 if (link.inFlight) {
                     continue;

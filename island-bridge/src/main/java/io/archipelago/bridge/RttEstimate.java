@@ -1,10 +1,13 @@
 package io.archipelago.bridge;
 
+import java.util.Arrays;
+
 /**
  * An Island's round-trip time as the probes see it: a moving average (the smoothed RTT of TCP, gain 1/8) and its
  * jitter (mean deviation, gain 1/4), in microseconds. The first {@link #WARM_UP} probes only seed the average with
- * their fastest, because the first round trips of a connection pay for cold paths, not for distance. The market
- * hears of the average only when it moved meaningfully since it last heard, so steady probes cost no events.
+ * their median, because the first round trips of a connection pay for cold paths, not for distance, and the
+ * fastest of them would be as untypical as the slowest. The market hears of the average only when it moved
+ * meaningfully since it last heard (by 500 µs, a fifth, and more than the jitter), so steady probes cost no events.
  */
 final class RttEstimate {
 
@@ -20,15 +23,17 @@ final class RttEstimate {
     private double mean;
     private double jitter;
     private long samples;
-    private long fastest = Long.MAX_VALUE;
+    private final long[] warmUp = new long[WARM_UP];
     private long reported = -1;
 
     void add(long rttMicros) {
         samples++;
         if (samples <= WARM_UP) {
-            fastest = Math.min(fastest, rttMicros);
-            mean = fastest;
-            jitter = fastest / 2.0;
+            warmUp[(int) samples - 1] = rttMicros;
+            long[] seen = Arrays.copyOf(warmUp, (int) samples);
+            Arrays.sort(seen);
+            mean = seen[seen.length / 2];
+            jitter = mean / 2.0;
             return;
         }
         jitter += (Math.abs(rttMicros - mean) - jitter) / 4;
@@ -53,7 +58,9 @@ final class RttEstimate {
             return -1;
         }
         long current = meanMicros();
-        if (reported >= 0 && Math.abs(current - reported) < Math.max(MIN_CHANGE_MICROS, reported * MIN_CHANGE_RATIO)) {
+        // a move within the jitter is noise, not distance
+        double threshold = Math.max(Math.max(MIN_CHANGE_MICROS, reported * MIN_CHANGE_RATIO), jitter);
+        if (reported >= 0 && Math.abs(current - reported) < threshold) {
             return -1;
         }
         reported = current;

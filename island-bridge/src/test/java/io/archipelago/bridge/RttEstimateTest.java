@@ -7,13 +7,13 @@ import org.junit.jupiter.api.Test;
 class RttEstimateTest {
 
     @Test
-    void seedsFromTheFastestWarmUpProbeAndReportsOnlyMeaningfulMoves() {
+    void seedsFromTheMedianWarmUpProbeAndReportsOnlyMeaningfulMoves() {
         RttEstimate estimate = new RttEstimate();
         estimate.add(15_000);
         estimate.add(300);
         assertThat(estimate.toReport()).isEqualTo(-1);
         estimate.add(320);
-        assertThat(estimate.toReport()).isEqualTo(300);
+        assertThat(estimate.toReport()).isEqualTo(320);
 
         for (int probe = 0; probe < 100; probe++) {
             estimate.add(280 + probe % 40);
