@@ -2,6 +2,7 @@ package io.archipelago.coordinator.readside;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -38,6 +39,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import org.postgresql.PGConnection;
 
 /**
  * The auditor's replay: reads the whole event store from the first event, straight from PostgreSQL and without Axon
@@ -65,12 +67,7 @@ final class LedgerAudit {
 
     private final DataSource dataSource;
     private final PrintStream out;
-    private final ObjectMapper json = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .addModule(new Jdk8Module())
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-            .build();
+    private final Map<String, ObjectReader> readers = readers();
 
     private final Ledger ledger = new Ledger();
     private final EventChain chain = new EventChain();
@@ -83,6 +80,17 @@ final class LedgerAudit {
     private long started;
     private long lastProgress;
     private byte[] head = EventChain.GENESIS;
+
+    private static Map<String, ObjectReader> readers() {
+        ObjectMapper json = JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .addModule(new Jdk8Module())
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+                .build();
+        return MONEY_EVENT_TYPES.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, type -> json.readerFor(type.getValue())));
+    }
 
     LedgerAudit(DataSource dataSource, PrintStream out) {
         this.dataSource = dataSource;
@@ -97,6 +105,8 @@ final class LedgerAudit {
             connection.setReadOnly(true);
             // one consistent snapshot of store, chain and read model, however long the replay takes
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            // binary transfer from the first execution: bytea payloads arrive as bytes, not as hex text to decode
+            connection.unwrap(PGConnection.class).setPrepareThreshold(-1);
             total = count(connection);
             out.printf("audit: %,d events in the store%n", total);
             replayChained(connection);
@@ -199,11 +209,11 @@ final class LedgerAudit {
 
     private void replay(long globalIndex, String payloadType, byte[] payload) {
         events++;
-        Class<?> moneyEvent = MONEY_EVENT_TYPES.get(payloadType);
+        ObjectReader moneyEvent = readers.get(payloadType);
         if (moneyEvent != null) {
             moneyEvents++;
             try {
-                ledger.record(json.readValue(payload, moneyEvent));
+                ledger.record(moneyEvent.readValue(payload));
             } catch (IllegalStateException unbalanced) {
                 problem("ledger: does not balance at event " + globalIndex + ": " + unbalanced.getMessage());
             } catch (IOException unreadable) {

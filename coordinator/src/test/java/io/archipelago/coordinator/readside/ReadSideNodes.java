@@ -32,6 +32,12 @@ final class ReadSideNodes {
         }
     }
 
+    /** A benchmark's setting from the environment ({@code scripts/bench-readside*.sh} set them), or its default. */
+    static String setting(String name, String otherwise) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? otherwise : value;
+    }
+
     /** Settings of a coordinator without the Island bridge, whose NATS server these tests do not need. */
     static Map<String, Object> withoutBridge(int postgresPort) {
         return Map.of("archipelago.bridge.enabled", false, "archipelago.postgres.port", postgresPort);
@@ -44,6 +50,12 @@ final class ReadSideNodes {
 
     static void awaitCaughtUp(Configuration axon, JdbcTemplate jdbc) {
         await().atMost(Duration.ofSeconds(120)).until(() -> caughtUp(axon, jdbc));
+    }
+
+    /** Waits until the hash chain has linked {@code events} events. */
+    static void awaitChained(CoordinatorNode node, long events) {
+        await().atMost(Duration.ofHours(1)).pollInterval(Duration.ofMillis(200)).until(() -> node.jdbc()
+                .queryForObject("SELECT count(*) FROM event_chain", Long.class) >= events);
     }
 
     private static boolean caughtUp(Configuration axon, JdbcTemplate jdbc) {

@@ -20,6 +20,7 @@ public final class EventChain {
     public static final byte[] GENESIS = new byte[32];
 
     private final MessageDigest sha256;
+    private final ByteBuffer number = ByteBuffer.allocate(Long.BYTES);
 
     public EventChain() {
         try {
@@ -36,18 +37,22 @@ public final class EventChain {
         sha256.update(previous);
         text(eventIdentifier);
         text(aggregateIdentifier == null ? "" : aggregateIdentifier);
-        sha256.update(ByteBuffer.allocate(Long.BYTES).putLong(sequenceNumber == null ? -1 : sequenceNumber).array());
+        sha256.update(number.clear().putLong(sequenceNumber == null ? -1 : sequenceNumber).array());
         text(payloadType);
         text(timestamp);
-        sha256.update(ByteBuffer.allocate(Integer.BYTES).putInt(payload.length).array());
+        length(payload.length);
         sha256.update(payload);
         return sha256.digest();
     }
 
     private void text(String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        sha256.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+        length(bytes.length);
         sha256.update(bytes);
+    }
+
+    private void length(int length) {
+        sha256.update(number.clear().putInt(length).array(), 0, Integer.BYTES);
     }
 
     /** A link as lower-case hex, as {@code event_chain} stores it and reports print it. */
