@@ -56,10 +56,12 @@ public final class IslandBridge implements AutoCloseable {
     private final Rejections rejections = new Rejections();
     private final JobDispatcher dispatcher;
     private final Prober prober;
+    private final IslandRequests requests;
     private final ExecutorService commandExecutor;
     private final ScheduledExecutorService timer;
     private @Nullable TrackingToken history;
     private @Nullable Dispatcher results;
+    private @Nullable Dispatcher replies;
 
     public IslandBridge(Connection nats, CommandSender commands, Clock clock, BridgeSettings settings) {
         this.nats = nats;
@@ -67,10 +69,12 @@ public final class IslandBridge implements AutoCloseable {
         this.streams = new JobStreams(settings.streamRetention());
         this.commandExecutor = Executors.newFixedThreadPool(4, daemons("bridge-command"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemons("bridge-timer"));
+        this.requests = new IslandRequests(nats, rejections);
         this.dispatcher = new JobDispatcher(nats, commands, clock, settings, streams, inputs,
-                rejections, commandExecutor);
+                rejections, commandExecutor, requests);
         this.prober = new Prober(nats, commands, clock, settings, rejections,
-                island -> dispatcher.islandLost(island, "the island missed its heartbeats"), commandExecutor);
+                island -> dispatcher.islandLost(island, "the island missed its heartbeats"), commandExecutor,
+                requests);
     }
 
     /** Starts hearing Island output, probing and checking deadlines. */
@@ -80,6 +84,8 @@ public final class IslandBridge implements AutoCloseable {
         }
         results = nats.createDispatcher(dispatcher::output);
         results.subscribe(Subjects.ALL_RESULTS);
+        replies = nats.createDispatcher(requests::replied);
+        replies.subscribe(Subjects.ALL_REPLIES);
         long sliceMicros = Math.max(1, settings.probeInterval().toNanos() / 1_000 / PROBE_SLICES);
         long tickMillis = settings.tick().toMillis();
         AtomicInteger slice = new AtomicInteger();
@@ -206,6 +212,10 @@ public final class IslandBridge implements AutoCloseable {
         if (results != null) {
             nats.closeDispatcher(results);
             results = null;
+        }
+        if (replies != null) {
+            nats.closeDispatcher(replies);
+            replies = null;
         }
         commandExecutor.shutdown();
         streams.close();

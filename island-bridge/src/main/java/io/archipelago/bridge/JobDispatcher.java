@@ -29,7 +29,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -55,6 +54,7 @@ final class JobDispatcher {
     private final JobInputs inputs;
     private final Rejections rejections;
     private final Executor commandExecutor;
+    private final IslandRequests requests;
     private final Map<JobId, ActiveJob> jobs = new ConcurrentHashMap<>();
     private final Map<JobId, Long> maxUnits = new ConcurrentHashMap<>();
     /** Jobs taken back from their Island that no other Island took yet: they wait for a slot or their expiry. */
@@ -68,7 +68,7 @@ final class JobDispatcher {
     }
 
     JobDispatcher(Connection nats, CommandSender commands, Clock clock, BridgeSettings settings, JobStreams streams,
-                  JobInputs inputs, Rejections rejections, Executor commandExecutor) {
+                  JobInputs inputs, Rejections rejections, Executor commandExecutor, IslandRequests requests) {
         this.nats = nats;
         this.commands = commands;
         this.clock = clock;
@@ -77,6 +77,7 @@ final class JobDispatcher {
         this.inputs = inputs;
         this.rejections = rejections;
         this.commandExecutor = commandExecutor;
+        this.requests = requests;
     }
 
     void submitted(JobId jobId, long units) {
@@ -97,9 +98,8 @@ final class JobDispatcher {
         JobOffer offer = new JobOffer(Codec.VERSION, placed.jobId().value(), placed.cargo().value(),
                 inputs.get(placed.jobId().value()), maxUnits.getOrDefault(placed.jobId(), 1L),
                 System.currentTimeMillis() + settings.jobDeadline().toMillis());
-        nats.requestWithTimeout(Subjects.jobs(placed.islandId().value()), Codec.encode(offer),
+        requests.request(placed.islandId().value(), Subjects.jobs(placed.islandId().value()), Codec.encode(offer),
                         settings.acceptTimeout())
-                .orTimeout(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((reply, failure) -> answered(job, reply, failure));
     }
 

@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -43,11 +42,12 @@ final class Prober {
     private final Rejections rejections;
     private final Consumer<IslandId> onSilent;
     private final Executor commandExecutor;
+    private final IslandRequests requests;
     private final Map<IslandId, Link> links = new ConcurrentHashMap<>();
     private final AtomicLong nonces = new AtomicLong();
 
     Prober(Connection nats, CommandSender commands, Clock clock, BridgeSettings settings, Rejections rejections,
-           Consumer<IslandId> onSilent, Executor commandExecutor) {
+           Consumer<IslandId> onSilent, Executor commandExecutor, IslandRequests requests) {
         this.nats = nats;
         this.commands = commands;
         this.clock = clock;
@@ -55,6 +55,7 @@ final class Prober {
         this.rejections = rejections;
         this.onSilent = onSilent;
         this.commandExecutor = commandExecutor;
+        this.requests = requests;
     }
 
     void registered(IslandId islandId) {
@@ -111,10 +112,8 @@ final class Prober {
             }
             long nonce = nonces.incrementAndGet();
             long sent = System.nanoTime();
-            nats.requestWithTimeout(Subjects.probe(link.islandId.value()),
+            requests.request(link.islandId.value(), Subjects.probe(link.islandId.value()),
                             Codec.encode(new Probe(Codec.VERSION, nonce)), settings.probeTimeout())
-                    // the client reaps timed-out requests only every few seconds: time them out here
-                    .orTimeout(settings.probeTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .whenComplete((reply, failure) -> answered(link, nonce, sent, reply, failure));
         }
     }

@@ -17,7 +17,10 @@ import io.nats.client.Options;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -34,6 +37,8 @@ final class FakeIsland implements AutoCloseable {
     volatile boolean acceptsJobs = true;
     /** When set, every accepted job is answered at once with one chunk and the final message. */
     volatile boolean answersJobs;
+    /** Offers are answered once this completes: a test can make things happen while an answer is due. */
+    volatile CompletableFuture<Void> answerWhen = CompletableFuture.completedFuture(null);
 
     FakeIsland(LocalNatsServer server, String islandId) throws IOException, InterruptedException, TimeoutException {
         this.islandId = islandId;
@@ -50,14 +55,17 @@ final class FakeIsland implements AutoCloseable {
                 JobOffer offer = Codec.decode(message.getData(), JobOffer.class);
                 if (acceptsJobs) {
                     offers.add(offer);
+                    answerWhen.get(10, TimeUnit.SECONDS);
                     connection.publish(message.getReplyTo(), Codec.encode(JobAccepted.yes(offer.jobId())));
                     if (answersJobs) {
                         send(JobOutput.chunk(offer.jobId(), 0, "token"));
                         send(JobOutput.done(offer.jobId(), 1, 1));
                     }
                 }
-            } catch (RejectedMessage impossible) {
+            } catch (RejectedMessage | ExecutionException | TimeoutException impossible) {
                 throw new IllegalStateException(impossible);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
             }
         }).subscribe(Subjects.jobs(islandId));
         connection.createDispatcher(message -> {

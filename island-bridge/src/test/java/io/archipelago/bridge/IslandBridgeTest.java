@@ -45,6 +45,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -267,6 +268,24 @@ class IslandBridgeTest {
             assertThat(commands.of(ReassignJob.class)).hasSize(1);
             assertThat(commands.of(ReassignJob.class).get(0).reason()).contains("stalled");
             assertThat(commands.of(FailJob.class).get(0).reason()).contains("stalled");
+        }
+    }
+
+    @Test
+    void anAnswerDueWhileAnotherIslandIsAdmittedStillArrives() throws Exception {
+        try (FakeIsland island = new FakeIsland(server, "island-13")) {
+            CompletableFuture<Void> admitted = new CompletableFuture<>();
+            island.answerWhen = admitted;
+            island.answersJobs = true;
+            bridge.on(placed("job-13", "island-13"), null);
+            await().atMost(WAIT).until(() -> island.offers.size() == 1);
+
+            server.admit("island-13-neighbour");
+            admitted.complete(null);
+
+            await().atMost(WAIT).until(() -> commands.of(CompleteJob.class).size() == 1);
+            assertThat(commands.of(ReassignJob.class)).isEmpty();
+            assertThat(island.errors).isEmpty();
         }
     }
 

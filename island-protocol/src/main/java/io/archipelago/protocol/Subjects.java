@@ -5,13 +5,18 @@ import org.jspecify.annotations.Nullable;
 /**
  * The NATS subjects of the island protocol. Everything an Island receives lies under {@code island.<island>.>} and
  * everything it sends under {@code results.<island>.>}, so per-Island subject permissions can confine each Island
- * to its own. Ids may contain '.', which NATS reads as a token separator: on the wire it is written as '~', a
+ * to its own. That holds for answers too: the coordinator's requests carry a reply subject of the Island's own,
+ * {@link #reply}, so an Island needs no permission to answer into the coordinator's inbox (a permission NATS
+ * forgets when it reloads its configuration). Ids may contain '.', which NATS reads as a token separator: on the wire it is written as '~', a
  * character ids never contain, so the mapping is one to one.
  */
 public final class Subjects {
 
     /** Where the coordinator hears every Island's job output. */
     public static final String ALL_RESULTS = "results.*.*";
+
+    /** Where the coordinator hears every Island's answers to its requests. */
+    public static final String ALL_REPLIES = "results.*.reply.*";
 
     private Subjects() {
     }
@@ -34,6 +39,18 @@ public final class Subjects {
     /** Where an Island sends the {@link JobOutput}s of a job. */
     public static String results(String islandId, String jobId) {
         return "results." + token(islandId) + "." + token(jobId);
+    }
+
+    /** Where an Island answers the coordinator's request number {@code request}. */
+    public static String reply(String islandId, long request) {
+        return "results." + token(islandId) + ".reply." + request;
+    }
+
+    /** The Island a reply subject belongs to, or null when the subject is not one. */
+    public static @Nullable String islandOfReply(String subject) {
+        String[] tokens = subject.split("\\.", -1);
+        return tokens.length == 4 && tokens[0].equals("results") && tokens[2].equals("reply")
+                ? tokens[1].replace('~', '.') : null;
     }
 
     /** Everything an Island may subscribe to. */

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * A {@code nats-server} process of the machine's own (Debian's {@code nats-server} package), bound to 127.0.0.1,
  * with its configuration, JetStream store and log under one directory. Only NKey users get in: the coordinator,
  * with every permission, and each admitted Island, which may subscribe only under {@link Subjects#inbound} and
- * publish only under {@link Subjects#outbound} and to the replies of requests it received. Admitting an Island
+ * publish only under {@link Subjects#outbound}, where the coordinator's requests ask for their answers. Admitting an Island
  * rewrites the configuration and reloads it in place, without dropping connections. Island keys are kept in the
  * directory, so Islands reconnect with the same seed after a restart.
  */
@@ -137,7 +137,7 @@ public final class LocalNatsServer implements IslandAdmission, AutoCloseable {
             conf.append("    { nkey: ").append(quoted(island.getValue()))
                     .append(", permissions: { publish: { allow: [").append(quoted(Subjects.outbound(island.getKey())))
                     .append("] }, subscribe: { allow: [").append(quoted(Subjects.inbound(island.getKey())))
-                    .append("] }, allow_responses: true } }\n");
+                    .append("] } } }\n");
         }
         conf.append("  ]\n}\n");
         Path next = directory.resolve("nats-server.conf.next");
