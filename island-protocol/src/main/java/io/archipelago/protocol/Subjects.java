@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
  * everything it sends under {@code results.<island>.>}, so per-Island subject permissions can confine each Island
  * to its own. That holds for answers too: the coordinator's requests carry a reply subject of the Island's own,
  * {@link #reply}, so an Island needs no permission to answer into the coordinator's inbox (a permission NATS
- * forgets when it reloads its configuration). Ids may contain '.', which NATS reads as a token separator: on the wire it is written as '~', a
- * character ids never contain, so the mapping is one to one.
+ * forgets when it reloads its configuration). Ids may contain '.', which NATS reads as a token separator: on the
+ * wire it is written as '~', a character ids never contain, so the mapping is one to one.
  */
 public final class Subjects {
 

@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * A {@code nats-server} process of the machine's own (Debian's {@code nats-server} package), bound to 127.0.0.1,
  * with its configuration, JetStream store and log under one directory. Only NKey users get in: the coordinator,
  * with every permission, and each admitted Island, which may subscribe only under {@link Subjects#inbound} and
- * publish only under {@link Subjects#outbound}, where the coordinator's requests ask for their answers. Admitting an Island
- * rewrites the configuration and reloads it in place, without dropping connections. Island keys are kept in the
- * directory, so Islands reconnect with the same seed after a restart.
+ * publish only under {@link Subjects#outbound}, where the coordinator's requests also ask for their answers.
+ * Admitting an Island rewrites the configuration and reloads it in place, without dropping connections. Island keys
+ * are kept in the directory, so Islands reconnect with the same seed after a restart.
  */
 public final class LocalNatsServer implements IslandAdmission, AutoCloseable {
 
