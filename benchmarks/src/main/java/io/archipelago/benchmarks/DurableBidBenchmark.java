@@ -145,7 +145,7 @@ public final class DurableBidBenchmark {
         AtomicBoolean running = new AtomicBoolean(true);
         LongAdder placed = new LongAdder();
         LongAdder other = new LongAdder();
-        Latencies latencies = new Latencies(4_000_000);
+        Latencies latencies = new Latencies(Latencies.capacityFor(duration));
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             threads.add(new Thread(() -> {

@@ -1,5 +1,6 @@
 package io.archipelago.benchmarks;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -11,6 +12,11 @@ final class Latencies {
 
     Latencies(int capacity) {
         samples = new long[capacity];
+    }
+
+    /** Room for a phase of {@code duration} at up to 50,000 samples a second, ten times the goals of these runs. */
+    static int capacityFor(Duration duration) {
+        return (int) Math.min(100_000_000L, 50_000L * Math.max(1, duration.toSeconds()));
     }
 
     void record(long nanos) {

@@ -33,7 +33,7 @@ final class RawCommits {
                     "insert into bench_raw_commit (at, payload) values (?, ?)")) {
                 insert.setBytes(2, payload);
                 run(insert, warmUp, null);
-                Latencies latencies = new Latencies(2_000_000);
+                Latencies latencies = new Latencies(Latencies.capacityFor(duration));
                 long started = System.nanoTime();
                 long commits = run(insert, duration, latencies);
                 double seconds = (System.nanoTime() - started) / 1e9;
