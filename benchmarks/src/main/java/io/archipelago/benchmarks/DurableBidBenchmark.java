@@ -52,11 +52,13 @@ public final class DurableBidBenchmark {
     private final CpuMeter cpu;
     private final Duration phase;
     private final List<String> properties;
+    private final Path dataDirectory;
 
-    private DurableBidBenchmark(CpuMeter cpu, Duration phase, List<String> properties) {
+    private DurableBidBenchmark(CpuMeter cpu, Duration phase, List<String> properties, Path dataDirectory) {
         this.cpu = cpu;
         this.phase = phase;
         this.properties = properties;
+        this.dataDirectory = dataDirectory;
     }
 
     public static void main(String[] args) throws Exception {
@@ -71,8 +73,10 @@ public final class DurableBidBenchmark {
                 .map(String::trim).map(Integer::parseInt).toList();
         List<String> properties = options.containsKey("properties")
                 ? List.of(options.get("properties").split(",")) : List.of();
-        DurableBidBenchmark benchmark = new DurableBidBenchmark(CpuMeter.of(Path.of(options.get("pgdata"))), phase,
-                properties);
+        Path pgData = Path.of(options.get("pgdata")).toAbsolutePath();
+        // the coordinator's own files go beside the server's, where the script removes them with it
+        DurableBidBenchmark benchmark = new DurableBidBenchmark(CpuMeter.of(pgData), phase, properties,
+                pgData.resolveSibling("coordinator-data"));
 
         printServer(databaseUrl, user);
         RawCommits.Result raw = RawCommits.measure(databaseUrl, user, Duration.ofSeconds(3), phase);
@@ -131,7 +135,7 @@ public final class DurableBidBenchmark {
                 "--archipelago.bridge.enabled=false",
                 "--archipelago.kafka.export.enabled=false",
                 "--archipelago.kafka.embedded=false",
-                "--archipelago.data-dir=" + System.getProperty("java.io.tmpdir") + "/archipelago-bench"));
+                "--archipelago.data-dir=" + dataDirectory));
         properties.forEach(property -> arguments.add("--" + property.trim()));
         System.out.println("coordinator settings: " + arguments);
         return new SpringApplicationBuilder(Class.forName(APPLICATION))
