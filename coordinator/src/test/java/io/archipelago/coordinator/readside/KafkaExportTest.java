@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.archipelago.coordinator.CoordinatorNode;
 import io.archipelago.kafkabroker.EmbeddedKafka;
+import io.archipelago.projections.export.KafkaBootstrap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every stored event reaches the Kafka topic, keyed by aggregate, in each aggregate's order, across a stop of the
  * coordinator in the middle of the export; a real KRaft broker that outlives the coordinator plays the cluster
- * named by {@code KAFKA_BOOTSTRAP}.
+ * named by {@code KAFKA_BOOTSTRAP}. The embedded default, a broker inside the coordinator, gets the whole store at
+ * every start.
  */
 class KafkaExportTest {
 
@@ -98,6 +100,32 @@ class KafkaExportTest {
     }
 
     /**
+     * Without {@code KAFKA_BOOTSTRAP} the coordinator runs its own broker, which starts empty: every start exports the
+     * whole store to it again.
+     */
+    @Test
+    void theEmbeddedBrokerGetsTheWholeStoreAtEveryStart(@TempDir Path ownDataDir) throws IOException {
+        Map<String, Object> settings = new HashMap<>(ReadSideNodes.withoutBridge(ReadSideNodes.freePort()));
+        settings.put("archipelago.kafka.embedded", true);
+        settings.put("archipelago.kafka.port", 0);
+        settings.put("archipelago.kafka.export.enabled", true);
+        try (CoordinatorNode node = CoordinatorNode.start(ownDataDir, settings)) {
+            new ReadSideWorkload(node).open().jobs(0, 5);
+            awaitWholeStoreOn(node);
+        }
+        try (CoordinatorNode node = CoordinatorNode.start(ownDataDir, settings)) {
+            awaitWholeStoreOn(node);
+        }
+    }
+
+    private static void awaitWholeStoreOn(CoordinatorNode node) throws IOException {
+        String servers = node.bean(KafkaBootstrap.class).servers();
+        long stored = storedEvents(node);
+        await().atMost(Duration.ofSeconds(60)).until(() -> consumeAll(servers).size() >= stored);
+        assertThat(firstOfEach(consumeAll(servers))).hasSize((int) stored);
+    }
+
+    /**
      * Within each key, records come in sequence order; after a crash a batch may be sent again, which restarts the
      * key's sequence at an already exported number but never skips one.
      */
@@ -125,10 +153,14 @@ class KafkaExportTest {
         return first;
     }
 
-    /** Every record of the topic, partition by partition, each partition in its order. */
     static List<ConsumerRecord<byte[], byte[]>> consumeAll() {
+        return consumeAll(kafka.bootstrapServers());
+    }
+
+    /** Every record of the topic, partition by partition, each partition in its order. */
+    static List<ConsumerRecord<byte[], byte[]>> consumeAll(String servers) {
         Properties settings = new Properties();
-        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -86,7 +86,8 @@ final class StoreCopier {
                     rows.append(aggregate).append('\t').append(sequence).append('\t').append(row.type()).append('\t')
                             .append(UUID.randomUUID()).append('\t')
                             .append(row.metaData() == null ? "\\N" : "\\\\x" + HEX.formatHex(row.metaData()))
-                            .append('\t').append("\\\\x").append(HEX.formatHex(payload.getBytes(StandardCharsets.UTF_8)))
+                            .append('\t').append("\\\\x")
+                            .append(HEX.formatHex(payload.getBytes(StandardCharsets.UTF_8)))
                             .append('\t').append(row.payloadType()).append('\t').append(row.timestamp()).append('\n');
                     added++;
                     if (++pending == ROWS_PER_COPY_COMMAND) {

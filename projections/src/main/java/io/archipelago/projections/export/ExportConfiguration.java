@@ -12,6 +12,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.lifecycle.Phase;
 import org.axonframework.serialization.Serializer;
 import org.slf4j.Logger;
@@ -25,9 +26,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The export of every event to Kafka by its own pooled streaming processor, {@value #PROCESSING_GROUP}, with one
- * segment: one thread reads the stream in order, so per-aggregate order holds on the topic. Kafka is the cluster
- * named by {@code KAFKA_BOOTSTRAP}, or the embedded broker of the {@code kafka-broker} module. Turned off by
+ * The export of every event to Kafka by its own tracking processor, {@value #PROCESSING_GROUP}, with one segment:
+ * one thread reads the stream in order, so per-aggregate order holds on the topic. Kafka is the cluster named by
+ * {@code KAFKA_BOOTSTRAP}, or the embedded broker of the {@code kafka-broker} module. Turned off by
  * {@code archipelago.kafka.export.enabled=false}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -97,19 +98,21 @@ class ExportConfiguration {
 
     /**
      * One segment and one thread, so the stream is exported in its order; a failing batch stops the processor, which
-     * retries it with back-off, instead of skipping events. On an embedded broker the topic is new at every start,
-     * so the export starts over from the first event.
+     * retries it with back-off, instead of skipping events. A tracking processor rather than a pooled one: its thread
+     * waits on the event store and wakes up as soon as an event is committed, where a pooled processor's coordinator
+     * polls the embedded event store every 500 ms when idle, which the export lag would show. On an embedded broker
+     * the topic is new at every start, so the export starts over from the first event.
      */
     @Bean
     ConfigurerModule kafkaExportProcessor(KafkaBootstrap kafka,
                                           @Value("${archipelago.kafka.export.batch-size:500}") int batchSize) {
         return configurer -> {
             configurer.eventProcessing(processing -> processing
-                    .registerPooledStreamingEventProcessor(PROCESSING_GROUP,
+                    .registerTrackingEventProcessor(PROCESSING_GROUP,
                             axon -> axon.eventStore(),
-                            (axon, builder) -> builder.batchSize(batchSize)
-                                    .initialSegmentCount(1)
-                                    .maxClaimedSegments(1))
+                            axon -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                                    .andBatchSize(batchSize)
+                                    .andInitialSegmentsCount(1))
                     .registerListenerInvocationErrorHandler(PROCESSING_GROUP,
                             axon -> PropagatingErrorHandler.instance()));
             if (kafka.ephemeral()) {

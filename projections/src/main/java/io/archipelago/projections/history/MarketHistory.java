@@ -39,7 +39,10 @@ public final class MarketHistory {
                 .list();
     }
 
-    /** Daily usage on the days that {@code [from, to)} touches, of one Cargo type and/or publisher when given, by day then Cargo type. */
+    /**
+     * Daily usage on the days that {@code [from, to)} touches, of one Cargo type and/or publisher when given, by day
+     * then Cargo type.
+     */
     public List<CargoUsage> usage(@Nullable String cargo, @Nullable String publisher, Instant from, Instant to,
                                   int offset, int limit) {
         return jdbc.sql("""

@@ -59,7 +59,8 @@ final class MarketHistoryProjection {
                                               last_sequence)
                 VALUES (:cargo, :publisher, :day, 1, :units, :charged, :host, :royalty, :fee, :sequence)
                 ON CONFLICT (cargo, day) DO UPDATE
-                SET jobs = u.jobs + 1, units = u.units + :units, charged_micro_credits = u.charged_micro_credits + :charged,
+                SET jobs = u.jobs + 1, units = u.units + :units,
+                    charged_micro_credits = u.charged_micro_credits + :charged,
                     host_micro_credits = u.host_micro_credits + :host,
                     royalty_micro_credits = u.royalty_micro_credits + :royalty,
                     fee_micro_credits = u.fee_micro_credits + :fee, last_sequence = :sequence
