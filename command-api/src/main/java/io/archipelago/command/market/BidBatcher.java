@@ -5,7 +5,6 @@ import io.archipelago.exchange.market.api.BidOutcome;
 import io.archipelago.exchange.market.api.CargoType;
 import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.market.api.SubmitBids;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -45,10 +44,6 @@ public final class BidBatcher implements AutoCloseable {
     /** The most bids one {@link SubmitBids} command carries by default. */
     public static final int DEFAULT_MAX_BATCH = 500;
 
-    /** The market's own limits on a bid's form (see the market's bid rules in exchange-core). */
-    static final long MAX_UNITS = 1_000_000_000L;
-    static final Duration MAX_TTL = Duration.ofDays(1);
-
     private final CommandGateway gateway;
     private final int maxBatch;
     private final ExecutorService dispatchers;
@@ -79,7 +74,7 @@ public final class BidBatcher implements AutoCloseable {
      * @throws IllegalStateException    when the batcher is closed
      */
     public CompletableFuture<BidOutcome> submit(SubmitBid bid) {
-        checkForm(bid);
+        bid.worstCase(); // the market's own form check: in a batch one malformed bid would fail them all
         if (closed.get()) {
             throw new IllegalStateException("the bid batcher is closed");
         }
@@ -97,35 +92,6 @@ public final class BidBatcher implements AutoCloseable {
             dispatchers.awaitTermination(Commands.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * The market's rules on a bid's form, checked before batching because in a batch one malformed bid would fail
-     * them all.
-     */
-    static void checkForm(SubmitBid bid) {
-        if (bid.cargo() == null || bid.jobId() == null || bid.consumer() == null || bid.limit() == null
-                || bid.ttl() == null || bid.at() == null) {
-            throw new IllegalArgumentException("a bid names its cargo, job, consumer, limit, time to live and time");
-        }
-        require(bid.limit().microCredits() > 0, "a bid's limit price per unit is positive");
-        require(bid.maxUnits() > 0 && bid.maxUnits() <= MAX_UNITS,
-                "a bid's maximum units are between 1 and " + MAX_UNITS + ", got " + bid.maxUnits());
-        require(!bid.ttl().isNegative() && !bid.ttl().isZero() && bid.ttl().compareTo(MAX_TTL) <= 0,
-                "a bid's time to live is positive and at most one day, got " + bid.ttl());
-        require(bid.maxRttMicros() == null || bid.maxRttMicros() > 0,
-                "a bid's round-trip ceiling is positive, got " + bid.maxRttMicros());
-        try {
-            bid.limit().times(bid.maxUnits());
-        } catch (ArithmeticException overflow) {
-            throw new IllegalArgumentException("limit x maximum units overflows a micro-credit amount");
-        }
-    }
-
-    private static void require(boolean condition, String message) {
-        if (!condition) {
-            throw new IllegalArgumentException(message);
         }
     }
 

@@ -131,7 +131,7 @@ public class Market {
      */
     @CommandHandler
     List<BidOutcome> handle(SubmitBids command, Accounts accounts) {
-        command.bids().forEach(BidRules::validate);
+        command.bids().forEach(SubmitBid::worstCase);
         List<BidOutcome> outcomes = new ArrayList<>(command.bids().size());
         for (SubmitBid bid : command.bids()) {
             outcomes.add(submit(bid, accounts));
@@ -140,7 +140,7 @@ public class Market {
     }
 
     private BidOutcome submit(SubmitBid command, Accounts accounts) {
-        MicroCredits escrow = BidRules.validate(command);
+        MicroCredits escrow = command.worstCase();
         if (book.knows(command.jobId())) {
             return reject(command, RejectionReason.MARKET_DUPLICATE_JOB,
                     "job " + command.jobId() + " was already submitted");

@@ -1,15 +1,54 @@
 package io.archipelago.exchange.market.api;
 
 import io.archipelago.exchange.account.api.AccountId;
-import io.archipelago.exchange.money.PricePerUnit;
 import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.money.MicroCredits;
+import io.archipelago.exchange.money.PricePerUnit;
 import java.time.Duration;
 import java.time.Instant;
-import org.jspecify.annotations.Nullable;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
+import org.jspecify.annotations.Nullable;
 
-/** A consumer asks for a job: at most {@code limit} per unit all-in, at most {@code maxUnits} units, inside the jurisdiction (null: the consumer's region), with optional minimum karma and round-trip ceiling in microseconds, resting at most {@code ttl} when nothing can take it now. */
-public record SubmitBid(@TargetAggregateIdentifier CargoType cargo, JobId jobId, AccountId consumer, PricePerUnit limit, long maxUnits,
-                        @Nullable JurisdictionPolicy jurisdiction, @Nullable Karma minKarma, @Nullable Long maxRttMicros,
-                        boolean verifiedOnly, Duration ttl, Instant at) {
+/**
+ * A consumer asks for a job: at most {@code limit} per unit all-in, at most {@code maxUnits} units, inside the
+ * jurisdiction (null: the consumer's region), with optional minimum karma and round-trip ceiling in microseconds,
+ * resting at most {@code ttl} when nothing can take it now.
+ */
+public record SubmitBid(@TargetAggregateIdentifier CargoType cargo, JobId jobId, AccountId consumer,
+                        PricePerUnit limit, long maxUnits, @Nullable JurisdictionPolicy jurisdiction,
+                        @Nullable Karma minKarma, @Nullable Long maxRttMicros, boolean verifiedOnly, Duration ttl,
+                        Instant at) {
+
+    public static final long MAX_UNITS = 1_000_000_000L;
+    public static final Duration MAX_TTL = Duration.ofDays(1);
+
+    /**
+     * The bid's escrow, the worst case it may cost: limit × maximum units. Checking the bid's form on the way, so the
+     * market and whoever batches bids for it refuse the same malformed bids.
+     *
+     * @throws IllegalArgumentException when the bid is malformed; a malformed bid leaves no trace in the market
+     */
+    public MicroCredits worstCase() {
+        if (cargo == null || jobId == null || consumer == null || limit == null || ttl == null || at == null) {
+            throw new IllegalArgumentException("a bid names its cargo, job, consumer, limit, time to live and time");
+        }
+        require(limit.microCredits() > 0, "a bid's limit price per unit is positive");
+        require(maxUnits > 0 && maxUnits <= MAX_UNITS,
+                "a bid's maximum units are between 1 and " + MAX_UNITS + ", got " + maxUnits);
+        require(!ttl.isNegative() && !ttl.isZero() && ttl.compareTo(MAX_TTL) <= 0,
+                "a bid's time to live is positive and at most one day, got " + ttl);
+        require(maxRttMicros == null || maxRttMicros > 0, "a bid's round-trip ceiling is positive, got "
+                + maxRttMicros);
+        try {
+            return limit.times(maxUnits);
+        } catch (ArithmeticException overflow) {
+            throw new IllegalArgumentException("limit x maximum units overflows a micro-credit amount");
+        }
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
 }
