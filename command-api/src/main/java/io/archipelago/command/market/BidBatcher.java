@@ -41,8 +41,11 @@ import org.axonframework.modelling.command.AggregateNotFoundException;
  */
 public final class BidBatcher implements AutoCloseable {
 
-    /** The most bids one {@link SubmitBids} command carries by default. */
-    public static final int DEFAULT_MAX_BATCH = 500;
+    /**
+     * The most bids one {@link SubmitBids} command carries by default: bigger batches add no rate, only round-trip
+     * time (docs/benchmarks.md, durable bid path).
+     */
+    public static final int DEFAULT_MAX_BATCH = 128;
 
     private final CommandGateway gateway;
     private final int maxBatch;
