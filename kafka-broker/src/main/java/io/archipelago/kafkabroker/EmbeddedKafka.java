@@ -1,8 +1,5 @@
 package io.archipelago.kafkabroker;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
@@ -21,27 +18,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.broker = broker;
     }
 
-    /**
-     * Starts a broker listening on {@code port} of localhost, or on a free port when {@code port} is 0 or already
-     * taken (by another coordinator on this machine, or another test's).
-     */
-    public static EmbeddedKafka start(int port) {
+    /** Starts a broker listening on a free port of localhost ({@link #bootstrapServers()} tells which). */
+    public static EmbeddedKafka start() {
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
-        broker.kafkaPorts(port == 0 || isFree(port) ? port : 0);
         broker.brokerProperty("auto.create.topics.enable", "false");
         broker.brokerProperty("log.retention.ms", "-1");
         broker.afterPropertiesSet();
         LOG.info("Embedded Kafka (KRaft) at {}", broker.getBrokersAsString());
         return new EmbeddedKafka(broker);
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException taken) {
-            LOG.info("Port {} is taken; the embedded Kafka takes a free one", port);
-            return false;
-        }
     }
 
     /** {@code host:port} of the broker, for Kafka clients and {@code kcat -b}. */

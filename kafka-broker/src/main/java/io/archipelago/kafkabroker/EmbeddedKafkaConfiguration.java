@@ -1,6 +1,9 @@
 package io.archipelago.kafkabroker;
 
 import io.archipelago.projections.export.KafkaBootstrap;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -8,18 +11,22 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Without {@code KAFKA_BOOTSTRAP}, the coordinator runs its own single-node Kafka (KRaft, no ZooKeeper) inside its
- * JVM on {@code archipelago.kafka.port} (0 picks a free port), so that the export works out of the box and
- * {@code kcat -b localhost:<port>} can read it. Its log lives in a temporary directory: the topic starts empty at
- * every start and the export fills it again from the first event. {@code archipelago.kafka.embedded=false} turns it
- * off.
+ * JVM on a free port of localhost, so that the export works out of the box. The address is logged and written to
+ * {@code <archipelago.data-dir>/kafka-bootstrap}, so that {@code kcat -b $(cat data/kafka-bootstrap)} can read the
+ * topic (Kafka's test kit, which runs the broker, picks the port itself). Its log lives in a temporary directory: the
+ * topic starts empty at every start and the export fills it again from the first event.
+ * {@code archipelago.kafka.embedded=false} turns it off.
  */
 @AutoConfiguration
 @ConditionalOnExpression("'${KAFKA_BOOTSTRAP:}'.isBlank() and ${archipelago.kafka.embedded:true}")
 public class EmbeddedKafkaConfiguration {
 
     @Bean(destroyMethod = "close")
-    EmbeddedKafka embeddedKafka(@Value("${archipelago.kafka.port:9092}") int port) {
-        return EmbeddedKafka.start(port);
+    EmbeddedKafka embeddedKafka(@Value("${archipelago.data-dir:./data}") Path dataDir) throws IOException {
+        EmbeddedKafka kafka = EmbeddedKafka.start();
+        Files.createDirectories(dataDir);
+        Files.writeString(dataDir.resolve("kafka-bootstrap"), kafka.bootstrapServers() + System.lineSeparator());
+        return kafka;
     }
 
     @Bean

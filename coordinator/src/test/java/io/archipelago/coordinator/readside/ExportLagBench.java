@@ -46,7 +46,6 @@ class ExportLagBench {
         settings.put("archipelago.postgres.durable",
                 Boolean.parseBoolean(ReadSideNodes.setting("BENCH_DURABLE", "true")));
         settings.put("archipelago.kafka.embedded", true);
-        settings.put("archipelago.kafka.port", 0);
         settings.put("archipelago.kafka.export.enabled", true);
         try (CoordinatorNode node = CoordinatorNode.start(dataDir, settings)) {
             new ReadSideWorkload(node).open();

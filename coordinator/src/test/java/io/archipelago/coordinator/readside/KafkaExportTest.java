@@ -10,6 +10,7 @@ import io.archipelago.kafkabroker.EmbeddedKafka;
 import io.archipelago.projections.export.KafkaBootstrap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ class KafkaExportTest {
 
     @BeforeAll
     static void startKafka() {
-        kafka = EmbeddedKafka.start(0);
+        kafka = EmbeddedKafka.start();
     }
 
     @AfterAll
@@ -107,19 +108,19 @@ class KafkaExportTest {
     void theEmbeddedBrokerGetsTheWholeStoreAtEveryStart(@TempDir Path ownDataDir) throws IOException {
         Map<String, Object> settings = new HashMap<>(ReadSideNodes.withoutBridge(ReadSideNodes.freePort()));
         settings.put("archipelago.kafka.embedded", true);
-        settings.put("archipelago.kafka.port", 0);
         settings.put("archipelago.kafka.export.enabled", true);
         try (CoordinatorNode node = CoordinatorNode.start(ownDataDir, settings)) {
             new ReadSideWorkload(node).open().jobs(0, 5);
-            awaitWholeStoreOn(node);
+            awaitWholeStoreOn(node, ownDataDir);
         }
         try (CoordinatorNode node = CoordinatorNode.start(ownDataDir, settings)) {
-            awaitWholeStoreOn(node);
+            awaitWholeStoreOn(node, ownDataDir);
         }
     }
 
-    private static void awaitWholeStoreOn(CoordinatorNode node) throws IOException {
+    private static void awaitWholeStoreOn(CoordinatorNode node, Path dataDir) throws IOException {
         String servers = node.bean(KafkaBootstrap.class).servers();
+        assertThat(Files.readString(dataDir.resolve("kafka-bootstrap")).strip()).isEqualTo(servers);
         long stored = storedEvents(node);
         await().atMost(Duration.ofSeconds(60)).until(() -> consumeAll(servers).size() >= stored);
         assertThat(firstOfEach(consumeAll(servers))).hasSize((int) stored);
