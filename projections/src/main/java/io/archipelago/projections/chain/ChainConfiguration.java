@@ -2,13 +2,14 @@ package io.archipelago.projections.chain;
 
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The hash chain's own pooled streaming processor, {@value #PROCESSING_GROUP}: one segment, because each link
+ * The hash chain's own tracking processor, {@value #PROCESSING_GROUP}: one segment and one thread, because each link
  * depends on the one before; a failure stops and retries it, never skips an event.
  */
 @Configuration(proxyBeanMethods = false)
@@ -25,11 +26,11 @@ class ChainConfiguration {
     @Bean
     ConfigurerModule eventChainProcessor(@Value("${archipelago.event-chain.batch-size:500}") int batchSize) {
         return configurer -> configurer.eventProcessing(processing -> processing
-                .registerPooledStreamingEventProcessor(PROCESSING_GROUP,
+                .registerTrackingEventProcessor(PROCESSING_GROUP,
                         axon -> axon.eventStore(),
-                        (axon, builder) -> builder.batchSize(batchSize)
-                                .initialSegmentCount(1)
-                                .maxClaimedSegments(1))
+                        axon -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                                .andBatchSize(batchSize)
+                                .andInitialSegmentsCount(1))
                 .registerListenerInvocationErrorHandler(PROCESSING_GROUP,
                         axon -> PropagatingErrorHandler.instance()));
     }
