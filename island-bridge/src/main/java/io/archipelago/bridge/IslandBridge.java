@@ -61,7 +61,6 @@ public final class IslandBridge implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private @Nullable TrackingToken history;
     private @Nullable Dispatcher results;
-    private @Nullable Dispatcher replies;
 
     public IslandBridge(Connection nats, CommandSender commands, Clock clock, BridgeSettings settings) {
         this.nats = nats;
@@ -82,10 +81,16 @@ public final class IslandBridge implements AutoCloseable {
         if (results != null) {
             return;
         }
-        results = nats.createDispatcher(dispatcher::output);
+        // one thread for everything Islands send: answers and output of a job come in the order they were sent
+        results = nats.createDispatcher(message -> {
+            if (Subjects.islandOfReply(message.getSubject()) != null) {
+                requests.replied(message);
+            } else {
+                dispatcher.output(message);
+            }
+        });
         results.subscribe(Subjects.ALL_RESULTS);
-        replies = nats.createDispatcher(requests::replied);
-        replies.subscribe(Subjects.ALL_REPLIES);
+        results.subscribe(Subjects.ALL_REPLIES);
         long sliceMicros = Math.max(1, settings.probeInterval().toNanos() / 1_000 / PROBE_SLICES);
         long tickMillis = settings.tick().toMillis();
         AtomicInteger slice = new AtomicInteger();
@@ -213,10 +218,7 @@ public final class IslandBridge implements AutoCloseable {
             nats.closeDispatcher(results);
             results = null;
         }
-        if (replies != null) {
-            nats.closeDispatcher(replies);
-            replies = null;
-        }
+
         commandExecutor.shutdown();
         streams.close();
     }
