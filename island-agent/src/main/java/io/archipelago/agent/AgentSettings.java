@@ -26,18 +26,20 @@ import org.jspecify.annotations.Nullable;
  * @param demoPause   the pause between tokens of the {@code demo} runtime, so its streaming shows
  * @param trust       publisher → pinned Ed25519 public key (Base64 X.509) whose signatures this Island accepts
  * @param cargos      manifests of signed process Cargos to serve, each verified before anything of it runs
+ * @param stateDir    where the Island keeps its NATS key between runs, to prove it when it asks for a new session
+ *                    (null: nowhere, so a restarted agent cannot take its Island's session back)
  */
 public record AgentSettings(String name, String owner, String country, Map<String, Long> asks, int slots,
                            List<int[]> schedule, URI coordinator, @Nullable String natsUrl, String runtime,
                            @Nullable URI upstream, @Nullable String upstreamModel, Duration demoPause,
-                           Map<String, String> trust, List<Path> cargos) {
+                           Map<String, String> trust, List<Path> cargos, @Nullable Path stateDir) {
 
     /** Settings without signed process Cargos. */
     public AgentSettings(String name, String owner, String country, Map<String, Long> asks, int slots,
                          List<int[]> schedule, URI coordinator, @Nullable String natsUrl, String runtime,
                          @Nullable URI upstream, @Nullable String upstreamModel, Duration demoPause) {
         this(name, owner, country, asks, slots, schedule, coordinator, natsUrl, runtime, upstream, upstreamModel,
-                demoPause, Map.of(), List.of());
+                demoPause, Map.of(), List.of(), null);
     }
 
     static final String USAGE = """
@@ -45,12 +47,14 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
                                 [--owner ACCOUNT] [--slots N] [--schedule always|START-END,...] [--nats URL]
                                 [--runtime demo|openai-upstream|embeddings] [--upstream URL] [--upstream-model NAME]
                                 [--demo-pause-ms N] [--trust PUBLISHER=KEY ...] [--cargo MANIFEST ...]
+                                [--state-dir DIR]
               --ask CARGO=PRICE   a Cargo type served and its asking price in micro-credits per unit
               --schedule          weekly selling windows in minutes from Monday 00:00 UTC, e.g. 0-600,1440-2040
               --nats URL          connect to NATS here instead of where the coordinator says (e.g. a proxy)
               --trust P=KEY       pin publisher P's Ed25519 public key (Base64 X.509, from CargoSigner keygen)
               --cargo MANIFEST    serve a signed process Cargo (its .cargo.json); refused unless its signature
                                   and content check out, run under bubblewrap + seccomp
+              --state-dir DIR     where the Island's NATS key is kept between runs (~/.archipelago-agent/ID)
             """;
 
     public AgentSettings {
@@ -98,9 +102,11 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
                 upstream == null ? null : URI.create(upstream), single(options, "upstream-model"),
                 Duration.ofMillis(Long.parseLong(orElse(single(options, "demo-pause-ms"), "20"))),
                 pairs(options.getOrDefault("trust", List.of()), "--trust is PUBLISHER=KEY"),
-                options.getOrDefault("cargo", List.of()).stream().map(Path::of).toList());
+                options.getOrDefault("cargo", List.of()).stream().map(Path::of).toList(),
+                Path.of(orElse(single(options, "state-dir"),
+                        Path.of(System.getProperty("user.home"), ".archipelago-agent", name).toString())));
         for (String known : List.of("name", "owner", "country", "ask", "slots", "schedule", "coordinator", "nats",
-                "runtime", "upstream", "upstream-model", "demo-pause-ms", "trust", "cargo")) {
+                "runtime", "upstream", "upstream-model", "demo-pause-ms", "trust", "cargo", "state-dir")) {
             options.remove(known);
         }
         if (!options.isEmpty()) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.protocol.Codec;
 import io.archipelago.protocol.IslandSession;
+import io.archipelago.protocol.SessionProof;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -49,15 +51,26 @@ final class CoordinatorClient {
         }
     }
 
-    /** The Island's NATS session; waits while the coordinator has not yet seen the registration. */
-    IslandSession session(String islandId) throws IOException, InterruptedException {
+    /**
+     * The Island's NATS session, proving with {@code previousSeed} (when there is one) that it holds the Island's
+     * current key; waits while the coordinator has not yet seen the registration.
+     */
+    IslandSession session(String islandId, @Nullable String previousSeed) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + SESSION_WAIT.toNanos();
         while (true) {
-            HttpResponse<String> response = post("islands/" + islandId + "/session", null);
+            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("islands/" + islandId + "/session"))
+                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody());
+            if (previousSeed != null) {
+                SessionProof proof = SessionProof.sign(islandId, previousSeed, Instant.now());
+                request.header(SessionProof.TIME_HEADER, String.valueOf(proof.epochSecond()))
+                        .header(SessionProof.SIGNATURE_HEADER, proof.signature());
+            }
+            HttpResponse<String> response = http.send(request.build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             if (response.statusCode() == 200) {
                 return Codec.json().readValue(response.body(), IslandSession.class);
             }
-            if ((response.statusCode() != 404 && response.statusCode() != 409) || System.nanoTime() > deadline) {
+            if (response.statusCode() != 404 || System.nanoTime() > deadline) {
                 throw failure("opening the NATS session of " + islandId, response);
             }
             TimeUnit.MILLISECONDS.sleep(100);

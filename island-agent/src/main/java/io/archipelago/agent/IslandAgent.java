@@ -6,8 +6,10 @@ import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
@@ -45,7 +47,13 @@ public final class IslandAgent implements AutoCloseable {
         JobRuntime runtime = new CargoRuntimes(processCargos(settings), runtime(settings));
         CoordinatorClient coordinator = new CoordinatorClient(settings.coordinator());
         coordinator.register(settings);
-        IslandSession session = coordinator.session(settings.name());
+        Path seedFile = settings.stateDir() == null ? null : settings.stateDir().resolve("nkey.seed");
+        String previousSeed = seedFile != null && Files.exists(seedFile)
+                ? Files.readString(seedFile, StandardCharsets.US_ASCII).trim() : null;
+        IslandSession session = coordinator.session(settings.name(), previousSeed);
+        if (seedFile != null && session.nkeySeed() != null) {
+            keep(seedFile, session.nkeySeed());
+        }
         Options.Builder options = new Options.Builder()
                 .server(settings.natsUrl() == null ? session.natsUrl() : settings.natsUrl())
                 .connectionName("island " + settings.name())
@@ -68,6 +76,16 @@ public final class IslandAgent implements AutoCloseable {
         LOG.info("island {} ({}) online in {} with {} slots, runtime {}, asks {}", settings.name(), settings.owner(),
                 settings.country(), settings.slots(), runtime.label(), settings.asks());
         return agent;
+    }
+
+    /** Keeps the Island's key where only this user reads it, replacing the previous one in one step. */
+    private static void keep(Path seedFile, String seed) throws IOException {
+        Files.createDirectories(seedFile.getParent());
+        Path next = seedFile.resolveSibling("nkey.seed.next");
+        Files.deleteIfExists(next);
+        Files.createFile(next, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(next, seed, StandardCharsets.US_ASCII);
+        Files.move(next, seedFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**

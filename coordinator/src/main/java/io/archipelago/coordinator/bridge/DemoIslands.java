@@ -14,6 +14,7 @@ import io.archipelago.exchange.money.PricePerUnit;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.Environment;
@@ -50,15 +52,18 @@ final class DemoIslands implements SmartLifecycle {
     private final Clock clock;
     private final Environment environment;
     private final NatsEndpoint nats;
+    private final Path dataDir;
     private final List<IslandAgent> agents = new ArrayList<>();
     private final List<DelayingProxy> proxies = new ArrayList<>();
     private volatile boolean running;
 
-    DemoIslands(CommandGateway gateway, Clock clock, Environment environment, NatsEndpoint nats) {
+    DemoIslands(CommandGateway gateway, Clock clock, Environment environment, NatsEndpoint nats,
+                @Value("${archipelago.data-dir:./data}") Path dataDir) {
         this.gateway = gateway;
         this.clock = clock;
         this.environment = environment;
         this.nats = nats;
+        this.dataDir = dataDir;
     }
 
     @Override
@@ -95,10 +100,12 @@ final class DemoIslands implements SmartLifecycle {
         return proxy.natsUrl();
     }
 
-    private static AgentSettings settings(String name, String country, long price, URI coordinator,
-                                          @Nullable String natsUrl) {
+    /** Each demo Island keeps its NATS key under the data directory, so it takes its session back after a restart. */
+    private AgentSettings settings(String name, String country, long price, URI coordinator,
+                                   @Nullable String natsUrl) {
         return new AgentSettings(name, "host-" + name, country, Map.of(CARGO, price), 4, List.of(), coordinator,
-                natsUrl, "demo", null, null, Duration.ofMillis(30));
+                natsUrl, "demo", null, null, Duration.ofMillis(30), Map.of(), List.of(),
+                dataDir.resolve("demo-islands").resolve(name));
     }
 
     /** Idempotent: a restart finds the market and the accounts there and leaves them as they are. */

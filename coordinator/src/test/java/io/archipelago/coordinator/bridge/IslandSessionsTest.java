@@ -1,8 +1,11 @@
 package io.archipelago.coordinator.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.archipelago.agent.AgentSettings;
+import io.archipelago.agent.IslandAgent;
 import io.archipelago.bridge.stream.JobStreamListener;
 import io.archipelago.bridge.stream.StreamChunk;
 import io.archipelago.exchange.island.api.Country;
@@ -13,6 +16,9 @@ import io.archipelago.protocol.JobOutput;
 import io.archipelago.protocol.RejectedMessage;
 import io.archipelago.protocol.Subjects;
 import io.nats.client.Subscription;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -96,6 +102,29 @@ class IslandSessionsTest {
                             .containsIgnoringCase("permissions violation for publish").contains("results.island-b")));
             await().atMost(WAIT).until(() -> coordinator.bridge().rejections()
                     .count(RejectedMessage.Reason.UNEXPECTED) >= 1);
+        }
+    }
+
+    @Test
+    void nobodyButTheHolderOfAnIslandsKeyOpensANewSessionForIt() throws Exception {
+        Path state = dataDir.resolve("keeper-state");
+        AgentSettings keeper = new AgentSettings("keeper-1", "host-keeper-1", "DE",
+                Map.of(BridgedCoordinator.CARGO.value(), 1_000L), 2, List.of(), coordinator.url(), null, "demo", null,
+                null, Duration.ZERO, Map.of(), List.of(), state);
+        IslandAgent.start(keeper).close();
+
+        HttpResponse<String> stranger = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        coordinator.url().resolve("/islands/keeper-1/session"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(stranger.statusCode()).isEqualTo(409);
+        assertThat(stranger.body()).doesNotContain("nkeySeed");
+        assertThatThrownBy(() -> IslandAgent.start(new AgentSettings("keeper-1", "host-keeper-1", "DE",
+                Map.of(BridgedCoordinator.CARGO.value(), 1_000L), 2, List.of(), coordinator.url(), null, "demo", null,
+                null, Duration.ZERO))).hasMessageContaining("409");
+
+        try (IslandAgent restarted = IslandAgent.start(keeper)) {
+            await().atMost(WAIT).until(() -> coordinator.eventsMentioning("keeper-1").stream()
+                    .filter("IslandWentOnline"::equals).count() == 2);
         }
     }
 

@@ -2,6 +2,7 @@ package io.archipelago.bridge.nats;
 
 import io.archipelago.protocol.IslandSession;
 import io.archipelago.protocol.NKeyAuth;
+import io.archipelago.protocol.SessionProof;
 import io.archipelago.protocol.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
@@ -20,10 +21,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,6 +94,18 @@ public final class LocalNatsServer implements IslandAdmission, AutoCloseable {
     }
 
     @Override
+    public synchronized IslandSession admit(String islandId, @Nullable SessionProof proof, Instant now)
+            throws SessionRefused {
+        Subjects.inbound(islandId);
+        String current = islandKeys.get(islandId);
+        if (current != null && (proof == null || !proof.isValid(islandId, current, now))) {
+            throw new SessionRefused("island " + islandId + " already has a session: only the holder of its"
+                    + " current key may open a new one (sign a " + SessionProof.class.getSimpleName() + ")");
+        }
+        return admit(islandId);
+    }
+
+    /** Admits {@code islandId} with a new key, whatever key it had: for the coordinator's own use and tests. */
     public synchronized IslandSession admit(String islandId) {
         Subjects.inbound(islandId);
         NKeys island = NKeys.create();

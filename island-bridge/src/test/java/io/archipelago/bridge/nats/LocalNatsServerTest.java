@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.archipelago.protocol.IslandSession;
 import io.archipelago.protocol.NKeyAuth;
+import io.archipelago.protocol.SessionProof;
 import io.archipelago.protocol.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -87,6 +89,20 @@ class LocalNatsServerTest {
                     .anySatisfy(error -> assertThat(error).containsIgnoringCase("permissions violation for publish"))
                     .anySatisfy(error -> assertThat(error).containsIgnoringCase("permissions violation for sub")));
         }
+    }
+
+    @Test
+    void anIslandWithAKeyIsReadmittedOnlyWithProofOfIt() throws Exception {
+        IslandSession first = server.admit("island-d", null, Instant.now());
+
+        assertThatThrownBy(() -> server.admit("island-d", null, Instant.now()))
+                .isInstanceOf(IslandAdmission.SessionRefused.class);
+        IslandSession impostor = server.admit("island-e", null, Instant.now());
+        assertThatThrownBy(() -> server.admit("island-d", SessionProof.sign("island-d", impostor.nkeySeed(),
+                Instant.now()), Instant.now())).isInstanceOf(IslandAdmission.SessionRefused.class);
+        IslandSession second = server.admit("island-d", SessionProof.sign("island-d", first.nkeySeed(),
+                Instant.now()), Instant.now());
+        assertThat(second.nkeySeed()).isNotEqualTo(first.nkeySeed());
     }
 
     @Test
