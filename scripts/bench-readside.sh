@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Read side at scale: grows the event store to BENCH_EVENTS events (default 1,000,000) by copying a traded history,
 # then measures the hash chain writer, a rebuild of every read model and the auditor's replay. PostgreSQL is the
-# coordinator's embedded one, with fsync unless BENCH_DURABLE=false. Prints lines starting with "bench:".
+# coordinator's embedded one, with fsync unless BENCH_DURABLE=false; BENCH_PROPERTIES=a=b,c=d adds coordinator
+# settings (e.g. axon.timeout.enabled=false). Prints lines starting with "bench:".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export BENCH_EVENTS="${BENCH_EVENTS:-1000000}"

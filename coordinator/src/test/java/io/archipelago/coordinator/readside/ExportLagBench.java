@@ -43,6 +43,7 @@ class ExportLagBench {
         int threads = Integer.parseInt(ReadSideNodes.setting("BENCH_THREADS", "8"));
         int seconds = Integer.parseInt(ReadSideNodes.setting("BENCH_SECONDS", "30"));
         Map<String, Object> settings = new HashMap<>(ReadSideNodes.withoutBridge(ReadSideNodes.freePort()));
+        settings.putAll(ReadSideNodes.benchProperties());
         settings.put("archipelago.postgres.durable",
                 Boolean.parseBoolean(ReadSideNodes.setting("BENCH_DURABLE", "true")));
         settings.put("archipelago.kafka.embedded", true);

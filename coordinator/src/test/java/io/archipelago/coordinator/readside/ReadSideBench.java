@@ -31,6 +31,7 @@ class ReadSideBench {
         long target = Long.parseLong(ReadSideNodes.setting("BENCH_EVENTS", "200000"));
         boolean durable = Boolean.parseBoolean(ReadSideNodes.setting("BENCH_DURABLE", "true"));
         Map<String, Object> settings = new HashMap<>(ReadSideNodes.withoutBridge(ReadSideNodes.freePort()));
+        settings.putAll(ReadSideNodes.benchProperties());
         settings.put("archipelago.postgres.durable", durable);
         try (CoordinatorNode node = CoordinatorNode.start(dataDir, settings)) {
             new ReadSideWorkload(node).open().jobs(0, 50).payout(ReadSideWorkload.HOST, "payout-1", 500, 60)

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.axonframework.config.Configuration;
@@ -36,6 +37,18 @@ final class ReadSideNodes {
     static String setting(String name, String otherwise) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? otherwise : value;
+    }
+
+    /** Coordinator settings on top of a benchmark's own, from {@code BENCH_PROPERTIES} ({@code a=b,c=d}). */
+    static Map<String, Object> benchProperties() {
+        Map<String, Object> properties = new HashMap<>();
+        for (String pair : setting("BENCH_PROPERTIES", "").split(",")) {
+            int equals = pair.indexOf('=');
+            if (equals > 0) {
+                properties.put(pair.substring(0, equals).strip(), pair.substring(equals + 1).strip());
+            }
+        }
+        return properties;
     }
 
     /** Settings of a coordinator without the Island bridge, whose NATS server these tests do not need. */
