@@ -22,7 +22,8 @@ final class AgentProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"),
                 "io.archipelago.agent.IslandAgent",
                 "--name", name, "--country", "DE", "--ask", cargo + "=" + price, "--slots", "2",
-                "--coordinator", coordinator.toString(), "--demo-pause-ms", String.valueOf(demoPauseMillis)));
+                "--coordinator", coordinator.toString(), "--demo-pause-ms", String.valueOf(demoPauseMillis),
+                "--state-dir", logDir.resolve(name + "-state").toString()));
         File log = logDir.resolve(name + ".log").toFile();
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
     }
