@@ -97,15 +97,16 @@ final class Prober {
 
     /**
      * Probes the Islands of one slice of {@code slices}, so that a round of probes spreads over the interval
-     * instead of leaving at once: a burst of thousands of requests would queue and measure its own queue.
+     * instead of leaving at once: a burst of thousands of requests would queue and measure its own queue. Islands
+     * warming up are probed on every slice.
      */
     void probeSlice(int slice, int slices) {
         for (Link link : List.copyOf(links.values())) {
-            if (Math.floorMod(link.islandId.hashCode(), slices) != slice) {
-                continue;
-            }
             synchronized (link) {
-                if (link.inFlight) {
+                // an Island still warming up (and answering) is probed on every slice, so the market hears its
+                // RTT in moments rather than after a few intervals
+                boolean warmingUp = link.estimate.samples() < RttEstimate.WARM_UP && link.missed == 0;
+                if (link.inFlight || !warmingUp && Math.floorMod(link.islandId.hashCode(), slices) != slice) {
                     continue;
                 }
                 link.inFlight = true;
