@@ -102,6 +102,10 @@ class IslandSessionsTest {
                             .containsIgnoringCase("permissions violation for publish").contains("results.island-b")));
             await().atMost(WAIT).until(() -> coordinator.bridge().rejections()
                     .count(RejectedMessage.Reason.UNEXPECTED) >= 1);
+            HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    coordinator.url().resolve("/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body())
+                    .containsPattern("archipelago_bridge_rejected_total\\{[^}]*reason=\"unexpected\"[^}]*} [1-9]");
         }
     }
 
