@@ -1,0 +1,26 @@
+package io.archipelago.coordinator.openai;
+
+import org.springframework.http.HttpStatus;
+
+/** A request on {@code /v1} that is answered with an error in OpenAI's shape instead of a completion. */
+final class OpenAiException extends RuntimeException {
+
+    private final HttpStatus status;
+    private final String type;
+    private final String code;
+
+    OpenAiException(HttpStatus status, String type, String code, String message) {
+        super(message, null, false, false);
+        this.status = status;
+        this.type = type;
+        this.code = code;
+    }
+
+    HttpStatus status() {
+        return status;
+    }
+
+    OpenAiError body() {
+        return OpenAiError.of(getMessage(), type, code);
+    }
+}

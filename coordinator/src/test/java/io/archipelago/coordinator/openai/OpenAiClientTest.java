@@ -1,0 +1,188 @@
+package io.archipelago.coordinator.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.archipelago.coordinator.CoordinatorApplication;
+import io.archipelago.projections.market.MarketViews;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The official {@code openai} npm package (coordinator/src/test/node, installed by {@code npm ci}) against a whole
+ * coordinator with its three demo Islands on {@code llm.chat.demo}: models, a chat completion streamed and not, and
+ * APIErrors for a bad key, an unknown model, an exhausted balance and a jurisdiction no Island is in.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OpenAiClientTest {
+
+    private static final String MODEL = "llm.chat.demo";
+    private static final Path NODE_DIR = Path.of("src/test/node");
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private @Nullable ConfigurableApplicationContext coordinator;
+    private URI url = URI.create("http://127.0.0.1");
+
+    @BeforeAll
+    void start(@TempDir Path dataDir) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("server.port", 0);
+        properties.put("archipelago.data-dir", dataDir.toString());
+        properties.put("archipelago.postgres.port", 0);
+        properties.put("archipelago.postgres.durable", false);
+        properties.put("archipelago.nats.port", 0);
+        properties.put("archipelago.demo-islands", true);
+        properties.put("archipelago.openai.resting-wait", "1s");
+        properties.put("archipelago.kafka.export.enabled", false);
+        properties.put("archipelago.kafka.embedded", false);
+        properties.put("logging.level.io.zonky", "WARN");
+        properties.put("logging.level.org.axonframework", "WARN");
+        properties.put("logging.level.org.flywaydb", "WARN");
+        String[] arguments = properties.entrySet().stream()
+                .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
+                .toArray(String[]::new);
+        coordinator = new SpringApplicationBuilder(CoordinatorApplication.class).run(arguments);
+        url = URI.create("http://127.0.0.1:" + coordinator.getEnvironment().getProperty("local.server.port"));
+        MarketViews markets = coordinator.getBean(MarketViews.class);
+        await().atMost(Duration.ofSeconds(60)).until(() -> markets.find(MODEL)
+                .map(market -> market.onlineAsks() == 3).orElse(false));
+    }
+
+    @AfterAll
+    void stop() {
+        if (coordinator != null) {
+            coordinator.close();
+        }
+    }
+
+    @Test
+    void theOfficialClientChatsStreamedAndNotAndSeesTheExchangesErrors() throws Exception {
+        assertThat(NODE_DIR.resolve("node_modules/openai")).as("run: npm ci --prefix coordinator/src/test/node")
+                .isDirectory();
+        String key = issueKey("demo-consumer");
+
+        ProcessBuilder builder = new ProcessBuilder("node", "chat.mjs").directory(NODE_DIR.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("BASE_URL", url.toString());
+        builder.environment().put("API_KEY", key);
+        builder.environment().put("MODEL", MODEL);
+        Process node = builder.start();
+        byte[] output = node.getInputStream().readAllBytes();
+        assertThat(node.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String printed = new String(output, StandardCharsets.UTF_8);
+        assertThat(node.exitValue()).as(printed).isZero();
+        JsonNode results = json.readTree(printed);
+
+        assertThat(results.path("models").toString()).contains(MODEL);
+
+        JsonNode completion = results.path("completion");
+        assertThat(completion.path("object").asText()).isEqualTo("chat.completion");
+        assertThat(completion.path("role").asText()).isEqualTo("assistant");
+        assertThat(completion.path("content").asText()).startsWith("[demo] Island demo-")
+                .endsWith("heard 4 words: world new brave hello.");
+        assertThat(completion.path("finish").asText()).isEqualTo("stop");
+        assertThat(completion.path("usage").path("prompt_tokens").asInt()).isEqualTo(4);
+        assertThat(completion.path("usage").path("completion_tokens").asInt()).isEqualTo(11);
+
+        JsonNode streamed = results.path("streamed");
+        // the role chunk, eleven tokens, the finish chunk and the usage chunk
+        assertThat(streamed.path("chunks").asInt()).isEqualTo(14);
+        assertThat(streamed.path("content").asText()).endsWith("heard 4 words: world new brave hello.");
+        assertThat(streamed.path("finish").asText()).isEqualTo("stop");
+        assertThat(streamed.path("usage").path("total_tokens").asInt()).isEqualTo(15);
+
+        assertError(results.path("badKey"), 401, "invalid_api_key");
+        assertError(results.path("unknownModel"), 404, "model_not_found");
+        assertError(results.path("exhausted"), 402, "insufficient_quota");
+        assertError(results.path("impossibleJurisdiction"), 503, "no_eligible_island");
+    }
+
+    @Test
+    void keysAreStoredOnlyAsHashesAndMalformedRequestsAnswerOpenAiErrors() throws Exception {
+        String key = issueKey("demo-consumer");
+        String stored = coordinator.getBean(JdbcClient.class)
+                .sql("SELECT sha256 FROM api_key WHERE prefix = :prefix")
+                .param("prefix", key.substring(0, ApiKeys.PREFIX_LENGTH)).query(String.class).single();
+        assertThat(stored).isEqualTo(HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8))));
+        assertThat(coordinator.getBean(JdbcClient.class).sql("SELECT count(*) FROM api_key WHERE prefix = :key")
+                .param("key", key).query(Long.class).single()).isZero();
+
+        HttpResponse<String> noKey = post("/v1/chat/completions", null, "{}");
+        assertThat(noKey.statusCode()).isEqualTo(401);
+        assertThat(json.readTree(noKey.body()).path("error").path("code").asText()).isEqualTo("invalid_api_key");
+
+        HttpResponse<String> broken = post("/v1/chat/completions", key, "{\"model\":");
+        assertThat(broken.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(broken.body()).path("error").path("type").asText())
+                .isEqualTo("invalid_request_error");
+
+        HttpResponse<String> noMessages = post("/v1/chat/completions", key, "{\"model\":\"" + MODEL + "\"}");
+        assertThat(noMessages.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(noMessages.body()).path("error").path("message").asText()).contains("messages");
+    }
+
+    @Test
+    void theStreamIsFramedAsOneJsonLineAndABlankLinePerEventEndingWithDone() throws Exception {
+        String key = issueKey("demo-consumer");
+        HttpResponse<String> response = post("/v1/chat/completions", key, "{\"model\":\"" + MODEL + "\","
+                + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"one two\"}]}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        String[] events = response.body().split("\n\n", -1);
+        assertThat(events[events.length - 1]).isEmpty();
+        assertThat(events[events.length - 2]).isEqualTo("data: [DONE]");
+        for (int i = 0; i < events.length - 2; i++) {
+            assertThat(events[i]).startsWith("data: {").doesNotContain("\n");
+            assertThat(json.readTree(events[i].substring("data: ".length())).path("object").asText())
+                    .isEqualTo("chat.completion.chunk");
+        }
+    }
+
+    private void assertError(JsonNode error, int status, String code) {
+        assertThat(error.path("apiError").asBoolean()).as(error.toString()).isTrue();
+        assertThat(error.path("status").asInt()).as(error.toString()).isEqualTo(status);
+        assertThat(error.path("code").asText()).as(error.toString()).isEqualTo(code);
+    }
+
+    private String issueKey(String account) throws Exception {
+        HttpResponse<String> issued = post("/accounts/" + account + "/keys", null, "");
+        assertThat(issued.statusCode()).isEqualTo(201);
+        String key = json.readTree(issued.body()).path("key").asText();
+        assertThat(key).startsWith(ApiKeys.SCHEME);
+        return key;
+    }
+
+    private HttpResponse<String> post(String path, @Nullable String key, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url.resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
