@@ -2,7 +2,6 @@ package io.archipelago.coordinator.openai;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.archipelago.bridge.stream.JobStreamListener;
 import io.archipelago.bridge.stream.StreamChunk;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +16,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
  * {@code data: <one-line JSON>} and a blank line, the framing the official clients parse; the stream ends with
  * {@code data: [DONE]}, or with an {@code error} event when the job failed.
  */
-final class CompletionRelay implements JobStreamListener {
+final class CompletionRelay implements JobRelay {
 
     private final ObjectMapper json;
     private final String id;
@@ -43,7 +42,8 @@ final class CompletionRelay implements JobStreamListener {
     }
 
     /** Completes with the first event of the job: its first chunk, its end or its failure. */
-    CompletableFuture<Void> started() {
+    @Override
+    public CompletableFuture<Void> started() {
         return started;
     }
 

@@ -1,0 +1,14 @@
+package io.archipelago.coordinator.openai;
+
+import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.market.api.JurisdictionPolicy;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a consumer's bid says beyond the Cargo and the input: the limit price per unit all-in, the most units it may
+ * use, the jurisdiction (null: the account's region), the minimum karma, the round-trip ceiling in microseconds and
+ * whether only verified hosts may take it.
+ */
+record BidTerms(long limitMicroCredits, long maxUnits, @Nullable JurisdictionPolicy jurisdiction,
+                @Nullable Karma minKarma, @Nullable Long maxRttMicros, boolean verifiedOnly) {
+}

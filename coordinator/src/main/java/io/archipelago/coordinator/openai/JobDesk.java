@@ -1,0 +1,130 @@
+package io.archipelago.coordinator.openai;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.archipelago.bridge.IslandBridge;
+import io.archipelago.bridge.stream.StreamSubscription;
+import io.archipelago.command.market.BidBatcher;
+import io.archipelago.command.web.Commands;
+import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.market.api.BidOutcome;
+import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.market.api.SubmitBid;
+import io.archipelago.exchange.money.PricePerUnit;
+import io.archipelago.projections.market.MarketViews;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+/**
+ * Where every consumer request becomes a job on the exchange: its input is left for the Island, its output stream
+ * subscribed before the bid goes in (so no chunk of a job placed at once is missed), and the bid submitted through the
+ * {@link BidBatcher}. A bid that no Island can take at once rests at most {@code archipelago.openai.resting-wait} (its
+ * time to live) and the request is answered {@code no_eligible_island} when nothing started it by then; a rejected
+ * bid is answered with the reason in OpenAI's error shape. Whatever fails, the subscription is closed again.
+ */
+@Component
+@ConditionalOnProperty(name = "archipelago.bridge.enabled", havingValue = "true", matchIfMissing = true)
+final class JobDesk {
+
+    private final BidBatcher batcher;
+    private final IslandBridge bridge;
+    private final MarketViews markets;
+    private final Clock clock;
+    private final Duration restingWait;
+
+    JobDesk(BidBatcher batcher, IslandBridge bridge, MarketViews markets, Clock clock,
+            @Value("${archipelago.openai.resting-wait:3s}") Duration restingWait) {
+        this.batcher = batcher;
+        this.bridge = bridge;
+        this.markets = markets;
+        this.clock = clock;
+        this.restingWait = restingWait;
+    }
+
+    /** Refuses a model that names no Cargo type on the exchange. */
+    void requireModel(String model) {
+        if (markets.find(model).isEmpty()) {
+            throw new OpenAiException(HttpStatus.NOT_FOUND, "invalid_request_error", "model_not_found",
+                    "The model `" + model + "` does not exist: GET /v1/models lists the Cargo types");
+        }
+    }
+
+    /**
+     * Places job {@code jobId} of {@code account} on {@code model}'s market and relays its output to {@code relay};
+     * returns once an Island started it (or at once when one took it at submission).
+     *
+     * @return the output subscription, for the caller to close when the consumer is gone
+     * @throws OpenAiException when the bid is refused, rejected or finds no Island in time
+     */
+    StreamSubscription place(String jobId, String model, AccountId account, BidTerms terms, ObjectNode input,
+                             JobRelay relay) {
+        bridge.inputs().put(jobId, input);
+        StreamSubscription subscription = bridge.streams().subscribe(jobId, relay);
+        try {
+            SubmitBid bid = new SubmitBid(new CargoType(model), new JobId(jobId), account,
+                    PricePerUnit.of(terms.limitMicroCredits()), terms.maxUnits(), terms.jurisdiction(),
+                    terms.minKarma(), terms.maxRttMicros(), terms.verifiedOnly(), restingWait, clock.instant());
+            BidOutcome outcome = submit(bid);
+            if (outcome.status() == BidOutcome.Status.REJECTED) {
+                throw rejected(outcome);
+            }
+            if (outcome.status() == BidOutcome.Status.RESTING) {
+                awaitStart(relay);
+            }
+            return subscription;
+        } catch (RuntimeException refused) {
+            subscription.close();
+            throw refused;
+        }
+    }
+
+    private BidOutcome submit(SubmitBid bid) {
+        try {
+            return Commands.await(batcher.submit(bid));
+        } catch (IllegalArgumentException malformed) {
+            throw new OpenAiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "invalid_bid",
+                    malformed.getMessage());
+        } catch (IllegalStateException conflict) {
+            throw new OpenAiException(HttpStatus.CONFLICT, "invalid_request_error", "bid_refused",
+                    conflict.getMessage());
+        }
+    }
+
+    /** A resting bid: wait at most its time to live for an Island to start the job. */
+    private void awaitStart(JobRelay relay) {
+        try {
+            relay.started().get(restingWait.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException | InterruptedException none) {
+            if (none instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new OpenAiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "no_eligible_island",
+                    "no Island online can take this job within its limit price and jurisdiction now; the bid "
+                            + "expires after " + restingWait.toSeconds() + " s");
+        }
+    }
+
+    private static OpenAiException rejected(BidOutcome outcome) {
+        if (outcome.reason() == null) {
+            return new OpenAiException(HttpStatus.CONFLICT, "invalid_request_error", "bid_rejected",
+                    "the market rejected the bid");
+        }
+        return switch (outcome.reason()) {
+            case LEDGER_INSUFFICIENT_CREDITS -> new OpenAiException(HttpStatus.PAYMENT_REQUIRED, "insufficient_quota",
+                    "insufficient_quota", "the account's available credits do not cover limit x max units");
+            case LEDGER_UNKNOWN_ACCOUNT -> new OpenAiException(HttpStatus.FORBIDDEN, "invalid_request_error",
+                    "account_not_open", "the API key's account is not open");
+            case MARKET_LIMIT_BELOW_ROYALTY -> new OpenAiException(HttpStatus.BAD_REQUEST, "invalid_request_error",
+                    "limit_below_royalty", "the limit price per unit cannot pay the Cargo's royalty");
+            case MARKET_DUPLICATE_JOB -> new OpenAiException(HttpStatus.CONFLICT, "invalid_request_error",
+                    "duplicate_job", "a job with this id was already submitted");
+        };
+    }
+}
