@@ -6,12 +6,14 @@ import io.archipelago.exchange.island.api.IslandRegistered;
 import io.archipelago.exchange.island.api.IslandWentOffline;
 import io.archipelago.exchange.island.api.IslandWentOnline;
 import io.archipelago.exchange.market.api.BidExpired;
+import io.archipelago.exchange.market.api.BidRejected;
 import io.archipelago.exchange.market.api.BidSubmitted;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.market.api.JobFailed;
 import io.archipelago.exchange.market.api.JobPlaced;
 import io.archipelago.exchange.market.api.JobReassigned;
 import io.archipelago.exchange.market.api.JobStarted;
+import io.archipelago.exchange.market.api.RejectionReason;
 import io.archipelago.protocol.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -196,6 +198,14 @@ public final class IslandBridge implements AutoCloseable {
     @EventHandler
     void on(JobReassigned event) {
         dispatcher.reassigned(event.jobId(), event.islandId());
+    }
+
+    /** A rejected bid never becomes a job: its input is not kept (a duplicate's input belongs to the first job). */
+    @EventHandler
+    void on(BidRejected event) {
+        if (event.reason() != RejectionReason.MARKET_DUPLICATE_JOB) {
+            inputs.forget(event.jobId().value());
+        }
     }
 
     @EventHandler

@@ -18,6 +18,7 @@ import io.archipelago.exchange.island.api.OfflineReason;
 import io.archipelago.exchange.island.api.RecordIslandRtt;
 import io.archipelago.exchange.island.api.TakeIslandOffline;
 import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.market.api.BidRejected;
 import io.archipelago.exchange.market.api.CargoType;
 import io.archipelago.exchange.market.api.CompleteJob;
 import io.archipelago.exchange.market.api.FailJob;
@@ -26,6 +27,7 @@ import io.archipelago.exchange.market.api.JobId;
 import io.archipelago.exchange.market.api.JobPlaced;
 import io.archipelago.exchange.market.api.JobStarted;
 import io.archipelago.exchange.market.api.ReassignJob;
+import io.archipelago.exchange.market.api.RejectionReason;
 import io.archipelago.exchange.market.api.StartJob;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.money.PricePerUnit;
@@ -227,6 +229,20 @@ class IslandBridgeTest {
             release.countDown();
             await().atMost(WAIT).until(() -> slow.chunks.size() == 50);
         }
+    }
+
+    @Test
+    void forgetsTheInputOfARejectedBidButNotOfTheJobADuplicateCollidedWith() {
+        bridge.inputs().put("job-r1", Codec.json().createObjectNode().put("prompt", "never placed"));
+        bridge.inputs().put("job-r2", Codec.json().createObjectNode().put("prompt", "placed once"));
+
+        bridge.on(new BidRejected(CARGO, new JobId("job-r1"), new AccountId("consumer"),
+                RejectionReason.LEDGER_INSUFFICIENT_CREDITS, "no credits", T0));
+        bridge.on(new BidRejected(CARGO, new JobId("job-r2"), new AccountId("consumer"),
+                RejectionReason.MARKET_DUPLICATE_JOB, "submitted twice", T0));
+
+        assertThat(bridge.inputs().get("job-r1").isEmpty()).isTrue();
+        assertThat(bridge.inputs().get("job-r2").path("prompt").asText()).isEqualTo("placed once");
     }
 
     @Test
