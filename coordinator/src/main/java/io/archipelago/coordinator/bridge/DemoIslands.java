@@ -36,6 +36,8 @@ import org.springframework.stereotype.Component;
  * Frankfurt (DE) directly, Zurich (CH) and Amsterdam (NL) behind delaying proxies (+{@value #ZURICH_DELAY_MS} and
  * +{@value #AMSTERDAM_DELAY_MS} ms each way) that stand in for distance. They run the {@code demo} runtime, a
  * deterministic text generator, not a model. The account {@value #CONSUMER} (DE) gets 100 demo credits to bid with.
+ * A fourth, demo-embeddings (DE), serves {@value #EMBEDDINGS_CARGO} with the {@code embeddings} runtime, a real model
+ * (all-MiniLM-L6-v2, 384 dimensions); it starts on a thread of its own because loading the model takes seconds.
  */
 @Component
 @ConditionalOnProperty(name = "archipelago.demo-islands", havingValue = "true")
@@ -43,6 +45,7 @@ final class DemoIslands implements SmartLifecycle {
 
     static final String CARGO = "llm.chat.demo";
     static final String CONSUMER = "demo-consumer";
+    static final String EMBEDDINGS_CARGO = "embeddings.minilm";
     static final int ZURICH_DELAY_MS = 10;
     static final int AMSTERDAM_DELAY_MS = 20;
 
@@ -87,10 +90,33 @@ final class DemoIslands implements SmartLifecycle {
                     proxy(natsAddress, AMSTERDAM_DELAY_MS))));
             LOG.info("demo islands online on {}: demo-frankfurt (DE), demo-zurich (CH, +{} ms), demo-amsterdam "
                     + "(NL, +{} ms); bid as {}", CARGO, ZURICH_DELAY_MS, AMSTERDAM_DELAY_MS, CONSUMER);
+            Thread embeddings = new Thread(() -> startEmbeddingsIsland(coordinator), "demo-embeddings-island");
+            embeddings.setDaemon(true);
+            embeddings.start();
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException failed) {
             LOG.warn("demo islands did not start: {}", failed.toString());
+        }
+    }
+
+    private void startEmbeddingsIsland(URI coordinator) {
+        try {
+            IslandAgent agent = IslandAgent.start(settings("demo-embeddings", "DE", EMBEDDINGS_CARGO, 200,
+                    "embeddings", coordinator, null));
+            synchronized (this) {
+                if (!running) {
+                    agent.close();
+                    return;
+                }
+                agents.add(agent);
+            }
+            LOG.info("demo island online on {}: demo-embeddings (DE, all-MiniLM-L6-v2)", EMBEDDINGS_CARGO);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException | LinkageError failed) {
+            // LinkageError: a build without the model's jars on the class path still runs the chat Islands
+            LOG.warn("demo embeddings island did not start: {}", failed.toString());
         }
     }
 
@@ -103,8 +129,13 @@ final class DemoIslands implements SmartLifecycle {
     /** Each demo Island keeps its NATS key under the data directory, so it takes its session back after a restart. */
     private AgentSettings settings(String name, String country, long price, URI coordinator,
                                    @Nullable String natsUrl) {
-        return new AgentSettings(name, "host-" + name, country, Map.of(CARGO, price), 4, List.of(), coordinator,
-                natsUrl, "demo", null, null, Duration.ofMillis(30), Map.of(), List.of(),
+        return settings(name, country, CARGO, price, "demo", coordinator, natsUrl);
+    }
+
+    private AgentSettings settings(String name, String country, String cargo, long price, String runtime,
+                                   URI coordinator, @Nullable String natsUrl) {
+        return new AgentSettings(name, "host-" + name, country, Map.of(cargo, price), 4, List.of(), coordinator,
+                natsUrl, runtime, null, null, Duration.ofMillis(30), Map.of(), List.of(),
                 dataDir.resolve("demo-islands").resolve(name));
     }
 
@@ -112,6 +143,8 @@ final class DemoIslands implements SmartLifecycle {
     private void openMarket() {
         quietly(new RegisterCargo(new CargoType(CARGO), CargoUnit.THOUSAND_TOKENS, new AccountId("demo-publisher"),
                 PricePerUnit.of(100), clock.instant()));
+        quietly(new RegisterCargo(new CargoType(EMBEDDINGS_CARGO), CargoUnit.THOUSAND_TOKENS,
+                new AccountId("demo-publisher"), PricePerUnit.of(20), clock.instant()));
         quietly(new OpenAccount(new AccountId(CONSUMER), Country.of("DE"), clock.instant()));
         quietly(new DepositCredits(new AccountId(CONSUMER), "demo-credits", MicroCredits.credits(100),
                 clock.instant()));
