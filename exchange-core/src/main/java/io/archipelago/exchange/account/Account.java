@@ -4,6 +4,8 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.account.api.AccountOpened;
+import io.archipelago.exchange.account.api.BidPreferences;
+import io.archipelago.exchange.account.api.BidPreferencesSet;
 import io.archipelago.exchange.account.api.CreditsDeposited;
 import io.archipelago.exchange.account.api.CreditsReleased;
 import io.archipelago.exchange.account.api.CreditsReserved;
@@ -19,6 +21,7 @@ import io.archipelago.exchange.account.api.RecordPayoutFailed;
 import io.archipelago.exchange.account.api.RecordPayoutPaid;
 import io.archipelago.exchange.account.api.RequestPayout;
 import io.archipelago.exchange.account.api.Reservation;
+import io.archipelago.exchange.account.api.SetBidPreferences;
 import io.archipelago.exchange.island.api.Country;
 import io.archipelago.exchange.market.api.JobId;
 import io.archipelago.exchange.money.MicroCredits;
@@ -49,6 +52,7 @@ public class Account {
     private MicroCredits payoutsInFlight;
     private Set<String> deposits;
     private Map<String, Payout> payouts;
+    private BidPreferences preferences;
 
     protected Account() {
         // for Axon
@@ -76,6 +80,20 @@ public class Account {
         }
         if (!deposits.contains(command.depositId())) {
             apply(new CreditsDeposited(accountId, command.depositId(), command.amount(), command.at()));
+        }
+    }
+
+    @CommandHandler
+    void handle(SetBidPreferences command) {
+        if (command.preferences() == null || command.at() == null) {
+            throw new IllegalArgumentException("bid preferences name every term, null where none is preferred");
+        }
+        if (country == null) {
+            throw new IllegalStateException("account " + accountId + " only earns: it submits no bids to prefer terms"
+                    + " for");
+        }
+        if (!preferences.equals(command.preferences())) {
+            apply(new BidPreferencesSet(accountId, command.preferences(), command.at()));
         }
     }
 
@@ -125,6 +143,16 @@ public class Account {
             throw new IllegalStateException("account " + accountId + " requested no payout " + payoutId);
         }
         return payout;
+    }
+
+    /** The bid terms the holder set for its jobs; {@link BidPreferences#NONE} until it set any. */
+    public BidPreferences preferences() {
+        return preferences;
+    }
+
+    /** What a consumer may spend on bids now; empty for an account that only earns and cannot bid. */
+    Optional<MicroCredits> spendable() {
+        return country == null ? Optional.empty() : Optional.of(available);
     }
 
     Optional<Country> home() {
@@ -177,6 +205,12 @@ public class Account {
         payoutsInFlight = MicroCredits.ZERO;
         deposits = new HashSet<>();
         payouts = new HashMap<>();
+        preferences = BidPreferences.NONE;
+    }
+
+    @EventSourcingHandler
+    void on(BidPreferencesSet event) {
+        preferences = event.preferences();
     }
 
     @EventSourcingHandler
@@ -249,7 +283,14 @@ public class Account {
     public String stateHash() {
         return accountId + "|" + country + "|" + available.value() + "|" + new TreeMap<>(escrow) + "|"
                 + earnings.value() + "|" + payoutsInFlight.value() + "|" + deposits.size() + "|"
-                + new TreeMap<>(payouts);
+                + new TreeMap<>(payouts) + "|" + digest(preferences);
+    }
+
+    /** The preferences with the jurisdiction's countries in code order, so equal states hash alike in any JVM. */
+    private static String digest(BidPreferences p) {
+        return p.limit() + "," + p.maxUnits() + ","
+                + (p.jurisdiction() == null ? null : p.jurisdiction().name() + p.jurisdiction().sortedCountries())
+                + "," + p.minKarma() + "," + p.maxRttMicros() + "," + p.verifiedOnly();
     }
 
     /** Where a requested payout stands: requested (in flight), paid out of the exchange, or failed back to earnings. */

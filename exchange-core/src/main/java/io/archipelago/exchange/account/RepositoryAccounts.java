@@ -32,6 +32,15 @@ public final class RepositoryAccounts implements Accounts {
     }
 
     @Override
+    public Optional<MicroCredits> availableOf(AccountId accountId) {
+        try {
+            return accounts.get().load(accountId.value()).invoke(Account::spendable);
+        } catch (AggregateNotFoundException unknown) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
     public Reservation reserve(AccountId accountId, JobId jobId, MicroCredits amount, Instant at) {
         try {
             return accounts.get().load(accountId.value()).invoke(account -> account.reserve(jobId, amount, at));

@@ -12,6 +12,9 @@ public interface Accounts {
     /** The country the account holder lives in; empty when the account is not open or has none. */
     Optional<Country> homeOf(AccountId accountId);
 
+    /** The credits the account may spend now; empty when the account is not open or only earns. */
+    Optional<MicroCredits> availableOf(AccountId accountId);
+
     /**
      * Moves {@code amount} from the account's available credits to escrow for {@code jobId}, if it has them.
      *
