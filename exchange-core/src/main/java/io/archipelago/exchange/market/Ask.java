@@ -3,11 +3,14 @@ package io.archipelago.exchange.market;
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.island.api.IslandConditions;
 import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.market.api.Exclusion;
+import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.money.PricePerUnit;
 import io.archipelago.exchange.pricing.Pricing;
 import io.archipelago.exchange.pricing.UnitPrice;
 import java.time.Instant;
 import java.util.Comparator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One Island's offer on a market, with the conditions placement looks at and the slots in use. Mutable, owned by
@@ -81,15 +84,18 @@ final class Ask {
         return conditions.online() && hasFreeSlot();
     }
 
-    /** Every hard constraint of a bid except jurisdiction, which the book checks once per country. */
+    /** Whether this ask can take {@code bid} at {@code at}: the {@link Eligibility} rule, nothing else. */
     boolean canTake(Bid bid, Instant at) {
-        IslandConditions c = conditions;
-        return c.online()
-                && usedSlots < c.slots()
-                && consumerPrice <= bid.limit().microCredits()
-                && c.karma().points() >= bid.minKarma().points()
-                && c.rttMicros() <= bid.maxRttMicros()
-                && (c.verified() || !bid.verifiedOnly())
-                && c.schedule().isOpenAt(at);
+        return exclusionFor(bid, at) == null;
+    }
+
+    /** The first constraint of {@code bid} this ask fails at {@code at}, or null; see {@link Eligibility}. */
+    @Nullable Exclusion exclusionFor(Bid bid, @Nullable JurisdictionPolicy jurisdiction, Instant at) {
+        return Eligibility.exclusion(conditions, usedSlots, consumerPrice, jurisdiction, bid.limit().microCredits(),
+                bid.minKarma().points(), bid.maxRttMicros(), bid.verifiedOnly(), at);
+    }
+
+    @Nullable Exclusion exclusionFor(Bid bid, Instant at) {
+        return exclusionFor(bid, bid.jurisdiction(), at);
     }
 }

@@ -1,0 +1,49 @@
+package io.archipelago.exchange.market;
+
+import io.archipelago.exchange.market.api.Exclusion;
+import io.archipelago.exchange.market.api.JurisdictionPolicy;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every ask of a book judged against one bid by the {@link Eligibility} rule: how many could take it, which of them
+ * the matcher would choose (the first in {@link Ask#RANK} order, as the matcher's ranking defines it), and how many
+ * each constraint kept out. A full scan, unlike the matcher, which stops at the first eligible ask of each country.
+ */
+final class Quotation {
+
+    final int eligible;
+    final @Nullable Ask best;
+    final Map<Exclusion, Integer> excluded;
+
+    private Quotation(int eligible, @Nullable Ask best, Map<Exclusion, Integer> excluded) {
+        this.eligible = eligible;
+        this.best = best;
+        this.excluded = excluded;
+    }
+
+    /** Judges {@code asks} for {@code bid} inside {@code jurisdiction} (null: anywhere) at {@code at}. */
+    static Quotation of(Collection<Ask> asks, Bid bid, @Nullable JurisdictionPolicy jurisdiction, Instant at) {
+        Map<Exclusion, Integer> excluded = new EnumMap<>(Exclusion.class);
+        for (Exclusion exclusion : Exclusion.values()) {
+            excluded.put(exclusion, 0);
+        }
+        int eligible = 0;
+        Ask best = null;
+        for (Ask ask : asks) {
+            Exclusion exclusion = ask.exclusionFor(bid, jurisdiction, at);
+            if (exclusion != null) {
+                excluded.merge(exclusion, 1, Integer::sum);
+                continue;
+            }
+            eligible++;
+            if (best == null || Ask.RANK.compare(ask, best) < 0) {
+                best = ask;
+            }
+        }
+        return new Quotation(eligible, best, excluded);
+    }
+}

@@ -1,0 +1,124 @@
+package io.archipelago.exchange.market;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.island.api.AvailabilitySchedule;
+import io.archipelago.exchange.island.api.Country;
+import io.archipelago.exchange.island.api.IslandConditions;
+import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.market.api.JurisdictionPolicy;
+import io.archipelago.exchange.money.MicroCredits;
+import io.archipelago.exchange.money.PricePerUnit;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+
+/**
+ * A quote and the matcher on the same random books: the quote finds an eligible Island exactly when the matcher
+ * places the bid, names the Island the matcher places it on, and accounts for every ask once, eligible or under one
+ * exclusion. The matcher walks country shelves of open asks and stops early; the quote scans every ask; both judge
+ * an ask by {@link Eligibility} alone.
+ */
+class QuotationProperties {
+
+    private static final List<Country> COUNTRIES = List.of(Country.of("DE"), Country.of("FR"), Country.of("CH"),
+            Country.of("US"), Country.of("GB"));
+    private static final PricePerUnit ROYALTY = PricePerUnit.of(50);
+    private static final Instant MONDAY_NOON = Instant.parse("2026-01-05T12:00:00Z");
+    private static final AvailabilitySchedule WEEKDAYS =
+            new AvailabilitySchedule(List.of(new AvailabilitySchedule.Window(0, 5 * 24 * 60)));
+
+    /** {@code flags}: offline when divisible by 3, verified when odd, on a weekday-only schedule when above 8. */
+    record AskSpec(int country, long rtt, int karma, long price, int slots, int used, int flags) {
+    }
+
+    record BidSpec(int policy, long limit, int minKarma, long maxRtt, boolean verifiedOnly) {
+    }
+
+    @Provide
+    Arbitrary<List<AskSpec>> books() {
+        return Combinators.combine(
+                Arbitraries.integers().between(0, COUNTRIES.size() - 1),
+                Arbitraries.of(100L, 200L, 300L, IslandConditions.RTT_UNKNOWN),
+                Arbitraries.of(100, 500, 700, 900),
+                Arbitraries.longs().between(100, 1_000),
+                Arbitraries.integers().between(1, 3),
+                Arbitraries.integers().between(0, 3),
+                Arbitraries.integers().between(0, 11)).as(AskSpec::new).list().ofMaxSize(25);
+    }
+
+    @Provide
+    Arbitrary<BidSpec> bids() {
+        return Combinators.combine(
+                Arbitraries.integers().between(0, 4),
+                Arbitraries.longs().between(300, 1_300),
+                Arbitraries.of(0, 0, 0, 500, 800),
+                Arbitraries.of(Long.MAX_VALUE, Long.MAX_VALUE, 150L, 250L),
+                Arbitraries.of(false, false, true)).as(BidSpec::new);
+    }
+
+    @Provide
+    Arbitrary<Instant> moments() {
+        return Arbitraries.of(MONDAY_NOON, MONDAY_NOON.plusSeconds(6 * 24 * 3600));
+    }
+
+    @Property(tries = 2_000)
+    void theQuoteFindsAnIslandExactlyWhenTheMatcherPlacesTheBidThere(@ForAll("books") List<AskSpec> specs,
+                                                                      @ForAll("bids") BidSpec spec,
+                                                                      @ForAll("moments") Instant at) {
+        OrderBook book = new OrderBook(ROYALTY);
+        List<Ask> asks = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            AskSpec s = specs.get(i);
+            Ask ask = new Ask(new IslandId(String.format("island-%02d", i)), new AccountId("host"),
+                    PricePerUnit.of(s.price()), ROYALTY, new IslandConditions(COUNTRIES.get(s.country()), s.slots(),
+                    s.flags() > 8 ? WEEKDAYS : AvailabilitySchedule.ALWAYS, s.flags() % 2 == 1, s.flags() % 3 != 0,
+                    s.rtt(), Karma.of(s.karma())));
+            book.addAsk(ask);
+            // placing jobs through the book keeps each shelf's marks of open asks as the matcher relies on them
+            for (int job = 0; job < Math.min(s.used(), s.slots()); job++) {
+                book.place(new Placement(new JobId("running-" + i + "-" + job), new AccountId("other"), ask.islandId,
+                        ask.owner, ask.unitPrice, 1, MicroCredits.ZERO, s.rtt(), -1, at));
+            }
+            asks.add(ask);
+        }
+        Bid bid = new Bid(new JobId("job"), new AccountId("consumer"), PricePerUnit.of(spec.limit()), 1,
+                policy(spec.policy()), Karma.of(spec.minKarma()), spec.maxRtt(), spec.verifiedOnly(),
+                MicroCredits.ZERO, at.plusSeconds(60), 0);
+
+        Quotation quotation = Quotation.of(book.asks(), bid, bid.jurisdiction(), at);
+        Ask placed = book.bestAsk(bid, at);
+
+        Statistics.collect(placed != null ? "placed" : "no eligible island");
+        assertThat(quotation.eligible > 0).isEqualTo(placed != null);
+        assertThat(Optional.ofNullable(quotation.best).map(ask -> ask.islandId))
+                .isEqualTo(Optional.ofNullable(placed).map(ask -> ask.islandId));
+        if (placed != null) {
+            assertThat(quotation.best.unitPrice).isEqualTo(placed.unitPrice);
+        }
+        assertThat(quotation.eligible + quotation.excluded.values().stream().mapToInt(Integer::intValue).sum())
+                .isEqualTo(asks.size());
+    }
+
+    private static JurisdictionPolicy policy(int kind) {
+        return switch (kind) {
+            case 0 -> JurisdictionPolicy.eu();
+            case 1 -> JurisdictionPolicy.ch();
+            case 2 -> JurisdictionPolicy.regionOf(Country.of("US"));
+            case 3 -> JurisdictionPolicy.countries(Set.of(Country.of("GB"), Country.of("FR")));
+            default -> JurisdictionPolicy.countries(Set.copyOf(COUNTRIES));
+        };
+    }
+}
