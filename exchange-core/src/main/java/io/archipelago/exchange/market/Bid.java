@@ -1,6 +1,7 @@
 package io.archipelago.exchange.market;
 
 import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.karma.api.Karma;
 import io.archipelago.exchange.market.api.BidSubmitted;
 import io.archipelago.exchange.market.api.JobId;
@@ -9,23 +10,32 @@ import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.money.PricePerUnit;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.Set;
 
 /**
  * A bid as the book keeps it. {@code sequence} orders bids by arrival; resting bids are served highest limit
- * first, then oldest.
+ * first, then oldest. {@code avoid}: the Islands it goes to only when no other eligible one can take it.
  */
 record Bid(JobId jobId, AccountId consumer, PricePerUnit limit, long maxUnits, JurisdictionPolicy jurisdiction,
            Karma minKarma, long maxRttMicros, boolean verifiedOnly, MicroCredits escrow, Instant expiresAt,
-           long sequence) {
+           long sequence, Set<IslandId> avoid) {
 
     static final Comparator<Bid> PRIORITY = Comparator.<Bid>comparingLong(bid -> bid.limit.microCredits())
             .reversed()
             .thenComparingLong(Bid::sequence);
 
+    /** A bid that avoids no Island. */
+    Bid(JobId jobId, AccountId consumer, PricePerUnit limit, long maxUnits, JurisdictionPolicy jurisdiction,
+        Karma minKarma, long maxRttMicros, boolean verifiedOnly, MicroCredits escrow, Instant expiresAt,
+        long sequence) {
+        this(jobId, consumer, limit, maxUnits, jurisdiction, minKarma, maxRttMicros, verifiedOnly, escrow, expiresAt,
+                sequence, Set.of());
+    }
+
     static Bid from(BidSubmitted event, long sequence) {
         return new Bid(event.jobId(), event.consumer(), event.limit(), event.maxUnits(), event.jurisdiction(),
                 event.minKarma(), event.maxRttMicros(), event.verifiedOnly(), event.escrow(), event.expiresAt(),
-                sequence);
+                sequence, event.avoid());
     }
 
     boolean isExpiredAt(Instant at) {

@@ -172,7 +172,7 @@ public class Market {
         long maxRtt = command.maxRttMicros() == null ? Long.MAX_VALUE : command.maxRttMicros();
         apply(new BidSubmitted(cargo, command.jobId(), command.consumer(), command.limit(), command.maxUnits(),
                 jurisdiction, minKarma, maxRtt, command.verifiedOnly(), escrow, command.at().plus(command.ttl()),
-                command.at()));
+                command.at(), command.avoid()));
         Ask ask = tryToPlace(book.resting(command.jobId()).orElseThrow(), command.at());
         return ask == null ? BidOutcome.resting(command.jobId()) : BidOutcome.placed(command.jobId(), ask.islandId);
     }

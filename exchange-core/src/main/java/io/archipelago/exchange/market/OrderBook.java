@@ -44,10 +44,15 @@ final class OrderBook {
         this.royalty = royalty;
     }
 
-    /** The best Island that can take {@code bid} at {@code at}, if any. */
+    /**
+     * The best Island that can take {@code bid} at {@code at}, if any. Islands the bid avoids count only when no
+     * other eligible Island can take it: then the best of them.
+     */
     @Nullable Ask bestAsk(Bid bid, Instant at) {
         Set<IslandId> excluded = exclusions.isEmpty() ? Set.of() : exclusions.getOrDefault(bid.jobId(), Set.of());
+        Set<IslandId> avoided = bid.avoid();
         Ask best = null;
+        Ask fallback = null;
         for (Shelf shelf : shelves) {
             if (!bid.jurisdiction().allows(shelf.country)) {
                 continue;
@@ -64,12 +69,18 @@ final class OrderBook {
                     break;
                 }
                 if (ask.canTake(bid, at) && !excluded.contains(ask.islandId)) {
-                    best = ask;
-                    break;
+                    if (avoided.isEmpty() || !avoided.contains(ask.islandId)) {
+                        best = ask;
+                        break;
+                    }
+                    // an avoided Island is kept in case no other one can take the bid; look further on the shelf
+                    if (fallback == null || Ask.RANK.compare(ask, fallback) < 0) {
+                        fallback = ask;
+                    }
                 }
             }
         }
-        return best;
+        return best != null ? best : fallback;
     }
 
     boolean knows(JobId jobId) {

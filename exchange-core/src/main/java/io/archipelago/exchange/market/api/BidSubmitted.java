@@ -1,13 +1,32 @@
 package io.archipelago.exchange.market.api;
 
 import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.karma.api.Karma;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.money.PricePerUnit;
-import io.archipelago.exchange.karma.api.Karma;
 import java.time.Instant;
+import java.util.Set;
 
-/** A bid entered the market with {@code escrow} (limit × maximum units) reserved from the consumer; it is placed at once or rests until {@code expiresAt}. */
+/**
+ * A bid entered the market with {@code escrow} (limit × maximum units) reserved from the consumer; it is placed at
+ * once or rests until {@code expiresAt}. {@code avoid} lists the Islands it prefers not to go to when another can take
+ * it (see {@link SubmitBid}); events stored before it existed read as avoiding none.
+ */
 public record BidSubmitted(CargoType cargo, JobId jobId, AccountId consumer, PricePerUnit limit, long maxUnits,
                            JurisdictionPolicy jurisdiction, Karma minKarma, long maxRttMicros, boolean verifiedOnly,
-                           MicroCredits escrow, Instant expiresAt, Instant at) {
+                           MicroCredits escrow, Instant expiresAt, Instant at, Set<IslandId> avoid) {
+
+    /** A missing {@code avoid} (an event stored before it existed) is none; kept sorted. */
+    public BidSubmitted {
+        avoid = SubmitBid.sorted(avoid);
+    }
+
+    /** A bid that avoids no Island. */
+    public BidSubmitted(CargoType cargo, JobId jobId, AccountId consumer, PricePerUnit limit, long maxUnits,
+                        JurisdictionPolicy jurisdiction, Karma minKarma, long maxRttMicros, boolean verifiedOnly,
+                        MicroCredits escrow, Instant expiresAt, Instant at) {
+        this(cargo, jobId, consumer, limit, maxUnits, jurisdiction, minKarma, maxRttMicros, verifiedOnly, escrow,
+                expiresAt, at, Set.of());
+    }
 }

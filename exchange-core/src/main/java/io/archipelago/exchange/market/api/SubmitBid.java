@@ -1,26 +1,61 @@
 package io.archipelago.exchange.market.api;
 
 import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.karma.api.Karma;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.money.PricePerUnit;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A consumer asks for a job: at most {@code limit} per unit all-in, at most {@code maxUnits} units, inside the
  * jurisdiction (null: the consumer's region), with optional minimum karma and round-trip ceiling in microseconds,
- * resting at most {@code ttl} when nothing can take it now.
+ * resting at most {@code ttl} when nothing can take it now. {@code avoid} names Islands the consumer would rather
+ * not use (a batch spreading its items, a retry leaving the Islands that failed it): a soft preference, honoured
+ * whenever another eligible Island can take the bid at that moment and ignored otherwise; never a reason to rest.
  */
 public record SubmitBid(@TargetAggregateIdentifier CargoType cargo, JobId jobId, AccountId consumer,
                         PricePerUnit limit, long maxUnits, @Nullable JurisdictionPolicy jurisdiction,
                         @Nullable Karma minKarma, @Nullable Long maxRttMicros, boolean verifiedOnly, Duration ttl,
-                        Instant at) {
+                        Instant at, Set<IslandId> avoid) {
 
     public static final long MAX_UNITS = 1_000_000_000L;
     public static final Duration MAX_TTL = Duration.ofDays(1);
+    /** The most Islands one bid may ask to avoid. */
+    public static final int MAX_AVOIDED = 1_000;
+
+    /** Null {@code avoid} is none; kept sorted so that equal bids render equally. */
+    public SubmitBid {
+        avoid = sorted(avoid);
+    }
+
+    /** A bid that avoids no Island. */
+    public SubmitBid(CargoType cargo, JobId jobId, AccountId consumer, PricePerUnit limit, long maxUnits,
+                     @Nullable JurisdictionPolicy jurisdiction, @Nullable Karma minKarma, @Nullable Long maxRttMicros,
+                     boolean verifiedOnly, Duration ttl, Instant at) {
+        this(cargo, jobId, consumer, limit, maxUnits, jurisdiction, minKarma, maxRttMicros, verifiedOnly, ttl, at,
+                Set.of());
+    }
+
+    /** {@code islands} as an unmodifiable sorted set, empty for null; null elements are refused. */
+    static SortedSet<IslandId> sorted(@Nullable Set<IslandId> islands) {
+        if (islands == null || islands.isEmpty()) {
+            return Collections.emptySortedSet();
+        }
+        for (IslandId island : islands) {
+            if (island == null) {
+                throw new IllegalArgumentException("every avoided Island is named");
+            }
+        }
+        return Collections.unmodifiableSortedSet(new TreeSet<>(islands));
+    }
 
     /**
      * The bid's escrow, the worst case it may cost: limit × maximum units. Checking the bid's form on the way, so the
@@ -39,6 +74,7 @@ public record SubmitBid(@TargetAggregateIdentifier CargoType cargo, JobId jobId,
                 "a bid's time to live is positive and at most one day, got " + ttl);
         require(maxRttMicros == null || maxRttMicros > 0, "a bid's round-trip ceiling is positive, got "
                 + maxRttMicros);
+        require(avoid.size() <= MAX_AVOIDED, "a bid avoids at most " + MAX_AVOIDED + " Islands, got " + avoid.size());
         try {
             return limit.times(maxUnits);
         } catch (ArithmeticException overflow) {
