@@ -15,7 +15,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * Errors of the OpenAI-compatible controllers in OpenAI's shape rather than RFC 7807, ahead of the exchange's
  * problem handler: a client such as the official {@code openai} package reads {@code error.message}.
  */
-@RestControllerAdvice(assignableTypes = ChatCompletionsController.class)
+@RestControllerAdvice(assignableTypes = {ChatCompletionsController.class, EmbeddingsController.class})
 @Order(Ordered.HIGHEST_PRECEDENCE)
 final class OpenAiErrors {
 

@@ -1,0 +1,200 @@
+package io.archipelago.coordinator.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.archipelago.coordinator.CoordinatorApplication;
+import io.archipelago.projections.market.MarketViews;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * {@code POST /v1/embeddings} against a whole coordinator whose demo Islands include demo-embeddings, a real
+ * all-MiniLM-L6-v2: the official {@code openai} npm package (coordinator/src/test/node/embeddings.mjs) embeds one text
+ * and a list, as Base64 (its default) and as floats; requests the Islands cannot serve answer OpenAI's errors.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EmbeddingsAndWebSocketTest {
+
+    private static final String EMBEDDINGS = "embeddings.minilm";
+    private static final String CHAT = "llm.chat.demo";
+    private static final String OPERATOR = "test-operator";
+    private static final Path NODE_DIR = Path.of("src/test/node");
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private @Nullable ConfigurableApplicationContext coordinator;
+    private URI url = URI.create("http://127.0.0.1");
+    private String key = "";
+
+    @BeforeAll
+    void start(@TempDir Path dataDir) throws Exception {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("server.port", 0);
+        properties.put("archipelago.data-dir", dataDir.toString());
+        properties.put("archipelago.postgres.port", 0);
+        properties.put("archipelago.postgres.durable", false);
+        properties.put("archipelago.nats.port", 0);
+        properties.put("archipelago.demo-islands", true);
+        properties.put("archipelago.openai.resting-wait", "1s");
+        properties.put("archipelago.kafka.export.enabled", false);
+        properties.put("archipelago.kafka.embedded", false);
+        properties.put("archipelago.security.operator-token", OPERATOR);
+        properties.put("logging.level.io.zonky", "WARN");
+        properties.put("logging.level.org.axonframework", "WARN");
+        properties.put("logging.level.org.flywaydb", "WARN");
+        String[] arguments = properties.entrySet().stream()
+                .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
+                .toArray(String[]::new);
+        coordinator = new SpringApplicationBuilder(CoordinatorApplication.class).run(arguments);
+        url = URI.create("http://127.0.0.1:" + coordinator.getEnvironment().getProperty("local.server.port"));
+        MarketViews markets = coordinator.getBean(MarketViews.class);
+        await().atMost(Duration.ofSeconds(90)).until(() -> markets.find(EMBEDDINGS)
+                .map(market -> market.onlineAsks() == 1).orElse(false)
+                && markets.find(CHAT).map(market -> market.onlineAsks() == 3).orElse(false));
+        HttpResponse<String> issued = post("/accounts/demo-consumer/keys", OPERATOR, "");
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+        key = json.readTree(issued.body()).path("key").asText();
+    }
+
+    @AfterAll
+    void stop() {
+        if (coordinator != null) {
+            coordinator.close();
+        }
+    }
+
+    @Test
+    void theOfficialClientEmbedsOneTextAndAListInOrderAsBase64AndAsFloats() throws Exception {
+        assertThat(NODE_DIR.resolve("node_modules/openai")).as("run: npm ci --prefix coordinator/src/test/node")
+                .isDirectory();
+        JsonNode results = node("embeddings.mjs", EMBEDDINGS);
+
+        JsonNode single = results.path("single");
+        assertThat(single.path("object").asText()).isEqualTo("list");
+        assertThat(single.path("model").asText()).isEqualTo(EMBEDDINGS);
+        assertThat(single.path("count").asInt()).isEqualTo(1);
+        assertThat(single.path("itemObject").asText()).isEqualTo("embedding");
+        assertThat(single.path("index").asInt()).isZero();
+        assertThat(single.path("dims").asInt()).isEqualTo(384);
+        // all-MiniLM-L6-v2 normalises its vectors; a wrong Base64 decoding would not come out at length one
+        assertThat(single.path("norm").asDouble()).isCloseTo(1.0, within(0.01));
+        assertThat(single.path("usage").path("prompt_tokens").asInt()).isEqualTo(7);
+        assertThat(single.path("usage").path("total_tokens").asInt()).isEqualTo(7);
+
+        JsonNode list = results.path("list");
+        assertThat(list.path("count").asInt()).isEqualTo(3);
+        assertThat(list.path("indices").toString()).isEqualTo("[0,1,2]");
+        assertThat(list.path("dims").toString()).isEqualTo("[384,384,384]");
+        assertThat(list.path("sameAsSingle").asDouble()).isGreaterThan(0.9999);
+        assertThat(list.path("paraphrases").asDouble()).isGreaterThan(0.5)
+                .isGreaterThan(list.path("unrelated").asDouble() + 0.3);
+
+        JsonNode floats = results.path("float");
+        assertThat(floats.path("isArray").asBoolean()).isTrue();
+        assertThat(floats.path("dims").asInt()).isEqualTo(384);
+        // Base64 carries the same float32 values exactly; the model may differ in the last bits between runs
+        assertThat(floats.path("maxDifferenceFromBase64").asDouble()).isLessThan(1e-5);
+
+        JsonNode badKey = results.path("badKey");
+        assertThat(badKey.path("authenticationError").asBoolean()).as(badKey.toString()).isTrue();
+        assertThat(badKey.path("status").asInt()).isEqualTo(401);
+    }
+
+    @Test
+    void requestsTheIslandsCannotServeAnswerOpenAiErrors() throws Exception {
+        assertError(embed("{\"model\":\"" + EMBEDDINGS + "\",\"input\":[[101,2023]]}"), 400,
+                "token_input_unsupported");
+        assertError(embed("{\"model\":\"" + EMBEDDINGS + "\",\"input\":[1,2,3]}"), 400, "token_input_unsupported");
+        assertError(embed("{\"model\":\"" + EMBEDDINGS + "\",\"input\":\"hi\",\"dimensions\":512}"), 400,
+                "invalid_dimensions");
+        assertError(embed("{\"model\":\"" + EMBEDDINGS + "\",\"input\":\"hi\",\"encoding_format\":\"int8\"}"), 400,
+                "invalid_encoding_format");
+        assertError(embed("{\"model\":\"" + EMBEDDINGS + "\",\"input\":[]}"), 400, "invalid_input");
+        assertError(embed("{\"model\":\"" + EMBEDDINGS + "\",\"input\":\"" + "a".repeat(8_193) + "\"}"), 400,
+                "input_too_long");
+        assertError(embed("{\"model\":\"" + EMBEDDINGS + "\",\"input\":" + json.writeValueAsString(
+                Collections.nCopies(2_049, "hi")) + "}"), 400, "too_many_inputs");
+        assertError(embed("{\"model\":\"" + EMBEDDINGS + "\",\"input\":" + json.writeValueAsString(
+                Collections.nCopies(33, "b".repeat(8_000))) + "}"), 400, "input_too_large");
+        assertError(embed("{\"model\":"), 400, "invalid_json");
+        assertError(embed("{\"model\":\"no.such.cargo\",\"input\":\"hi\"}"), 404, "model_not_found");
+        assertError(embed("{\"model\":\"" + EMBEDDINGS + "\",\"input\":\"hi\",\"jurisdiction\":\"US\"}"), 503,
+                "no_eligible_island");
+        // a chat Island answers text, not vectors: the Island's output is refused, not passed on
+        assertError(embed("{\"model\":\"" + CHAT + "\",\"input\":\"hi\"}"), 502, "island_output_malformed");
+    }
+
+    @Test
+    void floatsComeBackAsJsonNumbersInInputOrderWithTheJobId() throws Exception {
+        HttpResponse<String> response = embed("{\"model\":\"" + EMBEDDINGS + "\",\"encoding_format\":\"float\","
+                + "\"dimensions\":384,\"input\":[\"first text\",\"second text\"]}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Archipelago-Job-Id").orElse("")).startsWith("emb-");
+        JsonNode body = json.readTree(response.body());
+        assertThat(body.path("data")).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            JsonNode item = body.path("data").get(i);
+            assertThat(item.path("index").asInt()).isEqualTo(i);
+            assertThat(item.path("embedding").isArray()).isTrue();
+            assertThat(item.path("embedding")).hasSize(384);
+            assertThat(item.path("embedding").get(0).isNumber()).isTrue();
+        }
+    }
+
+    private JsonNode node(String script, String model) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("node", script).directory(NODE_DIR.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("BASE_URL", url.toString());
+        builder.environment().put("API_KEY", key);
+        builder.environment().put("MODEL", model);
+        Process process = builder.start();
+        byte[] output = process.getInputStream().readAllBytes();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String printed = new String(output, StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(printed).isZero();
+        return json.readTree(printed);
+    }
+
+    private void assertError(HttpResponse<String> response, int status, String code) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        JsonNode error = json.readTree(response.body()).path("error");
+        assertThat(error.path("code").asText()).as(response.body()).isEqualTo(code);
+        assertThat(error.path("message").asText()).isNotBlank();
+    }
+
+    private HttpResponse<String> embed(String body) throws Exception {
+        return post("/v1/embeddings", key, body);
+    }
+
+    private HttpResponse<String> post(String path, @Nullable String credential, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url.resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (credential != null) {
+            request.header("Authorization", "Bearer " + credential);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
