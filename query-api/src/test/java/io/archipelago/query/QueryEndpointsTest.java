@@ -11,6 +11,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import io.archipelago.projections.ProjectionsConfiguration;
 import io.archipelago.projections.account.AccountBalanceView;
 import io.archipelago.projections.account.AccountBalances;
+import io.archipelago.projections.account.BidPreferencesViews;
 import io.archipelago.projections.job.JobStatus;
 import io.archipelago.projections.job.JobView;
 import io.archipelago.projections.job.JobViews;
@@ -53,6 +54,9 @@ class QueryEndpointsTest {
 
     @MockitoBean
     private MarketViews markets;
+
+    @MockitoBean
+    private BidPreferencesViews preferences;
 
     @Test
     void aKnownJobIsItsView() throws Exception {
