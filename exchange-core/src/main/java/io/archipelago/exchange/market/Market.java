@@ -6,6 +6,7 @@ import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.account.api.Accounts;
 import io.archipelago.exchange.account.api.EarningsKind;
 import io.archipelago.exchange.account.api.Reservation;
+import io.archipelago.exchange.island.api.Country;
 import io.archipelago.exchange.island.api.IslandConditions;
 import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.island.api.IslandListing;
@@ -17,6 +18,7 @@ import io.archipelago.exchange.market.api.AskRepriced;
 import io.archipelago.exchange.market.api.AskWithdrawn;
 import io.archipelago.exchange.market.api.BidExpired;
 import io.archipelago.exchange.market.api.BidOutcome;
+import io.archipelago.exchange.market.api.BidQuote;
 import io.archipelago.exchange.market.api.BidRejected;
 import io.archipelago.exchange.market.api.BidSubmitted;
 import io.archipelago.exchange.market.api.CargoRegistered;
@@ -36,6 +38,7 @@ import io.archipelago.exchange.market.api.JobStarted;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.market.api.MarketRateCleared;
 import io.archipelago.exchange.market.api.PlaceAsk;
+import io.archipelago.exchange.market.api.QuoteBid;
 import io.archipelago.exchange.market.api.ReassignJob;
 import io.archipelago.exchange.market.api.RegisterCargo;
 import io.archipelago.exchange.market.api.RejectionReason;
@@ -175,6 +178,36 @@ public class Market {
                 command.at(), command.avoid()));
         Ask ask = tryToPlace(book.resting(command.jobId()).orElseThrow(), command.at());
         return ask == null ? BidOutcome.resting(command.jobId()) : BidOutcome.placed(command.jobId(), ask.islandId);
+    }
+
+    /**
+     * What {@code command}'s bid would meet if submitted now: judged by the same rules in the same order as
+     * {@link #submit}, recording nothing.
+     */
+    @CommandHandler
+    BidQuote handle(QuoteBid command, Accounts accounts) {
+        SubmitBid bid = command.bid();
+        MicroCredits worstCase = bid.worstCase();
+        Optional<Country> home = accounts.homeOf(bid.consumer());
+        JurisdictionPolicy jurisdiction = bid.jurisdiction() != null ? bid.jurisdiction()
+                : home.map(JurisdictionPolicy::regionOf).orElse(null);
+        Optional<MicroCredits> available = accounts.availableOf(bid.consumer());
+        RejectionReason rejection = book.royalty().isAbove(bid.limit()) ? RejectionReason.MARKET_LIMIT_BELOW_ROYALTY
+                : home.isEmpty() || available.isEmpty() ? RejectionReason.LEDGER_UNKNOWN_ACCOUNT
+                : !available.get().isAtLeast(worstCase) ? RejectionReason.LEDGER_INSUFFICIENT_CREDITS
+                : null;
+        // without a jurisdiction (no open account) the quote judges every other constraint: the placeholder below is
+        // never read, Quotation is handed the missing jurisdiction itself
+        Bid judged = new Bid(bid.jobId(), bid.consumer(), bid.limit(), bid.maxUnits(),
+                jurisdiction == null ? JurisdictionPolicy.eu() : jurisdiction,
+                bid.minKarma() == null ? Karma.NONE : bid.minKarma(),
+                bid.maxRttMicros() == null ? Long.MAX_VALUE : bid.maxRttMicros(), bid.verifiedOnly(), worstCase,
+                bid.at().plus(bid.ttl()), book.nextArrival(), bid.avoid());
+        Quotation quotation = Quotation.of(book.asks(), judged, jurisdiction, bid.at());
+        Ask best = quotation.best;
+        return new BidQuote(cargo, jurisdiction, book.asks().size(), quotation.eligible,
+                best == null ? null : best.islandId, best == null ? null : best.unitPrice, worstCase,
+                available.orElse(null), quotation.excluded, rejection);
     }
 
     private BidOutcome reject(SubmitBid command, RejectionReason reason, String detail) {

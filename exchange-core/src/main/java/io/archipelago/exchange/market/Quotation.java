@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Every ask of a book judged against one bid by the {@link Eligibility} rule: how many could take it, which of them
- * the matcher would choose (the first in {@link Ask#RANK} order, as the matcher's ranking defines it), and how many
- * each constraint kept out. A full scan, unlike the matcher, which stops at the first eligible ask of each country.
+ * the matcher would choose (the first in {@link Ask#RANK} order, passing over the Islands the bid avoids unless only
+ * they can take it, as the matcher does), and how many each constraint kept out. A full scan, unlike the matcher, which stops at the first eligible ask of each country.
  */
 final class Quotation {
 
@@ -33,6 +33,7 @@ final class Quotation {
         }
         int eligible = 0;
         Ask best = null;
+        Ask avoided = null;
         for (Ask ask : asks) {
             Exclusion exclusion = ask.exclusionFor(bid, jurisdiction, at);
             if (exclusion != null) {
@@ -40,10 +41,16 @@ final class Quotation {
                 continue;
             }
             eligible++;
-            if (best == null || Ask.RANK.compare(ask, best) < 0) {
-                best = ask;
+            if (bid.avoid().contains(ask.islandId)) {
+                avoided = better(avoided, ask);
+            } else {
+                best = better(best, ask);
             }
         }
-        return new Quotation(eligible, best, excluded);
+        return new Quotation(eligible, best != null ? best : avoided, excluded);
+    }
+
+    private static Ask better(@Nullable Ask current, Ask candidate) {
+        return current == null || Ask.RANK.compare(candidate, current) < 0 ? candidate : current;
     }
 }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -28,8 +29,8 @@ import net.jqwik.api.statistics.Statistics;
 /**
  * A quote and the matcher on the same random books: the quote finds an eligible Island exactly when the matcher
  * places the bid, names the Island the matcher places it on, and accounts for every ask once, eligible or under one
- * exclusion. The matcher walks country shelves of open asks and stops early; the quote scans every ask; both judge
- * an ask by {@link Eligibility} alone.
+ * exclusion, also when the bid avoids some Islands. The matcher walks country shelves of open asks and stops early; the
+ * quote scans every ask; both judge an ask by {@link Eligibility} alone.
  */
 class QuotationProperties {
 
@@ -44,7 +45,8 @@ class QuotationProperties {
     record AskSpec(int country, long rtt, int karma, long price, int slots, int used, int flags) {
     }
 
-    record BidSpec(int policy, long limit, int minKarma, long maxRtt, boolean verifiedOnly) {
+    /** {@code avoid}: the indices of the Islands the bid avoids (beyond the book's size: none). */
+    record BidSpec(int policy, long limit, int minKarma, long maxRtt, boolean verifiedOnly, Set<Integer> avoid) {
     }
 
     @Provide
@@ -66,7 +68,8 @@ class QuotationProperties {
                 Arbitraries.longs().between(300, 1_300),
                 Arbitraries.of(0, 0, 0, 500, 800),
                 Arbitraries.of(Long.MAX_VALUE, Long.MAX_VALUE, 150L, 250L),
-                Arbitraries.of(false, false, true)).as(BidSpec::new);
+                Arbitraries.of(false, false, true),
+                Arbitraries.integers().between(0, 24).set().ofMaxSize(6)).as(BidSpec::new);
     }
 
     @Provide
@@ -96,7 +99,8 @@ class QuotationProperties {
         }
         Bid bid = new Bid(new JobId("job"), new AccountId("consumer"), PricePerUnit.of(spec.limit()), 1,
                 policy(spec.policy()), Karma.of(spec.minKarma()), spec.maxRtt(), spec.verifiedOnly(),
-                MicroCredits.ZERO, at.plusSeconds(60), 0);
+                MicroCredits.ZERO, at.plusSeconds(60), 0, spec.avoid().stream()
+                .map(i -> new IslandId(String.format("island-%02d", i))).collect(Collectors.toSet()));
 
         Quotation quotation = Quotation.of(book.asks(), bid, bid.jurisdiction(), at);
         Ask placed = book.bestAsk(bid, at);
