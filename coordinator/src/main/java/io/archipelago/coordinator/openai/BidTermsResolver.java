@@ -2,10 +2,18 @@ package io.archipelago.coordinator.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.account.api.BidPreferences;
+import io.archipelago.exchange.island.api.Country;
 import io.archipelago.exchange.karma.api.Karma;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
+import io.archipelago.projections.account.BidPreferencesViews;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -13,38 +21,60 @@ import org.springframework.stereotype.Component;
 
 /**
  * A request's {@link BidTerms}: each term from its {@code X-Archipelago-*} header, else from the extra body field that
- * standard clients let through ({@code extra_body}), else the coordinator's default. The header wins over the body.
+ * standard clients let through ({@code extra_body}), else from the account's bid preferences
+ * ({@code PUT /accounts/{id}/preferences}), else the coordinator's default. The header wins over the body.
  *
  * <table>
  *   <caption>terms</caption>
- *   <tr><th>header</th><th>body field</th></tr>
- *   <tr><td>X-Archipelago-Limit</td><td>limit_micro_credits</td></tr>
- *   <tr><td>X-Archipelago-Max-Units</td><td>max_units</td></tr>
- *   <tr><td>X-Archipelago-Jurisdiction</td><td>jurisdiction</td></tr>
- *   <tr><td>X-Archipelago-Min-Karma</td><td>min_karma</td></tr>
- *   <tr><td>X-Archipelago-Max-Latency-Ms</td><td>max_latency_ms</td></tr>
- *   <tr><td>X-Archipelago-Verified-Only</td><td>verified_only</td></tr>
+ *   <tr><th>header</th><th>body field</th><th>against the account's preference</th></tr>
+ *   <tr><td>X-Archipelago-Limit</td><td>limit_micro_credits</td><td>overrides it</td></tr>
+ *   <tr><td>X-Archipelago-Max-Units</td><td>max_units</td><td>overrides it</td></tr>
+ *   <tr><td>X-Archipelago-Jurisdiction</td><td>jurisdiction</td><td>narrows it: the countries in both</td></tr>
+ *   <tr><td>X-Archipelago-Min-Karma</td><td>min_karma</td><td>may only raise it</td></tr>
+ *   <tr><td>X-Archipelago-Max-Latency-Ms</td><td>max_latency_ms</td><td>may only lower it</td></tr>
+ *   <tr><td>X-Archipelago-Verified-Only</td><td>verified_only</td><td>may only turn it on</td></tr>
  * </table>
+ *
+ * <p>The account's jurisdiction, minimum karma, latency ceiling and verified-only are hard constraints, never relaxed:
+ * a request that would widen the jurisdiction beyond every country the account allows, or lower the karma, raise the
+ * ceiling or turn verified-only off, is refused ({@code 400}, {@code jurisdiction_conflict}, {@code karma_conflict},
+ * {@code latency_conflict}, {@code verified_conflict}) rather than served under weaker terms. A jurisdiction overlapping
+ * the account's is narrowed to the countries in both. With no jurisdiction anywhere the bid carries none and the
+ * market places it in the account holder's region.
  */
 @Component
 final class BidTermsResolver {
 
+    private final Function<String, BidPreferences> preferences;
     private final long defaultLimit;
     private final long defaultMaxUnits;
 
-    BidTermsResolver(@Value("${archipelago.openai.default-limit-micro-credits:5000}") long defaultLimit,
+    @Autowired
+    BidTermsResolver(BidPreferencesViews preferences,
+                     @Value("${archipelago.openai.default-limit-micro-credits:5000}") long defaultLimit,
                      @Value("${archipelago.openai.default-max-units:10}") long defaultMaxUnits) {
+        this(preferences::current, defaultLimit, defaultMaxUnits);
+    }
+
+    /** With the account's preferences from {@code preferences}, by account id. */
+    BidTermsResolver(Function<String, BidPreferences> preferences, long defaultLimit, long defaultMaxUnits) {
+        this.preferences = preferences;
         this.defaultLimit = defaultLimit;
         this.defaultMaxUnits = defaultMaxUnits;
     }
 
-    /** The terms of {@code account}'s request; a malformed term is an {@code invalid_request_error}. */
+    /** The terms of {@code account}'s request; a malformed term, or one that relaxes the account's, is refused. */
     BidTerms resolve(AccountId account, HttpHeaders headers, JsonNode body) {
-        long limit = whole(headers, "X-Archipelago-Limit", body, "limit_micro_credits", defaultLimit);
+        BidPreferences preferred = preferences.apply(account.value());
+        @Nullable Long requestedLimit = optionalWhole(headers, "X-Archipelago-Limit", body, "limit_micro_credits");
+        long limit = requestedLimit != null ? requestedLimit
+                : preferred.limit() != null ? preferred.limit().microCredits() : defaultLimit;
         if (limit <= 0) {
             throw invalid("invalid_limit", "the limit price per unit is positive");
         }
-        long maxUnits = whole(headers, "X-Archipelago-Max-Units", body, "max_units", defaultMaxUnits);
+        @Nullable Long requestedUnits = optionalWhole(headers, "X-Archipelago-Max-Units", body, "max_units");
+        long maxUnits = requestedUnits != null ? requestedUnits
+                : preferred.maxUnits() != null ? preferred.maxUnits() : defaultMaxUnits;
         @Nullable String jurisdiction = text(headers, "X-Archipelago-Jurisdiction", body, "jurisdiction");
         @Nullable Long karma = optionalWhole(headers, "X-Archipelago-Min-Karma", body, "min_karma");
         @Nullable Long latencyMillis = optionalWhole(headers, "X-Archipelago-Max-Latency-Ms", body, "max_latency_ms");
@@ -52,9 +82,61 @@ final class BidTermsResolver {
             throw invalid("invalid_latency", "the latency ceiling is between 1 and 60000 ms, got " + latencyMillis);
         }
         @Nullable String verified = text(headers, "X-Archipelago-Verified-Only", body, "verified_only");
-        return new BidTerms(limit, maxUnits, jurisdiction == null ? null : jurisdiction(jurisdiction),
-                karma == null ? null : karma(karma), latencyMillis == null ? null : latencyMillis * 1_000,
-                verified != null && flag(verified));
+        return new BidTerms(limit, maxUnits,
+                jurisdiction(jurisdiction == null ? null : jurisdiction(jurisdiction), preferred.jurisdiction()),
+                minKarma(karma == null ? null : karma(karma), preferred.minKarma()),
+                maxRtt(latencyMillis == null ? null : latencyMillis * 1_000, preferred.maxRttMicros()),
+                verifiedOnly(verified == null ? null : flag(verified), preferred.verifiedOnly()));
+    }
+
+    /** The request's jurisdiction inside the account's: the countries in both, refused when there are none. */
+    private static @Nullable JurisdictionPolicy jurisdiction(@Nullable JurisdictionPolicy requested,
+                                                             @Nullable JurisdictionPolicy preferred) {
+        if (requested == null || preferred == null) {
+            return requested != null ? requested : preferred;
+        }
+        Set<Country> both = requested.countries().stream().filter(preferred::allows).collect(Collectors.toSet());
+        if (both.isEmpty()) {
+            throw invalid("jurisdiction_conflict", "the account's jurisdiction is " + describe(preferred)
+                    + " and the request's " + describe(requested) + " has no country in it: a request may only "
+                    + "narrow the account's jurisdiction (to the countries in both), never widen it");
+        }
+        if (both.size() == requested.countries().size()) {
+            return requested;
+        }
+        return both.size() == preferred.countries().size() ? preferred : JurisdictionPolicy.countries(both);
+    }
+
+    private static @Nullable Karma minKarma(@Nullable Karma requested, @Nullable Karma preferred) {
+        if (requested != null && preferred != null && requested.points() < preferred.points()) {
+            throw invalid("karma_conflict", "the account requires Islands with karma " + preferred.points()
+                    + " or more; a request may only raise the minimum, not lower it to " + requested.points());
+        }
+        return requested != null ? requested : preferred;
+    }
+
+    private static @Nullable Long maxRtt(@Nullable Long requested, @Nullable Long preferred) {
+        if (requested != null && preferred != null && requested > preferred) {
+            throw invalid("latency_conflict", "the account's latency ceiling is " + preferred / 1_000
+                    + " ms; a request may only lower it, not raise it to " + requested / 1_000 + " ms");
+        }
+        return requested != null ? requested : preferred;
+    }
+
+    private static boolean verifiedOnly(@Nullable Boolean requested, boolean preferred) {
+        if (preferred && Boolean.FALSE.equals(requested)) {
+            throw invalid("verified_conflict", "the account takes verified hosts only; a request cannot turn "
+                    + "verified-only off");
+        }
+        return requested != null ? requested : preferred;
+    }
+
+    private static String describe(JurisdictionPolicy policy) {
+        Set<String> codes = policy.countries().stream().map(Country::code).collect(Collectors.toCollection(
+                TreeSet::new));
+        String countries = String.join(",", codes);
+        return policy.name().equals("COUNTRIES") || policy.name().equals(countries) ? countries
+                : policy.name() + " (" + countries + ")";
     }
 
     private static JurisdictionPolicy jurisdiction(String text) {
@@ -79,11 +161,6 @@ final class BidTermsResolver {
             case "false", "0", "no" -> false;
             default -> throw invalid("invalid_verified_only", "verified-only is true or false, got " + text);
         };
-    }
-
-    private static long whole(HttpHeaders headers, String header, JsonNode body, String field, long fallback) {
-        @Nullable Long value = optionalWhole(headers, header, body, field);
-        return value == null ? fallback : value;
     }
 
     private static @Nullable Long optionalWhole(HttpHeaders headers, String header, JsonNode body, String field) {
