@@ -1,9 +1,7 @@
 package io.archipelago.coordinator.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.archipelago.bridge.stream.StreamSubscription;
 import io.archipelago.command.web.Commands;
 import io.archipelago.exchange.account.api.AccountId;
 import java.time.Duration;
@@ -24,9 +22,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * OpenAI's embeddings over the exchange: {@code model} names an embeddings Cargo type, the request becomes one job of
- * the key's account placed by the {@link JobDesk} with {@code {"input": [texts]}} as input, and the Island's vectors
- * (one chunk per text) come back as one {@code list} in input order, as JSON numbers or Base64 float32
- * ({@code encoding_format}). Bid terms come from {@link BidTermsResolver} as for chat.
+ * the key's account ({@link EmbeddingJobs}), and the Island's vectors (one chunk per text) come back as one
+ * {@code list} in input order, as JSON numbers or Base64 float32 ({@code encoding_format}).
  */
 @RestController
 @ConditionalOnProperty(name = "archipelago.bridge.enabled", havingValue = "true", matchIfMissing = true)
@@ -34,16 +31,10 @@ final class EmbeddingsController {
 
     private static final Duration EMBEDDING_TIMEOUT = Duration.ofMinutes(5);
 
-    private final JobDesk desk;
-    private final BidTermsResolver terms;
-    private final EmbeddingModels models;
-    private final ObjectMapper json;
+    private final EmbeddingJobs jobs;
 
-    EmbeddingsController(JobDesk desk, BidTermsResolver terms, EmbeddingModels models, ObjectMapper json) {
-        this.desk = desk;
-        this.terms = terms;
-        this.models = models;
-        this.json = json;
+    EmbeddingsController(EmbeddingJobs jobs) {
+        this.jobs = jobs;
     }
 
     @PostMapping(path = "/v1/embeddings", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -51,22 +42,9 @@ final class EmbeddingsController {
                                           @RequestAttribute(ApiKeyFilter.ACCOUNT) AccountId account,
                                           @RequestHeader HttpHeaders headers) {
         String id = "emb-" + UUID.randomUUID();
-        EmbeddingRelay relay = place(id, request, account, headers);
+        EmbeddingRelay relay = jobs.place(id, request, account, headers);
         ObjectNode response = awaitEmbeddings(relay);
         return ResponseEntity.ok().header("X-Archipelago-Job-Id", id).body(response);
-    }
-
-    /** Checks the request and places its job; the relay's subscription is closed when the job ends. */
-    EmbeddingRelay place(String jobId, JsonNode body, AccountId account, HttpHeaders headers) {
-        EmbeddingsRequest request = EmbeddingsRequest.of(body);
-        desk.requireModel(request.model());
-        models.check(request);
-        ObjectNode input = request.input(json);
-        BidTerms bid = terms.resolve(account, headers, body);
-        EmbeddingRelay relay = new EmbeddingRelay(json, request, models.dimensions(request.model()));
-        StreamSubscription subscription = desk.place(jobId, request.model(), account, bid, input, relay);
-        relay.finished().whenComplete((response, failure) -> subscription.close());
-        return relay;
     }
 
     private static ObjectNode awaitEmbeddings(EmbeddingRelay relay) {

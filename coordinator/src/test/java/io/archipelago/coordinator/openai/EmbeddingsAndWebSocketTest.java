@@ -1,6 +1,7 @@
 package io.archipelago.coordinator.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
@@ -8,16 +9,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.archipelago.coordinator.CoordinatorApplication;
 import io.archipelago.projections.market.MarketViews;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +39,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * {@code POST /v1/embeddings} against a whole coordinator whose demo Islands include demo-embeddings, a real
  * all-MiniLM-L6-v2: the official {@code openai} npm package (coordinator/src/test/node/embeddings.mjs) embeds one text
- * and a list, as Base64 (its default) and as floats; requests the Islands cannot serve answer OpenAI's errors.
+ * and a list, as Base64 (its default) and as floats; requests the Islands cannot serve answer OpenAI's errors. The
+ * same streams over the WebSocket {@code /v1/ws} (java.net.http): a chat and embeddings at once on one socket, and
+ * malformed messages answered with error frames while the socket stays open.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EmbeddingsAndWebSocketTest {
@@ -160,6 +170,144 @@ class EmbeddingsAndWebSocketTest {
             assertThat(item.path("embedding").isArray()).isTrue();
             assertThat(item.path("embedding")).hasSize(384);
             assertThat(item.path("embedding").get(0).isNumber()).isTrue();
+        }
+    }
+
+    @Test
+    void oneWebSocketStreamsAChatAndEmbeddingsAtOnceWithTheirRequestIds() throws Exception {
+        // the model's first run takes longest; warm it so that the order below shows concurrency, not a cold start
+        assertThat(embed("{\"model\":\"" + EMBEDDINGS + "\",\"input\":\"warm up\"}").statusCode()).isEqualTo(200);
+        Frames frames = new Frames();
+        WebSocket socket = connect(key, frames).get(10, TimeUnit.SECONDS);
+        socket.sendText("{\"type\":\"chat.completions\",\"request_id\":\"chat-1\",\"request\":{\"model\":\""
+                + CHAT + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hello brave new world\"}],"
+                + "\"stream_options\":{\"include_usage\":true}}}", true).get(10, TimeUnit.SECONDS);
+        socket.sendText("{\"type\":\"embeddings\",\"request_id\":\"emb-1\",\"request\":{\"model\":\""
+                + EMBEDDINGS + "\",\"input\":[\"one\",\"two\"],\"encoding_format\":\"float\"}}", true)
+                .get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(30)).until(() -> frames.done("chat-1") && frames.done("emb-1"));
+
+        List<JsonNode> chat = frames.of("chat-1");
+        // as on the SSE stream: the role chunk, eleven tokens, the finish chunk and the usage chunk, then done
+        assertThat(chat).hasSize(15);
+        StringBuilder content = new StringBuilder();
+        for (JsonNode chunk : chat.subList(0, 14)) {
+            assertThat(chunk.path("type").asText()).isEqualTo("chat.completion.chunk");
+            assertThat(chunk.path("object").asText()).isEqualTo("chat.completion.chunk");
+            assertThat(chunk.path("id").asText()).startsWith("chatcmpl-");
+            content.append(chunk.path("choices").path(0).path("delta").path("content").asText(""));
+        }
+        assertThat(content.toString()).startsWith("[demo] Island demo-")
+                .endsWith("heard 4 words: world new brave hello.");
+        assertThat(chat.get(12).path("choices").path(0).path("finish_reason").asText()).isEqualTo("stop");
+        assertThat(chat.get(13).path("usage").path("total_tokens").asInt()).isEqualTo(15);
+        assertThat(chat.get(14).path("type").asText()).isEqualTo("done");
+        assertThat(chat.get(14).path("job_id").asText()).isEqualTo(chat.get(0).path("id").asText());
+
+        List<JsonNode> embedded = frames.of("emb-1");
+        assertThat(embedded).hasSize(2);
+        assertThat(embedded.get(0).path("type").asText()).isEqualTo("embeddings");
+        assertThat(embedded.get(0).path("object").asText()).isEqualTo("list");
+        assertThat(embedded.get(0).path("data")).hasSize(2);
+        assertThat(embedded.get(0).path("data").path(1).path("index").asInt()).isEqualTo(1);
+        assertThat(embedded.get(0).path("data").path(1).path("embedding")).hasSize(384);
+        assertThat(embedded.get(1).path("type").asText()).isEqualTo("done");
+        // sent second, answered first: the chat's slow stream did not hold the embeddings back
+        assertThat(frames.indexOfDone("emb-1")).isLessThan(frames.indexOfDone("chat-1"));
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void malformedMessagesGetErrorFramesAndTheSocketStaysOpen() throws Exception {
+        Frames frames = new Frames();
+        WebSocket socket = connect(key, frames).get(10, TimeUnit.SECONDS);
+        socket.sendText("{not json", true).get(10, TimeUnit.SECONDS);
+        socket.sendText("{\"type\":\"images\",\"request_id\":\"img\",\"request\":{}}", true)
+                .get(10, TimeUnit.SECONDS);
+        socket.sendText("{\"type\":\"embeddings\",\"request_id\":\"tokens\",\"request\":{\"model\":\""
+                + EMBEDDINGS + "\",\"input\":[[101,2023]]}}", true).get(10, TimeUnit.SECONDS);
+        socket.sendText("{\"type\":\"chat.completions\",\"request_id\":\"nowhere\",\"request\":{\"model\":\""
+                + CHAT + "\",\"jurisdiction\":\"US\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}}",
+                true).get(10, TimeUnit.SECONDS);
+        socket.sendText("{\"type\":\"embeddings\",\"request_id\":\"fine\",\"request\":{\"model\":\""
+                + EMBEDDINGS + "\",\"input\":\"still here\"}}", true).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(30)).until(() -> frames.done("fine") && !frames.of("nowhere").isEmpty());
+
+        assertErrorFrame(frames.of(null), "invalid_json");
+        assertErrorFrame(frames.of("img"), "invalid_type");
+        assertErrorFrame(frames.of("tokens"), "token_input_unsupported");
+        assertErrorFrame(frames.of("nowhere"), "no_eligible_island");
+        assertThat(frames.of("fine").get(0).path("data").path(0).path("embedding").isTextual())
+                .as("Base64 unless float is asked for").isFalse();
+        assertThat(frames.closed).isFalse();
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anUpgradeWithoutAValidKeyIsRefused() {
+        assertThatThrownBy(() -> connect("ak-not-a-key-of-anyone", new Frames()).get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(WebSocketHandshakeException.class)
+                .satisfies(failure -> assertThat(((WebSocketHandshakeException) failure.getCause()).getResponse()
+                        .statusCode()).isEqualTo(401));
+    }
+
+    private CompletableFuture<WebSocket> connect(String credential, Frames frames) {
+        return http.newWebSocketBuilder().header("Authorization", "Bearer " + credential)
+                .buildAsync(URI.create("ws://" + url.getAuthority() + "/v1/ws"), frames);
+    }
+
+    private static void assertErrorFrame(List<JsonNode> frames, String code) {
+        assertThat(frames).as(frames.toString()).hasSize(1);
+        assertThat(frames.get(0).path("type").asText()).isEqualTo("error");
+        assertThat(frames.get(0).path("error").path("code").asText()).isEqualTo(code);
+        assertThat(frames.get(0).path("error").path("message").asText()).isNotBlank();
+    }
+
+    /** Every frame a socket received, in order, each read as JSON once its last part arrived. */
+    private final class Frames implements WebSocket.Listener {
+
+        private final List<JsonNode> received = new CopyOnWriteArrayList<>();
+        private final StringBuilder partial = new StringBuilder();
+        private volatile boolean closed;
+
+        @Override
+        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                try {
+                    received.add(json.readTree(partial.toString()));
+                } catch (IOException notJson) {
+                    throw new IllegalStateException(notJson);
+                }
+                partial.setLength(0);
+            }
+            socket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket socket, int status, String reason) {
+            closed = true;
+            return null;
+        }
+
+        List<JsonNode> of(@Nullable String requestId) {
+            return received.stream().filter(frame -> requestId == null ? frame.path("request_id").isNull()
+                    : frame.path("request_id").asText().equals(requestId)).toList();
+        }
+
+        boolean done(String requestId) {
+            return indexOfDone(requestId) >= 0;
+        }
+
+        int indexOfDone(String requestId) {
+            for (int i = 0; i < received.size(); i++) {
+                if (received.get(i).path("type").asText().equals("done")
+                        && received.get(i).path("request_id").asText().equals(requestId)) {
+                    return i;
+                }
+            }
+            return -1;
         }
     }
 
