@@ -84,18 +84,20 @@ final class Ask {
         return conditions.online() && hasFreeSlot();
     }
 
-    /** Whether this ask can take {@code bid} at {@code at}: the {@link Eligibility} rule, nothing else. */
+    /**
+     * Whether this ask can take {@code bid} at {@code at} by the {@link Eligibility} rule, jurisdiction aside: the
+     * book judges that once per country shelf rather than once per ask.
+     */
     boolean canTake(Bid bid, Instant at) {
-        return exclusionFor(bid, at) == null;
+        return exclusionFor(bid, null, at) == null;
     }
 
-    /** The first constraint of {@code bid} this ask fails at {@code at}, or null; see {@link Eligibility}. */
+    /**
+     * The first constraint of {@code bid} this ask fails at {@code at} inside {@code jurisdiction} (null: judged
+     * elsewhere), or null; see {@link Eligibility}.
+     */
     @Nullable Exclusion exclusionFor(Bid bid, @Nullable JurisdictionPolicy jurisdiction, Instant at) {
         return Eligibility.exclusion(conditions, usedSlots, consumerPrice, jurisdiction, bid.limit().microCredits(),
                 bid.minKarma().points(), bid.maxRttMicros(), bid.verifiedOnly(), at);
-    }
-
-    @Nullable Exclusion exclusionFor(Bid bid, Instant at) {
-        return exclusionFor(bid, bid.jurisdiction(), at);
     }
 }

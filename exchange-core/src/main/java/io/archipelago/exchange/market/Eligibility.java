@@ -22,8 +22,8 @@ public final class Eligibility {
      * @param island        the Island's conditions on this market
      * @param usedSlots     its slots taken by running jobs
      * @param consumerPrice what a unit costs the consumer on it, all-in, in micro-credits
-     * @param jurisdiction  the bid's resolved jurisdiction; null for none (only a quote for an account that is not
-     *                      open has none)
+     * @param jurisdiction  the bid's resolved jurisdiction; null to leave it out: the matcher judges it once per
+     *                      country shelf, and a quote for an account that is not open has none
      * @param limit         the bid's limit per unit in micro-credits
      * @param minKarma      the bid's minimum karma points
      * @param maxRttMicros  the bid's round-trip ceiling ({@code Long.MAX_VALUE}: none)
