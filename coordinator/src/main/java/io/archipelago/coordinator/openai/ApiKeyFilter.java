@@ -13,8 +13,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Every request under {@code /v1/} carries {@code Authorization: Bearer <key>}; the key's account is left on the
- * request as {@value #ACCOUNT}. Others are answered 401 in OpenAI's error shape.
+ * Every request under {@code /v1/} or {@code /batches} carries {@code Authorization: Bearer <key>}; the key's account
+ * is left on the request as {@value #ACCOUNT}. Others are answered 401 in OpenAI's error shape.
  */
 @Component
 final class ApiKeyFilter extends OncePerRequestFilter {
@@ -32,7 +32,8 @@ final class ApiKeyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/v1/");
+        String path = request.getRequestURI();
+        return !path.startsWith("/v1/") && !path.equals("/batches") && !path.startsWith("/batches/");
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.archipelago.bridge.stream.StreamSubscription;
 import io.archipelago.command.market.BidBatcher;
 import io.archipelago.command.web.Commands;
 import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.market.api.BidOutcome;
 import io.archipelago.exchange.market.api.CargoType;
 import io.archipelago.exchange.market.api.JobId;
@@ -14,6 +15,7 @@ import io.archipelago.exchange.money.PricePerUnit;
 import io.archipelago.projections.market.MarketViews;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -65,12 +67,23 @@ final class JobDesk {
      */
     StreamSubscription place(String jobId, String model, AccountId account, BidTerms terms, ObjectNode input,
                              JobRelay relay) {
+        return place(jobId, model, account, terms, input, relay, Set.of()).subscription();
+    }
+
+    /**
+     * As {@link #place(String, String, AccountId, BidTerms, ObjectNode, JobRelay)}, with Islands the bid avoids
+     * where another can take it (a batch spreading its items, a retry leaving the Islands that failed it).
+     *
+     * @return the output subscription and the bid's outcome: the Island it went to at once, or resting
+     */
+    Placed place(String jobId, String model, AccountId account, BidTerms terms, ObjectNode input, JobRelay relay,
+                 Set<IslandId> avoid) {
         bridge.inputs().put(jobId, input);
         StreamSubscription subscription = bridge.streams().subscribe(jobId, relay);
         try {
             SubmitBid bid = new SubmitBid(new CargoType(model), new JobId(jobId), account,
                     PricePerUnit.of(terms.limitMicroCredits()), terms.maxUnits(), terms.jurisdiction(),
-                    terms.minKarma(), terms.maxRttMicros(), terms.verifiedOnly(), restingWait, clock.instant());
+                    terms.minKarma(), terms.maxRttMicros(), terms.verifiedOnly(), restingWait, clock.instant(), avoid);
             BidOutcome outcome = submit(bid);
             if (outcome.status() == BidOutcome.Status.REJECTED) {
                 throw rejected(outcome);
@@ -78,11 +91,15 @@ final class JobDesk {
             if (outcome.status() == BidOutcome.Status.RESTING) {
                 awaitStart(relay);
             }
-            return subscription;
+            return new Placed(subscription, outcome);
         } catch (RuntimeException refused) {
             subscription.close();
             throw refused;
         }
+    }
+
+    /** A job on its way: its output subscription and where its bid went when submitted. */
+    record Placed(StreamSubscription subscription, BidOutcome outcome) {
     }
 
     private BidOutcome submit(SubmitBid bid) {

@@ -1,0 +1,195 @@
+package io.archipelago.coordinator.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.archipelago.coordinator.openai.BatchStore.StoredBatch;
+import io.archipelago.coordinator.openai.BatchStore.StoredItem;
+import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.projections.account.AccountBalanceView;
+import io.archipelago.projections.account.AccountBalances;
+import io.archipelago.projections.market.MarketViews;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
+
+/**
+ * Batches of chat requests: {@code POST /batches} with {@code model}, {@code inputs} (up to {@value Batches#MAX_INPUTS}
+ * chat request bodies, each with its {@code messages} and optionally {@code max_tokens}) and the bid terms of a single
+ * request ({@code X-Archipelago-*} headers or body fields, see {@link BidTermsResolver}), which apply to every item.
+ * Each item becomes its own job; the batch is answered 202 at once with its id. {@code GET /batches/{id}} shows the
+ * batch and each item (status, Island, attempts, units, cost) and, once it ended, the results in input order;
+ * {@code GET /batches/{id}/events} streams its progress. A batch is its account's only: for any other key it is 404.
+ * Errors are RFC 7807 problems with a {@code code}.
+ */
+@RestController
+@ConditionalOnProperty(name = "archipelago.bridge.enabled", havingValue = "true", matchIfMissing = true)
+final class BatchController {
+
+    /** Where the access filter leaves the account of the request's API key. */
+    static final String ACCOUNT = "archipelago.account";
+    private static final long STREAM_TIMEOUT_MILLIS = 60 * 60 * 1000L;
+
+    private final Batches batches;
+    private final BatchStore store;
+    private final BatchEvents events;
+    private final BidTermsResolver terms;
+    private final MarketViews markets;
+    private final AccountBalances balances;
+    private final ObjectMapper json;
+
+    BatchController(Batches batches, BatchStore store, BatchEvents events, BidTermsResolver terms,
+                    MarketViews markets, AccountBalances balances, ObjectMapper json) {
+        this.batches = batches;
+        this.store = store;
+        this.events = events;
+        this.terms = terms;
+        this.markets = markets;
+        this.balances = balances;
+        this.json = json;
+    }
+
+    @PostMapping(path = "/batches")
+    ResponseEntity<ObjectNode> create(@RequestBody JsonNode body,
+                                      @RequestAttribute(name = ACCOUNT, required = false) @Nullable AccountId account,
+                                      @RequestHeader HttpHeaders headers) {
+        AccountId owner = required(account);
+        if (!body.isObject()) {
+            throw invalid("invalid_request", "the request body is a JSON object");
+        }
+        String model = body.path("model").asText("");
+        if (model.isBlank() || markets.find(model).isEmpty()) {
+            throw invalid("unknown_model", "`model` names a Cargo type on the exchange (GET /v1/models lists them), "
+                    + "got '" + model + "'");
+        }
+        List<ObjectNode> inputs = inputs(body.path("inputs"), model);
+        BidTerms bid;
+        try {
+            bid = terms.resolve(owner, headers, body);
+        } catch (OpenAiException malformed) {
+            throw invalid("invalid_bid_terms", malformed.getMessage());
+        }
+        requireCredits(owner, bid, inputs.size());
+        String id = batches.start(owner, model, bid, inputs);
+        return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/batches/" + id))
+                .body(view(find(id, owner)));
+    }
+
+    @GetMapping(path = "/batches/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    ObjectNode batch(@PathVariable String id,
+                     @RequestAttribute(name = ACCOUNT, required = false) @Nullable AccountId account) {
+        return view(find(id, required(account)));
+    }
+
+    @GetMapping(path = "/batches/{id}/events")
+    ResponseEntity<ResponseBodyEmitter> progress(@PathVariable String id,
+                                                 @RequestAttribute(name = ACCOUNT, required = false)
+                                                 @Nullable AccountId account) {
+        find(id, required(account));
+        ResponseBodyEmitter emitter = new ResponseBodyEmitter(STREAM_TIMEOUT_MILLIS);
+        events.subscribe(id, emitter);
+        return ResponseEntity.ok().cacheControl(CacheControl.noCache())
+                .contentType(MediaType.TEXT_EVENT_STREAM).body(emitter);
+    }
+
+    /** Each input as the job input of a chat request on {@code model}; any malformed one refuses the whole batch. */
+    private List<ObjectNode> inputs(JsonNode inputs, String model) {
+        if (!inputs.isArray() || inputs.isEmpty()) {
+            throw invalid("empty_batch", "`inputs` is a non-empty array of chat requests, each with its `messages`");
+        }
+        if (inputs.size() > Batches.MAX_INPUTS) {
+            throw invalid("too_many_inputs", "a batch has at most " + Batches.MAX_INPUTS + " inputs, got "
+                    + inputs.size());
+        }
+        List<ObjectNode> jobs = new ArrayList<>(inputs.size());
+        for (int index = 0; index < inputs.size(); index++) {
+            JsonNode input = inputs.get(index);
+            if (!input.isObject()) {
+                throw invalid("invalid_input", "inputs[" + index + "] is a chat request object with `messages`");
+            }
+            ObjectNode request = ((ObjectNode) input).deepCopy().put("model", model);
+            try {
+                jobs.add(ChatRequest.of(request).input(json));
+            } catch (OpenAiException malformed) {
+                throw invalid("invalid_input", "inputs[" + index + "]: " + malformed.getMessage());
+            }
+        }
+        return jobs;
+    }
+
+    /** The whole batch's worst case (every item at limit × maximum units) must be available before any is placed. */
+    private void requireCredits(AccountId account, BidTerms bid, int items) {
+        long worstCase;
+        try {
+            worstCase = Math.multiplyExact(Math.multiplyExact(bid.limitMicroCredits(), bid.maxUnits()), items);
+        } catch (ArithmeticException overflow) {
+            throw invalid("invalid_bid_terms", "limit x maximum units x inputs overflows a micro-credit amount");
+        }
+        long available = balances.find(account.value()).map(AccountBalanceView::availableMicroCredits).orElse(0L);
+        if (available < worstCase) {
+            throw new BatchProblem(HttpStatus.PAYMENT_REQUIRED, "insufficient_credits", "the batch's worst case, "
+                    + items + " inputs x limit " + bid.limitMicroCredits() + " x " + bid.maxUnits() + " units = "
+                    + worstCase + " micro-credits, exceeds the " + available + " available; nothing was placed");
+        }
+    }
+
+    private StoredBatch find(String id, AccountId account) {
+        return store.find(id, account.value()).orElseThrow(() -> new BatchProblem(HttpStatus.NOT_FOUND,
+                "batch_not_found", "no batch " + id + " of this account"));
+    }
+
+    private ObjectNode view(StoredBatch batch) {
+        ObjectNode view = json.createObjectNode().put("id", batch.id()).put("object", "batch")
+                .put("model", batch.model()).put("status", batch.status()).put("total", batch.total());
+        long completed = batch.items().stream().filter(item -> item.status().equals("completed")).count();
+        long failed = batch.items().stream().filter(item -> item.status().equals("failed")).count();
+        long cost = batch.items().stream().filter(item -> item.costMicroCredits() != null)
+                .mapToLong(StoredItem::costMicroCredits).sum();
+        view.put("completed", completed).put("failed", failed).put("cost_micro_credits", cost)
+                .put("created_at", batch.createdAt().toString())
+                .put("finished_at", batch.finishedAt() == null ? null : batch.finishedAt().toString());
+        ArrayNode items = view.putArray("items");
+        for (StoredItem item : batch.items()) {
+            ObjectNode row = items.addObject().put("index", item.index()).put("status", item.status())
+                    .put("job_id", item.jobId()).put("island", item.islandId()).put("attempts", item.attempts())
+                    .put("units", item.units()).put("cost_micro_credits", item.costMicroCredits());
+            row.set("failed_on", json.valueToTree(item.failedOn()));
+            row.put("reason", item.reason());
+        }
+        if (batch.finishedAt() != null) {
+            ArrayNode results = view.putArray("results");
+            batch.items().forEach(item -> results.add(item.result()));
+        }
+        view.putObject("links").put("self", "/batches/" + batch.id())
+                .put("events", "/batches/" + batch.id() + "/events");
+        return view;
+    }
+
+    private static AccountId required(@Nullable AccountId account) {
+        if (account == null) {
+            throw new BatchProblem(HttpStatus.UNAUTHORIZED, "invalid_api_key",
+                    "batches belong to accounts: send Authorization: Bearer <the account's API key>");
+        }
+        return account;
+    }
+
+    private static BatchProblem invalid(String code, String detail) {
+        return new BatchProblem(HttpStatus.BAD_REQUEST, code, detail);
+    }
+}

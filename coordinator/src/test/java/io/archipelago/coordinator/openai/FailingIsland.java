@@ -1,0 +1,113 @@
+package io.archipelago.coordinator.openai;
+
+import static org.awaitility.Awaitility.await;
+
+import io.archipelago.protocol.Codec;
+import io.archipelago.protocol.IslandSession;
+import io.archipelago.protocol.JobAccepted;
+import io.archipelago.protocol.JobOffer;
+import io.archipelago.protocol.JobOutput;
+import io.archipelago.protocol.NKeyAuth;
+import io.archipelago.protocol.Probe;
+import io.archipelago.protocol.ProbeReply;
+import io.archipelago.protocol.RejectedMessage;
+import io.archipelago.protocol.Subjects;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An Island on a raw NATS connection that joins as the agent does (registration over HTTP with the operator's token,
+ * its own NATS session, probes answered, an ask listed) and fails every job it accepts after streaming one chunk, as
+ * a runtime that crashes mid-answer would: the market fails and refunds the job, and the Island's karma records it.
+ */
+final class FailingIsland implements AutoCloseable {
+
+    final String islandId;
+    final List<String> jobs = new CopyOnWriteArrayList<>();
+    private final Connection nats;
+    private final URI coordinator;
+    private final String operatorToken;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    FailingIsland(URI coordinator, String operatorToken, String islandId, String country, String cargo, long price)
+            throws Exception {
+        this.coordinator = coordinator;
+        this.operatorToken = operatorToken;
+        this.islandId = islandId;
+        post("/islands", "{\"islandId\":\"" + islandId + "\",\"owner\":\"host-" + islandId + "\",\"country\":\""
+                + country + "\",\"cargoTypes\":[\"" + cargo + "\"],\"slots\":2}");
+        AtomicReference<String> answer = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(15)).until(() -> {
+            answer.set(tryPost("/islands/" + islandId + "/session"));
+            return answer.get() != null;
+        });
+        IslandSession session = Codec.json().readValue(answer.get(), IslandSession.class);
+        nats = Nats.connect(new Options.Builder().server(session.natsUrl())
+                .authHandler(NKeyAuth.fromSeed(session.nkeySeed())).build());
+        nats.createDispatcher(message -> {
+            try {
+                Probe probe = Codec.decode(message.getData(), Probe.class);
+                nats.publish(message.getReplyTo(), Codec.encode(new ProbeReply(Codec.VERSION, islandId,
+                        probe.nonce(), 0)));
+            } catch (RejectedMessage impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }).subscribe(Subjects.probe(islandId));
+        nats.createDispatcher(message -> {
+            try {
+                JobOffer offer = Codec.decode(message.getData(), JobOffer.class);
+                jobs.add(offer.jobId());
+                nats.publish(message.getReplyTo(), Codec.encode(JobAccepted.yes(offer.jobId())));
+                nats.publish(Subjects.results(islandId, offer.jobId()),
+                        Codec.encode(JobOutput.chunk(offer.jobId(), 0, "half an answer")));
+                nats.publish(Subjects.results(islandId, offer.jobId()),
+                        Codec.encode(JobOutput.error(offer.jobId(), "the runtime ran out of memory")));
+            } catch (RejectedMessage impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }).subscribe(Subjects.jobs(islandId));
+        nats.flush(Duration.ofSeconds(5));
+        post("/islands/" + islandId + "/online", null);
+        post("/markets/" + cargo + "/asks", "{\"islandId\":\"" + islandId + "\",\"priceMicroCredits\":" + price + "}");
+    }
+
+    private @Nullable String tryPost(String path) throws Exception {
+        HttpResponse<String> response = http.send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() == 200 ? response.body() : null;
+    }
+
+    private void post(String path, @Nullable String json) throws Exception {
+        HttpRequest.Builder request = request(path);
+        if (json == null) {
+            request.POST(HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(coordinator.resolve(path)).header("Authorization", "Bearer " + operatorToken);
+    }
+
+    /** Takes the Island offline, as its host would, so that it takes no more jobs. */
+    @Override
+    public void close() throws Exception {
+        post("/islands/" + islandId + "/offline", "{}");
+        nats.close();
+    }
+}
