@@ -91,8 +91,10 @@ class PreferencesAndQuotesTest {
     @Test
     void preferencesSetOverHttpSteerTheJobAndItSettlesAtTheQuotedPrice() throws Exception {
         String key = consumer("swiss-consumer");
+        // the account is known to the read side once its opening is projected
+        await().atMost(Duration.ofSeconds(10)).until(() -> send("GET", "/accounts/swiss-consumer/preferences", key,
+                null).statusCode() == 200);
         HttpResponse<String> none = send("GET", "/accounts/swiss-consumer/preferences", key, null);
-        assertThat(none.statusCode()).isEqualTo(200);
         assertThat(json.readTree(none.body()).path("jurisdiction").isNull()).isTrue();
 
         HttpResponse<String> set = send("PUT", "/accounts/swiss-consumer/preferences", key,
