@@ -82,8 +82,8 @@ final class BatchController {
         BidTerms bid;
         try {
             bid = terms.resolve(owner, headers, body);
-        } catch (OpenAiException malformed) {
-            throw invalid("invalid_bid_terms", malformed.getMessage());
+        } catch (OpenAiException refused) {
+            throw new BatchProblem(refused.status(), "invalid_bid_terms", refused.getMessage());
         }
         requireCredits(owner, bid, inputs.size());
         String id = batches.start(owner, model, bid, inputs);

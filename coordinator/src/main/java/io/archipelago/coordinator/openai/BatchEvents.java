@@ -51,6 +51,11 @@ final class BatchEvents implements AutoCloseable {
         live.put(batchId, new CopyOnWriteArrayList<>());
     }
 
+    /** A batch that could not begin after all. */
+    void forget(String batchId) {
+        live.remove(batchId);
+    }
+
     /** Stores event {@code seq} of the batch and sends it to its subscribers. */
     synchronized void append(String batchId, int seq, String type, String data) {
         store.append(batchId, seq, type, data, clock.instant());

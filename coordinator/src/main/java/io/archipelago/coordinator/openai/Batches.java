@@ -72,8 +72,14 @@ final class Batches implements AutoCloseable {
     /** Records a batch of {@code inputs} (job inputs, already checked) and starts placing them; returns its id. */
     String start(AccountId account, String model, BidTerms terms, List<ObjectNode> inputs) {
         String id = "batch-" + UUID.randomUUID();
-        store.create(id, account.value(), model, inputs.size(), clock.instant());
+        // live before stored: a subscriber that finds the batch in the store also finds it live
         events.open(id);
+        try {
+            store.create(id, account.value(), model, inputs.size(), clock.instant());
+        } catch (RuntimeException unstored) {
+            events.forget(id);
+            throw unstored;
+        }
         BatchRun run = new BatchRun(id, account, model, terms, inputs, store, events, json, clock, maxAttempts);
         runners.execute(() -> place(run));
         return id;

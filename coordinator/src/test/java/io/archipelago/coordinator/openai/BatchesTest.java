@@ -198,6 +198,21 @@ class BatchesTest {
                     .param("account", refused).query(Long.class).single()).isZero();
         }
         assertThat(coordinator.getBean(AccountBalances.class).find(poor).orElseThrow().escrowMicroCredits()).isZero();
+
+        // the bid terms of a single request apply to every item: at most one unit each, the same batch fits
+        HttpResponse<String> modest = http.send(HttpRequest.newBuilder(url.resolve("/batches"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + issueKey(poor))
+                .header("X-Archipelago-Max-Units", "1").POST(HttpRequest.BodyPublishers.ofString(batch(3))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(modest.statusCode()).as(modest.body()).isEqualTo(202);
+        JsonNode done = awaitEnd(json.readTree(modest.body()).path("id").asText(), issueKey(poor));
+        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("completed");
+        JobViews jobs = coordinator.getBean(JobViews.class);
+        for (JsonNode item : done.path("items")) {
+            assertThat(item.path("units").asLong()).isEqualTo(1);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(jobs.find(item.path("job_id").asText())
+                    .orElseThrow().maxUnits()).isEqualTo(1));
+        }
     }
 
     @Test
