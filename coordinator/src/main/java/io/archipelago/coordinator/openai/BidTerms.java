@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a consumer's bid says beyond the Cargo and the input: the limit price per unit all-in, the most units it may
  * use, the jurisdiction (null: the account's region), the minimum karma, the round-trip ceiling in microseconds and
- * whether only verified hosts may take it.
+ * whether only verified hosts may take it. Resolved per request by {@link BidTermsResolver} from the request, the
+ * account's bid preferences and the coordinator's defaults.
  */
 record BidTerms(long limitMicroCredits, long maxUnits, @Nullable JurisdictionPolicy jurisdiction,
                 @Nullable Karma minKarma, @Nullable Long maxRttMicros, boolean verifiedOnly) {

@@ -36,11 +36,11 @@ import org.springframework.stereotype.Component;
  * </table>
  *
  * <p>The account's jurisdiction, minimum karma, latency ceiling and verified-only are hard constraints, never relaxed:
- * a request that would widen the jurisdiction beyond every country the account allows, or lower the karma, raise the
+ * a request whose jurisdiction shares no country with the account's, or that would lower the karma, raise the
  * ceiling or turn verified-only off, is refused ({@code 400}, {@code jurisdiction_conflict}, {@code karma_conflict},
- * {@code latency_conflict}, {@code verified_conflict}) rather than served under weaker terms. A jurisdiction overlapping
- * the account's is narrowed to the countries in both. With no jurisdiction anywhere the bid carries none and the
- * market places it in the account holder's region.
+ * {@code latency_conflict}, {@code verified_conflict}) rather than served under weaker terms. A jurisdiction
+ * overlapping the account's is narrowed to the countries in both. With no jurisdiction anywhere the bid carries none
+ * and the market places it in the account holder's region.
  */
 @Component
 final class BidTermsResolver {

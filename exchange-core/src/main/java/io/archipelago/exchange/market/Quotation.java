@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Every ask of a book judged against one bid by the {@link Eligibility} rule: how many could take it, which of them
  * the matcher would choose (the first in {@link Ask#RANK} order, passing over the Islands the bid avoids unless only
- * they can take it, as the matcher does), and how many each constraint kept out. A full scan, unlike the matcher, which stops at the first eligible ask of each country.
+ * they can take it, as the matcher does), and how many each constraint kept out. A full scan, unlike the matcher,
+ * which stops at the first eligible ask of each country.
  */
 final class Quotation {
 
