@@ -174,6 +174,23 @@ class BatchesTest {
     }
 
     @Test
+    void aFullBatchOfAHundredWaitsForFreeSlotsAndCompletesInOrder() throws Exception {
+        String account = openAccount(DEPOSIT);
+        String key = issueKey(account);
+
+        // eight slots in the EU for a hundred items: most bids rest until a slot frees
+        HttpResponse<String> created = post("/batches", key, batch(Batches.MAX_INPUTS));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        JsonNode done = awaitEnd(json.readTree(created.body()).path("id").asText(), key);
+
+        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("completed");
+        assertThat(done.path("completed").asInt()).isEqualTo(Batches.MAX_INPUTS);
+        for (int index = 0; index < Batches.MAX_INPUTS; index++) {
+            assertThat(done.path("results").get(index).asText()).contains(" word" + index + " ");
+        }
+    }
+
+    @Test
     void malformedOrUnaffordableBatchesAreRefusedBeforeAnythingIsPlaced() throws Exception {
         String account = openAccount(DEPOSIT);
         String key = issueKey(account);
