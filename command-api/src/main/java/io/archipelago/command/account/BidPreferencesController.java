@@ -26,7 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
  * Sets a consumer account's bid preferences: {@code PUT /accounts/{accountId}/preferences} replaces them whole (a
  * field left out or null is no longer preferred; {@code {}} clears them all) and answers them as set. They apply to
  * the account's requests once the read model has them, normally within milliseconds ({@code GET} on the same path
- * shows them).
+ * shows them). Their jurisdiction, minimum karma, round-trip ceiling and verified-only bind the account's bids at
+ * once: the market reads them from the account itself, whatever the read model shows yet.
  */
 @RestController
 final class BidPreferencesController {

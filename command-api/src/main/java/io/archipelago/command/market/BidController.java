@@ -8,6 +8,7 @@ import io.archipelago.exchange.market.api.BidOutcome;
 import io.archipelago.exchange.market.api.CargoType;
 import io.archipelago.exchange.market.api.JobId;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
+import io.archipelago.exchange.market.api.RejectionReason;
 import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.money.PricePerUnit;
 import jakarta.validation.Valid;
@@ -21,13 +22,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Takes bids for jobs and answers with what became of each at once: placed, resting or rejected. */
+/**
+ * Takes bids for jobs and answers with what became of each at once: placed, resting or rejected. A bid whose
+ * jurisdiction leaves the one the consumer's account binds its bids to is the caller's error and is answered as an
+ * RFC 7807 problem (400, {@code reason} {@code POLICY_JURISDICTION_CONFLICT}, {@code jobId}); its rejection is
+ * recorded all the same.
+ */
 @RestController
 final class BidController {
 
@@ -53,7 +62,21 @@ final class BidController {
                 request.ttlSeconds() == null ? DEFAULT_TTL : Duration.ofSeconds(request.ttlSeconds()),
                 clock.instant());
         BidOutcome outcome = Commands.await(batcher.submit(bid));
+        if (outcome.reason() == RejectionReason.POLICY_JURISDICTION_CONFLICT) {
+            throw jurisdictionConflict(outcome);
+        }
         return ResponseEntity.created(URI.create("/jobs/" + jobId)).body(Outcome.of(outcome));
+    }
+
+    /** Answered by the problem handling every command endpoint shares, as Spring answers its own errors. */
+    private static ErrorResponseException jurisdictionConflict(BidOutcome outcome) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "the bid's jurisdiction "
+                + "shares no country with the one the consumer's account binds its bids to (its bid preferences): a "
+                + "bid may narrow the account's jurisdiction, never leave it");
+        problem.setTitle("Jurisdiction conflict");
+        problem.setProperty("jobId", outcome.jobId().value());
+        problem.setProperty("reason", outcome.reason().name());
+        return new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
     }
 
     /**

@@ -17,6 +17,7 @@ import io.archipelago.exchange.account.api.OpenAccount;
 import io.archipelago.exchange.island.api.Country;
 import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.market.api.BidOutcome;
+import io.archipelago.exchange.market.api.RejectionReason;
 import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.market.api.SubmitBids;
 import java.time.Clock;
@@ -193,6 +194,25 @@ class CommandEndpointsTest {
         assertThat(bid.maxRttMicros()).isEqualTo(5000L);
         assertThat(bid.ttl()).isEqualTo(Duration.ofMinutes(5));
         assertThat(bid.at()).isEqualTo(NOW);
+    }
+
+    @Test
+    void aBidLeavingTheAccountsJurisdictionIsAProblem() throws Exception {
+        when(gateway.send(any(SubmitBids.class))).thenAnswer(invocation -> {
+            SubmitBids batch = invocation.getArgument(0);
+            return CompletableFuture.completedFuture(batch.bids().stream()
+                    .map(bid -> BidOutcome.rejected(bid.jobId(), RejectionReason.POLICY_JURISDICTION_CONFLICT))
+                    .toList());
+        });
+
+        post("/markets/llm.chat/bids", "{\"jobId\":\"job-1\",\"consumer\":\"alice\",\"limitMicroCredits\":100,"
+                + "\"maxUnits\":10,\"jurisdiction\":\"DE\"}")
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.title").value("Jurisdiction conflict"))
+                .andExpect(jsonPath("$.detail", containsString("never leave it")))
+                .andExpect(jsonPath("$.reason").value("POLICY_JURISDICTION_CONFLICT"))
+                .andExpect(jsonPath("$.jobId").value("job-1"));
     }
 
     private ResultActions post(String path, String body) throws Exception {

@@ -142,6 +142,9 @@ final class JobDesk {
                     "limit_below_royalty", "the limit price per unit cannot pay the Cargo's royalty");
             case MARKET_DUPLICATE_JOB -> new OpenAiException(HttpStatus.CONFLICT, "invalid_request_error",
                     "duplicate_job", "a job with this id was already submitted");
+            case POLICY_JURISDICTION_CONFLICT -> new OpenAiException(HttpStatus.BAD_REQUEST, "invalid_request_error",
+                    "jurisdiction_conflict", "the request's jurisdiction shares no country with the account's (its "
+                            + "bid preferences): a request may only narrow the account's jurisdiction, never widen it");
         };
     }
 }

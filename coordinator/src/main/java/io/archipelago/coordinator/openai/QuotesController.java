@@ -156,6 +156,7 @@ final class QuotesController {
             case LEDGER_UNKNOWN_ACCOUNT -> "account_not_open";
             case MARKET_LIMIT_BELOW_ROYALTY -> "limit_below_royalty";
             case MARKET_DUPLICATE_JOB -> "duplicate_job";
+            case POLICY_JURISDICTION_CONFLICT -> "jurisdiction_conflict";
         };
     }
 

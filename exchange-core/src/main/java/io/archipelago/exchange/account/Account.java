@@ -150,6 +150,11 @@ public class Account {
         return preferences;
     }
 
+    /** The preferences that bind the holder's bids; empty for an account that only earns and cannot bid. */
+    Optional<BidPreferences> bidding() {
+        return country == null ? Optional.empty() : Optional.of(preferences);
+    }
+
     /** What a consumer may spend on bids now; empty for an account that only earns and cannot bid. */
     Optional<MicroCredits> spendable() {
         return country == null ? Optional.empty() : Optional.of(available);

@@ -2,6 +2,7 @@ package io.archipelago.exchange.account;
 
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.account.api.Accounts;
+import io.archipelago.exchange.account.api.BidPreferences;
 import io.archipelago.exchange.account.api.EarningsKind;
 import io.archipelago.exchange.account.api.Reservation;
 import io.archipelago.exchange.island.api.Country;
@@ -26,6 +27,15 @@ public final class RepositoryAccounts implements Accounts {
     public Optional<Country> homeOf(AccountId accountId) {
         try {
             return accounts.get().load(accountId.value()).invoke(Account::home);
+        } catch (AggregateNotFoundException unknown) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<BidPreferences> preferencesOf(AccountId accountId) {
+        try {
+            return accounts.get().load(accountId.value()).invoke(Account::bidding);
         } catch (AggregateNotFoundException unknown) {
             return Optional.empty();
         }

@@ -1,15 +1,16 @@
 package io.archipelago.exchange.market;
 
 import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.island.api.Country;
 import io.archipelago.exchange.island.api.IslandConditions;
 import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.market.api.Exclusion;
-import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.money.PricePerUnit;
 import io.archipelago.exchange.pricing.Pricing;
 import io.archipelago.exchange.pricing.UnitPrice;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -93,11 +94,11 @@ final class Ask {
     }
 
     /**
-     * The first constraint of {@code bid} this ask fails at {@code at} inside {@code jurisdiction} (null: judged
+     * The first constraint of {@code bid} this ask fails at {@code at} inside {@code countries} (null: judged
      * elsewhere), or null; see {@link Eligibility}.
      */
-    @Nullable Exclusion exclusionFor(Bid bid, @Nullable JurisdictionPolicy jurisdiction, Instant at) {
-        return Eligibility.exclusion(conditions, usedSlots, consumerPrice, jurisdiction, bid.limit().microCredits(),
+    @Nullable Exclusion exclusionFor(Bid bid, @Nullable Set<Country> countries, Instant at) {
+        return Eligibility.exclusion(conditions, usedSlots, consumerPrice, countries, bid.limit().microCredits(),
                 bid.minKarma().points(), bid.maxRttMicros(), bid.verifiedOnly(), at);
     }
 }

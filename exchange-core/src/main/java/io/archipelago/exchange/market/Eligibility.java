@@ -1,9 +1,10 @@
 package io.archipelago.exchange.market;
 
+import io.archipelago.exchange.island.api.Country;
 import io.archipelago.exchange.island.api.IslandConditions;
 import io.archipelago.exchange.market.api.Exclusion;
-import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import java.time.Instant;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,8 +23,9 @@ public final class Eligibility {
      * @param island        the Island's conditions on this market
      * @param usedSlots     its slots taken by running jobs
      * @param consumerPrice what a unit costs the consumer on it, all-in, in micro-credits
-     * @param jurisdiction  the bid's resolved jurisdiction; null to leave it out: the matcher judges it once per
-     *                      country shelf, and a quote for an account that is not open has none
+     * @param countries     the countries of the bid's jurisdiction as bound by its account (empty: none, the two
+     *                      conflict); null to leave it out: the matcher judges it once per country shelf, and a quote
+     *                      for an account that is not open has none
      * @param limit         the bid's limit per unit in micro-credits
      * @param minKarma      the bid's minimum karma points
      * @param maxRttMicros  the bid's round-trip ceiling ({@code Long.MAX_VALUE}: none)
@@ -31,12 +33,12 @@ public final class Eligibility {
      * @param at            when the bid would be placed, for the schedule
      */
     public static @Nullable Exclusion exclusion(IslandConditions island, int usedSlots, long consumerPrice,
-                                                @Nullable JurisdictionPolicy jurisdiction, long limit, int minKarma,
+                                                @Nullable Set<Country> countries, long limit, int minKarma,
                                                 long maxRttMicros, boolean verifiedOnly, Instant at) {
         if (!island.online()) {
             return Exclusion.OFFLINE;
         }
-        if (jurisdiction != null && !jurisdiction.allows(island.country())) {
+        if (countries != null && !countries.contains(island.country())) {
             return Exclusion.JURISDICTION;
         }
         if (consumerPrice > limit) {

@@ -4,6 +4,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.account.api.Accounts;
+import io.archipelago.exchange.account.api.BidPreferences;
 import io.archipelago.exchange.account.api.EarningsKind;
 import io.archipelago.exchange.account.api.Reservation;
 import io.archipelago.exchange.island.api.Country;
@@ -12,7 +13,6 @@ import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.island.api.IslandListing;
 import io.archipelago.exchange.island.api.Islands;
 import io.archipelago.exchange.island.api.JobOutcome;
-import io.archipelago.exchange.karma.api.Karma;
 import io.archipelago.exchange.market.api.AskPlaced;
 import io.archipelago.exchange.market.api.AskRepriced;
 import io.archipelago.exchange.market.api.AskWithdrawn;
@@ -54,7 +54,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
@@ -153,7 +155,19 @@ public class Market {
                     + command.limit().microCredits() + " does not cover the royalty of "
                     + book.royalty().microCredits() + " per unit");
         }
-        JurisdictionPolicy jurisdiction = command.jurisdiction();
+        // the account's preferences as it holds them in this unit of work, not as a read model last saw them: a bid
+        // arriving just after they changed is bound by the new ones
+        Optional<BidPreferences> preferred = accounts.preferencesOf(command.consumer());
+        if (preferred.isEmpty()) {
+            return reject(command, RejectionReason.LEDGER_UNKNOWN_ACCOUNT, "account " + command.consumer()
+                    + " is not open");
+        }
+        BoundTerms terms = BoundTerms.of(command, preferred.get());
+        if (terms.jurisdictionConflict()) {
+            return reject(command, RejectionReason.POLICY_JURISDICTION_CONFLICT,
+                    conflict(command, preferred.get()));
+        }
+        JurisdictionPolicy jurisdiction = terms.jurisdiction();
         if (jurisdiction == null) {
             var home = accounts.homeOf(command.consumer());
             if (home.isEmpty()) {
@@ -171,39 +185,51 @@ public class Market {
             return reject(command, RejectionReason.LEDGER_INSUFFICIENT_CREDITS, "the worst case of "
                     + escrow.value() + " micro-credits (limit x maximum units) exceeds the available credits");
         }
-        Karma minKarma = command.minKarma() == null ? Karma.NONE : command.minKarma();
-        long maxRtt = command.maxRttMicros() == null ? Long.MAX_VALUE : command.maxRttMicros();
+        // the constraints as bound, so that replay and the auditor see what was applied without reading the account
         apply(new BidSubmitted(cargo, command.jobId(), command.consumer(), command.limit(), command.maxUnits(),
-                jurisdiction, minKarma, maxRtt, command.verifiedOnly(), escrow, command.at().plus(command.ttl()),
-                command.at(), command.avoid()));
+                jurisdiction, terms.minKarma(), terms.maxRttMicros(), terms.verifiedOnly(), escrow,
+                command.at().plus(command.ttl()), command.at(), command.avoid()));
         Ask ask = tryToPlace(book.resting(command.jobId()).orElseThrow(), command.at());
         return ask == null ? BidOutcome.resting(command.jobId()) : BidOutcome.placed(command.jobId(), ask.islandId);
     }
 
+    /** Why a bid's jurisdiction conflicts with its account's; both name one, or they could not conflict. */
+    private static String conflict(SubmitBid bid, BidPreferences preferred) {
+        return "the bid's jurisdiction " + Objects.requireNonNull(bid.jurisdiction()).describe()
+                + " shares no country with the account's, " + Objects.requireNonNull(preferred.jurisdiction())
+                .describe() + ": a bid may narrow the account's jurisdiction, never leave it";
+    }
+
     /**
      * What {@code command}'s bid would meet if submitted now: judged by the same rules in the same order as
-     * {@link #submit}, recording nothing.
+     * {@link #submit}, bound by the account's preferences as a submission is, recording nothing.
      */
     @CommandHandler
     BidQuote handle(QuoteBid command, Accounts accounts) {
         SubmitBid bid = command.bid();
         MicroCredits worstCase = bid.worstCase();
+        Optional<BidPreferences> preferred = accounts.preferencesOf(bid.consumer());
         Optional<Country> home = accounts.homeOf(bid.consumer());
-        JurisdictionPolicy jurisdiction = bid.jurisdiction() != null ? bid.jurisdiction()
+        BoundTerms terms = BoundTerms.of(bid, preferred.orElse(BidPreferences.NONE));
+        JurisdictionPolicy jurisdiction = terms.jurisdiction() != null ? terms.jurisdiction()
+                : terms.jurisdictionConflict() ? null
                 : home.map(JurisdictionPolicy::regionOf).orElse(null);
         Optional<MicroCredits> available = accounts.availableOf(bid.consumer());
         RejectionReason rejection = book.royalty().isAbove(bid.limit()) ? RejectionReason.MARKET_LIMIT_BELOW_ROYALTY
-                : home.isEmpty() || available.isEmpty() ? RejectionReason.LEDGER_UNKNOWN_ACCOUNT
+                : preferred.isEmpty() || available.isEmpty() ? RejectionReason.LEDGER_UNKNOWN_ACCOUNT
+                : terms.jurisdictionConflict() ? RejectionReason.POLICY_JURISDICTION_CONFLICT
                 : !available.get().isAtLeast(worstCase) ? RejectionReason.LEDGER_INSUFFICIENT_CREDITS
                 : null;
-        // without a jurisdiction (no open account) the quote judges every other constraint: the placeholder below is
-        // never read, Quotation is handed the missing jurisdiction itself
+        // a conflict leaves no country, so every Island online is counted under jurisdiction; with no jurisdiction
+        // at all (no open account) the quote judges every other constraint. The bid's placeholder jurisdiction below
+        // is never read: Quotation is handed the countries itself
+        Set<Country> countries = terms.jurisdictionConflict() ? Set.of()
+                : jurisdiction == null ? null : jurisdiction.countries();
         Bid judged = new Bid(bid.jobId(), bid.consumer(), bid.limit(), bid.maxUnits(),
-                jurisdiction == null ? JurisdictionPolicy.eu() : jurisdiction,
-                bid.minKarma() == null ? Karma.NONE : bid.minKarma(),
-                bid.maxRttMicros() == null ? Long.MAX_VALUE : bid.maxRttMicros(), bid.verifiedOnly(), worstCase,
-                bid.at().plus(bid.ttl()), book.nextArrival(), bid.avoid());
-        Quotation quotation = Quotation.of(book.asks(), judged, jurisdiction, bid.at());
+                jurisdiction == null ? JurisdictionPolicy.eu() : jurisdiction, terms.minKarma(),
+                terms.maxRttMicros(), terms.verifiedOnly(), worstCase, bid.at().plus(bid.ttl()), book.nextArrival(),
+                bid.avoid());
+        Quotation quotation = Quotation.of(book.asks(), judged, countries, bid.at());
         Ask best = quotation.best;
         return new BidQuote(cargo, jurisdiction, book.asks().size(), quotation.eligible,
                 best == null ? null : best.islandId, best == null ? null : best.unitPrice, worstCase,

@@ -1,11 +1,12 @@
 package io.archipelago.exchange.market;
 
+import io.archipelago.exchange.island.api.Country;
 import io.archipelago.exchange.market.api.Exclusion;
-import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,8 +27,11 @@ final class Quotation {
         this.excluded = excluded;
     }
 
-    /** Judges {@code asks} for {@code bid} inside {@code jurisdiction} (null: anywhere) at {@code at}. */
-    static Quotation of(Collection<Ask> asks, Bid bid, @Nullable JurisdictionPolicy jurisdiction, Instant at) {
+    /**
+     * Judges {@code asks} for {@code bid} at {@code at} inside {@code countries}: null anywhere, empty nowhere (a bid
+     * whose jurisdiction conflicts with its account's).
+     */
+    static Quotation of(Collection<Ask> asks, Bid bid, @Nullable Set<Country> countries, Instant at) {
         Map<Exclusion, Integer> excluded = new EnumMap<>(Exclusion.class);
         for (Exclusion exclusion : Exclusion.values()) {
             excluded.put(exclusion, 0);
@@ -36,7 +40,7 @@ final class Quotation {
         Ask best = null;
         Ask avoided = null;
         for (Ask ask : asks) {
-            Exclusion exclusion = ask.exclusionFor(bid, jurisdiction, at);
+            Exclusion exclusion = ask.exclusionFor(bid, countries, at);
             if (exclusion != null) {
                 excluded.merge(exclusion, 1, Integer::sum);
                 continue;

@@ -3,15 +3,20 @@ package io.archipelago.exchange.market;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.account.api.BidPreferences;
 import io.archipelago.exchange.island.api.AvailabilitySchedule;
 import io.archipelago.exchange.island.api.Country;
 import io.archipelago.exchange.island.api.IslandConditions;
 import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.market.api.Exclusion;
 import io.archipelago.exchange.market.api.JobId;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
+import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.money.PricePerUnit;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +34,9 @@ import net.jqwik.api.statistics.Statistics;
 /**
  * A quote and the matcher on the same random books: the quote finds an eligible Island exactly when the matcher
  * places the bid, names the Island the matcher places it on, and accounts for every ask once, eligible or under one
- * exclusion, also when the bid avoids some Islands. The matcher walks country shelves of open asks and stops early; the
- * quote scans every ask; both judge an ask by {@link Eligibility} alone.
+ * exclusion, also when the bid avoids some Islands, and when the bid is bound by its account's preferences. The matcher
+ * walks country shelves of open asks and stops early; the quote scans every ask; both judge an ask by
+ * {@link Eligibility} alone.
  */
 class QuotationProperties {
 
@@ -72,6 +78,19 @@ class QuotationProperties {
                 Arbitraries.integers().between(0, 24).set().ofMaxSize(6)).as(BidSpec::new);
     }
 
+    /** {@code policy}: one of the bids' five jurisdictions, or none above 4; {@code Long.MAX_VALUE}: no ceiling. */
+    record PreferenceSpec(int policy, int minKarma, long maxRtt, boolean verifiedOnly) {
+    }
+
+    @Provide
+    Arbitrary<PreferenceSpec> preferences() {
+        return Combinators.combine(
+                Arbitraries.integers().between(0, 7),
+                Arbitraries.of(0, 0, 0, 500),
+                Arbitraries.of(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, 250L),
+                Arbitraries.of(false, false, false, true)).as(PreferenceSpec::new);
+    }
+
     @Provide
     Arbitrary<Instant> moments() {
         return Arbitraries.of(MONDAY_NOON, MONDAY_NOON.plusSeconds(6 * 24 * 3600));
@@ -81,8 +100,81 @@ class QuotationProperties {
     void theQuoteFindsAnIslandExactlyWhenTheMatcherPlacesTheBidThere(@ForAll("books") List<AskSpec> specs,
                                                                       @ForAll("bids") BidSpec spec,
                                                                       @ForAll("moments") Instant at) {
-        OrderBook book = new OrderBook(ROYALTY);
         List<Ask> asks = new ArrayList<>();
+        OrderBook book = book(specs, at, asks);
+        Bid bid = bid(spec, policy(spec.policy()), Karma.of(spec.minKarma()), spec.maxRtt(), spec.verifiedOnly(), at);
+
+        Quotation quotation = Quotation.of(book.asks(), bid, bid.jurisdiction().countries(), at);
+        Ask placed = book.bestAsk(bid, at);
+
+        Statistics.collect(placed != null ? "placed" : "no eligible island");
+        assertThat(quotation.eligible > 0).isEqualTo(placed != null);
+        assertThat(Optional.ofNullable(quotation.best).map(ask -> ask.islandId))
+                .isEqualTo(Optional.ofNullable(placed).map(ask -> ask.islandId));
+        if (placed != null) {
+            assertThat(quotation.best.unitPrice).isEqualTo(placed.unitPrice);
+        }
+        assertThat(quotation.eligible + quotation.excluded.values().stream().mapToInt(Integer::intValue).sum())
+                .isEqualTo(asks.size());
+    }
+
+    /**
+     * A bid bound by its account's bid preferences (as the market binds it with {@link BoundTerms}) is placed only on
+     * an Island both the bid and the preferences allow, and the quote of the bound bid agrees with the matcher; when
+     * the two jurisdictions share no country the quote finds every Island online out by jurisdiction.
+     */
+    @Property(tries = 1_000)
+    void aBidBoundByItsAccountsPreferencesGoesOnlyWhereBothAllowAndTheQuoteAgrees(
+            @ForAll("books") List<AskSpec> specs, @ForAll("bids") BidSpec spec,
+            @ForAll("preferences") PreferenceSpec preferred, @ForAll("moments") Instant at) {
+        List<Ask> asks = new ArrayList<>();
+        OrderBook book = book(specs, at, asks);
+        SubmitBid submitted = new SubmitBid(new CargoType("llm.chat.demo"), new JobId("job"),
+                new AccountId("consumer"), PricePerUnit.of(spec.limit()), 1, policy(spec.policy()),
+                spec.minKarma() == 0 ? null : Karma.of(spec.minKarma()),
+                spec.maxRtt() == Long.MAX_VALUE ? null : spec.maxRtt(), spec.verifiedOnly(), Duration.ofMinutes(1),
+                at, avoided(spec));
+        BidPreferences preferences = new BidPreferences(null, null,
+                preferred.policy() < 5 ? policy(preferred.policy()) : null,
+                preferred.minKarma() == 0 ? null : Karma.of(preferred.minKarma()),
+                preferred.maxRtt() == Long.MAX_VALUE ? null : preferred.maxRtt(), preferred.verifiedOnly());
+        BoundTerms terms = BoundTerms.of(submitted, preferences);
+
+        if (terms.jurisdictionConflict()) {
+            Statistics.collect("jurisdiction conflict");
+            assertThat(policy(spec.policy()).countries())
+                    .noneMatch(country -> preferences.jurisdiction().allows(country));
+            Bid any = bid(spec, policy(spec.policy()), Karma.NONE, Long.MAX_VALUE, false, at);
+            Quotation nowhere = Quotation.of(book.asks(), any, Set.of(), at);
+            assertThat(nowhere.eligible).isZero();
+            assertThat(nowhere.best).isNull();
+            assertThat(nowhere.excluded.get(Exclusion.JURISDICTION))
+                    .isEqualTo((int) asks.stream().filter(ask -> ask.conditions.online()).count());
+            return;
+        }
+        Bid bound = bid(spec, terms.jurisdiction(), terms.minKarma(), terms.maxRttMicros(), terms.verifiedOnly(),
+                at);
+        Quotation quotation = Quotation.of(book.asks(), bound, bound.jurisdiction().countries(), at);
+        Ask placed = book.bestAsk(bound, at);
+
+        Statistics.collect(placed != null ? "placed" : "no eligible island");
+        assertThat(Optional.ofNullable(quotation.best).map(ask -> ask.islandId))
+                .isEqualTo(Optional.ofNullable(placed).map(ask -> ask.islandId));
+        if (placed != null) {
+            IslandConditions island = placed.conditions;
+            assertThat(policy(spec.policy()).allows(island.country())).isTrue();
+            assertThat(preferences.jurisdiction() == null || preferences.jurisdiction().allows(island.country()))
+                    .isTrue();
+            assertThat(island.karma().points()).isGreaterThanOrEqualTo(Math.max(spec.minKarma(),
+                    preferred.minKarma()));
+            assertThat(island.rttMicros()).isLessThanOrEqualTo(Math.min(spec.maxRtt(), preferred.maxRtt()));
+            assertThat(island.verified() || !(spec.verifiedOnly() || preferred.verifiedOnly())).isTrue();
+        }
+    }
+
+    /** A book of {@code specs}, its asks also added to {@code asks}, with their used slots taken by jobs. */
+    private static OrderBook book(List<AskSpec> specs, Instant at, List<Ask> asks) {
+        OrderBook book = new OrderBook(ROYALTY);
         for (int i = 0; i < specs.size(); i++) {
             AskSpec s = specs.get(i);
             Ask ask = new Ask(new IslandId(String.format("island-%02d", i)), new AccountId("host"),
@@ -97,23 +189,18 @@ class QuotationProperties {
             }
             asks.add(ask);
         }
-        Bid bid = new Bid(new JobId("job"), new AccountId("consumer"), PricePerUnit.of(spec.limit()), 1,
-                policy(spec.policy()), Karma.of(spec.minKarma()), spec.maxRtt(), spec.verifiedOnly(),
-                MicroCredits.ZERO, at.plusSeconds(60), 0, spec.avoid().stream()
-                .map(i -> new IslandId(String.format("island-%02d", i))).collect(Collectors.toSet()));
+        return book;
+    }
 
-        Quotation quotation = Quotation.of(book.asks(), bid, bid.jurisdiction(), at);
-        Ask placed = book.bestAsk(bid, at);
+    private static Bid bid(BidSpec spec, JurisdictionPolicy jurisdiction, Karma minKarma, long maxRtt,
+                           boolean verifiedOnly, Instant at) {
+        return new Bid(new JobId("job"), new AccountId("consumer"), PricePerUnit.of(spec.limit()), 1, jurisdiction,
+                minKarma, maxRtt, verifiedOnly, MicroCredits.ZERO, at.plusSeconds(60), 0, avoided(spec));
+    }
 
-        Statistics.collect(placed != null ? "placed" : "no eligible island");
-        assertThat(quotation.eligible > 0).isEqualTo(placed != null);
-        assertThat(Optional.ofNullable(quotation.best).map(ask -> ask.islandId))
-                .isEqualTo(Optional.ofNullable(placed).map(ask -> ask.islandId));
-        if (placed != null) {
-            assertThat(quotation.best.unitPrice).isEqualTo(placed.unitPrice);
-        }
-        assertThat(quotation.eligible + quotation.excluded.values().stream().mapToInt(Integer::intValue).sum())
-                .isEqualTo(asks.size());
+    private static Set<IslandId> avoided(BidSpec spec) {
+        return spec.avoid().stream().map(i -> new IslandId(String.format("island-%02d", i)))
+                .collect(Collectors.toSet());
     }
 
     private static JurisdictionPolicy policy(int kind) {

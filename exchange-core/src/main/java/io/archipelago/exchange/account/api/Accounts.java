@@ -12,6 +12,12 @@ public interface Accounts {
     /** The country the account holder lives in; empty when the account is not open or has none. */
     Optional<Country> homeOf(AccountId accountId);
 
+    /**
+     * The bid preferences the consumer holds now ({@link BidPreferences#NONE} when it set none), read from the account
+     * itself so that a bid is bound by the latest ones; empty when the account is not open or only earns.
+     */
+    Optional<BidPreferences> preferencesOf(AccountId accountId);
+
     /** The credits the account may spend now; empty when the account is not open or only earns. */
     Optional<MicroCredits> availableOf(AccountId accountId);
 

@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
  * What a bid would meet on its market now, from the market's own state: {@code islands} with an ask there, of which
  * {@code eligible} could take it; the Island it would be placed on and the {@code price} per unit it would pay there
  * (null when none could); its worst case, limit × maximum units, held in escrow at submission; the consumer's
- * {@code available} credits (null when the account is not open); the bid's {@code jurisdiction} as resolved (the
- * consumer's region when the bid names none; null when that is unknown because the account is not open); how many
+ * {@code available} credits (null when the account is not open); the bid's {@code jurisdiction} as resolved and bound
+ * by the account's bid preferences, as a submission would be (the consumer's region when neither names one; null
+ * when that is unknown because the account is not open, or when the two share no country); how many
  * Islands each {@link Exclusion} kept out, each counted under the first that excludes it, every constraint present
  * (zero included) in the enum's order; and the reason the market would reject the bid outright, if it would.
  */

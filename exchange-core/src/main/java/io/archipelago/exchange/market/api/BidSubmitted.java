@@ -10,8 +10,11 @@ import java.util.Set;
 
 /**
  * A bid entered the market with {@code escrow} (limit × maximum units) reserved from the consumer; it is placed at
- * once or rests until {@code expiresAt}. {@code avoid} lists the Islands it prefers not to go to when another can take
- * it (see {@link SubmitBid}); events stored before it existed read as avoiding none.
+ * once or rests until {@code expiresAt}. {@code jurisdiction}, {@code minKarma}, {@code maxRttMicros} and
+ * {@code verifiedOnly} are the constraints it is matched under: the bid's own bound by its account's bid preferences
+ * as the account held them at submission, so that replay needs nothing but this event. {@code avoid} lists the
+ * Islands it prefers not to go to when another can take it (see {@link SubmitBid}); events stored before it existed
+ * read as avoiding none.
  */
 public record BidSubmitted(CargoType cargo, JobId jobId, AccountId consumer, PricePerUnit limit, long maxUnits,
                            JurisdictionPolicy jurisdiction, Karma minKarma, long maxRttMicros, boolean verifiedOnly,

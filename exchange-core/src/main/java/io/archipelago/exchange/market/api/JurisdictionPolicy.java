@@ -1,6 +1,7 @@
 package io.archipelago.exchange.market.api;
 
 import io.archipelago.exchange.island.api.Country;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -67,6 +68,28 @@ public record JurisdictionPolicy(String name, Set<Country> countries) {
 
     public boolean allows(Country country) {
         return countries.contains(country);
+    }
+
+    /**
+     * This policy narrowed to the countries {@code binding} also allows: this policy itself when all of its countries
+     * are in {@code binding}, {@code binding} when the countries in both are all of its, otherwise the countries in
+     * both as a list; empty when the two share no country.
+     */
+    public Optional<JurisdictionPolicy> within(JurisdictionPolicy binding) {
+        Set<Country> both = countries.stream().filter(binding::allows).collect(Collectors.toUnmodifiableSet());
+        if (both.isEmpty()) {
+            return Optional.empty();
+        }
+        if (both.size() == countries.size()) {
+            return Optional.of(this);
+        }
+        return Optional.of(both.size() == binding.countries.size() ? binding : countries(both));
+    }
+
+    /** The name and, when it does not say them, the countries in code order: {@code CH}, {@code EU (AT,BE,..)}. */
+    public String describe() {
+        String codes = String.join(",", sortedCountries().stream().map(Country::code).toList());
+        return name.equals("COUNTRIES") || name.equals(codes) ? codes : name + " (" + codes + ")";
     }
 
     /** The allowed countries in code order, for display and stable hashing. */

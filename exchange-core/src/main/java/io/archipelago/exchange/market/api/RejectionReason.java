@@ -12,5 +12,10 @@ public enum RejectionReason {
     /** The consumer's available credits do not cover the worst-case cost (limit × maximum units). */
     LEDGER_INSUFFICIENT_CREDITS,
     /** The consumer's account is not open. */
-    LEDGER_UNKNOWN_ACCOUNT
+    LEDGER_UNKNOWN_ACCOUNT,
+    /**
+     * The bid's jurisdiction shares no country with the one the consumer's account binds its bids to (its bid
+     * preferences): a bid may narrow the account's jurisdiction, never leave it.
+     */
+    POLICY_JURISDICTION_CONFLICT
 }
