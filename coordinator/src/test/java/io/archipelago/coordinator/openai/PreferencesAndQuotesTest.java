@@ -11,6 +11,7 @@ import io.archipelago.exchange.account.api.DepositCredits;
 import io.archipelago.exchange.account.api.OpenAccount;
 import io.archipelago.exchange.island.api.Country;
 import io.archipelago.exchange.money.MicroCredits;
+import io.archipelago.projections.ProjectionsConfiguration;
 import io.archipelago.projections.job.JobStatus;
 import io.archipelago.projections.job.JobView;
 import io.archipelago.projections.job.JobViews;
@@ -26,6 +27,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +41,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Bid preferences and quotes on a whole coordinator with its three demo Islands on {@code llm.chat.demo} (Frankfurt DE,
  * Zurich CH, Amsterdam NL): preferences set over HTTP steer a chat completion to the Island they allow, a request may
- * not widen them, quotes count the Islands each constraint excluded, and a quote's price is the price the job then
+ * not widen them (not even the very next one, before the read side has them), quotes count the Islands each constraint excluded, and a quote's price is the price the job then
  * settles at.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -157,6 +160,44 @@ class PreferencesAndQuotesTest {
         JsonNode narrowed = quote(key, "{\"model\":\"" + MODEL + "\",\"jurisdiction\":\"NL,CH\"}", Map.of());
         assertThat(narrowed.path("terms").path("jurisdiction").path("countries").toString()).isEqualTo("[\"NL\"]");
         assertThat(narrowed.path("island_id").asText()).isEqualTo("demo-amsterdam");
+    }
+
+    @Test
+    void preferencesBindTheVeryNextRequestWhileTheReadSideStillShowsTheOldOnes() throws Exception {
+        String key = consumer("hasty-consumer");
+        await().atMost(Duration.ofSeconds(10)).until(() -> send("GET", "/accounts/hasty-consumer/preferences", key,
+                null).statusCode() == 200);
+        // the read side is held still, so every request below is resolved against the preferences it had before
+        // the change: only the market, reading the account itself, knows of it
+        StreamingEventProcessor projections = coordinator.getBean(EventProcessingConfiguration.class)
+                .eventProcessor(ProjectionsConfiguration.PROCESSING_GROUP, StreamingEventProcessor.class)
+                .orElseThrow();
+        projections.shutDown();
+        String jobId;
+        try {
+            HttpResponse<String> set = send("PUT", "/accounts/hasty-consumer/preferences", key,
+                    "{\"jurisdiction\":\"CH\"}");
+            assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+            assertThat(json.readTree(send("GET", "/accounts/hasty-consumer/preferences", key, null).body())
+                    .path("jurisdiction").isNull()).isTrue();
+
+            HttpResponse<String> toGermany = send("POST", "/v1/chat/completions", key, CHAT + "}",
+                    Map.of("X-Archipelago-Jurisdiction", "DE"));
+            assertError(toGermany, 400, "jurisdiction_conflict");
+            assertThat(json.readTree(toGermany.body()).path("error").path("message").asText()).contains("narrow");
+
+            HttpResponse<String> anywhere = send("POST", "/v1/chat/completions", key, CHAT + "}");
+            assertThat(anywhere.statusCode()).as(anywhere.body()).isEqualTo(200);
+            jobId = anywhere.headers().firstValue("X-Archipelago-Job-Id").orElseThrow();
+        } finally {
+            projections.start();
+        }
+        JobViews jobs = coordinator.getBean(JobViews.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> jobs.find(jobId)
+                .map(job -> job.status() == JobStatus.COMPLETED).orElse(false));
+        JobView job = jobs.find(jobId).orElseThrow();
+        assertThat(job.islandId()).isEqualTo("demo-zurich");
+        assertThat(job.jurisdiction()).contains("CH").doesNotContain("DE");
     }
 
     @Test
