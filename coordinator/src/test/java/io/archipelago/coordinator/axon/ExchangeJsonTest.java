@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.account.api.BidPreferences;
 import io.archipelago.exchange.account.api.CreditsReserved;
 import io.archipelago.exchange.island.api.AvailabilitySchedule;
 import io.archipelago.exchange.island.api.Country;
@@ -54,17 +55,19 @@ class ExchangeJsonTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Values whose components are constrained beyond their Java type; everything else is built generically. */
-    private static final Map<Class<?>, Supplier<Object>> SAMPLES = Map.of(
-            CargoType.class, () -> new CargoType("llm.chat.sample-7b"),
-            AccountId.class, () -> new AccountId("account.sample_1"),
-            IslandId.class, () -> new IslandId("island-sample"),
-            JobId.class, () -> new JobId("job-sample"),
-            Country.class, () -> Country.of("CH"),
-            Karma.class, () -> Karma.of(731),
-            JurisdictionPolicy.class, JurisdictionPolicy::eu,
-            AvailabilitySchedule.class, () -> new AvailabilitySchedule(List.of(
-                    new AvailabilitySchedule.Window(60, 600), new AvailabilitySchedule.Window(1_440, 2_000))),
-            AvailabilitySchedule.Window.class, () -> new AvailabilitySchedule.Window(5, 6));
+    private static final Map<Class<?>, Supplier<Object>> SAMPLES = Map.ofEntries(
+            Map.entry(CargoType.class, () -> new CargoType("llm.chat.sample-7b")),
+            Map.entry(AccountId.class, () -> new AccountId("account.sample_1")),
+            Map.entry(IslandId.class, () -> new IslandId("island-sample")),
+            Map.entry(JobId.class, () -> new JobId("job-sample")),
+            Map.entry(Country.class, () -> Country.of("CH")),
+            Map.entry(Karma.class, () -> Karma.of(731)),
+            Map.entry(JurisdictionPolicy.class, JurisdictionPolicy::eu),
+            Map.entry(AvailabilitySchedule.class, () -> new AvailabilitySchedule(List.of(
+                    new AvailabilitySchedule.Window(60, 600), new AvailabilitySchedule.Window(1_440, 2_000)))),
+            Map.entry(AvailabilitySchedule.Window.class, () -> new AvailabilitySchedule.Window(5, 6)),
+            Map.entry(BidPreferences.class, () -> new BidPreferences(PricePerUnit.of(2_000), 20L,
+                    JurisdictionPolicy.ch(), Karma.of(400), 50_000L, true)));
 
     static Stream<Class<?>> apiRecords() {
         ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
@@ -161,6 +164,9 @@ class ExchangeJsonTest {
             }
             if (raw == Set.class) {
                 return new HashSet<>(Set.of(element));
+            }
+            if (raw == Map.class) {
+                return Map.of(element, sample(generic.getActualTypeArguments()[1], nullsWherePossible));
             }
             throw new AssertionError("no sample for " + type);
         }
