@@ -28,18 +28,36 @@ import org.jspecify.annotations.Nullable;
  * @param cargos      manifests of signed process Cargos to serve, each verified before anything of it runs
  * @param stateDir    where the Island keeps its NATS key between runs, to prove it when it asks for a new session
  *                    (null: nowhere, so a restarted agent cannot take its Island's session back)
+ * @param key         the owner's API key (or the operator token), sent as {@code Authorization: Bearer} on every
+ *                    call to the coordinator; null sends none
  */
 public record AgentSettings(String name, String owner, String country, Map<String, Long> asks, int slots,
                            List<int[]> schedule, URI coordinator, @Nullable String natsUrl, String runtime,
                            @Nullable URI upstream, @Nullable String upstreamModel, Duration demoPause,
-                           Map<String, String> trust, List<Path> cargos, @Nullable Path stateDir) {
+                           Map<String, String> trust, List<Path> cargos, @Nullable Path stateDir,
+                           @Nullable String key) {
+
+    /** Settings without a key. */
+    public AgentSettings(String name, String owner, String country, Map<String, Long> asks, int slots,
+                         List<int[]> schedule, URI coordinator, @Nullable String natsUrl, String runtime,
+                         @Nullable URI upstream, @Nullable String upstreamModel, Duration demoPause,
+                         Map<String, String> trust, List<Path> cargos, @Nullable Path stateDir) {
+        this(name, owner, country, asks, slots, schedule, coordinator, natsUrl, runtime, upstream, upstreamModel,
+                demoPause, trust, cargos, stateDir, null);
+    }
 
     /** Settings without signed process Cargos. */
     public AgentSettings(String name, String owner, String country, Map<String, Long> asks, int slots,
                          List<int[]> schedule, URI coordinator, @Nullable String natsUrl, String runtime,
                          @Nullable URI upstream, @Nullable String upstreamModel, Duration demoPause) {
         this(name, owner, country, asks, slots, schedule, coordinator, natsUrl, runtime, upstream, upstreamModel,
-                demoPause, Map.of(), List.of(), null);
+                demoPause, Map.of(), List.of(), null, null);
+    }
+
+    /** These settings, calling the coordinator with {@code key}. */
+    public AgentSettings withKey(String key) {
+        return new AgentSettings(name, owner, country, asks, slots, schedule, coordinator, natsUrl, runtime, upstream,
+                upstreamModel, demoPause, trust, cargos, stateDir, key);
     }
 
     static final String USAGE = """
@@ -47,7 +65,7 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
                                 [--owner ACCOUNT] [--slots N] [--schedule always|START-END,...] [--nats URL]
                                 [--runtime demo|openai-upstream|embeddings] [--upstream URL] [--upstream-model NAME]
                                 [--demo-pause-ms N] [--trust PUBLISHER=KEY ...] [--cargo MANIFEST ...]
-                                [--state-dir DIR]
+                                [--state-dir DIR] [--key KEY]
               --ask CARGO=PRICE   a Cargo type served and its asking price in micro-credits per unit
               --schedule          weekly selling windows in minutes from Monday 00:00 UTC, e.g. 0-600,1440-2040
               --nats URL          connect to NATS here instead of where the coordinator says (e.g. a proxy)
@@ -55,6 +73,7 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
               --cargo MANIFEST    serve a signed process Cargo (its .cargo.json); refused unless its signature
                                   and content check out, run under bubblewrap + seccomp
               --state-dir DIR     where the Island's NATS key is kept between runs (~/.archipelago-agent/ID)
+              --key KEY           the owner account's API key (default: environment ARCHIPELAGO_KEY)
             """;
 
     public AgentSettings {
@@ -104,9 +123,10 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
                 pairs(options.getOrDefault("trust", List.of()), "--trust is PUBLISHER=KEY"),
                 options.getOrDefault("cargo", List.of()).stream().map(Path::of).toList(),
                 Path.of(orElse(single(options, "state-dir"),
-                        Path.of(System.getProperty("user.home"), ".archipelago-agent", name).toString())));
+                        Path.of(System.getProperty("user.home"), ".archipelago-agent", name).toString())),
+                single(options, "key") != null ? single(options, "key") : System.getenv("ARCHIPELAGO_KEY"));
         for (String known : List.of("name", "owner", "country", "ask", "slots", "schedule", "coordinator", "nats",
-                "runtime", "upstream", "upstream-model", "demo-pause-ms", "trust", "cargo", "state-dir")) {
+                "runtime", "upstream", "upstream-model", "demo-pause-ms", "trust", "cargo", "state-dir", "key")) {
             options.remove(known);
         }
         if (!options.isEmpty()) {

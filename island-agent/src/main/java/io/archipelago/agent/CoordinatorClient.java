@@ -25,9 +25,12 @@ final class CoordinatorClient {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
+    private final @Nullable String key;
 
-    CoordinatorClient(URI base) {
+    /** A client of the coordinator at {@code base} sending {@code key} (when there is one) on every call. */
+    CoordinatorClient(URI base, @Nullable String key) {
         this.base = URI.create(base.toString().replaceAll("/+$", "") + "/");
+        this.key = key;
     }
 
     /** Registers the Island; one registered before (a restart) is fine. */
@@ -58,8 +61,8 @@ final class CoordinatorClient {
     IslandSession session(String islandId, @Nullable String previousSeed) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + SESSION_WAIT.toNanos();
         while (true) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("islands/" + islandId + "/session"))
-                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody());
+            HttpRequest.Builder request = authorized(HttpRequest.newBuilder(base.resolve("islands/" + islandId
+                    + "/session"))).timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody());
             if (previousSeed != null) {
                 SessionProof proof = SessionProof.sign(islandId, previousSeed, Instant.now());
                 request.header(SessionProof.TIME_HEADER, String.valueOf(proof.epochSecond()))
@@ -114,12 +117,16 @@ final class CoordinatorClient {
             throws IOException, InterruptedException {
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(Codec.json().writeValueAsBytes(body));
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-                .method(method, publisher);
+        HttpRequest.Builder request = authorized(HttpRequest.newBuilder(base.resolve(path)))
+                .timeout(Duration.ofSeconds(30)).method(method, publisher);
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return key == null ? request : request.header("Authorization", "Bearer " + key);
     }
 
     private static IOException failure(String what, HttpResponse<String> response) {

@@ -45,7 +45,7 @@ public final class IslandAgent implements AutoCloseable {
     /** Registers the Island, joins NATS, answers probes, goes online and lists its asks. */
     public static IslandAgent start(AgentSettings settings) throws IOException, InterruptedException {
         JobRuntime runtime = new CargoRuntimes(processCargos(settings), runtime(settings));
-        CoordinatorClient coordinator = new CoordinatorClient(settings.coordinator());
+        CoordinatorClient coordinator = new CoordinatorClient(settings.coordinator(), settings.key());
         coordinator.register(settings);
         Path seedFile = settings.stateDir() == null ? null : settings.stateDir().resolve("nkey.seed");
         String previousSeed = seedFile != null && Files.exists(seedFile)

@@ -21,6 +21,15 @@ class AgentSettingsTest {
     }
 
     @Test
+    void takesTheOwnersKeyFromTheCommandLine() {
+        AgentSettings settings = AgentSettings.parse("--name", "x", "--country", "CH", "--ask", "a=1",
+                "--coordinator", "http://h", "--key", "ak-the-owners-key");
+
+        assertThat(settings.key()).isEqualTo("ak-the-owners-key");
+        assertThat(settings.withKey("ak-another").key()).isEqualTo("ak-another");
+    }
+
+    @Test
     void saysWhatIsWrong() {
         assertThatThrownBy(() -> AgentSettings.parse("--name", "x", "--country", "CH", "--coordinator", "http://h"))
                 .hasMessageContaining("--ask");
