@@ -2,6 +2,7 @@ package io.archipelago.coordinator.bridge;
 
 import io.archipelago.agent.AgentSettings;
 import io.archipelago.agent.IslandAgent;
+import io.archipelago.coordinator.access.ApiKeys;
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.account.api.DepositCredits;
 import io.archipelago.exchange.account.api.OpenAccount;
@@ -14,7 +15,10 @@ import io.archipelago.exchange.money.PricePerUnit;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +39,9 @@ import org.springframework.stereotype.Component;
  * demo Islands in-process once its HTTP server is up, each through the same agent and HTTP API a host uses:
  * Frankfurt (DE) directly, Zurich (CH) and Amsterdam (NL) behind delaying proxies (+{@value #ZURICH_DELAY_MS} and
  * +{@value #AMSTERDAM_DELAY_MS} ms each way) that stand in for distance. They run the {@code demo} runtime, a
- * deterministic text generator, not a model. The account {@value #CONSUMER} (DE) gets 100 demo credits to bid with.
+ * deterministic text generator, not a model. The account {@value #CONSUMER} (DE) gets 100 demo credits to bid with
+ * and a fresh API key at every start, written to {@code <data-dir>/}{@value #CONSUMER_KEY_FILE}; each Island calls the
+ * coordinator with a key of its host's account ({@code host-<island>}, opened here).
  * A fourth, demo-embeddings (DE), serves {@value #EMBEDDINGS_CARGO} with the {@code embeddings} runtime, a real model
  * (all-MiniLM-L6-v2, 384 dimensions); it starts on a thread of its own because loading the model takes seconds.
  */
@@ -45,6 +51,7 @@ final class DemoIslands implements SmartLifecycle {
 
     static final String CARGO = "llm.chat.demo";
     static final String CONSUMER = "demo-consumer";
+    static final String CONSUMER_KEY_FILE = "demo-consumer-key";
     static final String EMBEDDINGS_CARGO = "embeddings.minilm";
     static final int ZURICH_DELAY_MS = 10;
     static final int AMSTERDAM_DELAY_MS = 20;
@@ -52,6 +59,7 @@ final class DemoIslands implements SmartLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(DemoIslands.class);
 
     private final CommandGateway gateway;
+    private final ApiKeys keys;
     private final Clock clock;
     private final Environment environment;
     private final NatsEndpoint nats;
@@ -60,9 +68,10 @@ final class DemoIslands implements SmartLifecycle {
     private final List<DelayingProxy> proxies = new ArrayList<>();
     private volatile boolean running;
 
-    DemoIslands(CommandGateway gateway, Clock clock, Environment environment, NatsEndpoint nats,
+    DemoIslands(CommandGateway gateway, ApiKeys keys, Clock clock, Environment environment, NatsEndpoint nats,
                 @Value("${archipelago.data-dir:./data}") Path dataDir) {
         this.gateway = gateway;
+        this.keys = keys;
         this.clock = clock;
         this.environment = environment;
         this.nats = nats;
@@ -80,6 +89,7 @@ final class DemoIslands implements SmartLifecycle {
     private synchronized void startIslands() {
         try {
             openMarket();
+            writeConsumerKey();
             URI coordinator = URI.create("http://127.0.0.1:" + environment.getProperty("local.server.port", "8080"));
             URI natsUri = URI.create(nats.url());
             InetSocketAddress natsAddress = new InetSocketAddress(natsUri.getHost(), natsUri.getPort());
@@ -134,9 +144,21 @@ final class DemoIslands implements SmartLifecycle {
 
     private AgentSettings settings(String name, String country, String cargo, long price, String runtime,
                                    URI coordinator, @Nullable String natsUrl) {
-        return new AgentSettings(name, "host-" + name, country, Map.of(cargo, price), 4, List.of(), coordinator,
+        AccountId host = new AccountId("host-" + name);
+        quietly(new OpenAccount(host, Country.of(country), clock.instant()));
+        return new AgentSettings(name, host.value(), country, Map.of(cargo, price), 4, List.of(), coordinator,
                 natsUrl, runtime, null, null, Duration.ofMillis(30), Map.of(), List.of(),
-                dataDir.resolve("demo-islands").resolve(name));
+                dataDir.resolve("demo-islands").resolve(name), keys.issue(host).key());
+    }
+
+    /** A key for {@value #CONSUMER}, readable by this user only, so the demo's consumer calls work as printed. */
+    private void writeConsumerKey() throws IOException {
+        Path file = dataDir.resolve(CONSUMER_KEY_FILE).toAbsolutePath();
+        Files.createDirectories(file.getParent());
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, keys.issue(new AccountId(CONSUMER)).key() + "\n", StandardCharsets.UTF_8);
+        LOG.info("API key of {}: {}", CONSUMER, file);
     }
 
     /** Idempotent: a restart finds the market and the accounts there and leaves them as they are. */

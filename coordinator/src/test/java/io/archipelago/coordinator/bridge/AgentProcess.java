@@ -1,5 +1,6 @@
 package io.archipelago.coordinator.bridge;
 
+import io.archipelago.coordinator.access.TestCredentials;
 import java.io.File;
 import java.net.URI;
 import java.nio.file.Path;
@@ -25,7 +26,10 @@ final class AgentProcess implements AutoCloseable {
                 "--coordinator", coordinator.toString(), "--demo-pause-ms", String.valueOf(demoPauseMillis),
                 "--state-dir", logDir.resolve(name + "-state").toString()));
         File log = logDir.resolve(name + ".log").toFile();
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+        // the key as a host would hand it over without putting it on the command line
+        builder.environment().put("ARCHIPELAGO_KEY", TestCredentials.OPERATOR_TOKEN);
+        process = builder.start();
     }
 
     boolean isAlive() {

@@ -4,6 +4,7 @@ import io.archipelago.agent.AgentSettings;
 import io.archipelago.agent.IslandAgent;
 import io.archipelago.bridge.IslandBridge;
 import io.archipelago.coordinator.CoordinatorApplication;
+import io.archipelago.coordinator.access.TestCredentials;
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.account.api.DepositCredits;
 import io.archipelago.exchange.account.api.OpenAccount;
@@ -51,6 +52,7 @@ final class BridgedCoordinator implements AutoCloseable {
         Map<String, Object> properties = new HashMap<>();
         properties.put("server.port", 0);
         properties.put("archipelago.data-dir", dataDir.toString());
+        properties.put(TestCredentials.PROPERTY, TestCredentials.OPERATOR_TOKEN);
         properties.put("archipelago.postgres.port", 0);
         properties.put("archipelago.postgres.durable", false);
         properties.put("archipelago.nats.port", 0);
@@ -113,7 +115,7 @@ final class BridgedCoordinator implements AutoCloseable {
     /** An Island agent in this JVM on the demo runtime, reaching NATS at {@code natsUrl} (null: directly). */
     IslandAgent island(String name, String country, long price, @Nullable String natsUrl) throws Exception {
         return IslandAgent.start(new AgentSettings(name, "host-" + name, country, Map.of(CARGO.value(), price), 2,
-                List.of(), url(), natsUrl, "demo", null, null, Duration.ZERO));
+                List.of(), url(), natsUrl, "demo", null, null, Duration.ZERO).withKey(TestCredentials.OPERATOR_TOKEN));
     }
 
     SubmitBid bid(String jobId) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.archipelago.agent.AgentSettings;
 import io.archipelago.agent.IslandAgent;
+import io.archipelago.coordinator.access.TestCredentials;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +32,7 @@ class CoordinatorRestartTest {
         try (BridgedCoordinator first = BridgedCoordinator.start(dataDir, settings).openMarket()) {
             slow = IslandAgent.start(new AgentSettings("slow-1", "host-slow-1", "DE",
                     Map.of(BridgedCoordinator.CARGO.value(), 1_000L), 2, List.of(), first.url(), null, "demo", null,
-                    null, Duration.ofSeconds(1)));
+                    null, Duration.ofSeconds(1)).withKey(TestCredentials.OPERATOR_TOKEN));
             first.send(first.bid("job-interrupted"));
             await().atMost(WAIT).until(() -> first.eventsMentioning("job-interrupted").contains("JobStarted"));
         }

@@ -8,6 +8,7 @@ import io.archipelago.agent.AgentSettings;
 import io.archipelago.agent.IslandAgent;
 import io.archipelago.bridge.stream.JobStreamListener;
 import io.archipelago.bridge.stream.StreamChunk;
+import io.archipelago.coordinator.access.TestCredentials;
 import io.archipelago.exchange.island.api.Country;
 import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
@@ -103,7 +104,8 @@ class IslandSessionsTest {
             await().atMost(WAIT).until(() -> coordinator.bridge().rejections()
                     .count(RejectedMessage.Reason.UNEXPECTED) >= 1);
             HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    coordinator.url().resolve("/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+                            coordinator.url().resolve("/actuator/prometheus"))
+                    .header("Authorization", TestCredentials.OPERATOR).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.body())
                     .containsPattern("archipelago_bridge_rejected_total\\{[^}]*reason=\"unexpected\"[^}]*} [1-9]");
         }
@@ -114,17 +116,18 @@ class IslandSessionsTest {
         Path state = dataDir.resolve("keeper-state");
         AgentSettings keeper = new AgentSettings("keeper-1", "host-keeper-1", "DE",
                 Map.of(BridgedCoordinator.CARGO.value(), 1_000L), 2, List.of(), coordinator.url(), null, "demo", null,
-                null, Duration.ZERO, Map.of(), List.of(), state);
+                null, Duration.ZERO, Map.of(), List.of(), state, TestCredentials.OPERATOR_TOKEN);
         IslandAgent.start(keeper).close();
 
         HttpResponse<String> stranger = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         coordinator.url().resolve("/islands/keeper-1/session"))
+                .header("Authorization", TestCredentials.OPERATOR)
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(stranger.statusCode()).isEqualTo(409);
         assertThat(stranger.body()).doesNotContain("nkeySeed");
         assertThatThrownBy(() -> IslandAgent.start(new AgentSettings("keeper-1", "host-keeper-1", "DE",
                 Map.of(BridgedCoordinator.CARGO.value(), 1_000L), 2, List.of(), coordinator.url(), null, "demo", null,
-                null, Duration.ZERO))).hasMessageContaining("409");
+                null, Duration.ZERO).withKey(TestCredentials.OPERATOR_TOKEN))).hasMessageContaining("409");
 
         try (IslandAgent restarted = IslandAgent.start(keeper)) {
             await().atMost(WAIT).until(() -> coordinator.eventsMentioning("keeper-1").stream()

@@ -2,6 +2,7 @@ package io.archipelago.coordinator.bridge;
 
 import static org.awaitility.Awaitility.await;
 
+import io.archipelago.coordinator.access.TestCredentials;
 import io.archipelago.protocol.Codec;
 import io.archipelago.protocol.IslandSession;
 import io.archipelago.protocol.JobAccepted;
@@ -112,12 +113,14 @@ final class RogueIsland implements AutoCloseable {
 
     private @Nullable String tryPost(String path) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(coordinator.resolve(path))
+                .header("Authorization", TestCredentials.OPERATOR)
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         return response.statusCode() == 200 ? response.body() : null;
     }
 
     private String post(String path, @Nullable String json) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(coordinator.resolve(path));
+        HttpRequest.Builder request = HttpRequest.newBuilder(coordinator.resolve(path))
+                .header("Authorization", TestCredentials.OPERATOR);
         if (json == null) {
             request.POST(HttpRequest.BodyPublishers.noBody());
         } else {

@@ -4,6 +4,7 @@ import io.archipelago.agent.AgentSettings;
 import io.archipelago.agent.IslandAgent;
 import io.archipelago.bridge.stream.JobStreamListener;
 import io.archipelago.bridge.stream.StreamChunk;
+import io.archipelago.coordinator.access.TestCredentials;
 import io.archipelago.exchange.market.api.SubmitBid;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +43,8 @@ class SubmissionToFirstChunkBenchmark {
             for (int i = 0; i < 4; i++) {
                 agents.add(IslandAgent.start(new AgentSettings("bench-" + i, "host-bench-" + i, "DE",
                         Map.of(BridgedCoordinator.CARGO.value(), 1_000L), 128, List.of(), coordinator.url(), null,
-                        "demo", null, null, i == 0 ? Duration.ZERO : Duration.ofMillis(50))));
+                        "demo", null, null, i == 0 ? Duration.ZERO : Duration.ofMillis(50))
+                        .withKey(TestCredentials.OPERATOR_TOKEN)));
             }
             try {
                 sequential(coordinator);

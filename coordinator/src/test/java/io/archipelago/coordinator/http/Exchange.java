@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.JsonPath;
+import io.archipelago.coordinator.access.TestCredentials;
 import java.time.Duration;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -81,6 +82,7 @@ final class Exchange {
     private Reply exchange(HttpMethod method, String path, @Nullable String json) {
         HttpHeaders headers = new HttpHeaders();
         headers.setContentType(MediaType.APPLICATION_JSON);
+        headers.set(HttpHeaders.AUTHORIZATION, TestCredentials.OPERATOR);
         ResponseEntity<String> response = http.exchange(path, method, new HttpEntity<>(json, headers), String.class);
         return new Reply(response.getStatusCode().value(), response.getHeaders(), response.getBody());
     }

@@ -1,5 +1,6 @@
 package io.archipelago.coordinator.http;
 
+import io.archipelago.coordinator.access.TestCredentials;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -15,6 +16,7 @@ final class HttpTestProperties {
 
     static void register(DynamicPropertyRegistry registry, Supplier<Path> dataDir) {
         registry.add("archipelago.data-dir", () -> dataDir.get().toString());
+        registry.add(TestCredentials.PROPERTY, () -> TestCredentials.OPERATOR_TOKEN);
         registry.add("archipelago.postgres.port", () -> 0);
         registry.add("archipelago.postgres.durable", () -> false);
         registry.add("archipelago.bridge.enabled", () -> false);

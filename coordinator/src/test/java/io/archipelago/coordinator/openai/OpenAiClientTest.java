@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.archipelago.coordinator.CoordinatorApplication;
+import io.archipelago.coordinator.access.ApiKeys;
+import io.archipelago.coordinator.access.TestCredentials;
 import io.archipelago.projections.market.MarketViews;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,6 +53,7 @@ class OpenAiClientTest {
         Map<String, Object> properties = new HashMap<>();
         properties.put("server.port", 0);
         properties.put("archipelago.data-dir", dataDir.toString());
+        properties.put(TestCredentials.PROPERTY, TestCredentials.OPERATOR_TOKEN);
         properties.put("archipelago.postgres.port", 0);
         properties.put("archipelago.postgres.durable", false);
         properties.put("archipelago.nats.port", 0);
@@ -169,7 +172,7 @@ class OpenAiClientTest {
     }
 
     private String issueKey(String account) throws Exception {
-        HttpResponse<String> issued = post("/accounts/" + account + "/keys", null, "");
+        HttpResponse<String> issued = post("/accounts/" + account + "/keys", TestCredentials.OPERATOR_TOKEN, "");
         assertThat(issued.statusCode()).isEqualTo(201);
         String key = json.readTree(issued.body()).path("key").asText();
         assertThat(key).startsWith(ApiKeys.SCHEME);

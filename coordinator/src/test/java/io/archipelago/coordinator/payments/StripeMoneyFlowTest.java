@@ -13,6 +13,7 @@ import static org.awaitility.Awaitility.await;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.archipelago.coordinator.CoordinatorApplication;
+import io.archipelago.coordinator.access.TestCredentials;
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.account.api.CreditsDeposited;
 import io.archipelago.exchange.account.api.OpenAccount;
@@ -84,6 +85,8 @@ class StripeMoneyFlowTest {
     @TempDir
     static Path dataDir;
 
+    private static final Map<String, String> OPERATOR = Map.of("Authorization", TestCredentials.OPERATOR);
+
     private static WireMockServer stripe;
     private static ConfigurableApplicationContext coordinator;
     private static HttpClient http;
@@ -98,6 +101,7 @@ class StripeMoneyFlowTest {
                 "--server.port=0",
                 "--archipelago.bridge.enabled=false",
                 "--archipelago.data-dir=" + dataDir,
+                "--" + TestCredentials.PROPERTY + "=" + TestCredentials.OPERATOR_TOKEN,
                 "--archipelago.postgres.port=0",
                 "--archipelago.postgres.durable=false",
                 "--logging.level.io.zonky=WARN",
@@ -223,7 +227,7 @@ class StripeMoneyFlowTest {
         stripe.stubFor(post(urlEqualTo("/v1/identity/verification_sessions")).willReturn(okJson(
                 "{\"id\":\"vs_e2e\",\"object\":\"identity.verification_session\","
                         + "\"url\":\"https://verify.test/e2e\"}")));
-        HttpResponse<String> started = postJson("/islands/" + island + "/verification", "", Map.of());
+        HttpResponse<String> started = postJson("/islands/" + island + "/verification", "", OPERATOR);
         assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
         assertThat(started.body()).contains("https://verify.test/e2e");
         String session = """
@@ -243,7 +247,7 @@ class StripeMoneyFlowTest {
 
         // Money out: Stripe executes the first transfer but its answer is lost; the retry sends the same key.
         assertThat(postJson("/accounts/" + host + "/payout-destination", "{\"stripeAccountId\":\"acct_e2e\"}",
-                Map.of()).statusCode()).isEqualTo(200);
+                OPERATOR).statusCode()).isEqualTo(200);
         String executed = transfer("tr_e2e", host, "e2e-payout", 300, 0);
         stripe.stubFor(post(urlEqualTo("/v1/transfers")).inScenario("lost answer").whenScenarioStateIs(STARTED)
                 .willReturn(okJson(executed).withFixedDelay(2_000)).willSetStateTo("executed"));
@@ -272,7 +276,7 @@ class StripeMoneyFlowTest {
         // The report reads the payouts as the payments processor last saw them: it agrees once that has caught up.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             HttpResponse<String> report = http.send(HttpRequest.newBuilder(URI.create(base + "/stripe/reconciliation"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", TestCredentials.OPERATOR).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(report.statusCode()).isEqualTo(200);
             assertThat(report.body()).contains("\"balanced\":true", "\"transfers\":1", "\"drift\":[]");
         });

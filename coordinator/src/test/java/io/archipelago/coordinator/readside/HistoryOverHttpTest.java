@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.archipelago.coordinator.CoordinatorApplication;
 import io.archipelago.coordinator.Trading;
+import io.archipelago.coordinator.access.TestCredentials;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.stream.StreamSupport;
@@ -44,6 +45,7 @@ class HistoryOverHttpTest {
     @DynamicPropertySource
     static void coordinator(DynamicPropertyRegistry registry) {
         registry.add("archipelago.data-dir", () -> dataDir.toString());
+        registry.add(TestCredentials.PROPERTY, () -> TestCredentials.OPERATOR_TOKEN);
         registry.add("archipelago.postgres.port", () -> 0);
         registry.add("archipelago.postgres.durable", () -> false);
         registry.add("archipelago.bridge.enabled", () -> false);
@@ -60,6 +62,7 @@ class HistoryOverHttpTest {
 
     @BeforeEach
     void tradeOnce(@Autowired CommandGateway gateway, @Autowired Configuration axon, @Autowired JdbcTemplate jdbc) {
+        TestCredentials.asOperator(http);
         if (placed == 0) {
             placed = new ReadSideWorkload(gateway).open().jobs(0, 30)
                     .payout(ReadSideWorkload.HOST, "payout-1", 700, 40).placedJobs();

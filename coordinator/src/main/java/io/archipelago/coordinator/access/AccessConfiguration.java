@@ -1,0 +1,39 @@
+package io.archipelago.coordinator.access;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+/** Puts the {@link AccessFilter} in front of every request, right after Spring's own encoding and metrics filters. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication
+@EnableConfigurationProperties(AccessProperties.class)
+class AccessConfiguration {
+
+    /** After the character encoding (HIGHEST_PRECEDENCE) and the HTTP metrics (+1) filters, before all others. */
+    static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
+
+    @Bean
+    OperatorToken operatorToken(AccessProperties properties,
+                                @Value("${archipelago.data-dir:./data}") Path dataDir) {
+        String configured = properties.operatorToken();
+        return configured == null || configured.isBlank() ? OperatorToken.kept(dataDir) : OperatorToken.of(configured);
+    }
+
+    @Bean
+    FilterRegistrationBean<AccessFilter> accessFilter(OperatorToken operator, ApiKeys keys, Guard guard,
+                                                      ObjectMapper json, AccessProperties properties) {
+        AccessFilter filter = new AccessFilter(operator, keys, new RateLimits(properties.rateLimit(), System::nanoTime),
+                guard, json, properties.maxBodyBytes());
+        FilterRegistrationBean<AccessFilter> registration = new FilterRegistrationBean<>(filter);
+        registration.setOrder(ORDER);
+        registration.addUrlPatterns("/*");
+        return registration;
+    }
+}

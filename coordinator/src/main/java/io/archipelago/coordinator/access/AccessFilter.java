@@ -1,0 +1,135 @@
+package io.archipelago.coordinator.access;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.RequestPath;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.ServletRequestPathUtils;
+
+/**
+ * The door of every HTTP request: authenticates {@code Authorization: Bearer <credential>} (the operator token or an
+ * account's API key), limits each key's rate, reads the body up to the size limit, and lets the {@link Guard} decide
+ * by the {@link Routes route table}. What passes carries its {@link Principal} and, for a key, its account as request
+ * attributes. Nothing refused here reaches a controller, so a refused request changes nothing.
+ */
+final class AccessFilter extends OncePerRequestFilter {
+
+    private static final String BEARER = "Bearer ";
+
+    private final OperatorToken operator;
+    private final ApiKeys keys;
+    private final RateLimits rates;
+    private final Guard guard;
+    private final ObjectMapper json;
+    private final long maxBodyBytes;
+
+    AccessFilter(OperatorToken operator, ApiKeys keys, RateLimits rates, Guard guard, ObjectMapper json,
+                 long maxBodyBytes) {
+        this.operator = operator;
+        this.keys = keys;
+        this.rates = rates;
+        this.guard = guard;
+        // a field given twice is refused, not read as whichever copy a later reader prefers
+        this.json = json.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        HttpServletRequest passed;
+        try {
+            passed = admit(request, response);
+        } catch (DataAccessException unavailable) {
+            // credentials and owners live in PostgreSQL: without it nothing is let through, and no 500 either
+            logger.warn("access check failed: " + unavailable);
+            Refusal.unavailable().send(request, request.getRequestURI(), response, json);
+            return;
+        }
+        if (passed != null) {
+            chain.doFilter(passed, response);
+        }
+    }
+
+    /** The request to pass on, or null when it was answered here. */
+    private @Nullable HttpServletRequest admit(HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        RequestPath requestPath = ServletRequestPathUtils.parseAndCache(request);
+        String path = requestPath.pathWithinApplication().value();
+        Routes.Match match = Routes.match(request.getMethod(), requestPath.pathWithinApplication());
+        Caller caller = null;
+        if (match.rule() != Routes.Rule.PUBLIC) {
+            Optional<Caller> authenticated = authenticate(request.getHeader(HttpHeaders.AUTHORIZATION));
+            if (authenticated.isEmpty()) {
+                Refusal.unauthenticated(request.getHeader(HttpHeaders.AUTHORIZATION) == null
+                                ? "no credential: send Authorization: Bearer <API key>"
+                                : "incorrect API key provided, or the key was revoked")
+                        .send(request, path, response, json);
+                return null;
+            }
+            caller = authenticated.get();
+            if (caller.keyPrefix() != null) {
+                long retryAfter = rates.take(caller.keyPrefix());
+                if (retryAfter > 0) {
+                    Refusal.rateLimited(retryAfter).send(request, path, response, json);
+                    return null;
+                }
+            }
+        }
+        HttpServletRequest passed = request;
+        JsonNode body = null;
+        boolean unreadable = false;
+        if (ReadBody.hasBody(request)) {
+            Optional<ReadBody> read = ReadBody.read(request, maxBodyBytes);
+            if (read.isEmpty()) {
+                Refusal.tooLarge(maxBodyBytes).send(request, path, response, json);
+                return null;
+            }
+            passed = read.get();
+            if (caller != null && readsBody(match.rule())) {
+                try {
+                    body = json.readTree(read.get().body());
+                } catch (IOException notJson) {
+                    unreadable = true;
+                }
+            }
+        }
+        if (caller != null) {
+            Optional<Refusal> refusal = guard.check(caller, match, request.getMethod(), path, body, unreadable);
+            if (refusal.isPresent()) {
+                refusal.get().send(request, path, response, json);
+                return null;
+            }
+            passed.setAttribute(Principal.ATTRIBUTE, caller.principal());
+            if (caller.account() != null) {
+                passed.setAttribute(Principal.ACCOUNT_ATTRIBUTE, caller.account());
+            }
+        }
+        return passed;
+    }
+
+    private Optional<Caller> authenticate(@Nullable String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return Optional.empty();
+        }
+        String credential = authorization.substring(BEARER.length()).trim();
+        if (credential.startsWith(ApiKeys.SCHEME)) {
+            return keys.authenticate(credential).map(Caller::key);
+        }
+        return operator.matches(credential) ? Optional.of(Caller.OPERATOR) : Optional.empty();
+    }
+
+    private static boolean readsBody(Routes.Rule rule) {
+        return rule == Routes.Rule.BID || rule == Routes.Rule.ISLAND_REGISTRATION || rule == Routes.Rule.ASK;
+    }
+}

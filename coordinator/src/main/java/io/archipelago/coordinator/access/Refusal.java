@@ -1,0 +1,80 @@
+package io.archipelago.coordinator.access;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+
+/**
+ * Why the access filter answers a request itself, in the caller's dialect: OpenAI's error shape under {@code /v1}
+ * (its clients read {@code error.message}, {@code type} and {@code code}), RFC 7807 problem details elsewhere.
+ */
+record Refusal(HttpStatus status, String type, String code, String message, long retryAfterSeconds) {
+
+    static Refusal unauthenticated(String message) {
+        return new Refusal(HttpStatus.UNAUTHORIZED, "invalid_request_error", "invalid_api_key", message, 0);
+    }
+
+    static Refusal forbidden(String message) {
+        return new Refusal(HttpStatus.FORBIDDEN, "invalid_request_error", "forbidden", message, 0);
+    }
+
+    static Refusal notFound(String message) {
+        return new Refusal(HttpStatus.NOT_FOUND, "invalid_request_error", "not_found", message, 0);
+    }
+
+    static Refusal conflict(String message) {
+        return new Refusal(HttpStatus.CONFLICT, "invalid_request_error", "conflict", message, 0);
+    }
+
+    static Refusal badRequest(String message) {
+        return new Refusal(HttpStatus.BAD_REQUEST, "invalid_request_error", "invalid_request", message, 0);
+    }
+
+    static Refusal tooLarge(long maxBytes) {
+        return new Refusal(HttpStatus.PAYLOAD_TOO_LARGE, "invalid_request_error", "request_too_large",
+                "the request body is larger than " + maxBytes + " bytes", 0);
+    }
+
+    static Refusal unavailable() {
+        return new Refusal(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "unavailable",
+                "the exchange cannot check credentials now; try again", 0);
+    }
+
+    /** OpenAI's own words for a request over the rate limit. */
+    static Refusal rateLimited(long retryAfterSeconds) {
+        return new Refusal(HttpStatus.TOO_MANY_REQUESTS, "requests", "rate_limit_exceeded",
+                "rate limit reached for this key: retry after " + retryAfterSeconds + " s", retryAfterSeconds);
+    }
+
+    void send(HttpServletRequest request, String path, HttpServletResponse response, ObjectMapper json)
+            throws IOException {
+        response.setStatus(status.value());
+        if (status == HttpStatus.UNAUTHORIZED) {
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        if (retryAfterSeconds > 0) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfterSeconds));
+        }
+        Object body;
+        if (path.equals("/v1") || path.startsWith("/v1/")) {
+            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+            body = Map.of("error", new LinkedHashMap<>(Map.of("message", message, "type", type, "code", code)));
+        } else {
+            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            Map<String, Object> problem = new LinkedHashMap<>();
+            problem.put("type", "about:blank");
+            problem.put("title", status.getReasonPhrase());
+            problem.put("status", status.value());
+            problem.put("detail", message);
+            problem.put("instance", request.getRequestURI());
+            body = problem;
+        }
+        json.writeValue(response.getOutputStream(), body);
+    }
+}
