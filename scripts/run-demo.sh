@@ -16,19 +16,32 @@ fi
 ./mvnw -q -B -DskipTests package -pl coordinator -am
 
 port=8080
+data=data
 for argument in "$@"; do
     if [[ $argument == --server.port=* ]]; then
         port=${argument#--server.port=}
+    elif [[ $argument == --archipelago.data-dir=* ]]; then
+        data=${argument#--archipelago.data-dir=}
     fi
 done
 
+# Every call needs a credential: demo-consumer's API key (a new one each start) or the operator's token (made at the
+# first start unless archipelago.security.operator-token sets it).
 cat <<HINTS
 run-demo: once "demo islands online" shows, in another terminal:
-  curl -X PUT localhost:${port}/jobs/job-1/input -H 'Content-Type: application/json' -d '{"prompt":"hello islands"}'
-  curl -N localhost:${port}/jobs/job-1/output &
-  curl -X POST localhost:${port}/markets/llm.chat.demo/bids -H 'Content-Type: application/json' \\
+  KEY=\$(cat ${data}/demo-consumer-key)      # demo-consumer's API key
+  TOKEN=\$(cat ${data}/operator-token)       # the operator's token
+  curl -X PUT localhost:${port}/jobs/job-1/input -H "Authorization: Bearer \$KEY" -H 'Content-Type: application/json' \\
+       -d '{"prompt":"hello islands"}'
+  curl -N -H "Authorization: Bearer \$KEY" localhost:${port}/jobs/job-1/output &
+  curl -X POST localhost:${port}/markets/llm.chat.demo/bids -H "Authorization: Bearer \$KEY" \\
+       -H 'Content-Type: application/json' \\
        -d '{"jobId":"job-1","consumer":"demo-consumer","limitMicroCredits":5000,"maxUnits":10}'
+  curl -H "Authorization: Bearer \$KEY" localhost:${port}/jobs/job-1
   (add "jurisdiction":"CH" to the bid to see it go to Zurich instead of the nearer Frankfurt)
+  curl localhost:${port}/v1/chat/completions -H "Authorization: Bearer \$KEY" -H 'Content-Type: application/json' \\
+       -d '{"model":"llm.chat.demo","messages":[{"role":"user","content":"hello islands"}]}'
+  curl -H "Authorization: Bearer \$TOKEN" localhost:${port}/accounts/demo-consumer/keys   # the operator sees all
 HINTS
 
 exec java -jar coordinator/target/coordinator-0.1.0-SNAPSHOT.jar --archipelago.demo-islands=true "$@"
