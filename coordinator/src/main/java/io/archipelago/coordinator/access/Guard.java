@@ -2,6 +2,7 @@ package io.archipelago.coordinator.access;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.archipelago.exchange.account.api.AccountId;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -32,7 +33,7 @@ final class Guard {
         if (caller.isOperator()) {
             return operator(match, method, path, body);
         }
-        AccountId account = caller.account();
+        AccountId account = Objects.requireNonNull(caller.account(), "a key belongs to an account");
         return switch (match.rule()) {
             case PUBLIC, ANY_CALLER, CONSUMER -> Optional.empty();
             case OPERATOR -> Optional.of(Refusal.forbidden(OPERATOR_ONLY));

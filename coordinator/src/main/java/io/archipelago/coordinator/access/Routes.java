@@ -2,7 +2,6 @@ package io.archipelago.coordinator.access;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.PathContainer;
@@ -71,9 +70,9 @@ final class Routes {
             if (!route.methods().isEmpty() && !route.methods().contains(matched)) {
                 continue;
             }
-            Optional<PathPattern.PathMatchInfo> info = Optional.ofNullable(route.pattern().matchAndExtract(path));
-            if (info.isPresent()) {
-                return new Match(route.rule(), info.get().getUriVariables());
+            PathPattern.PathMatchInfo info = route.pattern().matchAndExtract(path);
+            if (info != null) {
+                return new Match(route.rule(), info.getUriVariables());
             }
         }
         return new Match(Rule.OPERATOR, Map.of());
