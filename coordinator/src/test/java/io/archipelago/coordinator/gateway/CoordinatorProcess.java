@@ -1,0 +1,156 @@
+package io.archipelago.coordinator.gateway;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A whole coordinator in a JVM of its own ({@code java ... CoordinatorApplication}), so that its heap and threads are
+ * its own and not the load driver's: embedded PostgreSQL without fsync, its own nats-server, no Kafka, the operator
+ * token {@code test-operator}. Its heap is read after a full collection forced with {@code jcmd <pid> GC.run}.
+ */
+final class CoordinatorProcess implements AutoCloseable {
+
+    static final String OPERATOR_TOKEN = "test-operator";
+    private static final String OPERATOR = "Bearer " + OPERATOR_TOKEN;
+
+    private final Process process;
+    private final URI url;
+    private final Path log;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    private CoordinatorProcess(Process process, URI url, Path log) {
+        this.process = process;
+        this.url = url;
+        this.log = log;
+    }
+
+    static CoordinatorProcess start(Path dir, List<String> jvmOptions, Map<String, Object> properties)
+            throws IOException {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Ddisable-axoniq-console-message=true", "-cp", System.getProperty("java.class.path"),
+                "io.archipelago.coordinator.CoordinatorApplication",
+                "--server.port=" + port,
+                "--archipelago.data-dir=" + dir.resolve("data"),
+                "--archipelago.postgres.port=0",
+                "--archipelago.postgres.durable=false",
+                "--archipelago.nats.port=0",
+                "--archipelago.security.operator-token=test-operator",
+                "--archipelago.kafka.export.enabled=false",
+                "--archipelago.kafka.embedded=false",
+                "--logging.level.io.zonky=WARN",
+                "--logging.level.org.axonframework=WARN",
+                "--logging.level.org.flywaydb=WARN"));
+        properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+        Path log = dir.resolve("coordinator.log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        CoordinatorProcess coordinator = new CoordinatorProcess(process, URI.create("http://127.0.0.1:" + port), log);
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("the coordinator exited: " + log);
+                    }
+                    return coordinator.get("/actuator/health").path("status").asText().equals("UP");
+                });
+        return coordinator;
+    }
+
+    URI url() {
+        return url;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** A GET as the operator, its JSON body. */
+    JsonNode get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(url.resolve(path))
+                .header("Authorization", OPERATOR).build(), HttpResponse.BodyHandlers.ofString());
+        return json.readTree(response.body());
+    }
+
+    /** A POST as the operator; anything but 2xx is an error. */
+    JsonNode post(String path, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(url.resolve(path))
+                .header("Authorization", OPERATOR).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("POST " + path + ": " + response.statusCode() + " " + response.body());
+        }
+        return body.isEmpty() && response.body().isEmpty() ? json.createObjectNode() : json.readTree(response.body());
+    }
+
+    /** Heap in use after a full collection (System.gc() in the coordinator's JVM) and live threads. */
+    Footprint footprint() throws IOException, InterruptedException {
+        Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(process.pid()), "GC.run").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!gc.waitFor(60, TimeUnit.SECONDS) || gc.exitValue() != 0) {
+            throw new IllegalStateException("jcmd GC.run failed");
+        }
+        long heap = get("/actuator/metrics/jvm.memory.used?tag=area:heap").path("measurements").get(0)
+                .path("value").asLong();
+        long threads = get("/actuator/metrics/jvm.threads.live").path("measurements").get(0).path("value").asLong();
+        return new Footprint(heap, threads);
+    }
+
+    /** The distinct warnings and errors the coordinator logged, numbers left out, with how often each came. */
+    Map<String, Long> complaints() throws IOException {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(line -> line.contains(" WARN ") || line.contains(" ERROR ") || line.startsWith("\t")
+                            || line.contains("Exception"))
+                    .map(line -> line.replaceFirst("^\\S+\\s+", "").replaceAll("[0-9]+", "#"))
+                    .collect(Collectors.groupingBy(line -> line.length() > 300 ? line.substring(0, 300) : line,
+                            TreeMap::new, Collectors.counting()));
+        }
+    }
+
+    /** The first {@code top} lines of the coordinator's heap histogram (live objects, largest classes first). */
+    List<String> histogram(int top) throws IOException, InterruptedException {
+        Process histogram = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(process.pid()), "GC.class_histogram").redirectErrorStream(true).start();
+        List<String> lines = new String(histogram.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().skip(1).limit(top + 2)
+                .toList();
+        histogram.waitFor(60, TimeUnit.SECONDS);
+        return lines;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Heap bytes in use and live threads of the coordinator's JVM at one moment. */
+    record Footprint(long heapBytes, long threads) {
+    }
+}
