@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.archipelago.coordinator.CoordinatorApplication;
+import io.archipelago.coordinator.WholeCoordinator;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;
@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -56,27 +54,12 @@ class AccessTest {
 
     @BeforeAll
     void start(@TempDir Path dataDir) throws Exception {
-        Map<String, Object> properties = new HashMap<>();
-        properties.put("server.port", 0);
-        properties.put("archipelago.data-dir", dataDir.toString());
-        properties.put("archipelago.postgres.port", 0);
-        properties.put("archipelago.postgres.durable", false);
-        properties.put("archipelago.nats.port", 0);
-        properties.put("archipelago.kafka.export.enabled", false);
-        properties.put("archipelago.kafka.embedded", false);
-        properties.put(TestCredentials.PROPERTY, TestCredentials.OPERATOR_TOKEN);
         // one request a second after a burst of 30: a hammering key runs dry within the test, a normal one never
-        properties.put("archipelago.security.rate-limit.requests-per-second", 1);
-        properties.put("archipelago.security.rate-limit.burst", BURST);
-        properties.put("archipelago.security.max-body-bytes", MAX_BODY);
-        properties.put("logging.level.io.zonky", "WARN");
-        properties.put("logging.level.org.axonframework", "WARN");
-        properties.put("logging.level.org.flywaydb", "WARN");
-        String[] arguments = properties.entrySet().stream()
-                .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
-                .toArray(String[]::new);
-        coordinator = new SpringApplicationBuilder(CoordinatorApplication.class).run(arguments);
-        url = URI.create("http://127.0.0.1:" + coordinator.getEnvironment().getProperty("local.server.port"));
+        coordinator = WholeCoordinator.start(dataDir, Map.of(
+                "archipelago.security.rate-limit.requests-per-second", 1,
+                "archipelago.security.rate-limit.burst", BURST,
+                "archipelago.security.max-body-bytes", MAX_BODY));
+        url = WholeCoordinator.url(coordinator);
         operator("POST", "/cargos", "{\"cargo\":\"" + CARGO + "\",\"unit\":\"THOUSAND_TOKENS\","
                 + "\"publisher\":\"publisher-1\",\"royaltyMicroCredits\":10}", 201);
     }

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.archipelago.coordinator.CoordinatorApplication;
+import io.archipelago.coordinator.WholeCoordinator;
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.account.api.DepositCredits;
 import io.archipelago.exchange.account.api.OpenAccount;
@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +37,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -66,26 +64,8 @@ class BatchesTest {
 
     @BeforeAll
     void start(@TempDir Path dataDir) {
-        Map<String, Object> properties = new HashMap<>();
-        properties.put("server.port", 0);
-        properties.put("archipelago.data-dir", dataDir.toString());
-        properties.put("archipelago.postgres.port", 0);
-        properties.put("archipelago.postgres.durable", false);
-        properties.put("archipelago.nats.port", 0);
-        properties.put("archipelago.demo-islands", true);
-        properties.put("archipelago.security.operator-token", OPERATOR);
-        properties.put("archipelago.kafka.export.enabled", false);
-        properties.put("archipelago.kafka.embedded", false);
-        properties.put("logging.level.io.zonky", "WARN");
-        properties.put("logging.level.org.axonframework", "WARN");
-        properties.put("logging.level.org.flywaydb", "WARN");
-        String[] arguments = properties.entrySet().stream()
-                .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
-                .toArray(String[]::new);
-        coordinator = new SpringApplicationBuilder(CoordinatorApplication.class).run(arguments);
-        url = URI.create("http://127.0.0.1:" + coordinator.getEnvironment().getProperty("local.server.port"));
-        MarketViews markets = coordinator.getBean(MarketViews.class);
-        await().atMost(WAIT).until(() -> markets.find(MODEL).map(market -> market.onlineAsks() == 3).orElse(false));
+        coordinator = WholeCoordinator.withDemoIslands(dataDir, Map.of());
+        url = WholeCoordinator.url(coordinator);
     }
 
     @AfterAll

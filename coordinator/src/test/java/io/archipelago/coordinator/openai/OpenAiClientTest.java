@@ -1,14 +1,12 @@
 package io.archipelago.coordinator.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.archipelago.coordinator.CoordinatorApplication;
+import io.archipelago.coordinator.WholeCoordinator;
 import io.archipelago.coordinator.access.ApiKeys;
 import io.archipelago.coordinator.access.TestCredentials;
-import io.archipelago.projections.market.MarketViews;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,8 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +23,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -50,28 +45,8 @@ class OpenAiClientTest {
 
     @BeforeAll
     void start(@TempDir Path dataDir) {
-        Map<String, Object> properties = new HashMap<>();
-        properties.put("server.port", 0);
-        properties.put("archipelago.data-dir", dataDir.toString());
-        properties.put(TestCredentials.PROPERTY, TestCredentials.OPERATOR_TOKEN);
-        properties.put("archipelago.postgres.port", 0);
-        properties.put("archipelago.postgres.durable", false);
-        properties.put("archipelago.nats.port", 0);
-        properties.put("archipelago.demo-islands", true);
-        properties.put("archipelago.openai.resting-wait", "1s");
-        properties.put("archipelago.kafka.export.enabled", false);
-        properties.put("archipelago.kafka.embedded", false);
-        properties.put("logging.level.io.zonky", "WARN");
-        properties.put("logging.level.org.axonframework", "WARN");
-        properties.put("logging.level.org.flywaydb", "WARN");
-        String[] arguments = properties.entrySet().stream()
-                .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
-                .toArray(String[]::new);
-        coordinator = new SpringApplicationBuilder(CoordinatorApplication.class).run(arguments);
-        url = URI.create("http://127.0.0.1:" + coordinator.getEnvironment().getProperty("local.server.port"));
-        MarketViews markets = coordinator.getBean(MarketViews.class);
-        await().atMost(Duration.ofSeconds(60)).until(() -> markets.find(MODEL)
-                .map(market -> market.onlineAsks() == 3).orElse(false));
+        coordinator = WholeCoordinator.withDemoIslands(dataDir, Map.of("archipelago.openai.resting-wait", "1s"));
+        url = WholeCoordinator.url(coordinator);
     }
 
     @AfterAll

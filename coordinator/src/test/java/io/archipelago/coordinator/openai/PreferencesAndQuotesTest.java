@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.archipelago.coordinator.CoordinatorApplication;
+import io.archipelago.coordinator.WholeCoordinator;
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.account.api.DepositCredits;
 import io.archipelago.exchange.account.api.OpenAccount;
@@ -15,7 +15,6 @@ import io.archipelago.projections.ProjectionsConfiguration;
 import io.archipelago.projections.job.JobStatus;
 import io.archipelago.projections.job.JobView;
 import io.archipelago.projections.job.JobViews;
-import io.archipelago.projections.market.MarketViews;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -35,7 +33,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -60,28 +57,8 @@ class PreferencesAndQuotesTest {
 
     @BeforeAll
     void start(@TempDir Path dataDir) {
-        Map<String, Object> properties = new HashMap<>();
-        properties.put("server.port", 0);
-        properties.put("archipelago.data-dir", dataDir.toString());
-        properties.put("archipelago.security.operator-token", OPERATOR);
-        properties.put("archipelago.postgres.port", 0);
-        properties.put("archipelago.postgres.durable", false);
-        properties.put("archipelago.nats.port", 0);
-        properties.put("archipelago.demo-islands", true);
-        properties.put("archipelago.openai.resting-wait", "1s");
-        properties.put("archipelago.kafka.export.enabled", false);
-        properties.put("archipelago.kafka.embedded", false);
-        properties.put("logging.level.io.zonky", "WARN");
-        properties.put("logging.level.org.axonframework", "WARN");
-        properties.put("logging.level.org.flywaydb", "WARN");
-        String[] arguments = properties.entrySet().stream()
-                .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
-                .toArray(String[]::new);
-        coordinator = new SpringApplicationBuilder(CoordinatorApplication.class).run(arguments);
-        url = URI.create("http://127.0.0.1:" + coordinator.getEnvironment().getProperty("local.server.port"));
-        MarketViews markets = coordinator.getBean(MarketViews.class);
-        await().atMost(Duration.ofSeconds(60)).until(() -> markets.find(MODEL)
-                .map(market -> market.onlineAsks() == 3).orElse(false));
+        coordinator = WholeCoordinator.withDemoIslands(dataDir, Map.of("archipelago.openai.resting-wait", "1s"));
+        url = WholeCoordinator.url(coordinator);
     }
 
     @AfterAll
