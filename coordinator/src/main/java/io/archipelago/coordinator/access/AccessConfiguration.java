@@ -2,6 +2,7 @@ package io.archipelago.coordinator.access;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -27,10 +28,11 @@ class AccessConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<AccessFilter> accessFilter(OperatorToken operator, ApiKeys keys, Guard guard,
-                                                      ObjectMapper json, AccessProperties properties) {
+    FilterRegistrationBean<AccessFilter> accessFilter(
+            OperatorToken operator, ApiKeys keys, Guard guard, ObjectMapper json, AccessProperties properties,
+            @Value("${archipelago.openai.ws.allowed-origins:}") List<String> allowedOrigins) {
         AccessFilter filter = new AccessFilter(operator, keys, new RateLimits(properties.rateLimit(), System::nanoTime),
-                guard, json, properties.maxBodyBytes());
+                guard, new SocketKeys(allowedOrigins), json, properties.maxBodyBytes());
         FilterRegistrationBean<AccessFilter> registration = new FilterRegistrationBean<>(filter);
         registration.setOrder(ORDER);
         registration.addUrlPatterns("/*");

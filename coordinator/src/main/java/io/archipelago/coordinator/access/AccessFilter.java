@@ -8,6 +8,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
@@ -18,27 +20,32 @@ import org.springframework.web.util.ServletRequestPathUtils;
 
 /**
  * The door of every HTTP request: authenticates {@code Authorization: Bearer <credential>} (the operator token or an
- * account's API key), limits each key's rate, reads the body up to the size limit, and lets the {@link Guard} decide
+ * account's API key; a browser's WebSocket upgrade may offer the key as a subprotocol instead, see {@link SocketKeys}),
+ * limits each key's rate, reads the body up to the size limit, and lets the {@link Guard} decide
  * by the {@link Routes route table}. What passes carries its {@link Principal} and, for a key, its account as request
  * attributes. Nothing refused here reaches a controller, so a refused request changes nothing.
  */
 final class AccessFilter extends OncePerRequestFilter {
 
     private static final String BEARER = "Bearer ";
+    private static final String SEC_WEBSOCKET_PROTOCOL = "Sec-WebSocket-Protocol";
+    private static final SocketKeys.Offer NO_OFFER = new SocketKeys.Offer(false, List.of());
 
     private final OperatorToken operator;
     private final ApiKeys keys;
     private final RateLimits rates;
     private final Guard guard;
+    private final SocketKeys sockets;
     private final ObjectMapper json;
     private final long maxBodyBytes;
 
-    AccessFilter(OperatorToken operator, ApiKeys keys, RateLimits rates, Guard guard, ObjectMapper json,
-                 long maxBodyBytes) {
+    AccessFilter(OperatorToken operator, ApiKeys keys, RateLimits rates, Guard guard, SocketKeys sockets,
+                 ObjectMapper json, long maxBodyBytes) {
         this.operator = operator;
         this.keys = keys;
         this.rates = rates;
         this.guard = guard;
+        this.sockets = sockets;
         // a field given twice is refused, not read as whichever copy a later reader prefers
         this.json = json.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.maxBodyBytes = maxBodyBytes;
@@ -69,9 +76,25 @@ final class AccessFilter extends OncePerRequestFilter {
         Routes.Match match = Routes.match(request.getMethod(), requestPath.pathWithinApplication());
         Caller caller = null;
         if (match.rule() != Routes.Rule.PUBLIC) {
-            Optional<Caller> authenticated = authenticate(request.getHeader(HttpHeaders.AUTHORIZATION));
+            String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+            Optional<Caller> authenticated;
+            SocketKeys.Offer offer = SocketKeys.isUpgrade(request.getMethod(), path,
+                    request.getHeader(HttpHeaders.UPGRADE))
+                    ? SocketKeys.offer(Collections.list(request.getHeaders(SEC_WEBSOCKET_PROTOCOL)))
+                    : NO_OFFER;
+            if (offer.keys().isEmpty()) {
+                authenticated = authenticate(authorization);
+            } else {
+                Optional<Refusal> refusal = offer.refusal(authorization != null, sockets.allows(request));
+                if (refusal.isPresent()) {
+                    refusal.get().send(request, path, response, json);
+                    return null;
+                }
+                // an account's key only: the operator's token has no business in a browser
+                authenticated = keys.authenticate(offer.keys().get(0)).map(Caller::key);
+            }
             if (authenticated.isEmpty()) {
-                Refusal.unauthenticated(request.getHeader(HttpHeaders.AUTHORIZATION) == null
+                Refusal.unauthenticated(authorization == null && offer.keys().isEmpty()
                                 ? "no credential: send Authorization: Bearer <API key>"
                                 : "incorrect API key provided, or the key was revoked")
                         .send(request, path, response, json);

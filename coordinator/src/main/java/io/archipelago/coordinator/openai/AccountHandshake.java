@@ -11,9 +11,10 @@ import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
- * Carries the account that authenticated the upgrade request ({@code Authorization: Bearer <key>}, checked by the
- * filter in front of {@code /v1/}) into the WebSocket's attributes, where every request on the socket finds it.
- * An upgrade without one is refused with 401 before any socket opens.
+ * Carries the account that authenticated the upgrade request ({@code Authorization: Bearer <key>}, or a browser's
+ * subprotocol {@code bearer.<key>}, both checked by the filter in front of {@code /v1/}) into the
+ * WebSocket's attributes, where every request on the socket finds it. An upgrade without one is refused with 401
+ * before any socket opens.
  */
 final class AccountHandshake implements HandshakeInterceptor {
 

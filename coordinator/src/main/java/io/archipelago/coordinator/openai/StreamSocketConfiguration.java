@@ -2,6 +2,7 @@ package io.archipelago.coordinator.openai;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
+import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -10,11 +11,13 @@ import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 /**
  * Plain WebSocket (no STOMP) at {@value #PATH} for the OpenAI door's streams. A message may be as large as an
  * embeddings request's texts ({@code archipelago.openai.ws.max-message-bytes}); at most
- * {@code archipelago.openai.ws.max-placements} jobs are being placed at once over all sockets.
+ * {@code archipelago.openai.ws.max-placements} jobs are being placed at once over all sockets. Browsers may upgrade
+ * from the same origin or one listed in {@code archipelago.openai.ws.allowed-origins}, and select {@value #PROTOCOL}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
@@ -23,19 +26,32 @@ class StreamSocketConfiguration implements WebSocketConfigurer {
 
     static final String PATH = "/v1/ws";
 
+    /**
+     * The subprotocol selected when a client offers it: browsers offer their key beside it as {@code bearer.<key>}
+     * (read by the access filter), and a browser refuses an upgrade whose answer selects none of those it offered.
+     */
+    static final String PROTOCOL = "archipelago.v1";
+
     private final StreamSocket socket;
     private final int maxMessageBytes;
+    private final List<String> allowedOrigins;
 
     StreamSocketConfiguration(JobDesk desk, BidTermsResolver terms, EmbeddingJobs embeddings, ObjectMapper json,
                               Clock clock, @Value("${archipelago.openai.ws.max-placements:256}") int maxPlacements,
-                              @Value("${archipelago.openai.ws.max-message-bytes:524288}") int maxMessageBytes) {
+                              @Value("${archipelago.openai.ws.max-message-bytes:524288}") int maxMessageBytes,
+                              @Value("${archipelago.openai.ws.allowed-origins:}") List<String> allowedOrigins) {
         this.socket = new StreamSocket(desk, terms, embeddings, json, clock, maxPlacements);
         this.maxMessageBytes = maxMessageBytes;
+        this.allowedOrigins = allowedOrigins.stream().map(String::trim).filter(origin -> !origin.isEmpty()).toList();
     }
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-        registry.addHandler(socket, PATH).addInterceptors(new AccountHandshake());
+        DefaultHandshakeHandler handshake = new DefaultHandshakeHandler();
+        handshake.setSupportedProtocols(PROTOCOL);
+        // none listed: Spring's origin check lets only the same origin (or a client sending none) upgrade
+        registry.addHandler(socket, PATH).setHandshakeHandler(handshake).addInterceptors(new AccountHandshake())
+                .setAllowedOriginPatterns(allowedOrigins.toArray(String[]::new));
     }
 
     @Bean(destroyMethod = "close")

@@ -41,7 +41,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * all-MiniLM-L6-v2: the official {@code openai} npm package (coordinator/src/test/node/embeddings.mjs) embeds one text
  * and a list, as Base64 (its default) and as floats; requests the Islands cannot serve answer OpenAI's errors. The
  * same streams over the WebSocket {@code /v1/ws} (java.net.http): a chat and embeddings at once on one socket, and
- * malformed messages answered with error frames while the socket stays open.
+ * malformed messages answered with error frames while the socket stays open. Browsers, which cannot set
+ * {@code Authorization} on a WebSocket, offer the key as the subprotocol {@code bearer.<key>} beside
+ * {@code archipelago.v1}: accepted from an allowed origin, refused with a wrong key or from another origin.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EmbeddingsAndWebSocketTest {
@@ -50,6 +52,7 @@ class EmbeddingsAndWebSocketTest {
     private static final String CHAT = "llm.chat.demo";
     private static final String OPERATOR = "test-operator";
     private static final Path NODE_DIR = Path.of("src/test/node");
+    private static final String APP_ORIGIN = "https://app.example";
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -71,6 +74,7 @@ class EmbeddingsAndWebSocketTest {
         properties.put("archipelago.kafka.export.enabled", false);
         properties.put("archipelago.kafka.embedded", false);
         properties.put("archipelago.security.operator-token", OPERATOR);
+        properties.put("archipelago.openai.ws.allowed-origins", APP_ORIGIN);
         properties.put("logging.level.io.zonky", "WARN");
         properties.put("logging.level.org.axonframework", "WARN");
         properties.put("logging.level.org.flywaydb", "WARN");
@@ -344,5 +348,54 @@ class EmbeddingsAndWebSocketTest {
             request.header("Authorization", "Bearer " + credential);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aBrowserOffersTheKeyAsASubprotocolAndTheServerSelectsArchipelagoV1() throws Exception {
+        Frames frames = new Frames();
+        WebSocket socket = http.newWebSocketBuilder().header("Origin", APP_ORIGIN)
+                .subprotocols("archipelago.v1", "bearer." + key)
+                .buildAsync(socketUri(""), frames).get(10, TimeUnit.SECONDS);
+        assertThat(socket.getSubprotocol()).isEqualTo("archipelago.v1");
+        socket.sendText("{\"type\":\"chat.completions\",\"request_id\":\"browser\",\"request\":{\"model\":\""
+                + CHAT + "\",\"messages\":[{\"role\":\"user\",\"content\":\"from a browser\"}]}}", true)
+                .get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(30)).until(() -> frames.done("browser"));
+
+        List<JsonNode> chat = frames.of("browser");
+        StringBuilder content = new StringBuilder();
+        for (JsonNode chunk : chat.subList(0, chat.size() - 1)) {
+            assertThat(chunk.path("type").asText()).isEqualTo("chat.completion.chunk");
+            content.append(chunk.path("choices").path(0).path("delta").path("content").asText(""));
+        }
+        assertThat(content.toString()).startsWith("[demo] Island demo-").endsWith("heard 3 words: browser a from.");
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aWrongKeyInTheSubprotocolIsRefused401AndAKeyInTheQueryStringIsNotRead() {
+        assertRefused(http.newWebSocketBuilder().header("Origin", APP_ORIGIN)
+                .subprotocols("archipelago.v1", "bearer.ak-not-a-key-of-anyone"), "", 401);
+        assertRefused(http.newWebSocketBuilder().subprotocols("archipelago.v1"), "?api_key=" + key, 401);
+        assertRefused(http.newWebSocketBuilder().subprotocols("archipelago.v1"), "?bearer=" + key, 401);
+    }
+
+    @Test
+    void anOriginNotAllowedIsRefused403WhereverTheKeyIs() {
+        assertRefused(http.newWebSocketBuilder().header("Origin", "https://elsewhere.example")
+                .subprotocols("archipelago.v1", "bearer." + key), "", 403);
+        assertRefused(http.newWebSocketBuilder().header("Origin", "https://elsewhere.example")
+                .header("Authorization", "Bearer " + key), "", 403);
+    }
+
+    private void assertRefused(WebSocket.Builder builder, String query, int status) {
+        assertThatThrownBy(() -> builder.buildAsync(socketUri(query), new Frames()).get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(WebSocketHandshakeException.class)
+                .satisfies(failure -> assertThat(((WebSocketHandshakeException) failure.getCause()).getResponse()
+                        .statusCode()).isEqualTo(status));
+    }
+
+    private URI socketUri(String query) {
+        return URI.create("ws://" + url.getAuthority() + "/v1/ws" + query);
     }
 }
