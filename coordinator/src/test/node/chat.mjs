@@ -18,6 +18,8 @@ async function failure(call) {
 
 const results = {};
 results.models = (await client.models.list()).data.map((model) => model.id);
+results.retrieved = (await client.models.retrieve(MODEL)).id;
+results.missingModel = await failure(() => client.models.retrieve('no.such.cargo'));
 
 const completion = await client.chat.completions.create({ model: MODEL, messages });
 results.completion = { object: completion.object, content: completion.choices[0].message.content,

@@ -22,6 +22,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -63,13 +64,25 @@ final class ChatCompletionsController {
         ObjectNode list = json.createObjectNode().put("object", "list");
         var data = list.putArray("data");
         for (MarketView market : markets.all()) {
-            ObjectNode model = data.addObject().put("id", market.cargo()).put("object", "model")
-                    .put("created", market.openedAt().getEpochSecond()).put("owned_by", market.publisher())
-                    .put("unit", market.unit());
-            model.put("market_rate_micro_credits", market.lastRateMicroCredits());
-            model.put("best_ask_micro_credits", market.bestAskMicroCredits());
+            data.add(model(market));
         }
         return list;
+    }
+
+    /** One Cargo type as a model; {@code model_not_found} when none has that name. */
+    @GetMapping(path = "/v1/models/{model}", produces = MediaType.APPLICATION_JSON_VALUE)
+    ObjectNode model(@PathVariable String model) {
+        return model(markets.find(model).orElseThrow(() -> new OpenAiException(HttpStatus.NOT_FOUND,
+                "invalid_request_error", "model_not_found", "The model `" + model + "` does not exist")));
+    }
+
+    private ObjectNode model(MarketView market) {
+        ObjectNode model = json.createObjectNode().put("id", market.cargo()).put("object", "model")
+                .put("created", market.openedAt().getEpochSecond()).put("owned_by", market.publisher())
+                .put("unit", market.unit());
+        model.put("market_rate_micro_credits", market.lastRateMicroCredits());
+        model.put("best_ask_micro_credits", market.bestAskMicroCredits());
+        return model;
     }
 
     @PostMapping(path = "/v1/chat/completions")

@@ -75,6 +75,8 @@ class OpenAiClientTest {
         JsonNode results = json.readTree(printed);
 
         assertThat(results.path("models").toString()).contains(MODEL);
+        assertThat(results.path("retrieved").asText()).isEqualTo(MODEL);
+        assertError(results.path("missingModel"), 404, "model_not_found");
 
         JsonNode completion = results.path("completion");
         assertThat(completion.path("object").asText()).isEqualTo("chat.completion");
@@ -121,6 +123,30 @@ class OpenAiClientTest {
         HttpResponse<String> noMessages = post("/v1/chat/completions", key, "{\"model\":\"" + MODEL + "\"}");
         assertThat(noMessages.statusCode()).isEqualTo(400);
         assertThat(json.readTree(noMessages.body()).path("error").path("message").asText()).contains("messages");
+    }
+
+    @Test
+    void aPathOrMethodNoRouteTakesIsAnOpenAiErrorUnderV1AndAProblemElsewhere() throws Exception {
+        String key = issueKey("demo-consumer");
+
+        HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(url.resolve("/v1/completions/legacy"))
+                .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(json.readTree(unknown.body()).path("error").path("message").asText())
+                .startsWith("Invalid URL (GET /v1/completions/legacy)");
+
+        HttpResponse<String> otherMethod = http.send(HttpRequest.newBuilder(url.resolve("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(otherMethod.statusCode()).isEqualTo(405);
+        assertThat(json.readTree(otherMethod.body()).path("error").path("code").asText())
+                .isEqualTo("method_not_allowed");
+
+        HttpResponse<String> elsewhere = http.send(HttpRequest.newBuilder(url.resolve("/no/such/resource"))
+                .header("Authorization", "Bearer " + TestCredentials.OPERATOR_TOKEN).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(elsewhere.statusCode()).isEqualTo(404);
+        assertThat(elsewhere.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(json.readTree(elsewhere.body()).path("status").asInt()).isEqualTo(404);
     }
 
     @Test
