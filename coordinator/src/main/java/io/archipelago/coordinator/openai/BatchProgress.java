@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The market's events about the jobs of running batches, handed to {@link Batches}; every other job's are ignored.
- * Its processor ({@link BatchConfiguration}) starts at the head of the store: batches do not outlive the process.
+ * Its processor ({@link BatchConfiguration}) starts at the head of the store; {@link BatchRecovery} reads what came
+ * before it for the batches a restart interrupted.
  */
 @Component
 @ProcessingGroup(BatchProgress.PROCESSING_GROUP)
@@ -20,6 +21,8 @@ import org.springframework.stereotype.Component;
 final class BatchProgress {
 
     static final String PROCESSING_GROUP = "batches";
+    /** Why an attempt whose bid expired ended. */
+    static final String EXPIRED = "no Island took the job before its bid expired";
 
     private final Batches batches;
 
@@ -49,6 +52,6 @@ final class BatchProgress {
 
     @EventHandler
     void on(BidExpired event) {
-        batches.failed(event.jobId().value(), null, "no Island took the job before its bid expired");
+        batches.failed(event.jobId().value(), null, EXPIRED);
     }
 }

@@ -3,6 +3,8 @@ package io.archipelago.coordinator.openai;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.bridge.stream.StreamSubscription;
+import io.archipelago.coordinator.openai.BatchStore.Resumable;
+import io.archipelago.coordinator.openai.BatchStore.StoredBatch;
 import io.archipelago.coordinator.openai.BatchStore.StoredItem;
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.island.api.IslandId;
@@ -15,6 +17,7 @@ import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,11 +34,14 @@ final class BatchRun {
 
     /** Tells the placing thread that the batch ended. */
     static final int END = -1;
+    /** Why a resumed batch's item ended without a result of its own. */
+    static final String RESTARTED = "the coordinator restarted while the item ran";
 
     final String id;
     final AccountId account;
     final String model;
-    final BidTerms terms;
+    /** The bid terms of every item; null for a batch resumed after a restart, which places nothing more. */
+    final @Nullable BidTerms terms;
     private final List<ObjectNode> inputs;
     private final List<Item> items = new ArrayList<>();
     private final BlockingQueue<Integer> waiting = new LinkedBlockingQueue<>();
@@ -64,6 +70,95 @@ final class BatchRun {
             items.add(new Item(index));
             waiting.add(index);
         }
+    }
+
+    private BatchRun(StoredBatch stored, int nextSeq, @Nullable Resumable kept, BatchStore store, BatchEvents events,
+                     ObjectMapper json, Clock clock, int maxAttempts) {
+        this.id = stored.id();
+        this.account = new AccountId(stored.account());
+        this.model = stored.model();
+        this.terms = kept == null ? null : kept.terms();
+        this.inputs = kept == null ? List.of() : List.copyOf(kept.inputs());
+        this.store = store;
+        this.events = events;
+        this.json = json;
+        this.clock = clock;
+        this.maxAttempts = maxAttempts;
+        this.nextSeq = nextSeq;
+        for (StoredItem saved : stored.items()) {
+            Item item = new Item(saved.index());
+            item.status = saved.status();
+            item.attempts = saved.attempts();
+            item.jobId = saved.jobId();
+            item.island = saved.islandId();
+            item.units = saved.units();
+            item.cost = saved.costMicroCredits();
+            item.reason = saved.reason();
+            item.result = saved.result();
+            item.failedOn.addAll(saved.failedOn());
+            items.add(item);
+        }
+    }
+
+    /**
+     * A batch that was running when the coordinator stopped, as stored, its next event numbered {@code nextSeq}, with
+     * the terms and inputs it was {@code kept} with. Without them (a batch stored before they were kept) it places
+     * nothing more: an attempt the market fails is not retried.
+     */
+    static BatchRun resumed(StoredBatch stored, int nextSeq, @Nullable Resumable kept, BatchStore store,
+                            BatchEvents events, ObjectMapper json, Clock clock, int maxAttempts) {
+        return new BatchRun(stored, nextSeq, kept, store, events, json, clock, maxAttempts);
+    }
+
+    /**
+     * The attempt of item {@code index} that was out when the coordinator stopped, to be followed again; null when
+     * the item had none. A queued item's next attempt is out if the exchange knows its job ({@code known}): its bid
+     * went in just before the stop. The relay has lost whatever the Island streamed before the restart.
+     */
+    synchronized @Nullable Attempt resumedAttempt(int index, Predicate<String> known) {
+        Item item = items.get(index);
+        if (item.isOver()) {
+            return null;
+        }
+        if (item.status.equals("queued")) {
+            String next = id + "-" + index + "-" + (item.attempts + 1);
+            if (!known.test(next)) {
+                return null;
+            }
+            item.attempts++;
+            item.jobId = next;
+            item.island = null;
+            item.status = "placing";
+            save(item);
+        }
+        if (item.jobId == null) {
+            return null;
+        }
+        item.open = true;
+        ItemRelay relay = new ItemRelay();
+        relay.onFailed(RESTARTED + ": its output was not kept");
+        return new Attempt(this, index, item.attempts, item.jobId, relay, Set.of());
+    }
+
+    /**
+     * Queues every item of a resumed batch that waited for an attempt; without the inputs, ends each instead, since
+     * there is nothing to place it with.
+     */
+    synchronized void queueWaiting() {
+        for (Item item : items) {
+            if (item.status.equals("queued") && terms != null) {
+                waiting.add(item.index);
+            } else if (item.status.equals("queued")) {
+                String before = item.reason == null ? "" : " (last attempt: " + item.reason + ")";
+                item.status = "failed";
+                item.reason = "the coordinator restarted before the item was placed; its input is not kept" + before;
+                save(item);
+                ObjectNode event = itemEvent(item).put("reason", item.reason);
+                event.putNull("island");
+                emit("item_failed", event);
+            }
+        }
+        endIfDone();
     }
 
     /** One try of one item: the job it runs as. */
@@ -135,7 +230,7 @@ final class BatchRun {
         item.units = units;
         item.cost = cost;
         item.result = text;
-        item.reason = null;
+        item.reason = text == null ? "the job completed but its output did not reach the coordinator" : null;
         save(item);
         emit("item_completed", itemEvent(item).put("island", island).put("units", units)
                 .put("cost_micro_credits", cost));
@@ -156,7 +251,9 @@ final class BatchRun {
             item.failedOn.add(island);
         }
         item.reason = reason;
-        if (retryable && item.attempts < maxAttempts) {
+        if (retryable && item.attempts < maxAttempts && terms == null) {
+            item.reason = reason + "; not retried: " + RESTARTED + " and its input is not kept";
+        } else if (retryable && item.attempts < maxAttempts) {
             item.status = "queued";
             save(item);
             ObjectNode event = itemEvent(item).put("reason", reason).put("next_attempt", item.attempts + 1);
@@ -168,7 +265,7 @@ final class BatchRun {
         }
         item.status = "failed";
         save(item);
-        ObjectNode event = itemEvent(item).put("reason", reason);
+        ObjectNode event = itemEvent(item).put("reason", item.reason);
         event.put("island", island);
         emit("item_failed", event);
         endIfDone();

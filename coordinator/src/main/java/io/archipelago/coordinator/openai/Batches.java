@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -28,8 +29,8 @@ import org.springframework.stereotype.Component;
  * batch's own, each as its own job, and the market's events about those jobs ({@link BatchProgress}) move the items
  * on. An attempt that the market failed (the Island failed it after streaming, or no Island took it before its bid
  * expired) is tried again as a new job, at most {@code archipelago.batches.max-attempts} attempts per item; a bid the
- * market rejected (credits, royalty) is not. Batches live in this process: a coordinator that stops mid-batch leaves
- * the batch's stored state as it was ("running"), and its jobs end as the exchange ends any job.
+ * market rejected (credits, royalty) is not. Batches run in this process: after a restart {@link BatchRecovery} resumes
+ * the batches still stored as running from the exchange's own facts.
  */
 @Component
 @ConditionalOnProperty(name = "archipelago.bridge.enabled", havingValue = "true", matchIfMissing = true)
@@ -75,7 +76,7 @@ final class Batches implements AutoCloseable {
         // live before stored: a subscriber that finds the batch in the store also finds it live
         events.open(id);
         try {
-            store.create(id, account.value(), model, inputs.size(), clock.instant());
+            store.create(id, account.value(), model, terms, inputs, clock.instant());
         } catch (RuntimeException unstored) {
             events.forget(id);
             throw unstored;
@@ -105,7 +106,8 @@ final class Batches implements AutoCloseable {
         Attempt attempt = run.attempt(index);
         attempts.put(attempt.jobId(), attempt);
         try {
-            JobDesk.Placed placed = desk.place(attempt.jobId(), run.model, run.account, run.terms, run.input(index),
+            JobDesk.Placed placed = desk.place(attempt.jobId(), run.model, run.account,
+                    Objects.requireNonNull(run.terms, "a resumed batch places nothing"), run.input(index),
                     attempt.relay(), attempt.avoid());
             run.submitted(attempt, placed.outcome(), placed.subscription());
         } catch (OpenAiException refused) {
@@ -121,6 +123,16 @@ final class Batches implements AutoCloseable {
             attempts.remove(attempt.jobId());
             run.failed(attempt, null, "the bid could not be submitted: " + failed.getMessage(), true);
         }
+    }
+
+    /** Places the items of {@code run}, resumed after a restart, that wait for an attempt, and any it retries. */
+    void resume(BatchRun run) {
+        runners.execute(() -> place(run));
+    }
+
+    /** Follows {@code attempt} of a batch resumed after a restart: the market's events about its job move it on. */
+    void follow(Attempt attempt) {
+        attempts.put(attempt.jobId(), attempt);
     }
 
     void placed(String jobId, String island) {
