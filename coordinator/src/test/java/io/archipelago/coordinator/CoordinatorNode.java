@@ -54,6 +54,8 @@ public final class CoordinatorNode implements AutoCloseable {
         // the bridge would act on the test's jobs
         all.put("archipelago.bridge.enabled", false);
         all.put("archipelago.kafka.embedded", false);
+        // the tests' commands carry their own time: bids must not expire by the wall clock underneath them
+        all.put("archipelago.market.expiry-interval", "0s");
         all.put("archipelago.kafka.export.enabled", false);
         all.put("logging.level.io.zonky", "WARN");
         all.put("logging.level.org.axonframework", "WARN");

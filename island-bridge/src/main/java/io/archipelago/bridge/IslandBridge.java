@@ -212,7 +212,7 @@ public final class IslandBridge implements AutoCloseable {
     void on(BidExpired event, @Nullable TrackingToken token) {
         dispatcher.ended(event.jobId());
         if (!isHistory(token)) {
-            streams.fail(event.jobId().value(), "no island took the job before its bid expired");
+            streams.expire(event.jobId().value(), "no island took the job before its bid expired");
         }
     }
 

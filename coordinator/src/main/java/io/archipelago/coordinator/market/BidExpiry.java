@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
  * credits even when nothing else happens in their market. A market expires its bids only when told (time comes in on
  * commands), so every {@code archipelago.market.expiry-interval} each market the read side shows with resting bids
  * is sent {@link ExpireBids} with the coordinator's time. Every node may do it: a second {@code ExpireBids} finds
- * nothing left to expire.
+ * nothing left to expire. An interval of zero turns it off (tests that drive time through their own commands).
  */
 @Component
 final class BidExpiry implements SmartLifecycle {
@@ -64,6 +64,9 @@ final class BidExpiry implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
+        if (interval.isZero() || interval.isNegative()) {
+            return;
+        }
         ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "bid-expiry");
             thread.setDaemon(true);

@@ -2,6 +2,8 @@ package io.archipelago.coordinator.openai;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.bridge.IslandBridge;
+import io.archipelago.bridge.stream.JobStreamListener;
+import io.archipelago.bridge.stream.StreamChunk;
 import io.archipelago.bridge.stream.StreamSubscription;
 import io.archipelago.command.market.BidBatcher;
 import io.archipelago.command.web.Commands;
@@ -16,6 +18,7 @@ import io.archipelago.projections.market.MarketViews;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -79,7 +82,8 @@ final class JobDesk {
     Placed place(String jobId, String model, AccountId account, BidTerms terms, ObjectNode input, JobRelay relay,
                  Set<IslandId> avoid) {
         bridge.inputs().put(jobId, input);
-        StreamSubscription subscription = bridge.streams().subscribe(jobId, relay);
+        ExpiryWatch watch = new ExpiryWatch(relay);
+        StreamSubscription subscription = bridge.streams().subscribe(jobId, watch);
         try {
             SubmitBid bid = new SubmitBid(new CargoType(model), new JobId(jobId), account,
                     PricePerUnit.of(terms.limitMicroCredits()), terms.maxUnits(), terms.jurisdiction(),
@@ -89,7 +93,7 @@ final class JobDesk {
                 throw rejected(outcome);
             }
             if (outcome.status() == BidOutcome.Status.RESTING) {
-                awaitStart(relay);
+                awaitStart(watch);
             }
             return new Placed(subscription, outcome);
         } catch (RuntimeException refused) {
@@ -114,17 +118,58 @@ final class JobDesk {
         }
     }
 
-    /** A resting bid: wait at most its time to live for an Island to start the job. */
-    private void awaitStart(JobRelay relay) {
+    /**
+     * A resting bid: wait at most its time to live for an Island to start the job. A bid that expired first found no
+     * Island either.
+     */
+    private void awaitStart(ExpiryWatch watch) {
         try {
-            relay.started().get(restingWait.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            CompletableFuture.anyOf(watch.relay.started(), watch.expired)
+                    .get(restingWait.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            if (!watch.expired.isDone()) {
+                return;
+            }
         } catch (TimeoutException | ExecutionException | InterruptedException none) {
             if (none instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new OpenAiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "no_eligible_island",
-                    "no Island online can take this job within its limit price and jurisdiction now; the bid "
-                            + "expires after " + restingWait.toSeconds() + " s");
+        }
+        throw new OpenAiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "no_eligible_island",
+                "no Island online can take this job within its limit price and jurisdiction now; the bid "
+                        + "expired after " + restingWait.toSeconds() + " s");
+    }
+
+    /**
+     * Passes a job's stream on to its relay, except its bid's expiry: that can only come while {@link #place} still
+     * waits for the job to start, and is answered from there as {@code no_eligible_island}, once.
+     */
+    private static final class ExpiryWatch implements JobStreamListener {
+
+        private final JobRelay relay;
+        private final CompletableFuture<Void> expired = new CompletableFuture<>();
+
+        ExpiryWatch(JobRelay relay) {
+            this.relay = relay;
+        }
+
+        @Override
+        public void onChunk(StreamChunk chunk) {
+            relay.onChunk(chunk);
+        }
+
+        @Override
+        public void onCompleted(long units) {
+            relay.onCompleted(units);
+        }
+
+        @Override
+        public void onFailed(String reason) {
+            relay.onFailed(reason);
+        }
+
+        @Override
+        public void onExpired(String reason) {
+            expired.complete(null);
         }
     }
 

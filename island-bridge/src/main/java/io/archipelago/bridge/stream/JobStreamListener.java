@@ -1,8 +1,9 @@
 package io.archipelago.bridge.stream;
 
 /**
- * Receives a job's output: chunks in sequence order, each once, then exactly one of {@link #onCompleted} or
- * {@link #onFailed}. Calls for one listener never overlap; a listener that blocks delays only itself.
+ * Receives a job's output: chunks in sequence order, each once, then exactly one of {@link #onCompleted},
+ * {@link #onFailed} or {@link #onExpired}. Calls for one listener never overlap; a listener that blocks delays only
+ * itself.
  */
 public interface JobStreamListener {
 
@@ -13,4 +14,12 @@ public interface JobStreamListener {
 
     /** The job failed (and was refunded) or never ran; {@code reason} says why. */
     void onFailed(String reason);
+
+    /**
+     * The job never ran: its bid expired before any Island took it, and its escrow was released. Unless a listener
+     * tells it apart, it is a failure.
+     */
+    default void onExpired(String reason) {
+        onFailed(reason);
+    }
 }

@@ -57,11 +57,20 @@ public final class JobStreams implements AutoCloseable {
     }
 
     public void complete(String jobId, long units) {
-        streams.computeIfAbsent(jobId, id -> new Stream()).finish(new Event(null, units, null), System.nanoTime());
+        end(jobId, new Event(null, units, null, false));
     }
 
     public void fail(String jobId, String reason) {
-        streams.computeIfAbsent(jobId, id -> new Stream()).finish(new Event(null, 0, reason), System.nanoTime());
+        end(jobId, new Event(null, 0, reason, false));
+    }
+
+    /** Ends the job's stream: its bid expired before any Island took it; {@code reason} says so. */
+    public void expire(String jobId, String reason) {
+        end(jobId, new Event(null, 0, reason, true));
+    }
+
+    private void end(String jobId, Event end) {
+        streams.computeIfAbsent(jobId, id -> new Stream()).finish(end, System.nanoTime());
     }
 
     /** Forgets finished streams older than the retention; called on the bridge's clock tick. */
@@ -80,8 +89,8 @@ public final class JobStreams implements AutoCloseable {
         delivery.shutdownNow();
     }
 
-    /** A chunk, or the end: completed with units when {@code failure} is null, else failed. */
-    private record Event(@Nullable StreamChunk chunk, long units, @Nullable String failure) {
+    /** A chunk, or the end: completed with units when {@code failure} is null, else failed or (its bid) expired. */
+    private record Event(@Nullable StreamChunk chunk, long units, @Nullable String failure, boolean expired) {
 
         boolean isEnd() {
             return chunk == null;
@@ -110,7 +119,7 @@ public final class JobStreams implements AutoCloseable {
             if (finished) {
                 return;
             }
-            Event event = new Event(chunk, 0, null);
+            Event event = new Event(chunk, 0, null, false);
             if (history.size() < MAX_HISTORY) {
                 history.add(event);
             }
@@ -158,7 +167,8 @@ public final class JobStreams implements AutoCloseable {
             }
             if (pending.size() >= MAX_PENDING) {
                 pending.clear();
-                pending.add(new Event(null, 0, "the subscriber fell more than " + MAX_PENDING + " events behind"));
+                pending.add(new Event(null, 0, "the subscriber fell more than " + MAX_PENDING + " events behind",
+                        false));
                 stopped = true;
             } else {
                 pending.add(event);
@@ -200,6 +210,8 @@ public final class JobStreams implements AutoCloseable {
                     listener.onChunk(event.chunk());
                 } else if (event.failure() == null) {
                     listener.onCompleted(event.units());
+                } else if (event.expired()) {
+                    listener.onExpired(event.failure());
                 } else {
                     listener.onFailed(event.failure());
                 }
