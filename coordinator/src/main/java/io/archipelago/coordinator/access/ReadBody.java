@@ -63,7 +63,13 @@ final class ReadBody extends HttpServletRequestWrapper {
 
             @Override
             public void setReadListener(ReadListener listener) {
-                throw new UnsupportedOperationException("the body was read already; read it blocking");
+                // the whole body is here already: it is available at once and then all read
+                try {
+                    listener.onDataAvailable();
+                    listener.onAllDataRead();
+                } catch (IOException failed) {
+                    listener.onError(failed);
+                }
             }
 
             @Override

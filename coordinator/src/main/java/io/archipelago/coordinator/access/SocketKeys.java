@@ -17,12 +17,12 @@ import org.springframework.web.util.WebUtils;
  * the query string, and only from the same origin or one of {@code archipelago.openai.ws.allowed-origins} (patterns
  * as Spring's WebSocket origin check reads them), so that a page elsewhere cannot spend a key pasted into it.
  */
-final class SocketKeys {
+public final class SocketKeys {
 
     static final String PATH = "/v1/ws";
 
-    /** The subprotocol the server selects; the same name the WebSocket handler supports. */
-    static final String PROTOCOL = "archipelago.v1";
+    /** The subprotocol the WebSocket endpoint selects; browsers offer their key beside it. */
+    public static final String PROTOCOL = "archipelago.v1";
 
     static final String BEARER = "bearer.";
 

@@ -1,5 +1,6 @@
 package io.archipelago.coordinator.openai;
 
+import io.archipelago.coordinator.access.Principal;
 import io.archipelago.exchange.account.api.AccountId;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -22,12 +23,12 @@ final class AccountHandshake implements HandshakeInterceptor {
     public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
                                    Map<String, Object> attributes) {
         Object account = request instanceof ServletServerHttpRequest servlet
-                ? servlet.getServletRequest().getAttribute(ApiKeyFilter.ACCOUNT) : null;
+                ? servlet.getServletRequest().getAttribute(Principal.ACCOUNT_ATTRIBUTE) : null;
         if (!(account instanceof AccountId)) {
             response.setStatusCode(HttpStatus.UNAUTHORIZED);
             return false;
         }
-        attributes.put(ApiKeyFilter.ACCOUNT, account);
+        attributes.put(Principal.ACCOUNT_ATTRIBUTE, account);
         return true;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.archipelago.coordinator.access.Principal;
 import io.archipelago.coordinator.openai.BatchStore.StoredBatch;
 import io.archipelago.coordinator.openai.BatchStore.StoredItem;
 import io.archipelago.exchange.account.api.AccountId;
@@ -42,8 +43,6 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
 @ConditionalOnProperty(name = "archipelago.bridge.enabled", havingValue = "true", matchIfMissing = true)
 final class BatchController {
 
-    /** Where the access filter leaves the account of the request's API key. */
-    static final String ACCOUNT = "archipelago.account";
     private static final long STREAM_TIMEOUT_MILLIS = 60 * 60 * 1000L;
 
     private final Batches batches;
@@ -67,7 +66,8 @@ final class BatchController {
 
     @PostMapping(path = "/batches")
     ResponseEntity<ObjectNode> create(@RequestBody JsonNode body,
-                                      @RequestAttribute(name = ACCOUNT, required = false) @Nullable AccountId account,
+                                      @RequestAttribute(name = Principal.ACCOUNT_ATTRIBUTE, required = false)
+                                      @Nullable AccountId account,
                                       @RequestHeader HttpHeaders headers) {
         AccountId owner = required(account);
         if (!body.isObject()) {
@@ -93,13 +93,14 @@ final class BatchController {
 
     @GetMapping(path = "/batches/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     ObjectNode batch(@PathVariable String id,
-                     @RequestAttribute(name = ACCOUNT, required = false) @Nullable AccountId account) {
+                     @RequestAttribute(name = Principal.ACCOUNT_ATTRIBUTE, required = false)
+                     @Nullable AccountId account) {
         return view(find(id, required(account)));
     }
 
     @GetMapping(path = "/batches/{id}/events")
     ResponseEntity<ResponseBodyEmitter> progress(@PathVariable String id,
-                                                 @RequestAttribute(name = ACCOUNT, required = false)
+                                                 @RequestAttribute(name = Principal.ACCOUNT_ATTRIBUTE, required = false)
                                                  @Nullable AccountId account) {
         find(id, required(account));
         ResponseBodyEmitter emitter = new ResponseBodyEmitter(STREAM_TIMEOUT_MILLIS);

@@ -3,15 +3,11 @@ package io.archipelago.coordinator.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.account.api.BidPreferences;
-import io.archipelago.exchange.island.api.Country;
 import io.archipelago.exchange.karma.api.Karma;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.projections.account.BidPreferencesViews;
 import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -95,16 +91,10 @@ final class BidTermsResolver {
         if (requested == null || preferred == null) {
             return requested != null ? requested : preferred;
         }
-        Set<Country> both = requested.countries().stream().filter(preferred::allows).collect(Collectors.toSet());
-        if (both.isEmpty()) {
-            throw invalid("jurisdiction_conflict", "the account's jurisdiction is " + describe(preferred)
-                    + " and the request's " + describe(requested) + " has no country in it: a request may only "
-                    + "narrow the account's jurisdiction (to the countries in both), never widen it");
-        }
-        if (both.size() == requested.countries().size()) {
-            return requested;
-        }
-        return both.size() == preferred.countries().size() ? preferred : JurisdictionPolicy.countries(both);
+        return requested.within(preferred).orElseThrow(() -> invalid("jurisdiction_conflict",
+                "the account's jurisdiction is " + preferred.describe() + " and the request's "
+                        + requested.describe() + " has no country in it: a request may only narrow the account's "
+                        + "jurisdiction (to the countries in both), never widen it"));
     }
 
     private static @Nullable Karma minKarma(@Nullable Karma requested, @Nullable Karma preferred) {
@@ -129,14 +119,6 @@ final class BidTermsResolver {
                     + "verified-only off");
         }
         return requested != null ? requested : preferred;
-    }
-
-    private static String describe(JurisdictionPolicy policy) {
-        Set<String> codes = policy.countries().stream().map(Country::code).collect(Collectors.toCollection(
-                TreeSet::new));
-        String countries = String.join(",", codes);
-        return policy.name().equals("COUNTRIES") || policy.name().equals(countries) ? countries
-                : policy.name() + " (" + countries + ")";
     }
 
     private static JurisdictionPolicy jurisdiction(String text) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.bridge.stream.StreamSubscription;
 import io.archipelago.command.web.Commands;
+import io.archipelago.coordinator.access.Principal;
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.projections.market.MarketView;
 import io.archipelago.projections.market.MarketViews;
@@ -87,7 +88,7 @@ final class ChatCompletionsController {
 
     @PostMapping(path = "/v1/chat/completions")
     ResponseEntity<ResponseBodyEmitter> chat(@RequestBody JsonNode request,
-                                             @RequestAttribute(ApiKeyFilter.ACCOUNT) AccountId account,
+                                             @RequestAttribute(Principal.ACCOUNT_ATTRIBUTE) AccountId account,
                                              @RequestHeader HttpHeaders headers) {
         ChatRequest chat = ChatRequest.of(request);
         desk.requireModel(chat.model());

@@ -3,6 +3,7 @@ package io.archipelago.coordinator.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.command.web.Commands;
+import io.archipelago.coordinator.access.Principal;
 import io.archipelago.exchange.account.api.AccountId;
 import java.time.Duration;
 import java.util.UUID;
@@ -39,7 +40,7 @@ final class EmbeddingsController {
 
     @PostMapping(path = "/v1/embeddings", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ObjectNode> embeddings(@RequestBody JsonNode request,
-                                          @RequestAttribute(ApiKeyFilter.ACCOUNT) AccountId account,
+                                          @RequestAttribute(Principal.ACCOUNT_ATTRIBUTE) AccountId account,
                                           @RequestHeader HttpHeaders headers) {
         String id = "emb-" + UUID.randomUUID();
         EmbeddingRelay relay = jobs.place(id, request, account, headers);

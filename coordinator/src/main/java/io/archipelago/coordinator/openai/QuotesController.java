@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.command.web.CommandTimedOut;
 import io.archipelago.command.web.Commands;
+import io.archipelago.coordinator.access.Principal;
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.island.api.Country;
 import io.archipelago.exchange.market.api.BidQuote;
@@ -79,7 +80,7 @@ final class QuotesController {
     }
 
     @PostMapping(path = "/v1/quotes", produces = MediaType.APPLICATION_JSON_VALUE)
-    ObjectNode quote(@RequestBody JsonNode request, @RequestAttribute("archipelago.account") AccountId account,
+    ObjectNode quote(@RequestBody JsonNode request, @RequestAttribute(Principal.ACCOUNT_ATTRIBUTE) AccountId account,
                      @RequestHeader HttpHeaders headers) {
         if (!request.isObject()) {
             throw invalid("invalid_request", "the body is a JSON object: a chat or embeddings request");

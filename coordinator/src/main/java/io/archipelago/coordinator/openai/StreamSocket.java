@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.bridge.stream.StreamSubscription;
 import io.archipelago.command.web.Commands;
+import io.archipelago.coordinator.access.Principal;
 import io.archipelago.exchange.account.api.AccountId;
 import java.time.Clock;
 import java.util.Map;
@@ -89,7 +90,7 @@ final class StreamSocket extends TextWebSocketHandler implements AutoCloseable {
     @Override
     protected void handleTextMessage(WebSocketSession session, TextMessage message) {
         SocketConversation conversation = conversations.get(session.getId());
-        Object account = session.getAttributes().get(ApiKeyFilter.ACCOUNT);
+        Object account = session.getAttributes().get(Principal.ACCOUNT_ATTRIBUTE);
         if (conversation == null || !(account instanceof AccountId consumer)) {
             return;
         }

@@ -1,6 +1,7 @@
 package io.archipelago.coordinator.openai;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.archipelago.coordinator.access.SocketKeys;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
@@ -17,7 +18,8 @@ import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
  * Plain WebSocket (no STOMP) at {@value #PATH} for the OpenAI door's streams. A message may be as large as an
  * embeddings request's texts ({@code archipelago.openai.ws.max-message-bytes}); at most
  * {@code archipelago.openai.ws.max-placements} jobs are being placed at once over all sockets. Browsers may upgrade
- * from the same origin or one listed in {@code archipelago.openai.ws.allowed-origins}, and select {@value #PROTOCOL}.
+ * from the same origin or one listed in {@code archipelago.openai.ws.allowed-origins}, and select
+ * {@value SocketKeys#PROTOCOL} (a browser refuses an upgrade whose answer selects none of the subprotocols it offered).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
@@ -25,12 +27,6 @@ import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 class StreamSocketConfiguration implements WebSocketConfigurer {
 
     static final String PATH = "/v1/ws";
-
-    /**
-     * The subprotocol selected when a client offers it: browsers offer their key beside it as {@code bearer.<key>}
-     * (read by the access filter), and a browser refuses an upgrade whose answer selects none of those it offered.
-     */
-    static final String PROTOCOL = "archipelago.v1";
 
     private final StreamSocket socket;
     private final int maxMessageBytes;
@@ -48,7 +44,7 @@ class StreamSocketConfiguration implements WebSocketConfigurer {
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
         DefaultHandshakeHandler handshake = new DefaultHandshakeHandler();
-        handshake.setSupportedProtocols(PROTOCOL);
+        handshake.setSupportedProtocols(SocketKeys.PROTOCOL);
         // none listed: Spring's origin check lets only the same origin (or a client sending none) upgrade
         registry.addHandler(socket, PATH).setHandshakeHandler(handshake).addInterceptors(new AccountHandshake())
                 .setAllowedOriginPatterns(allowedOrigins.toArray(String[]::new));

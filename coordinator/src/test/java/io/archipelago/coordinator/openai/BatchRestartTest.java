@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.archipelago.coordinator.CoordinatorApplication;
+import io.archipelago.coordinator.WholeCoordinator;
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.account.api.DepositCredits;
 import io.archipelago.exchange.account.api.OpenAccount;
@@ -14,7 +14,6 @@ import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.projections.account.AccountBalanceView;
 import io.archipelago.projections.account.AccountBalances;
 import io.archipelago.projections.job.JobViews;
-import io.archipelago.projections.market.MarketViews;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,13 +22,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -59,7 +56,7 @@ class BatchRestartTest {
         String id;
         List<Integer> waitingAtStop = new ArrayList<>();
         try (ConfigurableApplicationContext first = start()) {
-            URI url = url(first);
+            URI url = WholeCoordinator.url(first);
             openAccount(first, account);
             key = issueKey(url, account);
             HttpResponse<String> created = http.send(HttpRequest.newBuilder(url.resolve("/batches"))
@@ -80,7 +77,7 @@ class BatchRestartTest {
         }
 
         try (ConfigurableApplicationContext second = start()) {
-            URI url = url(second);
+            URI url = WholeCoordinator.url(second);
             JsonNode done = await().atMost(WAIT).until(() -> read(url, id, key),
                     batch -> !batch.path("status").asText().equals("running"));
 
@@ -132,33 +129,8 @@ class BatchRestartTest {
     }
 
     private ConfigurableApplicationContext start() {
-        Map<String, Object> properties = new HashMap<>();
-        properties.put("server.port", 0);
-        properties.put("archipelago.data-dir", dataDir.toString());
-        properties.put("archipelago.postgres.port", 0);
-        properties.put("archipelago.postgres.durable", false);
-        properties.put("archipelago.nats.port", 0);
-        properties.put("archipelago.demo-islands", true);
         // the jobs the stop interrupted are failed or placed again once silent this long after the restart
-        properties.put("archipelago.bridge.stall-timeout", "3s");
-        properties.put("archipelago.security.operator-token", OPERATOR);
-        properties.put("archipelago.kafka.export.enabled", false);
-        properties.put("archipelago.kafka.embedded", false);
-        properties.put("logging.level.io.zonky", "WARN");
-        properties.put("logging.level.org.axonframework", "WARN");
-        properties.put("logging.level.org.flywaydb", "WARN");
-        String[] arguments = properties.entrySet().stream()
-                .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
-                .toArray(String[]::new);
-        ConfigurableApplicationContext coordinator = new SpringApplicationBuilder(CoordinatorApplication.class)
-                .run(arguments);
-        MarketViews markets = coordinator.getBean(MarketViews.class);
-        await().atMost(WAIT).until(() -> markets.find(MODEL).map(market -> market.onlineAsks() == 3).orElse(false));
-        return coordinator;
-    }
-
-    private static URI url(ConfigurableApplicationContext coordinator) {
-        return URI.create("http://127.0.0.1:" + coordinator.getEnvironment().getProperty("local.server.port"));
+        return WholeCoordinator.withDemoIslands(dataDir, Map.of("archipelago.bridge.stall-timeout", "3s"));
     }
 
     private static void openAccount(ConfigurableApplicationContext coordinator, String account) {

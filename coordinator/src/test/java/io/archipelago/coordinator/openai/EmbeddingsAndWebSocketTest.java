@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.archipelago.coordinator.CoordinatorApplication;
+import io.archipelago.coordinator.WholeCoordinator;
 import io.archipelago.projections.market.MarketViews;
 import java.io.IOException;
 import java.net.URI;
@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -63,26 +61,9 @@ class EmbeddingsAndWebSocketTest {
 
     @BeforeAll
     void start(@TempDir Path dataDir) throws Exception {
-        Map<String, Object> properties = new HashMap<>();
-        properties.put("server.port", 0);
-        properties.put("archipelago.data-dir", dataDir.toString());
-        properties.put("archipelago.postgres.port", 0);
-        properties.put("archipelago.postgres.durable", false);
-        properties.put("archipelago.nats.port", 0);
-        properties.put("archipelago.demo-islands", true);
-        properties.put("archipelago.openai.resting-wait", "1s");
-        properties.put("archipelago.kafka.export.enabled", false);
-        properties.put("archipelago.kafka.embedded", false);
-        properties.put("archipelago.security.operator-token", OPERATOR);
-        properties.put("archipelago.openai.ws.allowed-origins", APP_ORIGIN);
-        properties.put("logging.level.io.zonky", "WARN");
-        properties.put("logging.level.org.axonframework", "WARN");
-        properties.put("logging.level.org.flywaydb", "WARN");
-        String[] arguments = properties.entrySet().stream()
-                .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
-                .toArray(String[]::new);
-        coordinator = new SpringApplicationBuilder(CoordinatorApplication.class).run(arguments);
-        url = URI.create("http://127.0.0.1:" + coordinator.getEnvironment().getProperty("local.server.port"));
+        coordinator = WholeCoordinator.withDemoIslands(dataDir, Map.of("archipelago.openai.resting-wait", "1s",
+                "archipelago.openai.ws.allowed-origins", APP_ORIGIN));
+        url = WholeCoordinator.url(coordinator);
         MarketViews markets = coordinator.getBean(MarketViews.class);
         await().atMost(Duration.ofSeconds(90)).until(() -> markets.find(EMBEDDINGS)
                 .map(market -> market.onlineAsks() == 1).orElse(false)
