@@ -16,6 +16,7 @@ import io.archipelago.exchange.island.api.JobOutcome;
 import io.archipelago.exchange.market.api.AskPlaced;
 import io.archipelago.exchange.market.api.AskRepriced;
 import io.archipelago.exchange.market.api.AskWithdrawn;
+import io.archipelago.exchange.market.api.BidCancelled;
 import io.archipelago.exchange.market.api.BidExpired;
 import io.archipelago.exchange.market.api.BidOutcome;
 import io.archipelago.exchange.market.api.BidQuote;
@@ -23,12 +24,14 @@ import io.archipelago.exchange.market.api.BidRejected;
 import io.archipelago.exchange.market.api.BidSubmitted;
 import io.archipelago.exchange.market.api.CargoRegistered;
 import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.market.api.CancelJob;
 import io.archipelago.exchange.market.api.CargoUnit;
 import io.archipelago.exchange.market.api.ClearMarketRate;
 import io.archipelago.exchange.market.api.CompleteJob;
 import io.archipelago.exchange.market.api.ExpireBids;
 import io.archipelago.exchange.market.api.FailJob;
 import io.archipelago.exchange.market.api.IslandConditionsChanged;
+import io.archipelago.exchange.market.api.JobCancelled;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.market.api.JobFailed;
 import io.archipelago.exchange.market.api.JobId;
@@ -274,6 +277,42 @@ public class Market {
         placeRestingBids(command.at());
     }
 
+    /**
+     * The consumer left: a running job settles the units that reached it at the placed price, as a completion would,
+     * and its slot frees; the Island is not at fault, so its karma is not touched. A resting bid is withdrawn and its
+     * escrow released. A job that already ended cannot be cancelled.
+     */
+    @CommandHandler
+    void handle(CancelJob command, Accounts accounts) {
+        if (command.unitsDelivered() < 0) {
+            throw new IllegalArgumentException("units delivered are never negative, got " + command.unitsDelivered());
+        }
+        if (command.reason() == null || command.reason().isBlank()) {
+            throw new IllegalArgumentException("a cancelled job says why it was cancelled");
+        }
+        Optional<Bid> resting = book.resting(command.jobId());
+        if (resting.isPresent()) {
+            Bid bid = resting.get();
+            apply(new BidCancelled(cargo, bid.jobId(), bid.consumer(), bid.escrow(), command.reason(), command.at()));
+            accounts.release(bid.consumer(), bid.jobId(), "bid cancelled: " + command.reason(), command.at());
+            return;
+        }
+        Placement placement = runningJob(command.jobId());
+        long units = Math.min(command.unitsDelivered(), placement.maxUnits());
+        UnitPrice price = placement.price();
+        MicroCredits charged = price.charge(units);
+        apply(new JobCancelled(cargo, placement.jobId(), placement.consumer(), placement.islandId(), placement.host(),
+                publisher, units, price, charged, price.hostEarnings(units), price.royalties(units), price.fees(units),
+                placement.escrow().minus(charged), command.reason(), command.at()));
+        accounts.settle(placement.consumer(), placement.jobId(), charged, command.at());
+        credit(accounts, placement.host(), placement.jobId(), EarningsKind.HOST, price.hostEarnings(units),
+                command.at());
+        credit(accounts, publisher, placement.jobId(), EarningsKind.ROYALTY, price.royalties(units), command.at());
+        credit(accounts, AccountId.PLATFORM, placement.jobId(), EarningsKind.PLATFORM_FEE, price.fees(units),
+                command.at());
+        placeRestingBids(command.at());
+    }
+
     private static void credit(Accounts accounts, AccountId account, JobId jobId, EarningsKind kind,
                                MicroCredits amount, Instant at) {
         if (!amount.isZero()) {
@@ -425,6 +464,19 @@ public class Market {
     void on(JobCompleted event) {
         book.finish(event.jobId());
         window.record(event.at(), event.price().ask(), event.units());
+    }
+
+    @EventSourcingHandler
+    void on(JobCancelled event) {
+        book.finish(event.jobId());
+        if (event.units() > 0) {
+            window.record(event.at(), event.price().ask(), event.units());
+        }
+    }
+
+    @EventSourcingHandler
+    void on(BidCancelled event) {
+        book.expire(event.jobId());
     }
 
     @EventSourcingHandler

@@ -30,6 +30,7 @@ import io.archipelago.exchange.karma.api.KarmaReason;
 import io.archipelago.exchange.market.api.AskPlaced;
 import io.archipelago.exchange.market.api.AskRepriced;
 import io.archipelago.exchange.market.api.AskWithdrawn;
+import io.archipelago.exchange.market.api.BidCancelled;
 import io.archipelago.exchange.market.api.BidExpired;
 import io.archipelago.exchange.market.api.BidOutcome;
 import io.archipelago.exchange.market.api.BidRejected;
@@ -37,11 +38,13 @@ import io.archipelago.exchange.market.api.BidSubmitted;
 import io.archipelago.exchange.market.api.CargoRegistered;
 import io.archipelago.exchange.market.api.CargoType;
 import io.archipelago.exchange.market.api.CargoUnit;
+import io.archipelago.exchange.market.api.CancelJob;
 import io.archipelago.exchange.market.api.ClearMarketRate;
 import io.archipelago.exchange.market.api.CompleteJob;
 import io.archipelago.exchange.market.api.ExpireBids;
 import io.archipelago.exchange.market.api.FailJob;
 import io.archipelago.exchange.market.api.IslandConditionsChanged;
+import io.archipelago.exchange.market.api.JobCancelled;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.market.api.JobFailed;
 import io.archipelago.exchange.market.api.JobId;
@@ -1000,6 +1003,97 @@ class MarketTest {
 
         fixture.given(cargoRegistered(), askPlaced(host, 10_000), bid.submitted(), bid.placedOn(host, 10_000, T0))
                 .when(new FailJob(CARGO, bid.jobId(), " ", LATER))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void settlesTheUnitsDeliveredToAConsumerWhoLeftAndLeavesKarmaAlone() {
+        Host host = host("island-a", "DE", 20, 500);
+        register(host);
+        accounts.seed(host.owner.value(), new AccountOpened(host.owner, GERMANY, EARLIER));
+        BidDraft bid = bid("job-1");
+        reserve(bid);
+        UnitPrice price = new UnitPrice(PricePerUnit.of(10_000), ROYALTY, PricePerUnit.of(750));
+
+        fixture.given(cargoRegistered(), askPlaced(host, 10_000), bid.submitted(), bid.placedOn(host, 10_000, T0),
+                        new JobStarted(CARGO, bid.jobId(), host.id, 180_000, T0))
+                .when(new CancelJob(CARGO, bid.jobId(), 7, "the client closed the connection", LATER))
+                .expectEvents(new JobCancelled(CARGO, bid.jobId(), ALICE, host.id, host.owner, PUBLISHER, 7, price,
+                        MicroCredits.of(75_950), MicroCredits.of(70_000), MicroCredits.of(700), MicroCredits.of(5_250),
+                        MicroCredits.of(1_124_050), "the client closed the connection", LATER));
+        assertThat(accounts.appended()).contains(
+                new CreditsSettled(ALICE, bid.jobId(), MicroCredits.of(75_950), MicroCredits.of(1_124_050), LATER),
+                new EarningsCredited(host.owner, bid.jobId(), EarningsKind.HOST, MicroCredits.of(70_000), LATER));
+        assertThat(islands.appended()).isEmpty();
+        assertThat(accounts.read(ALICE.value(), Account::available))
+                .isEqualTo(ALICE_FUNDS.minus(MicroCredits.of(75_950)));
+        assertThat(accounts.read(ALICE.value(), Account::inEscrow)).isEqualTo(MicroCredits.ZERO);
+    }
+
+    @Test
+    void cancelsAJobAtItsMaximumUnitsAtMost() {
+        Host host = host("island-a", "DE", 20, 500);
+        register(host);
+        BidDraft bid = bid("job-1");
+        reserve(bid);
+        UnitPrice price = new UnitPrice(PricePerUnit.of(10_000), ROYALTY, PricePerUnit.of(750));
+
+        fixture.given(cargoRegistered(), askPlaced(host, 10_000), bid.submitted(), bid.placedOn(host, 10_000, T0))
+                .when(new CancelJob(CARGO, bid.jobId(), 5_000, "the client closed the connection", LATER))
+                .expectEvents(new JobCancelled(CARGO, bid.jobId(), ALICE, host.id, host.owner, PUBLISHER, 100, price,
+                        MicroCredits.of(1_085_000), MicroCredits.of(1_000_000), MicroCredits.of(10_000),
+                        MicroCredits.of(75_000), MicroCredits.of(115_000), "the client closed the connection",
+                        LATER));
+    }
+
+    @Test
+    void placesARestingBidOnTheSlotACancelledJobFrees() {
+        Host host = host("island-a", "DE", 20, 500).slots(1);
+        register(host);
+        BidDraft leaving = bid("job-1");
+        BidDraft waiting = bid("job-2");
+        reserve(leaving);
+        UnitPrice price = new UnitPrice(PricePerUnit.of(10_000), ROYALTY, PricePerUnit.of(750));
+
+        fixture.given(cargoRegistered(), askPlaced(host, 10_000), leaving.submitted(),
+                        leaving.placedOn(host, 10_000, T0), waiting.submitted())
+                .when(new CancelJob(CARGO, leaving.jobId(), 0, "the client closed the connection", LATER))
+                .expectEvents(new JobCancelled(CARGO, leaving.jobId(), ALICE, host.id, host.owner, PUBLISHER, 0,
+                                price, MicroCredits.ZERO, MicroCredits.ZERO, MicroCredits.ZERO, MicroCredits.ZERO,
+                                MicroCredits.of(1_200_000), "the client closed the connection", LATER),
+                        waiting.placedOn(host, 10_000, LATER));
+    }
+
+    @Test
+    void withdrawsARestingBidWithItsWholeEscrow() {
+        BidDraft bid = bid("job-1");
+        reserve(bid);
+
+        fixture.given(cargoRegistered(), bid.submitted())
+                .when(new CancelJob(CARGO, bid.jobId(), 3, "the client closed the connection", LATER))
+                .expectEvents(new BidCancelled(CARGO, bid.jobId(), ALICE, MicroCredits.of(1_200_000),
+                        "the client closed the connection", LATER));
+        assertThat(accounts.appended()).containsExactly(new CreditsReleased(ALICE, bid.jobId(),
+                MicroCredits.of(1_200_000), "bid cancelled: the client closed the connection", LATER));
+        assertThat(accounts.read(ALICE.value(), Account::available)).isEqualTo(ALICE_FUNDS);
+    }
+
+    @Test
+    void refusesToCancelAJobThatIsNeitherRestingNorRunning() {
+        fixture.given(cargoRegistered())
+                .when(new CancelJob(CARGO, new JobId("job-1"), 0, "the client closed the connection", LATER))
+                .expectException(IllegalStateException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void refusesACancellationWithNegativeUnits() {
+        Host host = host("island-a", "DE", 20, 500);
+        BidDraft bid = bid("job-1");
+
+        fixture.given(cargoRegistered(), askPlaced(host, 10_000), bid.submitted(), bid.placedOn(host, 10_000, T0))
+                .when(new CancelJob(CARGO, bid.jobId(), -1, "the client closed the connection", LATER))
                 .expectException(IllegalArgumentException.class)
                 .expectNoEvents();
     }

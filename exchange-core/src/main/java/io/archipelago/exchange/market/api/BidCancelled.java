@@ -1,0 +1,10 @@
+package io.archipelago.exchange.market.api;
+
+import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.money.MicroCredits;
+import java.time.Instant;
+
+/** A resting bid was withdrawn by its consumer before any Island took it; its whole escrow went back. */
+public record BidCancelled(CargoType cargo, JobId jobId, AccountId consumer, MicroCredits released, String reason,
+                           Instant at) {
+}
