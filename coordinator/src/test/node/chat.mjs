@@ -51,4 +51,15 @@ results.exhausted = await failure(() => client.chat.completions.create({ model: 
 results.impossibleJurisdiction = await failure(() => client.chat.completions.create({ model: MODEL, messages,
   stream: true, jurisdiction: 'US' }));
 
+// a client that leaves: three chunks of a long answer, then the stream is abandoned (the loop's break aborts it)
+const long = 'word '.repeat(2000);
+const { data: leaving, response } = await client.chat.completions.create({ model: MODEL, stream: true,
+  messages: [{ role: 'user', content: long }] }).withResponse();
+results.aborted = { jobId: response.headers.get('x-archipelago-job-id'), chunks: 0 };
+for await (const chunk of leaving) {
+  if (++results.aborted.chunks === 3) {
+    break;
+  }
+}
+
 console.log(JSON.stringify(results));

@@ -5,9 +5,11 @@ import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.island.api.IslandRegistered;
 import io.archipelago.exchange.island.api.IslandWentOffline;
 import io.archipelago.exchange.island.api.IslandWentOnline;
+import io.archipelago.exchange.market.api.BidCancelled;
 import io.archipelago.exchange.market.api.BidExpired;
 import io.archipelago.exchange.market.api.BidRejected;
 import io.archipelago.exchange.market.api.BidSubmitted;
+import io.archipelago.exchange.market.api.JobCancelled;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.market.api.JobFailed;
 import io.archipelago.exchange.market.api.JobPlaced;
@@ -192,6 +194,24 @@ public final class IslandBridge implements AutoCloseable {
         dispatcher.ended(event.jobId());
         if (!isHistory(token)) {
             streams.fail(event.jobId().value(), event.reason());
+        }
+    }
+
+    /** The consumer left: the Island is told to stop, and whoever still follows the stream hears it ended. */
+    @EventHandler
+    void on(JobCancelled event, @Nullable TrackingToken token) {
+        boolean live = !isHistory(token);
+        dispatcher.cancelled(event.jobId(), event.islandId(), event.reason(), live);
+        if (live) {
+            streams.fail(event.jobId().value(), "the job was cancelled: " + event.reason());
+        }
+    }
+
+    @EventHandler
+    void on(BidCancelled event, @Nullable TrackingToken token) {
+        dispatcher.ended(event.jobId());
+        if (!isHistory(token)) {
+            streams.fail(event.jobId().value(), "the bid was cancelled: " + event.reason());
         }
     }
 

@@ -258,6 +258,19 @@ final class JobDispatcher {
         }
     }
 
+    /**
+     * The consumer cancelled the job: it ends here, and when {@code tell} (the event is news, not history) the Island
+     * is told to stop. Every node's bridge sees the event, so the Island may hear it more than once; stopping twice
+     * is harmless.
+     */
+    void cancelled(JobId jobId, IslandId islandId, String reason, boolean tell) {
+        ended(jobId);
+        if (tell) {
+            nats.publish(Subjects.cancel(islandId.value()),
+                    Codec.encode(new JobCancel(Codec.VERSION, jobId.value(), "cancelled: " + reason)));
+        }
+    }
+
     /** The market took the job back from {@code islandId}; a dispatch still running there is over. */
     void reassigned(JobId jobId, IslandId islandId) {
         orphans.remove(jobId);

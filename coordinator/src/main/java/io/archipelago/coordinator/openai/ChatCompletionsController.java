@@ -9,14 +9,12 @@ import io.archipelago.coordinator.access.Principal;
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.projections.market.MarketView;
 import io.archipelago.projections.market.MarketViews;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -29,6 +27,7 @@ import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 
 /**
@@ -41,17 +40,16 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
 @ConditionalOnProperty(name = "archipelago.bridge.enabled", havingValue = "true", matchIfMissing = true)
 final class ChatCompletionsController {
 
-    private static final long STREAM_TIMEOUT_MILLIS = 15 * 60 * 1000L;
-    private static final Duration COMPLETION_TIMEOUT = Duration.ofMinutes(15);
-
     private final JobDesk desk;
     private final BidTermsResolver terms;
     private final MarketViews markets;
     private final ObjectMapper json;
     private final Clock clock;
+    private final Duration jobDeadline;
 
     ChatCompletionsController(JobDesk desk, BidTermsResolver terms, MarketViews markets, ObjectMapper json,
-                              Clock clock) {
+                              Clock clock, @Value("${archipelago.bridge.job-deadline:10m}") Duration jobDeadline) {
+        this.jobDeadline = jobDeadline;
         this.desk = desk;
         this.terms = terms;
         this.markets = markets;
@@ -86,44 +84,63 @@ final class ChatCompletionsController {
         return model;
     }
 
+    /**
+     * A streamed request is answered at once (headers and the role chunk) and then hears SSE comments until an
+     * Island starts; a whole one is answered when the job ends, without holding a worker thread meanwhile. Either
+     * ends within the bid's time to live and the job deadline ({@link #bound}), with the answer or a named error; a
+     * client that leaves first cancels its job and pays for the tokens that reached it.
+     */
     @PostMapping(path = "/v1/chat/completions")
-    ResponseEntity<ResponseBodyEmitter> chat(@RequestBody JsonNode request,
-                                             @RequestAttribute(Principal.ACCOUNT_ATTRIBUTE) AccountId account,
-                                             @RequestHeader HttpHeaders headers) {
+    Object chat(@RequestBody JsonNode request, @RequestAttribute(Principal.ACCOUNT_ATTRIBUTE) AccountId account,
+                @RequestHeader HttpHeaders headers) {
         ChatRequest chat = ChatRequest.of(request);
         desk.requireModel(chat.model());
         BidTerms bid = terms.resolve(account, headers, request);
         String id = "chatcmpl-" + UUID.randomUUID();
-        @Nullable ResponseBodyEmitter emitter = chat.stream() ? new ResponseBodyEmitter(STREAM_TIMEOUT_MILLIS) : null;
+        Duration bound = bound();
+        @Nullable ResponseBodyEmitter emitter = chat.stream() ? new ResponseBodyEmitter(bound.toMillis()) : null;
         CompletionRelay relay = new CompletionRelay(json, id, chat.model(), clock.instant().getEpochSecond(),
-                chat.promptTokens(), chat.includeUsage(), emitter);
+                chat.promptTokens(), chat.includeUsage(), desk.bidTtl(), emitter);
+        relay.onGone(tokens -> desk.cancel(chat.model(), id, tokens, "the client closed the connection"));
         StreamSubscription subscription = desk.place(id, chat.model(), account, bid, chat.input(json), relay);
+        relay.finished().whenComplete((units, failure) -> subscription.close());
         HttpHeaders answer = new HttpHeaders();
         answer.set("X-Archipelago-Job-Id", id);
         if (emitter != null) {
-            emitter.onCompletion(subscription::close);
-            emitter.onTimeout(subscription::close);
-            emitter.onError(failure -> subscription.close());
+            relay.begin();
+            ScheduledFuture<?> beat = desk.keepAlive(relay::beat);
+            relay.started().whenComplete((ignored, failure) -> beat.cancel(false));
+            emitter.onTimeout(() -> relay.timedOut(timeout(bound)));
+            emitter.onError(failure -> relay.left());
+            emitter.onCompletion(() -> {
+                beat.cancel(false);
+                relay.left();
+                subscription.close();
+            });
             answer.setCacheControl("no-cache");
             return ResponseEntity.ok().headers(answer).contentType(MediaType.TEXT_EVENT_STREAM).body(emitter);
         }
-        try {
-            relay.finished().get(COMPLETION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException failed) {
-            throw Commands.unwrap(failed.getCause());
-        } catch (TimeoutException | InterruptedException late) {
-            throw new OpenAiException(HttpStatus.GATEWAY_TIMEOUT, "server_error", "timeout",
-                    "the job did not complete in time");
-        } finally {
-            subscription.close();
-        }
-        ResponseBodyEmitter whole = new ResponseBodyEmitter();
-        try {
-            whole.send(json.writeValueAsString(relay.completion()), MediaType.APPLICATION_JSON);
-        } catch (IOException unwritable) {
-            throw new IllegalStateException(unwritable);
-        }
-        whole.complete();
-        return ResponseEntity.ok().headers(answer).contentType(MediaType.APPLICATION_JSON).body(whole);
+        DeferredResult<ResponseEntity<ObjectNode>> whole = new DeferredResult<>(bound.toMillis());
+        whole.onTimeout(() -> relay.timedOut(timeout(bound)));
+        whole.onError(failure -> relay.left());
+        relay.finished().whenComplete((units, failure) -> {
+            if (failure != null) {
+                whole.setErrorResult(Commands.unwrap(failure));
+            } else {
+                whole.setResult(ResponseEntity.ok().headers(answer).contentType(MediaType.APPLICATION_JSON)
+                        .body(relay.completion()));
+            }
+        });
+        return whole;
+    }
+
+    /** The longest a request waits: its bid's time to live, then the job's deadline on its Island, then a margin. */
+    private Duration bound() {
+        return desk.bidTtl().plus(jobDeadline).plus(Duration.ofSeconds(30));
+    }
+
+    private static OpenAiException timeout(Duration bound) {
+        return new OpenAiException(HttpStatus.GATEWAY_TIMEOUT, "server_error", "timeout",
+                "the job did not complete within " + bound.toSeconds() + " s");
     }
 }

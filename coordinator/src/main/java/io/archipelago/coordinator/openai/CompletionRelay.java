@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.bridge.stream.StreamChunk;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -13,8 +14,11 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
 /**
  * One chat completion's output from the Island: relayed chunk by chunk as OpenAI's {@code chat.completion.chunk}
  * server-sent events when {@code emitter} is given, and gathered into its whole text either way. Each event is
- * {@code data: <one-line JSON>} and a blank line, the framing the official clients parse; the stream ends with
- * {@code data: [DONE]}, or with an {@code error} event when the job failed.
+ * {@code data: <one-line JSON>} and a blank line, the framing the official clients parse; a streamed answer starts
+ * with the role chunk at once ({@link #begin}), hears SSE comments while it waits for an Island ({@link #beat}), and
+ * ends with {@code data: [DONE]}, or with an {@code error} event naming the cause ({@code island_failed},
+ * {@code no_eligible_island}). A client whose connection breaks is reported once to the {@code onGone} action, with
+ * the tokens that reached it, unless the job already ended.
  */
 final class CompletionRelay implements JobRelay {
 
@@ -24,20 +28,31 @@ final class CompletionRelay implements JobRelay {
     private final long created;
     private final long promptTokens;
     private final boolean includeUsage;
+    private final Duration bidTtl;
     private final @Nullable ResponseBodyEmitter emitter;
     private final StringBuilder text = new StringBuilder();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final CompletableFuture<Long> finished = new CompletableFuture<>();
+    private @Nullable GoneAction onGone;
+    private boolean begun;
+    private boolean gone;
     private long completionTokens;
+    private long delivered;
+
+    /** What to do when the client left before the job ended: told the tokens that reached it. */
+    interface GoneAction {
+        void left(long tokensDelivered);
+    }
 
     CompletionRelay(ObjectMapper json, String id, String model, long created, long promptTokens, boolean includeUsage,
-                    @Nullable ResponseBodyEmitter emitter) {
+                    Duration bidTtl, @Nullable ResponseBodyEmitter emitter) {
         this.json = json;
         this.id = id;
         this.model = model;
         this.created = created;
         this.promptTokens = promptTokens;
         this.includeUsage = includeUsage;
+        this.bidTtl = bidTtl;
         this.emitter = emitter;
     }
 
@@ -52,21 +67,39 @@ final class CompletionRelay implements JobRelay {
         return finished;
     }
 
-    @Override
-    public void onChunk(StreamChunk chunk) {
-        if (completionTokens == 0) {
-            // OpenAI's first chunk names the role; clients that build the message from deltas expect it
-            ObjectNode role = json.createObjectNode().put("role", "assistant").put("content", "");
-            send(chunk(role, null));
+    synchronized void onGone(GoneAction action) {
+        onGone = action;
+    }
+
+    /** Sends OpenAI's first chunk, which names the role, before any Island answered. */
+    synchronized void begin() {
+        if (!begun) {
+            begun = true;
+            send(chunk(json.createObjectNode().put("role", "assistant").put("content", ""), null));
         }
+    }
+
+    /** An SSE comment while the job waits for its first token: ignored by clients, proof of life to proxies. */
+    synchronized void beat() {
+        if (emitter != null && !started.isDone()) {
+            write(": waiting for an Island\n\n");
+        }
+    }
+
+    @Override
+    public synchronized void onChunk(StreamChunk chunk) {
+        begin();
         completionTokens++;
         text.append(chunk.text());
-        send(chunk(json.createObjectNode().put("content", chunk.text()), null));
+        if (send(chunk(json.createObjectNode().put("content", chunk.text()), null))) {
+            delivered++;
+        }
         started.complete(null);
     }
 
     @Override
-    public void onCompleted(long units) {
+    public synchronized void onCompleted(long units) {
+        begin();
         send(chunk(json.createObjectNode(), "stop"));
         if (includeUsage) {
             ObjectNode last = envelope("chat.completion.chunk");
@@ -74,28 +107,61 @@ final class CompletionRelay implements JobRelay {
             last.set("usage", usage());
             send(last);
         }
-        sendRaw("[DONE]");
-        if (emitter != null) {
-            emitter.complete();
-        }
-        started.complete(null);
+        write("data: [DONE]\n\n");
+        end();
         finished.complete(units);
     }
 
     @Override
-    public void onFailed(String reason) {
-        OpenAiException failure = new OpenAiException(HttpStatus.BAD_GATEWAY, "server_error",
-                "island_failed", "the Island could not complete the job: " + reason);
-        send(json.valueToTree(failure.body()));
-        if (emitter != null) {
-            emitter.complete();
+    public synchronized void onFailed(String reason) {
+        fail(new OpenAiException(HttpStatus.BAD_GATEWAY, "server_error", "island_failed",
+                "the Island could not complete the job: " + reason));
+    }
+
+    @Override
+    public synchronized void onExpired(String reason) {
+        fail(OpenAiException.expired(reason, bidTtl));
+    }
+
+    /** Ends the answer with {@code failure}: an error event on a stream, the error itself for a whole answer. */
+    synchronized void fail(OpenAiException failure) {
+        if (finished.isDone()) {
+            return;
         }
-        started.complete(null);
+        send(json.valueToTree(failure.body()));
+        end();
         finished.completeExceptionally(failure);
     }
 
+    /** The client's connection ended or broke (its emitter timed out, erred or completed) before the job did. */
+    synchronized void left() {
+        if (gone || finished.isDone()) {
+            return;
+        }
+        gone = true;
+        if (onGone != null) {
+            onGone.left(delivered);
+        }
+    }
+
+    /**
+     * The request ran out of its time: it ends with {@code failure} and, as when the client leaves, the job is
+     * cancelled at the tokens that reached the client.
+     */
+    synchronized void timedOut(OpenAiException failure) {
+        if (finished.isDone()) {
+            return;
+        }
+        GoneAction action = onGone;
+        long reached = delivered;
+        fail(failure);
+        if (action != null) {
+            action.left(reached);
+        }
+    }
+
     /** The whole answer as a {@code chat.completion}, once {@link #finished} completed normally. */
-    ObjectNode completion() {
+    synchronized ObjectNode completion() {
         ObjectNode completion = envelope("chat.completion");
         ObjectNode choice = completion.putArray("choices").addObject();
         choice.put("index", 0);
@@ -104,6 +170,18 @@ final class CompletionRelay implements JobRelay {
         choice.put("finish_reason", "stop");
         completion.set("usage", usage());
         return completion;
+    }
+
+    /** Tokens of the answer so far; for a whole answer, what the client receives once it is complete. */
+    synchronized long completionTokens() {
+        return completionTokens;
+    }
+
+    private void end() {
+        started.complete(null);
+        if (emitter != null && !gone) {
+            emitter.complete();
+        }
     }
 
     private ObjectNode chunk(ObjectNode delta, @Nullable String finishReason) {
@@ -129,25 +207,30 @@ final class CompletionRelay implements JobRelay {
                 .put("total_tokens", promptTokens + completionTokens);
     }
 
-    private void send(ObjectNode event) {
-        if (emitter != null) {
-            try {
-                sendRaw(json.writeValueAsString(event));
-            } catch (IOException unwritable) {
-                emitter.completeWithError(unwritable);
-            }
+    /** Sends one event; true when it was written to a client still there. */
+    private boolean send(ObjectNode event) {
+        if (emitter == null) {
+            return false;
+        }
+        try {
+            return write("data: " + json.writeValueAsString(event) + "\n\n");
+        } catch (IOException unwritable) {
+            return false;
         }
     }
 
-    private void sendRaw(String data) {
-        if (emitter == null) {
-            return;
+    private boolean write(String frame) {
+        if (emitter == null || gone) {
+            return false;
         }
         try {
-            emitter.send("data: " + data + "\n\n", MediaType.TEXT_PLAIN);
-        } catch (IOException | IllegalStateException gone) {
-            // the client left or the emitter already ended: the emitter's callbacks close the subscription
-            emitter.completeWithError(gone);
+            emitter.send(frame, MediaType.TEXT_PLAIN);
+            return true;
+        } catch (IOException | IllegalStateException broken) {
+            // the client left or the emitter already ended: whatever it did not receive, it does not pay for
+            left();
+            emitter.completeWithError(broken);
+            return false;
         }
     }
 }

@@ -42,7 +42,7 @@ final class EmbeddingJobs {
         models.check(request);
         ObjectNode input = request.input(json);
         BidTerms bid = terms.resolve(account, headers, body);
-        EmbeddingRelay relay = new EmbeddingRelay(json, request, models.dimensions(request.model()));
+        EmbeddingRelay relay = new EmbeddingRelay(json, request, models.dimensions(request.model()), desk.bidTtl());
         StreamSubscription subscription = desk.place(jobId, request.model(), account, bid, input, relay);
         relay.finished().whenComplete((response, failure) -> subscription.close());
         return relay;

@@ -9,6 +9,7 @@ import io.archipelago.bridge.stream.StreamChunk;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -27,9 +28,11 @@ final class EmbeddingRelay implements JobRelay {
     private final float[][] vectors;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final CompletableFuture<ObjectNode> finished = new CompletableFuture<>();
+    private final Duration bidTtl;
     private @Nullable String malformed;
 
-    EmbeddingRelay(ObjectMapper json, EmbeddingsRequest request, @Nullable Integer dimensions) {
+    EmbeddingRelay(ObjectMapper json, EmbeddingsRequest request, @Nullable Integer dimensions, Duration bidTtl) {
+        this.bidTtl = bidTtl;
         this.json = json;
         this.request = request;
         this.dimensions = dimensions;
@@ -119,6 +122,12 @@ final class EmbeddingRelay implements JobRelay {
         started.complete(null);
         finished.completeExceptionally(new OpenAiException(HttpStatus.BAD_GATEWAY, "server_error",
                 "island_failed", "the Island could not complete the job: " + reason));
+    }
+
+    @Override
+    public void onExpired(String reason) {
+        started.complete(null);
+        finished.completeExceptionally(OpenAiException.expired(reason, bidTtl));
     }
 
     private ObjectNode response() {

@@ -3,25 +3,34 @@ package io.archipelago.coordinator.openai;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.bridge.IslandBridge;
 import io.archipelago.bridge.stream.JobStreamListener;
-import io.archipelago.bridge.stream.StreamChunk;
 import io.archipelago.bridge.stream.StreamSubscription;
 import io.archipelago.command.market.BidBatcher;
 import io.archipelago.command.web.Commands;
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.market.api.BidOutcome;
+import io.archipelago.exchange.market.api.BidQuote;
+import io.archipelago.exchange.market.api.CancelJob;
 import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.market.api.Exclusion;
 import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.market.api.QuoteBid;
 import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.money.PricePerUnit;
 import io.archipelago.projections.market.MarketViews;
+import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.StringJoiner;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
@@ -30,27 +39,46 @@ import org.springframework.stereotype.Component;
 /**
  * Where every consumer request becomes a job on the exchange: its input is left for the Island, its output stream
  * subscribed before the bid goes in (so no chunk of a job placed at once is missed), and the bid submitted through the
- * {@link BidBatcher}. A bid that no Island can take at once rests at most {@code archipelago.openai.resting-wait} (its
- * time to live) and the request is answered {@code no_eligible_island} when nothing started it by then; a rejected
- * bid is answered with the reason in OpenAI's error shape. Whatever fails, the subscription is closed again.
+ * {@link BidBatcher}. {@link #place} returns as soon as the market answered: placed, or resting until an Island takes
+ * it or its time to live ({@code archipelago.openai.bid-ttl}, 30 s by default: longer than losing an Island takes, so a
+ * job lost before its first token is placed again) runs out, which reaches the relay as {@code onExpired}. A bid that
+ * only a change of its own terms could place (every Island kept out by jurisdiction, price, karma, latency or
+ * verification) is withdrawn at once and refused with the count of each exclusion; a rejected bid is answered with
+ * the reason. Whatever fails, the subscription is closed again. A consumer who leaves cancels its job here.
  */
 @Component
 @ConditionalOnProperty(name = "archipelago.bridge.enabled", havingValue = "true", matchIfMissing = true)
 final class JobDesk {
 
+    private static final Logger LOG = LoggerFactory.getLogger(JobDesk.class);
+    /** How often a client waiting for its first token hears that the request is alive. */
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
+
     private final BidBatcher batcher;
     private final IslandBridge bridge;
     private final MarketViews markets;
+    private final CommandGateway commands;
     private final Clock clock;
-    private final Duration restingWait;
+    private final Duration bidTtl;
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "job-desk-timer");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    JobDesk(BidBatcher batcher, IslandBridge bridge, MarketViews markets, Clock clock,
-            @Value("${archipelago.openai.resting-wait:3s}") Duration restingWait) {
+    JobDesk(BidBatcher batcher, IslandBridge bridge, MarketViews markets, CommandGateway commands, Clock clock,
+            @Value("${archipelago.openai.bid-ttl:${archipelago.openai.resting-wait:30s}}") Duration bidTtl) {
         this.batcher = batcher;
         this.bridge = bridge;
         this.markets = markets;
+        this.commands = commands;
         this.clock = clock;
-        this.restingWait = restingWait;
+        this.bidTtl = bidTtl;
+    }
+
+    /** How long a bid of this door rests at most before it expires. */
+    Duration bidTtl() {
+        return bidTtl;
     }
 
     /** Refuses a model that names no Cargo type on the exchange. */
@@ -63,37 +91,36 @@ final class JobDesk {
 
     /**
      * Places job {@code jobId} of {@code account} on {@code model}'s market and relays its output to {@code relay};
-     * returns once an Island started it (or at once when one took it at submission).
+     * returns once the market answered.
      *
      * @return the output subscription, for the caller to close when the consumer is gone
-     * @throws OpenAiException when the bid is refused, rejected or finds no Island in time
+     * @throws OpenAiException when the bid is refused or rejected
      */
     StreamSubscription place(String jobId, String model, AccountId account, BidTerms terms, ObjectNode input,
-                             JobRelay relay) {
+                             JobStreamListener relay) {
         return place(jobId, model, account, terms, input, relay, Set.of()).subscription();
     }
 
     /**
-     * As {@link #place(String, String, AccountId, BidTerms, ObjectNode, JobRelay)}, with Islands the bid avoids
-     * where another can take it (a batch spreading its items, a retry leaving the Islands that failed it).
+     * As {@link #place(String, String, AccountId, BidTerms, ObjectNode, JobStreamListener)}, with Islands the bid
+     * avoids where another can take it (a batch spreading its items, a retry leaving the Islands that failed it).
      *
      * @return the output subscription and the bid's outcome: the Island it went to at once, or resting
      */
-    Placed place(String jobId, String model, AccountId account, BidTerms terms, ObjectNode input, JobRelay relay,
-                 Set<IslandId> avoid) {
+    Placed place(String jobId, String model, AccountId account, BidTerms terms, ObjectNode input,
+                 JobStreamListener relay, Set<IslandId> avoid) {
         bridge.inputs().put(jobId, input);
-        ExpiryWatch watch = new ExpiryWatch(relay);
-        StreamSubscription subscription = bridge.streams().subscribe(jobId, watch);
+        StreamSubscription subscription = bridge.streams().subscribe(jobId, relay);
         try {
             SubmitBid bid = new SubmitBid(new CargoType(model), new JobId(jobId), account,
                     PricePerUnit.of(terms.limitMicroCredits()), terms.maxUnits(), terms.jurisdiction(),
-                    terms.minKarma(), terms.maxRttMicros(), terms.verifiedOnly(), restingWait, clock.instant(), avoid);
+                    terms.minKarma(), terms.maxRttMicros(), terms.verifiedOnly(), bidTtl, clock.instant(), avoid);
             BidOutcome outcome = submit(bid);
             if (outcome.status() == BidOutcome.Status.REJECTED) {
                 throw rejected(outcome);
             }
             if (outcome.status() == BidOutcome.Status.RESTING) {
-                awaitStart(watch);
+                refuseWhatWaitingCannotPlace(bid);
             }
             return new Placed(subscription, outcome);
         } catch (RuntimeException refused) {
@@ -104,6 +131,47 @@ final class JobDesk {
 
     /** A job on its way: its output subscription and where its bid went when submitted. */
     record Placed(StreamSubscription subscription, BidOutcome outcome) {
+    }
+
+    /**
+     * The consumer left before its job ended: the market settles the {@code tokensDelivered} that reached it and the
+     * Island is told to stop. A job that ended meanwhile stays as it ended.
+     */
+    void cancel(String model, String jobId, long tokensDelivered, String reason) {
+        CancelJob cancel = new CancelJob(new CargoType(model), new JobId(jobId), unitsOfTokens(tokensDelivered),
+                reason, clock.instant());
+        commands.send(cancel).whenComplete((ignored, refused) -> {
+            if (refused != null) {
+                LOG.debug("job {} was not cancelled: {}", jobId, refused.getMessage());
+            }
+        });
+    }
+
+    /**
+     * Runs {@code beat} every {@link #KEEP_ALIVE} until the returned handle is cancelled, so a client waiting for an
+     * Island sees the request is alive (and a client that left is noticed at the next write).
+     */
+    ScheduledFuture<?> keepAlive(Runnable beat) {
+        long period = KEEP_ALIVE.toMillis();
+        return timers.scheduleAtFixedRate(beat, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs {@code action} once after {@code delay}, unless the returned handle is cancelled first. */
+    ScheduledFuture<?> after(Duration delay, Runnable action) {
+        return timers.schedule(action, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        timers.shutdownNow();
+    }
+
+    /**
+     * Chat and embeddings Cargos are priced per thousand tokens, rounded up as Islands report them; nothing
+     * delivered is nothing charged.
+     */
+    static long unitsOfTokens(long tokens) {
+        return tokens <= 0 ? 0 : (tokens + 999) / 1000;
     }
 
     private BidOutcome submit(SubmitBid bid) {
@@ -119,58 +187,39 @@ final class JobDesk {
     }
 
     /**
-     * A resting bid: wait at most its time to live for an Island to start the job. A bid that expired first found no
-     * Island either.
+     * A resting bid that some Island could take by waiting (one comes online, a slot frees, a schedule opens) keeps
+     * resting; one that every Island refuses by the bid's own terms is withdrawn and refused, since retrying the same
+     * request cannot help.
      */
-    private void awaitStart(ExpiryWatch watch) {
+    private void refuseWhatWaitingCannotPlace(SubmitBid bid) {
+        BidQuote quote;
         try {
-            CompletableFuture.anyOf(watch.relay.started(), watch.expired)
-                    .get(restingWait.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-            if (!watch.expired.isDone()) {
-                return;
-            }
-        } catch (TimeoutException | ExecutionException | InterruptedException none) {
-            if (none instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+            quote = commands.sendAndWait(new QuoteBid(bid), Commands.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException unanswered) {
+            LOG.debug("no quote for resting bid {}: {}", bid.jobId(), unanswered.getMessage());
+            return;
         }
-        throw new OpenAiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "no_eligible_island",
-                "no Island online can take this job within its limit price and jurisdiction now; the bid "
-                        + "expired after " + restingWait.toSeconds() + " s");
+        if (quote == null || quote.islands() == 0 || quote.excluded().entrySet().stream()
+                .anyMatch(excluded -> excluded.getKey().holdsOnlyForNow() && excluded.getValue() > 0)) {
+            return;
+        }
+        commands.send(new CancelJob(bid.cargo(), bid.jobId(), 0, "no Island can take the bid's terms",
+                clock.instant()));
+        throw new OpenAiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "no_eligible_island",
+                "no Island can take this job on its terms: of " + quote.islands() + " Islands offering "
+                        + bid.cargo().value() + ", " + describe(quote.excluded())
+                        + "; change the terms (X-Archipelago-* headers, the account's preferences) to widen them");
     }
 
-    /**
-     * Passes a job's stream on to its relay, except its bid's expiry: that can only come while {@link #place} still
-     * waits for the job to start, and is answered from there as {@code no_eligible_island}, once.
-     */
-    private static final class ExpiryWatch implements JobStreamListener {
-
-        private final JobRelay relay;
-        private final CompletableFuture<Void> expired = new CompletableFuture<>();
-
-        ExpiryWatch(JobRelay relay) {
-            this.relay = relay;
-        }
-
-        @Override
-        public void onChunk(StreamChunk chunk) {
-            relay.onChunk(chunk);
-        }
-
-        @Override
-        public void onCompleted(long units) {
-            relay.onCompleted(units);
-        }
-
-        @Override
-        public void onFailed(String reason) {
-            relay.onFailed(reason);
-        }
-
-        @Override
-        public void onExpired(String reason) {
-            expired.complete(null);
-        }
+    /** The exclusion counts as a consumer reads them, the ones that kept Islands out only. */
+    static String describe(Map<Exclusion, Integer> excluded) {
+        StringJoiner counts = new StringJoiner(", ");
+        excluded.forEach((exclusion, islands) -> {
+            if (islands > 0) {
+                counts.add(islands + " excluded by " + exclusion.name().toLowerCase(java.util.Locale.ROOT));
+            }
+        });
+        return counts.length() == 0 ? "none excluded" : counts.toString();
     }
 
     private static OpenAiException rejected(BidOutcome outcome) {

@@ -23,7 +23,12 @@ final class OpenAiErrors {
 
     @ExceptionHandler(OpenAiException.class)
     ResponseEntity<OpenAiError> openAi(OpenAiException failure) {
-        return respond(failure.status(), failure.body());
+        ResponseEntity<OpenAiError> answer = respond(failure.status(), failure.body());
+        if (failure.retryAfter() == null) {
+            return answer;
+        }
+        return ResponseEntity.status(failure.status()).contentType(MediaType.APPLICATION_JSON)
+                .header("Retry-After", Long.toString(failure.retryAfter().toSeconds())).body(failure.body());
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

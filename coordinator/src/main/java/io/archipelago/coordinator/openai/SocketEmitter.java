@@ -33,6 +33,10 @@ final class SocketEmitter extends ResponseBodyEmitter {
     @Override
     public void send(Object event, @Nullable MediaType mediaType) {
         String text = event.toString().strip();
+        if (text.startsWith(":")) {
+            // an SSE comment keeps an HTTP stream alive; a socket has its own pings
+            return;
+        }
         String data = text.startsWith(DATA) ? text.substring(DATA.length()) : text;
         if (data.equals("[DONE]")) {
             conversation.done(requestId, jobId);

@@ -160,9 +160,16 @@ final class StreamSocket extends TextWebSocketHandler implements AutoCloseable {
         BidTerms bid = terms.resolve(account, headers, request);
         String jobId = "chatcmpl-" + UUID.randomUUID();
         CompletionRelay relay = new CompletionRelay(json, jobId, chat.model(), clock.instant().getEpochSecond(),
-                chat.promptTokens(), chat.includeUsage(), new SocketEmitter(conversation, json, requestId, jobId));
+                chat.promptTokens(), chat.includeUsage(), desk.bidTtl(),
+                new SocketEmitter(conversation, json, requestId, jobId));
+        relay.onGone(tokens -> desk.cancel(chat.model(), jobId, tokens, "the WebSocket closed"));
         StreamSubscription subscription = desk.place(jobId, chat.model(), account, bid, chat.input(json), relay);
-        conversation.hold(jobId, subscription::close);
+        relay.begin();
+        // a socket that closes first leaves the job: it is cancelled at the tokens sent so far
+        conversation.hold(jobId, () -> {
+            relay.left();
+            subscription.close();
+        });
         relay.finished().whenComplete((units, failure) -> {
             subscription.close();
             conversation.end(requestId, jobId);
@@ -174,8 +181,12 @@ final class StreamSocket extends TextWebSocketHandler implements AutoCloseable {
                        AccountId account, HttpHeaders headers) {
         String jobId = "emb-" + UUID.randomUUID();
         EmbeddingRelay relay = embeddings.place(jobId, request, account, headers);
-        conversation.hold(jobId, () -> relay.finished().completeExceptionally(new OpenAiException(
-                HttpStatus.GONE, "invalid_request_error", "socket_closed", "the WebSocket closed")));
+        conversation.hold(jobId, () -> {
+            if (relay.finished().completeExceptionally(new OpenAiException(HttpStatus.GONE, "invalid_request_error",
+                    "socket_closed", "the WebSocket closed"))) {
+                desk.cancel(request.path("model").asText(), jobId, 0, "the WebSocket closed");
+            }
+        });
         relay.finished().whenComplete((response, failure) -> {
             conversation.end(requestId, jobId);
             if (failure != null) {

@@ -135,7 +135,7 @@ class EmbeddingsAndWebSocketTest {
                 Collections.nCopies(33, "b".repeat(8_000))) + "}"), 400, "input_too_large");
         assertError(embed("{\"model\":"), 400, "invalid_json");
         assertError(embed("{\"model\":\"no.such.cargo\",\"input\":\"hi\"}"), 404, "model_not_found");
-        assertError(embed("{\"model\":\"" + EMBEDDINGS + "\",\"input\":\"hi\",\"jurisdiction\":\"US\"}"), 503,
+        assertError(embed("{\"model\":\"" + EMBEDDINGS + "\",\"input\":\"hi\",\"jurisdiction\":\"US\"}"), 400,
                 "no_eligible_island");
         // a chat Island answers text, not vectors: the Island's output is refused, not passed on
         assertError(embed("{\"model\":\"" + CHAT + "\",\"input\":\"hi\"}"), 502, "island_output_malformed");

@@ -1,6 +1,7 @@
 package io.archipelago.coordinator.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -97,7 +99,18 @@ class OpenAiClientTest {
         assertError(results.path("badKey"), 401, "invalid_api_key");
         assertError(results.path("unknownModel"), 404, "model_not_found");
         assertError(results.path("exhausted"), 402, "insufficient_quota");
-        assertError(results.path("impossibleJurisdiction"), 503, "no_eligible_island");
+        // no Island serves the US: retrying cannot help, so it is a 4xx naming the constraint, at once
+        assertError(results.path("impossibleJurisdiction"), 400, "no_eligible_island");
+        assertThat(results.path("impossibleJurisdiction").path("message").asText()).contains("excluded by jurisdiction");
+
+        // the client left after three chunks of a job that would have streamed 2,007 tokens (3 units): it pays for
+        // the one unit of the tokens it received, and the Island's job ends cancelled, not completed
+        String aborted = results.path("aborted").path("jobId").asText();
+        assertThat(results.path("aborted").path("chunks").asInt()).isEqualTo(3);
+        JdbcClient jdbc = coordinator.getBean(JdbcClient.class);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(jdbc.sql(
+                        "SELECT status || ':' || units FROM job_view WHERE job_id = :job")
+                .param("job", aborted).query(String.class).optional()).contains("CANCELLED:1"));
     }
 
     @Test

@@ -1,6 +1,10 @@
 package io.archipelago.projections.history;
 
+import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.market.api.JobCancelled;
 import io.archipelago.exchange.market.api.JobCompleted;
+import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.projections.ProjectionsConfiguration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -13,8 +17,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps {@code market_candle} and {@code cargo_usage} from completed jobs. Every row of a market is changed only by
- * that market's events, in their order, and remembers the last it applied: an event delivered twice counts once.
+ * Keeps {@code market_candle} and {@code cargo_usage} from completed jobs and the units cancelled jobs settled. Every
+ * row of a market is changed only by that market's events, in their order, and remembers the last it applied: an
+ * event delivered twice counts once.
  */
 @Component
 @ProcessingGroup(ProjectionsConfiguration.PROCESSING_GROUP)
@@ -34,7 +39,25 @@ final class MarketHistoryProjection {
     /** The trade price is the Island's ask per unit, the price the market rate is cleared from. */
     @EventHandler
     void on(JobCompleted event, @SequenceNumber long sequence) {
-        long price = event.price().ask().microCredits();
+        trade(new Trade(event.cargo(), event.publisher(), event.at(), event.price().ask().microCredits(),
+                event.units(), event.charged(), event.hostEarnings(), event.royalty(), event.fee()), sequence);
+    }
+
+    /** A job its consumer left settled the units that reached it: a trade like any other, unless it settled none. */
+    @EventHandler
+    void on(JobCancelled event, @SequenceNumber long sequence) {
+        if (event.units() > 0) {
+            trade(new Trade(event.cargo(), event.publisher(), event.at(), event.price().ask().microCredits(),
+                    event.units(), event.charged(), event.hostEarnings(), event.royalty(), event.fee()), sequence);
+        }
+    }
+
+    private record Trade(CargoType cargo, AccountId publisher, Instant at, long price, long units,
+                         MicroCredits charged, MicroCredits hostEarnings, MicroCredits royalty, MicroCredits fee) {
+    }
+
+    private void trade(Trade event, long sequence) {
+        long price = event.price();
         for (Resolution resolution : Resolution.values()) {
             jdbc.sql("""
                     INSERT INTO market_candle AS c (cargo, resolution, bucket_start, open_price, high_price,

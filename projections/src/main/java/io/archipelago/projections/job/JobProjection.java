@@ -1,9 +1,11 @@
 package io.archipelago.projections.job;
 
+import io.archipelago.exchange.market.api.BidCancelled;
 import io.archipelago.exchange.market.api.BidExpired;
 import io.archipelago.exchange.market.api.BidRejected;
 import io.archipelago.exchange.market.api.BidSubmitted;
 import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.market.api.JobCancelled;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.market.api.JobFailed;
 import io.archipelago.exchange.market.api.JobId;
@@ -149,6 +151,38 @@ final class JobProjection {
                 WHERE cargo = :cargo AND job_id = :job AND last_sequence < :sequence""")
                 .param("reason", event.reason())
                 .param("refunded", event.refunded().value())
+                .param("at", utc(event.at()))
+                .params(key(event.cargo(), event.jobId(), sequence))
+                .update();
+    }
+
+    /** The consumer left: the job settled the units that reached it. */
+    @EventHandler
+    void on(JobCancelled event, @SequenceNumber long sequence) {
+        jdbc.sql("""
+                UPDATE job_view SET status = 'CANCELLED', units = :units, charged_micro_credits = :charged,
+                       released_micro_credits = :released, detail = :reason, finished_at = :at, updated_at = :at,
+                       last_sequence = :sequence
+                WHERE cargo = :cargo AND job_id = :job AND last_sequence < :sequence""")
+                .param("units", event.units())
+                .param("charged", event.charged().value())
+                .param("released", event.released().value())
+                .param("reason", event.reason())
+                .param("at", utc(event.at()))
+                .params(key(event.cargo(), event.jobId(), sequence))
+                .update();
+    }
+
+    /** The consumer left before any Island took the job. */
+    @EventHandler
+    void on(BidCancelled event, @SequenceNumber long sequence) {
+        jdbc.sql("""
+                UPDATE job_view SET status = 'CANCELLED', units = 0, charged_micro_credits = 0,
+                       released_micro_credits = :released, detail = :reason, finished_at = :at, updated_at = :at,
+                       last_sequence = :sequence
+                WHERE cargo = :cargo AND job_id = :job AND last_sequence < :sequence""")
+                .param("released", event.released().value())
+                .param("reason", event.reason())
                 .param("at", utc(event.at()))
                 .params(key(event.cargo(), event.jobId(), sequence))
                 .update();

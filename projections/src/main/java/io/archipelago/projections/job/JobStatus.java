@@ -15,5 +15,7 @@ public enum JobStatus {
     /** Its bid rested past its time to live; the escrow went back to the consumer. */
     EXPIRED,
     /** Its bid was turned away; nothing was reserved. */
-    REJECTED
+    REJECTED,
+    /** Its consumer left: charged for the units that reached it (none if no Island had taken it), the rest released. */
+    CANCELLED
 }

@@ -3,11 +3,13 @@ package io.archipelago.projections.market;
 import io.archipelago.exchange.market.api.AskPlaced;
 import io.archipelago.exchange.market.api.AskRepriced;
 import io.archipelago.exchange.market.api.AskWithdrawn;
+import io.archipelago.exchange.market.api.BidCancelled;
 import io.archipelago.exchange.market.api.BidExpired;
 import io.archipelago.exchange.market.api.BidSubmitted;
 import io.archipelago.exchange.market.api.CargoRegistered;
 import io.archipelago.exchange.market.api.CargoType;
 import io.archipelago.exchange.market.api.IslandConditionsChanged;
+import io.archipelago.exchange.market.api.JobCancelled;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.market.api.JobFailed;
 import io.archipelago.exchange.market.api.JobId;
@@ -158,6 +160,28 @@ final class MarketProjection {
                     .param("units", event.units())
                     .param("cargo", event.cargo().value())
                     .update();
+            close(event.cargo(), event.jobId());
+        }
+    }
+
+    @EventHandler
+    void on(BidCancelled event, @SequenceNumber long sequence) {
+        if (advance(event.cargo(), event.at(), sequence)) {
+            close(event.cargo(), event.jobId());
+        }
+    }
+
+    /** A cancelled job that settled units traded them, as the market's rate window counts them. */
+    @EventHandler
+    void on(JobCancelled event, @SequenceNumber long sequence) {
+        if (advance(event.cargo(), event.at(), sequence)) {
+            if (event.units() > 0) {
+                jdbc.sql("UPDATE market_view SET volume_units = volume_units + :units, trades = trades + 1"
+                                + " WHERE cargo = :cargo")
+                        .param("units", event.units())
+                        .param("cargo", event.cargo().value())
+                        .update();
+            }
             close(event.cargo(), event.jobId());
         }
     }

@@ -22,5 +22,14 @@ public enum Exclusion {
     /** Every slot of the Island is taken by running jobs. */
     CAPACITY,
     /** The Island does not sell at this time of the week. */
-    SCHEDULE
+    SCHEDULE;
+
+    /**
+     * Whether the Island may take the same bid later without the bid changing: it comes back online, a slot frees,
+     * its schedule opens. The bid's hard constraints (jurisdiction, price, karma, latency, verified) never pass by
+     * waiting: a bid kept out by them alone can only be changed, not retried.
+     */
+    public boolean holdsOnlyForNow() {
+        return this == OFFLINE || this == CAPACITY || this == SCHEDULE;
+    }
 }
