@@ -10,6 +10,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 
 /**
  * Errors of the OpenAI-compatible controllers in OpenAI's shape rather than RFC 7807, ahead of the exchange's
@@ -35,6 +36,12 @@ final class OpenAiErrors {
     ResponseEntity<OpenAiError> unreadable(HttpMessageNotReadableException failure) {
         return respond(HttpStatus.BAD_REQUEST,
                 OpenAiError.of("the request body is not valid JSON", "invalid_request_error", "invalid_json"));
+    }
+
+    /** The client left while its answer was written: nobody is there to read an error, and its job is cancelled. */
+    @ExceptionHandler(AsyncRequestNotUsableException.class)
+    void gone(AsyncRequestNotUsableException failure) {
+        LOG.debug("the client left: {}", failure.getMessage());
     }
 
     @ExceptionHandler(Exception.class)

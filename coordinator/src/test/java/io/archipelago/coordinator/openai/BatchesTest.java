@@ -217,7 +217,8 @@ class BatchesTest {
         String account = openAccount(DEPOSIT);
         String key = issueKey(account);
         MarketViews markets = coordinator.getBean(MarketViews.class);
-        try (FailingIsland rogue = new FailingIsland(url, OPERATOR, "rogue-rotterdam", "NL", MODEL, 500)) {
+        try (ScriptedIsland rogue = new ScriptedIsland(url, OPERATOR, "rogue-rotterdam", "NL", MODEL, 500,
+                ScriptedIsland.Script.FAIL_MID_ANSWER)) {
             await().atMost(WAIT).until(() -> markets.find(MODEL).map(market -> market.onlineAsks() == 4)
                     .orElse(false));
 

@@ -7,9 +7,11 @@ import io.archipelago.exchange.island.api.Country;
 import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.karma.api.Karma;
 import io.archipelago.exchange.market.api.BidExpired;
+import io.archipelago.exchange.market.api.BidCancelled;
 import io.archipelago.exchange.market.api.BidRejected;
 import io.archipelago.exchange.market.api.BidSubmitted;
 import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.market.api.JobCancelled;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.market.api.JobFailed;
 import io.archipelago.exchange.market.api.JobId;
@@ -77,6 +79,34 @@ class JobProjectionTest {
         assertThat(job.placedAt()).isEqualTo(T0.plusSeconds(1));
         assertThat(job.startedAt()).isEqualTo(T0.plusSeconds(2));
         assertThat(job.finishedAt()).isEqualTo(T0.plusSeconds(3));
+    }
+
+    @Test
+    void aCancelledJobShowsTheUnitsItSettledAndWhy() {
+        submit(JOB, 10);
+        place(11);
+        projection.on(new JobCancelled(LLAMA, JOB, ALICE, ISLAND, BOB, META, 1, PRICE, MicroCredits.of(127),
+                MicroCredits.of(100), MicroCredits.of(20), MicroCredits.of(7), MicroCredits.of(1_373),
+                "the client closed the connection", T0.plusSeconds(3)), 12);
+
+        JobView job = jobs.find("job-1").orElseThrow();
+        assertThat(job.status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(job.units()).isEqualTo(1);
+        assertThat(job.chargedMicroCredits()).isEqualTo(127);
+        assertThat(job.releasedMicroCredits()).isEqualTo(1_373);
+        assertThat(job.detail()).isEqualTo("the client closed the connection");
+    }
+
+    @Test
+    void aBidCancelledBeforeAnyIslandTookItReleasedItsWholeEscrow() {
+        submit(JOB, 10);
+        projection.on(new BidCancelled(LLAMA, JOB, ALICE, MicroCredits.of(1_500), "the client closed the connection",
+                T0.plusSeconds(2)), 11);
+
+        JobView job = jobs.find("job-1").orElseThrow();
+        assertThat(job.status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(job.chargedMicroCredits()).isZero();
+        assertThat(job.releasedMicroCredits()).isEqualTo(1_500);
     }
 
     @Test

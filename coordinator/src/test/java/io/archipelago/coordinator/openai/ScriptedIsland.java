@@ -27,10 +27,21 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An Island on a raw NATS connection that joins as the agent does (registration over HTTP with the operator's token,
- * its own NATS session, probes answered, an ask listed) and fails every job it accepts after streaming one chunk, as
- * a runtime that crashes mid-answer would: the market fails and refunds the job, and the Island's karma records it.
+ * its own NATS session, probes answered, an ask listed) and then follows its {@link Script} for every job it accepts.
  */
-final class FailingIsland implements AutoCloseable {
+final class ScriptedIsland implements AutoCloseable {
+
+    /** What the Island does with a job it accepted. */
+    enum Script {
+        /** Streams one chunk, then reports an error, as a runtime that crashes mid-answer would. */
+        FAIL_MID_ANSWER,
+        /** Drops its connection before any output, as a machine that loses power would; it never answers again. */
+        VANISH_AFTER_ACCEPTING,
+        /** Streams {@link #ANSWER_CHUNKS} chunks and completes with one unit. */
+        ANSWER
+    }
+
+    static final List<String> ANSWER_CHUNKS = List.of("answered", " by", " a", " scripted", " Island");
 
     final String islandId;
     final List<String> jobs = new CopyOnWriteArrayList<>();
@@ -38,9 +49,10 @@ final class FailingIsland implements AutoCloseable {
     private final URI coordinator;
     private final String operatorToken;
     private final HttpClient http = HttpClient.newHttpClient();
+    private volatile boolean vanished;
 
-    FailingIsland(URI coordinator, String operatorToken, String islandId, String country, String cargo, long price)
-            throws Exception {
+    ScriptedIsland(URI coordinator, String operatorToken, String islandId, String country, String cargo, long price,
+                   Script script) throws Exception {
         this.coordinator = coordinator;
         this.operatorToken = operatorToken;
         this.islandId = islandId;
@@ -68,10 +80,22 @@ final class FailingIsland implements AutoCloseable {
                 JobOffer offer = Codec.decode(message.getData(), JobOffer.class);
                 jobs.add(offer.jobId());
                 nats.publish(message.getReplyTo(), Codec.encode(JobAccepted.yes(offer.jobId())));
-                nats.publish(Subjects.results(islandId, offer.jobId()),
-                        Codec.encode(JobOutput.chunk(offer.jobId(), 0, "half an answer")));
-                nats.publish(Subjects.results(islandId, offer.jobId()),
-                        Codec.encode(JobOutput.error(offer.jobId(), "the runtime ran out of memory")));
+                String results = Subjects.results(islandId, offer.jobId());
+                switch (script) {
+                    case FAIL_MID_ANSWER -> {
+                        nats.publish(results, Codec.encode(JobOutput.chunk(offer.jobId(), 0, "half an answer")));
+                        nats.publish(results, Codec.encode(JobOutput.error(offer.jobId(),
+                                "the runtime ran out of memory")));
+                    }
+                    case VANISH_AFTER_ACCEPTING -> vanish();
+                    case ANSWER -> {
+                        for (int seq = 0; seq < ANSWER_CHUNKS.size(); seq++) {
+                            nats.publish(results, Codec.encode(JobOutput.chunk(offer.jobId(), seq,
+                                    ANSWER_CHUNKS.get(seq))));
+                        }
+                        nats.publish(results, Codec.encode(JobOutput.done(offer.jobId(), ANSWER_CHUNKS.size(), 1)));
+                    }
+                }
             } catch (RejectedMessage impossible) {
                 throw new IllegalStateException(impossible);
             }
@@ -107,7 +131,21 @@ final class FailingIsland implements AutoCloseable {
     /** Takes the Island offline, as its host would, so that it takes no more jobs. */
     @Override
     public void close() throws Exception {
-        post("/islands/" + islandId + "/offline", "{}");
+        if (!vanished) {
+            post("/islands/" + islandId + "/offline", "{}");
+        }
         nats.close();
+    }
+
+    /** Closes the connection from another thread: a dispatcher may not close its own connection. */
+    private void vanish() {
+        vanished = true;
+        new Thread(() -> {
+            try {
+                nats.close();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }, "vanishing-" + islandId).start();
     }
 }
