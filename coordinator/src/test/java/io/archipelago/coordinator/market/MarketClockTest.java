@@ -14,15 +14,17 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A bid that rests in a market where nothing else happens still expires when its time to live runs out, and its
- * escrow goes back to the consumer: nobody has to call {@code POST /markets/{cargo}/expire}.
+ * escrow goes back to the consumer: nobody has to call {@code POST /markets/{cargo}/expire}. The clock runs on one
+ * node of the cluster at a time: the one holding the lease, which another node takes over once it is let go.
  */
-class BidExpiryTest {
+class MarketClockTest {
 
     private static final long DEPOSIT = 1_000_000;
 
@@ -51,6 +53,16 @@ class BidExpiryTest {
             assertThat(balance.path("availableMicroCredits").asLong()).isEqualTo(DEPOSIT);
             await().atMost(Duration.ofSeconds(30)).until(() -> get(url, "/jobs/job-q").path("status").asText(),
                     status -> status.equals("EXPIRED"));
+
+            // a second node asking for the clock's lease is refused while this node's clock holds it, and takes it
+            // over once the clock stops (as it would when the node died and its database session ended)
+            try (ClusterLease secondNode = new ClusterLease(coordinator.getBean(DataSource.class),
+                    MarketClock.LEASE_KEY)) {
+                assertThat(secondNode.held()).isFalse();
+                coordinator.getBean(MarketClock.class).stop();
+                assertThat(secondNode.held()).isTrue();
+                assertThat(secondNode.held()).as("held until let go").isTrue();
+            }
         }
     }
 
