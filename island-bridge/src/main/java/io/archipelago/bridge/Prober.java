@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * Probes every registered Island by request/reply: the round trip feeds its {@link RttEstimate}, the answer itself
  * is its heartbeat. An online Island that misses {@link BridgeSettings#missedProbes} probes in a row is taken
  * offline ({@link OfflineReason#HEARTBEATS_MISSED}) and its jobs are lost; when it answers again it is brought back
- * online. Islands their hosts took offline stay offline.
+ * online. An Island the market lists online that has not answered this bridge yet (the coordinator restarted and its
+ * agent has not reconnected) is taken offline at its first miss, so that it is not offered work it cannot hear.
+ * Islands their hosts took offline stay offline.
  */
 final class Prober {
 
@@ -127,6 +129,7 @@ final class Prober {
         synchronized (link) {
             link.inFlight = false;
             if (valid) {
+                link.answered = true;
                 link.missed = 0;
                 link.estimate.add(rttMicros);
                 long report = link.estimate.toReport();
@@ -140,7 +143,7 @@ final class Prober {
                 }
             } else {
                 link.missed++;
-                if (link.online && link.missed >= settings.missedProbes()) {
+                if (link.online && (link.missed >= settings.missedProbes() || !link.answered)) {
                     link.online = false;
                     link.offlineReason = OfflineReason.HEARTBEATS_MISSED;
                     command = new TakeIslandOffline(link.islandId, OfflineReason.HEARTBEATS_MISSED, clock.instant());
@@ -190,6 +193,8 @@ final class Prober {
         final IslandId islandId;
         final RttEstimate estimate = new RttEstimate();
         boolean online;
+        /** Whether the Island answered a probe of this bridge: an agent that connected since it started. */
+        boolean answered;
         @Nullable OfflineReason offlineReason;
         int missed;
         boolean inFlight;

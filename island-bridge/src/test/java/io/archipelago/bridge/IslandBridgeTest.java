@@ -384,6 +384,17 @@ class IslandBridgeTest {
     }
 
     @Test
+    void takesAnIslandListedOnlineOfflineAtItsFirstMissWhenItsAgentNeverAnsweredThisBridge() {
+        // the history says island-11 is online, but its agent did not reconnect after the coordinator restarted
+        bridge.on(registered("island-11"));
+        bridge.on(new IslandWentOnline(new IslandId("island-11"), T0));
+
+        await().atMost(WAIT).until(() -> commands.of(TakeIslandOffline.class).size() == 1);
+        assertThat(commands.of(TakeIslandOffline.class).get(0).reason()).isEqualTo(OfflineReason.HEARTBEATS_MISSED);
+        assertThat(bridge.rtt("island-11").orElseThrow().missedInARow()).isLessThan(3);
+    }
+
+    @Test
     void doesNotBringBackAnIslandItsHostTookOffline() throws Exception {
         try (FakeIsland island = new FakeIsland(server, "island-10")) {
             bridge.on(registered("island-10"));
