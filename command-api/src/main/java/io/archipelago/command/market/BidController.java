@@ -32,10 +32,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Takes bids for jobs and answers with what became of each at once: placed, resting or rejected. A bid whose
- * jurisdiction leaves the one the consumer's account binds its bids to is the caller's error and is answered as an
- * RFC 7807 problem (400, {@code reason} {@code POLICY_JURISDICTION_CONFLICT}, {@code jobId}); its rejection is
- * recorded all the same.
+ * Takes bids for jobs and answers with what became of each at once: placed, resting or rejected. A bid that would
+ * relax the terms the consumer's account binds its bids to (its jurisdiction, minimum karma, latency ceiling or
+ * verified-only) is the caller's error and is answered as an RFC 7807 problem (400, {@code reason} one of the
+ * {@code POLICY_…_CONFLICT} reasons, {@code jobId}); its rejection is recorded all the same.
  */
 @RestController
 final class BidController {
@@ -62,18 +62,20 @@ final class BidController {
                 request.ttlSeconds() == null ? DEFAULT_TTL : Duration.ofSeconds(request.ttlSeconds()),
                 clock.instant());
         BidOutcome outcome = Commands.await(batcher.submit(bid));
-        if (outcome.reason() == RejectionReason.POLICY_JURISDICTION_CONFLICT) {
-            throw jurisdictionConflict(outcome);
+        if (outcome.reason() != null && outcome.reason().name().startsWith("POLICY_")) {
+            throw termsConflict(outcome);
         }
         return ResponseEntity.created(URI.create("/jobs/" + jobId)).body(Outcome.of(outcome));
     }
 
     /** Answered by the problem handling every command endpoint shares, as Spring answers its own errors. */
-    private static ErrorResponseException jurisdictionConflict(BidOutcome outcome) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "the bid's jurisdiction "
-                + "shares no country with the one the consumer's account binds its bids to (its bid preferences): a "
-                + "bid may narrow the account's jurisdiction, never leave it");
-        problem.setTitle("Jurisdiction conflict");
+    private static ErrorResponseException termsConflict(BidOutcome outcome) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "the bid would relax the "
+                + "terms the consumer's account binds its bids to (its bid preferences): a bid may narrow the "
+                + "account's jurisdiction, raise its minimum karma, lower its latency ceiling or turn verified-only "
+                + "on, never the reverse");
+        problem.setTitle(outcome.reason() == RejectionReason.POLICY_JURISDICTION_CONFLICT ? "Jurisdiction conflict"
+                : "Bid terms conflict");
         problem.setProperty("jobId", outcome.jobId().value());
         problem.setProperty("reason", outcome.reason().name());
         return new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);

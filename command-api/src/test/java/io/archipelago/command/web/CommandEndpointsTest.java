@@ -210,7 +210,7 @@ class CommandEndpointsTest {
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.title").value("Jurisdiction conflict"))
-                .andExpect(jsonPath("$.detail", containsString("never leave it")))
+                .andExpect(jsonPath("$.detail", containsString("never the reverse")))
                 .andExpect(jsonPath("$.reason").value("POLICY_JURISDICTION_CONFLICT"))
                 .andExpect(jsonPath("$.jobId").value("job-1"));
     }

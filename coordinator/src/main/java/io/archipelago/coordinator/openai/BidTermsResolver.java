@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.account.api.BidPreferences;
 import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.market.BoundTerms;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.projections.account.BidPreferencesViews;
 import java.util.Locale;
@@ -78,47 +79,18 @@ final class BidTermsResolver {
             throw invalid("invalid_latency", "the latency ceiling is between 1 and 60000 ms, got " + latencyMillis);
         }
         @Nullable String verified = text(headers, "X-Archipelago-Verified-Only", body, "verified_only");
-        return new BidTerms(limit, maxUnits,
-                jurisdiction(jurisdiction == null ? null : jurisdiction(jurisdiction), preferred.jurisdiction()),
-                minKarma(karma == null ? null : karma(karma), preferred.minKarma()),
-                maxRtt(latencyMillis == null ? null : latencyMillis * 1_000, preferred.maxRttMicros()),
-                verifiedOnly(verified == null ? null : flag(verified), preferred.verifiedOnly()));
-    }
-
-    /** The request's jurisdiction inside the account's: the countries in both, refused when there are none. */
-    private static @Nullable JurisdictionPolicy jurisdiction(@Nullable JurisdictionPolicy requested,
-                                                             @Nullable JurisdictionPolicy preferred) {
-        if (requested == null || preferred == null) {
-            return requested != null ? requested : preferred;
+        // the market's own rule, applied here too so that a request it would reject is refused before any bid
+        BoundTerms bound = BoundTerms.bind(jurisdiction == null ? null : jurisdiction(jurisdiction),
+                karma == null ? null : karma(karma), latencyMillis == null ? null : latencyMillis * 1_000,
+                verified == null ? null : flag(verified), preferred);
+        BoundTerms.Conflict conflict = bound.conflict();
+        if (conflict != null) {
+            throw invalid(conflict.name().toLowerCase(Locale.ROOT) + "_conflict", bound.describe(preferred));
         }
-        return requested.within(preferred).orElseThrow(() -> invalid("jurisdiction_conflict",
-                "the account's jurisdiction is " + preferred.describe() + " and the request's "
-                        + requested.describe() + " has no country in it: a request may only narrow the account's "
-                        + "jurisdiction (to the countries in both), never widen it"));
-    }
-
-    private static @Nullable Karma minKarma(@Nullable Karma requested, @Nullable Karma preferred) {
-        if (requested != null && preferred != null && requested.points() < preferred.points()) {
-            throw invalid("karma_conflict", "the account requires Islands with karma " + preferred.points()
-                    + " or more; a request may only raise the minimum, not lower it to " + requested.points());
-        }
-        return requested != null ? requested : preferred;
-    }
-
-    private static @Nullable Long maxRtt(@Nullable Long requested, @Nullable Long preferred) {
-        if (requested != null && preferred != null && requested > preferred) {
-            throw invalid("latency_conflict", "the account's latency ceiling is " + preferred / 1_000
-                    + " ms; a request may only lower it, not raise it to " + requested / 1_000 + " ms");
-        }
-        return requested != null ? requested : preferred;
-    }
-
-    private static boolean verifiedOnly(@Nullable Boolean requested, boolean preferred) {
-        if (preferred && Boolean.FALSE.equals(requested)) {
-            throw invalid("verified_conflict", "the account takes verified hosts only; a request cannot turn "
-                    + "verified-only off");
-        }
-        return requested != null ? requested : preferred;
+        return new BidTerms(limit, maxUnits, bound.jurisdiction(),
+                karma == null && preferred.minKarma() == null ? null : bound.minKarma(),
+                latencyMillis == null && preferred.maxRttMicros() == null ? null : bound.maxRttMicros(),
+                bound.verifiedOnly());
     }
 
     private static JurisdictionPolicy jurisdiction(String text) {

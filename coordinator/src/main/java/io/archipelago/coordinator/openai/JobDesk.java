@@ -236,9 +236,12 @@ final class JobDesk {
                     "limit_below_royalty", "the limit price per unit cannot pay the Cargo's royalty");
             case MARKET_DUPLICATE_JOB -> new OpenAiException(HttpStatus.CONFLICT, "invalid_request_error",
                     "duplicate_job", "a job with this id was already submitted");
-            case POLICY_JURISDICTION_CONFLICT -> new OpenAiException(HttpStatus.BAD_REQUEST, "invalid_request_error",
-                    "jurisdiction_conflict", "the request's jurisdiction shares no country with the account's (its "
-                            + "bid preferences): a request may only narrow the account's jurisdiction, never widen it");
+            case POLICY_JURISDICTION_CONFLICT, POLICY_KARMA_CONFLICT, POLICY_LATENCY_CONFLICT,
+                 POLICY_VERIFIED_CONFLICT -> new OpenAiException(HttpStatus.BAD_REQUEST, "invalid_request_error",
+                    outcome.reason().name().substring("POLICY_".length()).toLowerCase(java.util.Locale.ROOT),
+                    "the request would relax the terms its account binds every bid to (its bid preferences): a "
+                            + "request may only narrow the jurisdiction, raise the minimum karma, lower the latency "
+                            + "ceiling or turn verified-only on");
         };
     }
 }

@@ -158,6 +158,9 @@ final class QuotesController {
             case MARKET_LIMIT_BELOW_ROYALTY -> "limit_below_royalty";
             case MARKET_DUPLICATE_JOB -> "duplicate_job";
             case POLICY_JURISDICTION_CONFLICT -> "jurisdiction_conflict";
+            case POLICY_KARMA_CONFLICT -> "karma_conflict";
+            case POLICY_LATENCY_CONFLICT -> "latency_conflict";
+            case POLICY_VERIFIED_CONFLICT -> "verified_conflict";
         };
     }
 

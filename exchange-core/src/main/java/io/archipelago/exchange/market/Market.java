@@ -148,45 +148,25 @@ public class Market {
     }
 
     private BidOutcome submit(SubmitBid command, Accounts accounts) {
+        // a malformed bid (its worst case overflows) throws before anything is recorded
         MicroCredits escrow = command.worstCase();
         if (book.knows(command.jobId())) {
             return reject(command, RejectionReason.MARKET_DUPLICATE_JOB,
                     "job " + command.jobId() + " was already submitted");
         }
-        if (book.royalty().isAbove(command.limit())) {
-            return reject(command, RejectionReason.MARKET_LIMIT_BELOW_ROYALTY, "the limit "
-                    + command.limit().microCredits() + " does not cover the royalty of "
-                    + book.royalty().microCredits() + " per unit");
+        Admission admission = admit(command, accounts);
+        if (admission.rejection() != null) {
+            return reject(command, admission.rejection(), admission.detail());
         }
-        // the account's preferences as it holds them in this unit of work, not as a read model last saw them: a bid
-        // arriving just after they changed is bound by the new ones
-        Optional<BidPreferences> preferred = accounts.preferencesOf(command.consumer());
-        if (preferred.isEmpty()) {
-            return reject(command, RejectionReason.LEDGER_UNKNOWN_ACCOUNT, "account " + command.consumer()
-                    + " is not open");
-        }
-        BoundTerms terms = BoundTerms.of(command, preferred.get());
-        if (terms.jurisdictionConflict()) {
-            return reject(command, RejectionReason.POLICY_JURISDICTION_CONFLICT,
-                    conflict(command, preferred.get()));
-        }
-        JurisdictionPolicy jurisdiction = terms.jurisdiction();
-        if (jurisdiction == null) {
-            var home = accounts.homeOf(command.consumer());
-            if (home.isEmpty()) {
-                return reject(command, RejectionReason.LEDGER_UNKNOWN_ACCOUNT, "account " + command.consumer()
-                        + " is not open");
-            }
-            jurisdiction = JurisdictionPolicy.regionOf(home.get());
-        }
+        JurisdictionPolicy jurisdiction = Objects.requireNonNull(admission.jurisdiction());
+        BoundTerms terms = admission.terms();
         Reservation reservation = accounts.reserve(command.consumer(), command.jobId(), escrow, command.at());
         if (reservation == Reservation.UNKNOWN_ACCOUNT) {
             return reject(command, RejectionReason.LEDGER_UNKNOWN_ACCOUNT,
                     "account " + command.consumer() + " is not open");
         }
         if (reservation == Reservation.INSUFFICIENT_CREDITS) {
-            return reject(command, RejectionReason.LEDGER_INSUFFICIENT_CREDITS, "the worst case of "
-                    + escrow.value() + " micro-credits (limit x maximum units) exceeds the available credits");
+            return reject(command, RejectionReason.LEDGER_INSUFFICIENT_CREDITS, insufficient(escrow));
         }
         // the constraints as bound, so that replay and the auditor see what was applied without reading the account
         apply(new BidSubmitted(cargo, command.jobId(), command.consumer(), command.limit(), command.maxUnits(),
@@ -196,33 +176,66 @@ public class Market {
         return ask == null ? BidOutcome.resting(command.jobId()) : BidOutcome.placed(command.jobId(), ask.islandId);
     }
 
-    /** Why a bid's jurisdiction conflicts with its account's; both name one, or they could not conflict. */
-    private static String conflict(SubmitBid bid, BidPreferences preferred) {
-        return "the bid's jurisdiction " + Objects.requireNonNull(bid.jurisdiction()).describe()
-                + " shares no country with the account's, " + Objects.requireNonNull(preferred.jurisdiction())
-                .describe() + ": a bid may narrow the account's jurisdiction, never leave it";
+    /**
+     * What admission decided for a bid, as far as it got: the rejection and why (null when admitted), the terms bound
+     * by the account's preferences, and the jurisdiction it is matched in (null when the bid's conflicts with the
+     * account's, or when no account is open).
+     */
+    private record Admission(@Nullable RejectionReason rejection, String detail, BoundTerms terms,
+                             @Nullable JurisdictionPolicy jurisdiction) {
     }
 
     /**
-     * What {@code command}'s bid would meet if submitted now: judged by the same rules in the same order as
-     * {@link #submit}, bound by the account's preferences as a submission is, recording nothing.
+     * Admission, the one rule submissions and quotes share, in its order: the limit must pay the royalty, the
+     * account must be open, the bid may not relax the account's preferences ({@link BoundTerms}), and its worst case
+     * must fit the available credits. The account is read as it stands in this unit of work, not as a read model
+     * last saw it: a bid arriving just after the preferences changed is bound by the new ones.
+     */
+    private Admission admit(SubmitBid bid, Accounts accounts) {
+        Optional<BidPreferences> preferred = accounts.preferencesOf(bid.consumer());
+        Optional<Country> home = accounts.homeOf(bid.consumer());
+        BidPreferences binding = preferred.orElse(BidPreferences.NONE);
+        BoundTerms terms = BoundTerms.of(bid, binding);
+        JurisdictionPolicy jurisdiction = terms.jurisdiction() != null ? terms.jurisdiction()
+                : terms.jurisdictionConflict() ? null
+                : home.map(JurisdictionPolicy::regionOf).orElse(null);
+        if (book.royalty().isAbove(bid.limit())) {
+            return new Admission(RejectionReason.MARKET_LIMIT_BELOW_ROYALTY, "the limit "
+                    + bid.limit().microCredits() + " does not cover the royalty of " + book.royalty().microCredits()
+                    + " per unit", terms, jurisdiction);
+        }
+        Optional<MicroCredits> available = accounts.availableOf(bid.consumer());
+        if (preferred.isEmpty() || home.isEmpty() || available.isEmpty()) {
+            return new Admission(RejectionReason.LEDGER_UNKNOWN_ACCOUNT, "account " + bid.consumer()
+                    + " is not open", terms, jurisdiction);
+        }
+        BoundTerms.Conflict conflict = terms.conflict();
+        if (conflict != null) {
+            return new Admission(conflict.reason(), terms.describe(binding), terms, jurisdiction);
+        }
+        if (!available.get().isAtLeast(bid.worstCase())) {
+            return new Admission(RejectionReason.LEDGER_INSUFFICIENT_CREDITS, insufficient(bid.worstCase()), terms,
+                    jurisdiction);
+        }
+        return new Admission(null, "", terms, jurisdiction);
+    }
+
+    private static String insufficient(MicroCredits escrow) {
+        return "the worst case of " + escrow.value()
+                + " micro-credits (limit x maximum units) exceeds the available credits";
+    }
+
+    /**
+     * What {@code command}'s bid would meet if submitted now: admitted by the same rule as {@link #submit}, recording
+     * nothing, with every ask judged against it.
      */
     @CommandHandler
     BidQuote handle(QuoteBid command, Accounts accounts) {
         SubmitBid bid = command.bid();
         MicroCredits worstCase = bid.worstCase();
-        Optional<BidPreferences> preferred = accounts.preferencesOf(bid.consumer());
-        Optional<Country> home = accounts.homeOf(bid.consumer());
-        BoundTerms terms = BoundTerms.of(bid, preferred.orElse(BidPreferences.NONE));
-        JurisdictionPolicy jurisdiction = terms.jurisdiction() != null ? terms.jurisdiction()
-                : terms.jurisdictionConflict() ? null
-                : home.map(JurisdictionPolicy::regionOf).orElse(null);
-        Optional<MicroCredits> available = accounts.availableOf(bid.consumer());
-        RejectionReason rejection = book.royalty().isAbove(bid.limit()) ? RejectionReason.MARKET_LIMIT_BELOW_ROYALTY
-                : preferred.isEmpty() || available.isEmpty() ? RejectionReason.LEDGER_UNKNOWN_ACCOUNT
-                : terms.jurisdictionConflict() ? RejectionReason.POLICY_JURISDICTION_CONFLICT
-                : !available.get().isAtLeast(worstCase) ? RejectionReason.LEDGER_INSUFFICIENT_CREDITS
-                : null;
+        Admission admission = admit(bid, accounts);
+        BoundTerms terms = admission.terms();
+        JurisdictionPolicy jurisdiction = admission.jurisdiction();
         // a conflict leaves no country, so every Island online is counted under jurisdiction; with no jurisdiction
         // at all (no open account) the quote judges every other constraint. The bid's placeholder jurisdiction below
         // is never read: Quotation is handed the countries itself
@@ -236,7 +249,7 @@ public class Market {
         Ask best = quotation.best;
         return new BidQuote(cargo, jurisdiction, book.asks().size(), quotation.eligible,
                 best == null ? null : best.islandId, best == null ? null : best.unitPrice, worstCase,
-                available.orElse(null), quotation.excluded, rejection);
+                accounts.availableOf(bid.consumer()).orElse(null), quotation.excluded, admission.rejection());
     }
 
     private BidOutcome reject(SubmitBid command, RejectionReason reason, String detail) {

@@ -45,6 +45,8 @@ import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.hamcrest.CustomMatcher;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The account's bid preferences bind its bids in the market itself, read from the Account aggregate in the same unit
@@ -79,9 +81,8 @@ class BidPreferencesBindBidsTest {
                 .expectResultMessagePayload(
                         BidOutcome.rejected(bid.jobId(), RejectionReason.POLICY_JURISDICTION_CONFLICT))
                 .expectEvents(new BidRejected(CARGO, bid.jobId(), ALICE, RejectionReason.POLICY_JURISDICTION_CONFLICT,
-                        "the bid's jurisdiction EU (AT,BE,BG,CY,CZ,DE,DK,EE,ES,FI,FR,GR,HR,HU,IE,IT,LT,LU,LV,MT,NL,"
-                                + "PL,PT,RO,SE,SI,SK) shares no country with the account's, CH: a bid may narrow the "
-                                + "account's jurisdiction, never leave it", T0));
+                        "the account's jurisdiction is CH and the bid's has no country in it: a bid may only narrow "
+                                + "the account's jurisdiction (to the countries in both), never widen it", T0));
         assertThat(accounts.appended()).isEmpty();
     }
 
@@ -141,20 +142,35 @@ class BidPreferencesBindBidsTest {
     }
 
     @Test
-    void takesTheHigherKarmaTheLowerCeilingAndVerifiedOnlyFromEither() {
+    void takesTheAccountsTermsWhereTheBidNamesNoneAndTheBidsWhereTheyAreTighter() {
         living("DE", new BidPreferences(null, null, null, Karma.of(600), 30_000L, false));
-        SubmitBid looser = new SubmitBid(CARGO, new JobId("job-1"), ALICE, PricePerUnit.of(5_000), 10, null,
-                Karma.of(300), 50_000L, true, Duration.ofSeconds(3), T0);
+        SubmitBid unnamed = new SubmitBid(CARGO, new JobId("job-1"), ALICE, PricePerUnit.of(5_000), 10, null,
+                null, null, true, Duration.ofSeconds(3), T0);
         SubmitBid tighter = new SubmitBid(CARGO, new JobId("job-2"), ALICE, PricePerUnit.of(5_000), 10, null,
                 Karma.of(900), 20_000L, false, Duration.ofSeconds(3), T0);
 
         // Rotterdam, the only Island in the region, is unverified and its karma of 800 under 900: both bids rest
         fixture().given(market(ZURICH, ROTTERDAM))
-                .when(new SubmitBids(CARGO, List.of(looser, tighter)))
-                .expectEvents(submitted(looser, JurisdictionPolicy.regionOf(Country.of("DE")), Karma.of(600),
+                .when(new SubmitBids(CARGO, List.of(unnamed, tighter)))
+                .expectEvents(submitted(unnamed, JurisdictionPolicy.regionOf(Country.of("DE")), Karma.of(600),
                                 30_000L, true),
                         submitted(tighter, JurisdictionPolicy.regionOf(Country.of("DE")), Karma.of(900), 20_000L,
                                 false));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"300, 20000, KARMA", "700, 50000, LATENCY"})
+    void rejectsABidThatWouldRelaxTheAccountsKarmaOrLatencyAndReservesNothing(int karma, long maxRtt,
+                                                                                String conflict) {
+        living("DE", new BidPreferences(null, null, null, Karma.of(600), 30_000L, false));
+        SubmitBid looser = new SubmitBid(CARGO, new JobId("job-1"), ALICE, PricePerUnit.of(5_000), 10, null,
+                Karma.of(karma), maxRtt, false, Duration.ofSeconds(3), T0);
+        RejectionReason reason = BoundTerms.Conflict.valueOf(conflict).reason();
+
+        fixture().given(market(ZURICH, ROTTERDAM))
+                .when(looser)
+                .expectResultMessagePayload(BidOutcome.rejected(looser.jobId(), reason));
+        assertThat(accounts.appended()).isEmpty();
     }
 
     @Test

@@ -17,5 +17,11 @@ public enum RejectionReason {
      * The bid's jurisdiction shares no country with the one the consumer's account binds its bids to (its bid
      * preferences): a bid may narrow the account's jurisdiction, never leave it.
      */
-    POLICY_JURISDICTION_CONFLICT
+    POLICY_JURISDICTION_CONFLICT,
+    /** The bid's minimum karma is below the one its account binds its bids to: a bid may only raise it. */
+    POLICY_KARMA_CONFLICT,
+    /** The bid's round-trip ceiling is above the one its account binds its bids to: a bid may only lower it. */
+    POLICY_LATENCY_CONFLICT,
+    /** The bid asks for unverified hosts where its account takes verified hosts only. */
+    POLICY_VERIFIED_CONFLICT
 }
