@@ -1,5 +1,6 @@
 package io.archipelago.coordinator.openai;
 
+import io.archipelago.bridge.InputTooLarge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -24,6 +25,13 @@ final class OpenAiErrors {
     @ExceptionHandler(OpenAiException.class)
     ResponseEntity<OpenAiError> openAi(OpenAiException failure) {
         return respond(failure.status(), failure.body());
+    }
+
+    /** The job's input, as the door built it from the request, is over {@code archipelago.inputs.max-bytes}. */
+    @ExceptionHandler(InputTooLarge.class)
+    ResponseEntity<OpenAiError> inputTooLarge(InputTooLarge failure) {
+        return respond(HttpStatus.PAYLOAD_TOO_LARGE,
+                OpenAiError.of(failure.getMessage(), "invalid_request_error", "input_too_large"));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
