@@ -30,8 +30,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * A job's input and raw output over HTTP, for operators and the demo until the OpenAI-compatible API streams it:
  * {@code PUT /jobs/{jobId}/input} leaves the input (a JSON object such as {@code {"prompt": "..."}}) before the
  * job's bid is submitted, and answers 204 once it is stored in PostgreSQL (413 when it is over
- * {@code archipelago.inputs.max-bytes}, and nothing is stored); {@code GET /jobs/{jobId}/output} streams its chunks as server-sent events ({@code chunk},
- * then {@code completed} with the units or {@code failed} with the reason).
+ * {@code archipelago.inputs.max-bytes}, and nothing is stored); {@code GET /jobs/{jobId}/output} streams its chunks
+ * as server-sent events ({@code chunk}, then {@code completed} with the units or {@code failed} with the reason).
  */
 @RestController
 @ConditionalOnProperty(name = "archipelago.bridge.enabled", havingValue = "true", matchIfMissing = true)

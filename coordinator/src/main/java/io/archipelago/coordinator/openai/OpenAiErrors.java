@@ -27,11 +27,9 @@ final class OpenAiErrors {
         return respond(failure.status(), failure.body());
     }
 
-    /** The job's input, as the door built it from the request, is over {@code archipelago.inputs.max-bytes}. */
     @ExceptionHandler(InputTooLarge.class)
     ResponseEntity<OpenAiError> inputTooLarge(InputTooLarge failure) {
-        return respond(HttpStatus.PAYLOAD_TOO_LARGE,
-                OpenAiError.of(failure.getMessage(), "invalid_request_error", "input_too_large"));
+        return openAi(OpenAiException.of(failure));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

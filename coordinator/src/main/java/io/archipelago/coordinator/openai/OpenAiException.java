@@ -1,5 +1,6 @@
 package io.archipelago.coordinator.openai;
 
+import io.archipelago.bridge.InputTooLarge;
 import org.springframework.http.HttpStatus;
 
 /** A request on {@code /v1} that is answered with an error in OpenAI's shape instead of a completion. */
@@ -14,6 +15,12 @@ final class OpenAiException extends RuntimeException {
         this.status = status;
         this.type = type;
         this.code = code;
+    }
+
+    /** The job's input, as the door built it from the request, is over {@code archipelago.inputs.max-bytes}. */
+    static OpenAiException of(InputTooLarge refused) {
+        return new OpenAiException(HttpStatus.PAYLOAD_TOO_LARGE, "invalid_request_error", "input_too_large",
+                refused.getMessage());
     }
 
     HttpStatus status() {

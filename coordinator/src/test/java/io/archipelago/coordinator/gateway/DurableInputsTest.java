@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * before the job's placement is restarted on the same data, and the job runs on that input (the demo Island says
  * how many words it heard), whether its bid comes after the restart or rested in the book through it. Inputs over
  * {@code archipelago.inputs.max-bytes} are refused whole, as a problem on {@code /jobs} and in OpenAI's shape on
- * {@code /v1}.
+ * {@code /v1}; a batch item with such an input fails without retries.
  */
 class DurableInputsTest {
 
@@ -81,7 +81,7 @@ class DurableInputsTest {
     }
 
     @Test
-    void anInputOverTheLimitIsRefusedWholeOnBothDoors() throws Exception {
+    void anInputOverTheLimitIsRefusedWholeByEveryDoor() throws Exception {
         try (CoordinatorProcess coordinator = CoordinatorProcess.start(dir, List.of("-Xmx384m"), SETTINGS)) {
             String key = openMarket(coordinator);
             String words = "word ".repeat(MAX_BYTES / 5 + 1).trim();
@@ -103,7 +103,17 @@ class DurableInputsTest {
             assertThat(error.path("code").asText()).isEqualTo("input_too_large");
             assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
             assertThat(error.path("message").asText()).contains("limit of " + MAX_BYTES + " bytes");
-            // nothing of either was kept: no job took an input, no bid went in
+            // in a batch the item fails at once, without the attempts a retry would waste on the same input
+            HttpResponse<String> batch = coordinator.send("POST", "/batches", key, "{\"model\":\"" + MODEL
+                    + "\",\"inputs\":[{\"messages\":[{\"role\":\"user\",\"content\":\"" + words + "\"}]}]}");
+            assertThat(batch.statusCode()).as(batch.body()).isEqualTo(202);
+            String batchId = json.readTree(batch.body()).path("id").asText();
+            JsonNode ended = await().atMost(WAIT).until(() -> json.readTree(coordinator.send("GET",
+                    "/batches/" + batchId, key, "").body()), view -> !view.path("status").asText().equals("running"));
+            JsonNode item = ended.path("items").get(0);
+            assertThat(item.path("status").asText()).as(ended.toString()).isEqualTo("failed");
+            assertThat(item.path("attempts").asInt()).as(ended.toString()).isEqualTo(1);
+            // nothing of any was kept: no job took an input, no bid went in
             assertThat(coordinator.get("/accounts/consumer-1/balance").path("escrowMicroCredits").asLong()).isZero();
         }
     }
