@@ -38,7 +38,7 @@ final class CoordinatorProcess implements AutoCloseable {
     private final Path log;
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
-    /** Processes this coordinator started that outlived its {@link #kill}. */
+    /** Processes this coordinator started, stopped on {@link #close} if they outlived it. */
     private final List<ProcessHandle> orphans = new ArrayList<>();
 
     private CoordinatorProcess(Process process, URI url, Path log) {
@@ -170,6 +170,8 @@ final class CoordinatorProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        // a coordinator that stops in time stops what it started; one that must be killed leaves it behind
+        orphans.addAll(process.descendants().toList());
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
