@@ -56,7 +56,7 @@ public final class IslandBridge implements AutoCloseable {
     private final Connection nats;
     private final BridgeSettings settings;
     private final JobStreams streams;
-    private final JobInputs inputs = new JobInputs();
+    private final JobInputs inputs;
     private final Rejections rejections = new Rejections();
     private final JobDispatcher dispatcher;
     private final Prober prober;
@@ -66,9 +66,12 @@ public final class IslandBridge implements AutoCloseable {
     private @Nullable TrackingToken history;
     private @Nullable Dispatcher results;
 
-    public IslandBridge(Connection nats, CommandSender commands, Clock clock, BridgeSettings settings) {
+    /** A bridge over {@code nats} that hands each placed job the input left for it in {@code inputs}. */
+    public IslandBridge(Connection nats, CommandSender commands, Clock clock, BridgeSettings settings,
+                        JobInputs inputs) {
         this.nats = nats;
         this.settings = settings;
+        this.inputs = inputs;
         this.streams = new JobStreams(settings.streamRetention());
         this.commandExecutor = Executors.newFixedThreadPool(4, daemons("bridge-command"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemons("bridge-timer"));

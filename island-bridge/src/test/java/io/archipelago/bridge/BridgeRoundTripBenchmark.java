@@ -94,7 +94,8 @@ class BridgeRoundTripBenchmark {
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(1),
                 Duration.ofMillis(100));
         long[] micros = new long[MEASURED];
-        try (IslandBridge bridge = new IslandBridge(coordinator, market, Clock.systemUTC(), settings)) {
+        try (IslandBridge bridge = new IslandBridge(coordinator, market, Clock.systemUTC(), settings,
+                new MemoryInputStore().inputs(Clock.systemUTC()))) {
             bridge.start();
             for (int i = 0; i < WARM_UP + MEASURED; i++) {
                 JobId jobId = new JobId("job-" + i);

@@ -72,6 +72,7 @@ class IslandBridgeTest {
     private static LocalNatsServer server;
     private Connection coordinator;
     private RecordingCommands commands;
+    private final MemoryInputStore inputStore = new MemoryInputStore();
     private IslandBridge bridge;
 
     @BeforeAll
@@ -91,7 +92,8 @@ class IslandBridgeTest {
         commands = new RecordingCommands();
         bridge = new IslandBridge(coordinator, commands, Clock.fixed(T0, ZoneOffset.UTC),
                 new BridgeSettings(Duration.ofMillis(100), Duration.ofMillis(500), 3, Duration.ofSeconds(2),
-                        Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ofMinutes(1), Duration.ofMillis(50)));
+                        Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ofMinutes(1), Duration.ofMillis(50)),
+                inputStore.inputs(Clock.fixed(T0, ZoneOffset.UTC)));
         bridge.start();
     }
 
@@ -243,6 +245,21 @@ class IslandBridgeTest {
 
         assertThat(bridge.inputs().get("job-r1").isEmpty()).isTrue();
         assertThat(bridge.inputs().get("job-r2").path("prompt").asText()).isEqualTo("placed once");
+    }
+
+    @Test
+    void offersAJobTheInputAnEarlierCoordinatorStoredAndDeletesItAtSettlement() throws Exception {
+        // what the coordinator before a restart left: only the store has it, this bridge's memory does not
+        inputStore.inputs(Clock.fixed(T0, ZoneOffset.UTC)).put("job-kept", "consumer",
+                Codec.json().createObjectNode().put("prompt", "one two three"));
+        try (FakeIsland island = new FakeIsland(server, "island-kept")) {
+            bridge.on(placed("job-kept", "island-kept"), null);
+
+            await().atMost(WAIT).until(() -> island.offers.size() == 1);
+            assertThat(island.offers.get(0).input().path("prompt").asText()).isEqualTo("one two three");
+            bridge.on(completed("job-kept", "island-kept", 3), null);
+            assertThat(inputStore.rows).doesNotContainKey("job-kept");
+        }
     }
 
     @Test

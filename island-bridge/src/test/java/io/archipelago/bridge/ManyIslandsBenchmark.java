@@ -78,7 +78,8 @@ class ManyIslandsBenchmark {
             BridgeSettings settings = new BridgeSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), 3,
                     Duration.ofSeconds(3), Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofMinutes(5),
                     Duration.ofMillis(100));
-            try (IslandBridge bridge = new IslandBridge(coordinator, market, Clock.systemUTC(), settings)) {
+            try (IslandBridge bridge = new IslandBridge(coordinator, market, Clock.systemUTC(), settings,
+                    new MemoryInputStore().inputs(Clock.systemUTC()))) {
                 for (int i = 0; i < ISLANDS; i++) {
                     IslandId island = new IslandId("island-" + i);
                     bridge.on(new IslandRegistered(island, new AccountId("host-" + i), Country.of("DE"),

@@ -1,6 +1,7 @@
 package io.archipelago.coordinator.bridge;
 
 import io.archipelago.bridge.IslandBridge;
+import io.archipelago.bridge.JobInputs;
 import io.archipelago.bridge.nats.LocalNatsServer;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
@@ -18,6 +19,7 @@ import org.springframework.boot.autoconfigure.flyway.FlywayMigrationInitializer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The island bridge in the coordinator. NATS is a local {@code nats-server} bound to 127.0.0.1 with its state in
@@ -25,10 +27,10 @@ import org.springframework.context.annotation.Configuration;
  * external server. The bridge's handlers run on their own tracking processor whose position is kept in memory: at
  * every start it reads the store from the beginning to learn the Islands it probes, and dispatches only the jobs
  * placed after the store's head at start ({@link IslandBridge#historyUpTo}). {@code archipelago.bridge.enabled=false}
- * leaves the bridge out.
+ * leaves the bridge out. Job inputs are kept in PostgreSQL ({@link JdbcInputStore}) within {@link InputProperties}.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(BridgeProperties.class)
+@EnableConfigurationProperties({BridgeProperties.class, InputProperties.class})
 @ConditionalOnProperty(name = "archipelago.bridge.enabled", havingValue = "true", matchIfMissing = true)
 class BridgeConfiguration {
 
@@ -48,13 +50,23 @@ class BridgeConfiguration {
         return Nats.connect(endpoint.options());
     }
 
+    @Bean
+    JobInputs jobInputs(JdbcClient jdbc, InputProperties properties, Clock clock) {
+        return new JobInputs(new JdbcInputStore(jdbc), properties.limits(), clock);
+    }
+
+    @Bean
+    InputSweep inputSweep(JobInputs inputs, InputProperties properties) {
+        return new InputSweep(inputs, properties.sweepInterval());
+    }
+
     @Bean(destroyMethod = "close")
     IslandBridge islandBridge(Connection natsConnection, CommandGateway gateway, Clock clock,
-                              BridgeProperties properties, EventStore eventStore,
+                              BridgeProperties properties, EventStore eventStore, JobInputs inputs,
                               ObjectProvider<FlywayMigrationInitializer> migrations) {
         // the head of the store is read now, so its tables must exist: let the migrations run first
         migrations.ifAvailable(migrated -> { });
-        IslandBridge bridge = new IslandBridge(natsConnection, gateway::send, clock, properties.settings());
+        IslandBridge bridge = new IslandBridge(natsConnection, gateway::send, clock, properties.settings(), inputs);
         bridge.historyUpTo(eventStore.createHeadToken());
         bridge.start();
         return bridge;

@@ -1,19 +1,27 @@
 package io.archipelago.coordinator.bridge;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.archipelago.bridge.InputTooLarge;
 import io.archipelago.bridge.IslandBridge;
 import io.archipelago.bridge.stream.JobStreamListener;
 import io.archipelago.bridge.stream.StreamChunk;
 import io.archipelago.bridge.stream.StreamSubscription;
+import io.archipelago.coordinator.access.Principal;
+import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.market.api.JobId;
 import java.io.IOException;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -21,8 +29,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * A job's input and raw output over HTTP, for operators and the demo until the OpenAI-compatible API streams it:
  * {@code PUT /jobs/{jobId}/input} leaves the input (a JSON object such as {@code {"prompt": "..."}}) before the
- * job's bid is submitted; {@code GET /jobs/{jobId}/output} streams its chunks as server-sent events ({@code chunk},
- * then {@code completed} with the units or {@code failed} with the reason).
+ * job's bid is submitted, and answers 204 once it is stored in PostgreSQL (413 when it is over
+ * {@code archipelago.inputs.max-bytes}, and nothing is stored); {@code GET /jobs/{jobId}/output} streams its chunks
+ * as server-sent events ({@code chunk}, then {@code completed} with the units or {@code failed} with the reason).
  */
 @RestController
 @ConditionalOnProperty(name = "archipelago.bridge.enabled", havingValue = "true", matchIfMissing = true)
@@ -37,9 +46,20 @@ final class JobOutputController {
     }
 
     @PutMapping("/jobs/{jobId}/input")
-    ResponseEntity<Void> input(@PathVariable String jobId, @RequestBody ObjectNode input) {
-        bridge.inputs().put(new JobId(jobId).value(), input);
+    ResponseEntity<Void> input(@PathVariable String jobId, @RequestBody ObjectNode input,
+                               @RequestAttribute(name = Principal.ACCOUNT_ATTRIBUTE, required = false)
+                               @Nullable AccountId account) {
+        bridge.inputs().put(new JobId(jobId).value(), account == null ? null : account.value(), input);
         return ResponseEntity.noContent().build();
+    }
+
+    @ExceptionHandler(InputTooLarge.class)
+    ResponseEntity<ProblemDetail> inputTooLarge(InputTooLarge failure) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.PAYLOAD_TOO_LARGE, failure.getMessage());
+        problem.setTitle("Input too large");
+        problem.setProperty("limitBytes", failure.limit());
+        return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     @GetMapping(path = "/jobs/{jobId}/output", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

@@ -2,6 +2,7 @@ package io.archipelago.coordinator.openai;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.archipelago.bridge.InputTooLarge;
 import io.archipelago.bridge.IslandBridge;
 import io.archipelago.coordinator.openai.BatchRun.Attempt;
 import io.archipelago.exchange.account.api.AccountId;
@@ -118,6 +119,10 @@ final class Batches implements AutoCloseable {
                 attempts.remove(attempt.jobId());
                 run.failed(attempt, null, refused.getMessage(), false);
             }
+        } catch (InputTooLarge refused) {
+            // the same input would be refused on every attempt
+            attempts.remove(attempt.jobId());
+            run.failed(attempt, null, refused.getMessage(), false);
         } catch (RuntimeException failed) {
             LOG.warn("batch {} item {}: the bid could not be submitted", run.id, index, failed);
             attempts.remove(attempt.jobId());

@@ -109,7 +109,7 @@ final class JobDesk {
      */
     Placed place(String jobId, String model, AccountId account, BidTerms terms, ObjectNode input,
                  JobStreamListener relay, Set<IslandId> avoid) {
-        bridge.inputs().put(jobId, input);
+        bridge.inputs().put(jobId, account.value(), input);
         StreamSubscription subscription = bridge.streams().subscribe(jobId, relay);
         try {
             SubmitBid bid = new SubmitBid(new CargoType(model), new JobId(jobId), account,

@@ -1,5 +1,6 @@
 package io.archipelago.coordinator.openai;
 
+import io.archipelago.bridge.InputTooLarge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -30,6 +31,11 @@ final class OpenAiErrors {
         }
         return ResponseEntity.status(failure.status()).contentType(MediaType.APPLICATION_JSON)
                 .header("Retry-After", Long.toString(failure.retryAfter().toSeconds())).body(failure.body());
+    }
+
+    @ExceptionHandler(InputTooLarge.class)
+    ResponseEntity<OpenAiError> inputTooLarge(InputTooLarge failure) {
+        return openAi(OpenAiException.of(failure));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

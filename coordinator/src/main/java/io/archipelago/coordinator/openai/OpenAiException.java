@@ -1,5 +1,6 @@
 package io.archipelago.coordinator.openai;
 
+import io.archipelago.bridge.InputTooLarge;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -37,6 +38,12 @@ final class OpenAiException extends RuntimeException {
 
     @Nullable Duration retryAfter() {
         return retryAfter;
+    }
+
+    /** The job's input, as the door built it from the request, is over {@code archipelago.inputs.max-bytes}. */
+    static OpenAiException of(InputTooLarge refused) {
+        return new OpenAiException(HttpStatus.PAYLOAD_TOO_LARGE, "invalid_request_error", "input_too_large",
+                refused.getMessage());
     }
 
     HttpStatus status() {

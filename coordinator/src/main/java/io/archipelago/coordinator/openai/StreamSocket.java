@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.archipelago.bridge.InputTooLarge;
 import io.archipelago.bridge.stream.StreamSubscription;
 import io.archipelago.command.web.Commands;
 import io.archipelago.coordinator.access.Principal;
@@ -142,6 +143,9 @@ final class StreamSocket extends TextWebSocketHandler implements AutoCloseable {
         } catch (OpenAiException refused) {
             conversation.end(requestId, null);
             conversation.error(requestId, refused);
+        } catch (InputTooLarge refused) {
+            conversation.end(requestId, null);
+            conversation.error(requestId, OpenAiException.of(refused));
         } catch (RuntimeException failed) {
             // never a bare failure: the client gets a retryable error in OpenAI's shape, the log keeps the cause
             LOG.warn("OpenAI WebSocket request failed", failed);

@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A whole coordinator in a JVM of its own ({@code java ... CoordinatorApplication}), so that its heap and threads are
@@ -37,6 +38,8 @@ final class CoordinatorProcess implements AutoCloseable {
     private final Path log;
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
+    /** Processes this coordinator started, stopped on {@link #close} if they outlived it. */
+    private final List<ProcessHandle> orphans = new ArrayList<>();
 
     private CoordinatorProcess(Process process, URI url, Path log) {
         this.process = process;
@@ -106,6 +109,30 @@ final class CoordinatorProcess implements AutoCloseable {
         return body.isEmpty() && response.body().isEmpty() ? json.createObjectNode() : json.readTree(response.body());
     }
 
+    /** A request with {@code credential} as its bearer (null: none), whatever its status. */
+    HttpResponse<String> send(String method, String path, @Nullable String credential, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url.resolve(path)).header("Content-Type",
+                "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        if (credential != null) {
+            request.header("Authorization", "Bearer " + credential);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * SIGKILL, as {@code kill -9}: no shutdown hook runs, nothing is flushed or closed. What the coordinator started
+     * (its embedded PostgreSQL, its nats-server) is left running as such a kill leaves it, for the next coordinator
+     * on the same data to find; {@link #close} stops what is still left then.
+     */
+    void kill() throws InterruptedException {
+        orphans.addAll(process.descendants().toList());
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the coordinator (pid " + process.pid() + ") outlived SIGKILL");
+        }
+    }
+
     /** Heap in use after a full collection (System.gc() in the coordinator's JVM) and live threads. */
     Footprint footprint() throws IOException, InterruptedException {
         Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
@@ -143,10 +170,15 @@ final class CoordinatorProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        // a coordinator that stops in time stops what it started; one that must be killed leaves it behind
+        orphans.addAll(process.descendants().toList());
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
+        }
+        for (ProcessHandle orphan : orphans) {
+            orphan.destroyForcibly();
         }
     }
 
