@@ -119,6 +119,38 @@ class IdempotencyTest {
     }
 
     @Test
+    void aRetryOfAStreamWhoseClientWentAwayGetsWhatItStreamedAndNoSecondJob() throws Exception {
+        String account = openAccount();
+        String key = issueKey(account);
+        String body = chat("gone before the end", true);
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), url.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
+                    + "\r\nContent-Type: application/json\r\nIdempotency-Key: gone-1\r\nContent-Length: "
+                    + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.flush();
+            // the answer has begun: the job is placed and streaming; the client goes away
+            assertThat(socket.getInputStream().read()).isNotNegative();
+        }
+
+        HttpResponse<String> retry = post("/v1/chat/completions", key, "gone-1", body);
+        assertThat(retry.statusCode()).isEqualTo(200);
+        assertThat(retry.headers().firstValue(IdempotencyFilter.REPLAYED)).hasValue("true");
+        String job = retry.headers().firstValue(JOB).orElseThrow();
+        // cut short (the usual case) it ends with an error event; written whole before the cut was noticed, as usual
+        assertThat(retry.body()).satisfiesAnyOf(
+                replayed -> assertThat(replayed).contains("\"code\":\"stream_interrupted\"").endsWith("}}\n\n"),
+                replayed -> assertThat(replayed).endsWith("data: [DONE]\n\n"));
+        AccountBalances balances = coordinator.getBean(AccountBalances.class);
+        await().atMost(WAIT).until(() -> balances.find(account).orElseThrow().escrowMicroCredits() == 0);
+        Thread.sleep(500);
+        assertThat(coordinator.getBean(JdbcClient.class).sql("SELECT job_id FROM job_view WHERE consumer = :account")
+                .param("account", account).query(String.class).list()).containsExactly(job);
+    }
+
+    @Test
     void retriesAtOnceWaitForTheFirstAndGetItsJob() throws Exception {
         String account = openAccount();
         String key = issueKey(account);
