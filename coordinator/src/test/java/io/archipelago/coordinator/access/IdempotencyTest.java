@@ -231,6 +231,25 @@ class IdempotencyTest {
     }
 
     @Test
+    void aKeyOlderThanADayIsSweptAndMayBeUsedAgain() throws Exception {
+        IdempotencyKeys keys = coordinator.getBean(IdempotencyKeys.class);
+        JdbcClient jdbc = coordinator.getBean(JdbcClient.class);
+        assertThat(keys.claim("account:idem-old", "old-1", "first")).isEmpty();
+        keys.answer("account:idem-old", "old-1", 200, "application/json", Map.of(), new byte[] {'{', '}'});
+        assertThat(keys.claim("account:idem-old", "old-1", "second")).hasValueSatisfying(row ->
+                assertThat(row.state()).isEqualTo(IdempotencyKeys.State.ANSWERED));
+
+        jdbc.sql("UPDATE idempotency_key SET created_at = created_at - interval '25 hours' WHERE scope = :scope")
+                .param("scope", "account:idem-old").update();
+        assertThat(keys.claim("account:idem-old", "old-1", "second")).isEmpty();
+        jdbc.sql("UPDATE idempotency_key SET created_at = created_at - interval '25 hours' WHERE scope = :scope")
+                .param("scope", "account:idem-old").update();
+        assertThat(keys.sweep()).isPositive();
+        assertThat(jdbc.sql("SELECT count(*) FROM idempotency_key WHERE scope = :scope")
+                .param("scope", "account:idem-old").query(Long.class).single()).isZero();
+    }
+
+    @Test
     void aKeyThatIsNotOneKeyIsRefused() throws Exception {
         String key = issueKey(openAccount());
         String body = chat("never run", false);
