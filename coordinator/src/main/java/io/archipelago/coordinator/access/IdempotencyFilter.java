@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpMethod;
@@ -61,6 +62,8 @@ final class IdempotencyFilter extends OncePerRequestFilter {
     /** Longer than any request may run (a stream ends within 15 minutes): a key still in progress was abandoned. */
     private static final Duration ABANDONED = Duration.ofMinutes(20);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** Retries of one key waiting at once on a node; more are answered at once, so a key cannot hold every thread. */
+    private static final int MAX_WAITING = 4;
     private static final String SHOULD_RETRY = "x-should-retry";
     private static final String JOB_HEADER = "X-Archipelago-Job-Id";
     private static final byte[] INTERRUPTED = ("data: {\"error\":{\"message\":\"the connection of the first request"
@@ -73,6 +76,7 @@ final class IdempotencyFilter extends OncePerRequestFilter {
     private final Clock clock;
     private final int maxStoredBytes;
     private final Duration wait;
+    private final Map<String, Integer> waiting = new ConcurrentHashMap<>();
 
     IdempotencyFilter(IdempotencyKeys keys, ObjectMapper json, Clock clock, IdempotencyProperties properties) {
         this.keys = keys;
@@ -111,6 +115,8 @@ final class IdempotencyFilter extends OncePerRequestFilter {
         }
         String key = given.get(0);
         String fingerprint = fingerprint(request);
+        String waiter = scope + "\n" + key;
+        boolean waits = false;
         try {
             Instant until = clock.instant().plus(wait);
             while (true) {
@@ -132,6 +138,12 @@ final class IdempotencyFilter extends OncePerRequestFilter {
                     refuse(Refusal.idempotencyKeyAbandoned(), false, request, path, response);
                     return;
                 }
+                if (!waits) {
+                    waits = true;
+                    if (waiting.merge(waiter, 1, Integer::sum) > MAX_WAITING) {
+                        until = clock.instant();
+                    }
+                }
                 if (!clock.instant().isBefore(until)) {
                     refuse(Refusal.idempotencyKeyInProgress(1), true, request, path, response);
                     return;
@@ -146,6 +158,10 @@ final class IdempotencyFilter extends OncePerRequestFilter {
         } catch (InterruptedException stopping) {
             Thread.currentThread().interrupt();
             refuse(Refusal.idempotencyKeyInProgress(1), true, request, path, response);
+        } finally {
+            if (waits) {
+                waiting.computeIfPresent(waiter, (ignored, count) -> count == 1 ? null : count - 1);
+            }
         }
     }
 
