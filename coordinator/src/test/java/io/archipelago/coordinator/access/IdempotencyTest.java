@@ -13,6 +13,7 @@ import io.archipelago.exchange.island.api.Country;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.projections.account.AccountBalanceView;
 import io.archipelago.projections.account.AccountBalances;
+import io.archipelago.projections.market.MarketViews;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -148,6 +149,37 @@ class IdempotencyTest {
         Thread.sleep(500);
         assertThat(coordinator.getBean(JdbcClient.class).sql("SELECT job_id FROM job_view WHERE consumer = :account")
                 .param("account", account).query(String.class).list()).containsExactly(job);
+    }
+
+    @Test
+    void embeddingsAndBatchesRetriedWithTheirKeysAreTheirFirstJobs() throws Exception {
+        MarketViews markets = coordinator.getBean(MarketViews.class);
+        await().atMost(WAIT).until(() -> markets.find("embeddings.minilm")
+                .map(market -> market.onlineAsks() > 0).orElse(false));
+        String account = openAccount();
+        String key = issueKey(account);
+        String embed = "{\"model\":\"embeddings.minilm\",\"input\":\"kept once\"}";
+        HttpResponse<String> first = post("/v1/embeddings", key, "embed-1", embed);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        long charged = settledCharge(account);
+        HttpResponse<String> retry = post("/v1/embeddings", key, "embed-1", embed);
+        assertThat(retry.body()).isEqualTo(first.body());
+        assertChargedOnce(account, charged, first.headers().firstValue(JOB).orElseThrow());
+
+        String batcher = openAccount();
+        String batcherKey = issueKey(batcher);
+        String batch = "{\"model\":\"" + MODEL + "\",\"inputs\":[{\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"one batch\"}]}]}";
+        HttpResponse<String> created = post("/batches", batcherKey, "batch-1", batch);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        HttpResponse<String> again = post("/batches", batcherKey, "batch-1", batch);
+        assertThat(again.statusCode()).isEqualTo(202);
+        assertThat(again.headers().firstValue("Location")).isEqualTo(created.headers().firstValue("Location"));
+        assertThat(again.body()).isEqualTo(created.body());
+        settledCharge(batcher);
+        Thread.sleep(500);
+        assertThat(coordinator.getBean(JdbcClient.class).sql("SELECT count(*) FROM job_view WHERE consumer = :account")
+                .param("account", batcher).query(Long.class).single()).isEqualTo(1);
     }
 
     @Test
