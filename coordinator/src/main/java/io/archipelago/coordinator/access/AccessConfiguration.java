@@ -2,6 +2,7 @@ package io.archipelago.coordinator.access;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -10,11 +11,15 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** Puts the {@link AccessFilter} in front of every request, right after Spring's own encoding and metrics filters. */
+/**
+ * Puts the {@link AccessFilter} in front of every request, right after Spring's own encoding and metrics filters, and
+ * the {@link IdempotencyFilter} right after it, where the caller is known and the body read.
+ */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
-@EnableConfigurationProperties(AccessProperties.class)
+@EnableConfigurationProperties({AccessProperties.class, IdempotencyProperties.class})
 class AccessConfiguration {
 
     /** After the character encoding (HIGHEST_PRECEDENCE) and the HTTP metrics (+1) filters, before all others. */
@@ -35,6 +40,22 @@ class AccessConfiguration {
                 guard, new SocketKeys(allowedOrigins), json, properties.maxBodyBytes());
         FilterRegistrationBean<AccessFilter> registration = new FilterRegistrationBean<>(filter);
         registration.setOrder(ORDER);
+        registration.addUrlPatterns("/*");
+        return registration;
+    }
+
+    @Bean
+    IdempotencyKeys idempotencyKeys(JdbcClient jdbc, ObjectMapper json, Clock clock,
+                                    IdempotencyProperties properties) {
+        return new IdempotencyKeys(jdbc, json, clock, properties.sweepInterval());
+    }
+
+    @Bean
+    FilterRegistrationBean<IdempotencyFilter> idempotencyFilter(IdempotencyKeys keys, ObjectMapper json, Clock clock,
+                                                                IdempotencyProperties properties) {
+        FilterRegistrationBean<IdempotencyFilter> registration =
+                new FilterRegistrationBean<>(new IdempotencyFilter(keys, json, clock, properties));
+        registration.setOrder(ORDER + 1);
         registration.addUrlPatterns("/*");
         return registration;
     }

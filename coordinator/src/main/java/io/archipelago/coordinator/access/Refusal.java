@@ -46,6 +46,43 @@ record Refusal(HttpStatus status, String type, String code, String message, long
                 "the exchange cannot check credentials now; try again", 0);
     }
 
+    static Refusal invalidIdempotencyKey(String message) {
+        return new Refusal(HttpStatus.BAD_REQUEST, "invalid_request_error", "invalid_idempotency_key", message, 0);
+    }
+
+    /** The key was used before for another request: nothing was done. */
+    static Refusal idempotencyKeyReused() {
+        return new Refusal(HttpStatus.CONFLICT, "invalid_request_error", "idempotency_key_reused",
+                "this Idempotency-Key was used for a different request (method, path or body) in the last 24 hours;"
+                        + " use a new key for a new request", 0);
+    }
+
+    /** The first request with the key is still running: the same request may be sent again in a moment. */
+    static Refusal idempotencyKeyInProgress(long retryAfterSeconds) {
+        return new Refusal(HttpStatus.CONFLICT, "invalid_request_error", "idempotency_key_in_progress",
+                "the first request with this Idempotency-Key is still running; retry after " + retryAfterSeconds
+                        + " s to get its answer", retryAfterSeconds);
+    }
+
+    /** The first request with the key never left an answer (its node stopped): it cannot be told what happened. */
+    static Refusal idempotencyKeyAbandoned() {
+        return new Refusal(HttpStatus.CONFLICT, "invalid_request_error", "idempotency_key_abandoned",
+                "the first request with this Idempotency-Key ended without an answer; look its job up or use a new"
+                        + " key", 0);
+    }
+
+    /** The first request's answer was larger than what is kept for retries. */
+    static Refusal idempotencyAnswerNotKept(String job) {
+        return new Refusal(HttpStatus.CONFLICT, "invalid_request_error", "idempotency_answer_not_kept",
+                "the first request with this Idempotency-Key was answered, but its answer was too large to keep for"
+                        + " retries" + (job.isEmpty() ? "" : "; its job is " + job), 0);
+    }
+
+    static Refusal idempotencyUnavailable() {
+        return new Refusal(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "unavailable",
+                "the exchange cannot check the Idempotency-Key now; try again", 1);
+    }
+
     /** OpenAI's own words for a request over the rate limit. */
     static Refusal rateLimited(long retryAfterSeconds) {
         return new Refusal(HttpStatus.TOO_MANY_REQUESTS, "requests", "rate_limit_exceeded",
