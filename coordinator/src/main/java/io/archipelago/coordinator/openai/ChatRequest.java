@@ -3,6 +3,8 @@ package io.archipelago.coordinator.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -23,14 +25,75 @@ record ChatRequest(String model, JsonNode messages, JsonNode maxTokens, boolean 
         if (!messages.isArray() || messages.isEmpty()) {
             throw invalid("`messages` is a non-empty array");
         }
-        long words = 0;
-        for (JsonNode message : messages) {
-            String content = message.path("content").asText("").trim();
-            words += content.isEmpty() ? 0 : content.split("\\s+").length;
+        if (messages.size() > MAX_MESSAGES) {
+            throw invalid("`messages` holds at most " + MAX_MESSAGES + " messages, got " + messages.size());
         }
-        return new ChatRequest(request.path("model").asText(), messages, request.path("max_tokens"),
-                request.path("stream").asBoolean(false),
+        long words = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            words += words(messages.get(i), i);
+        }
+        JsonNode stream = request.path("stream");
+        if (!stream.isMissingNode() && !stream.isNull() && !stream.isBoolean()) {
+            throw invalid("`stream` is true or false");
+        }
+        JsonNode maxTokens = request.path("max_tokens");
+        if (!maxTokens.isMissingNode() && !maxTokens.isNull()
+                && (!maxTokens.canConvertToInt() || !maxTokens.isIntegralNumber() || maxTokens.asInt() < 1)) {
+            throw invalid("`max_tokens` is a whole number of at least 1");
+        }
+        return new ChatRequest(request.path("model").asText(), messages, maxTokens, stream.asBoolean(false),
                 request.path("stream_options").path("include_usage").asBoolean(false), words);
+    }
+
+    /** The most messages one request may hold. */
+    static final int MAX_MESSAGES = 2_048;
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
+
+    /**
+     * Checks message {@code index} as OpenAI does and counts the words of its text: a role OpenAI knows, and content
+     * that is a string or a list of parts (text parts counted), which only an assistant's message may leave out.
+     */
+    private static long words(JsonNode message, int index) {
+        String at = "messages[" + index + "]";
+        if (!message.isObject()) {
+            throw invalid("`" + at + "` is an object with a `role` and a `content`");
+        }
+        JsonNode role = message.path("role");
+        if (!role.isTextual() || !ROLES.contains(role.asText())) {
+            throw invalid("`" + at + ".role` is one of " + new TreeSet<>(ROLES) + ", got " + role);
+        }
+        JsonNode content = message.path("content");
+        if (content.isMissingNode() || content.isNull()) {
+            if (!role.asText().equals("assistant")) {
+                throw invalid("`" + at + ".content` is required for a " + role.asText() + " message");
+            }
+            return 0;
+        }
+        if (content.isTextual()) {
+            return words(content.asText());
+        }
+        if (!content.isArray()) {
+            throw invalid("`" + at + ".content` is a string or a list of content parts, got " + content.getNodeType()
+                    .name().toLowerCase(java.util.Locale.ROOT));
+        }
+        long words = 0;
+        for (JsonNode part : content) {
+            if (!part.isObject() || !part.path("type").isTextual()) {
+                throw invalid("each part of `" + at + ".content` is an object with a `type`");
+            }
+            if (part.path("type").asText().equals("text")) {
+                if (!part.path("text").isTextual()) {
+                    throw invalid("a text part of `" + at + ".content` has a string `text`");
+                }
+                words += words(part.path("text").asText());
+            }
+        }
+        return words;
+    }
+
+    private static long words(String text) {
+        String trimmed = text.trim();
+        return trimmed.isEmpty() ? 0 : trimmed.split("\\s+").length;
     }
 
     /** The job's input as the Island's runtimes read it. */

@@ -108,8 +108,9 @@ final class CompletionRelay implements JobRelay {
             send(last);
         }
         write("data: [DONE]\n\n");
-        end();
+        // finished before the emitter completes, so that its completion never reads as a client that left
         finished.complete(units);
+        end();
     }
 
     @Override
@@ -129,8 +130,8 @@ final class CompletionRelay implements JobRelay {
             return;
         }
         send(json.valueToTree(failure.body()));
-        end();
         finished.completeExceptionally(failure);
+        end();
     }
 
     /** The client's connection ended or broke (its emitter timed out, erred or completed) before the job did. */
