@@ -5,6 +5,7 @@ import io.archipelago.protocol.JobAccepted;
 import io.archipelago.protocol.JobCancel;
 import io.archipelago.protocol.JobOffer;
 import io.archipelago.protocol.JobOutput;
+import io.archipelago.protocol.Payload;
 import io.archipelago.protocol.Probe;
 import io.archipelago.protocol.ProbeReply;
 import io.archipelago.protocol.RejectedMessage;
@@ -144,8 +145,9 @@ final class JobRunner implements AutoCloseable {
         try {
             long units = runtime.run(offer.cargo(), offer.input(), offer.maxUnits(), new Output() {
                 @Override
-                public void chunk(String text) {
-                    nats.publish(subject, Codec.encode(JobOutput.chunk(offer.jobId(), seq.getAndIncrement(), text)));
+                public void send(Payload payload) {
+                    nats.publish(subject,
+                            Codec.encode(JobOutput.chunk(offer.jobId(), seq.getAndIncrement(), payload)));
                 }
 
                 @Override

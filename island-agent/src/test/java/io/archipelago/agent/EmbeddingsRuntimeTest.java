@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.archipelago.protocol.Codec;
+import io.archipelago.protocol.Payload;
+import io.archipelago.protocol.Payloads;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,8 +21,8 @@ class EmbeddingsRuntimeTest {
 
         long units = new EmbeddingsRuntime().run("embed.minilm", input, 10, new Output() {
             @Override
-            public void chunk(String text) {
-                chunks.add(text);
+            public void send(Payload payload) {
+                chunks.add(((Payloads.TextDelta) payload).delta());
             }
 
             @Override

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.archipelago.protocol.Codec;
+import io.archipelago.protocol.Payload;
+import io.archipelago.protocol.Payloads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -40,8 +42,8 @@ class SandboxedCargoTest {
         new ProcessRuntime(sandbox, executable, "proc.test", Duration.ofSeconds(30)).run("proc.test",
                 Codec.json().createObjectNode().put("prompt", "three little words"), 1, new Output() {
                     @Override
-                    public void chunk(String text) {
-                        chunks.add(text);
+                    public void send(Payload payload) {
+                        chunks.add(((Payloads.TextDelta) payload).delta());
                     }
 
                     @Override

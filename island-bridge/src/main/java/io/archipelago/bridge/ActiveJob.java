@@ -5,6 +5,7 @@ import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.market.api.CargoType;
 import io.archipelago.exchange.market.api.JobId;
 import io.archipelago.protocol.JobOutput;
+import io.archipelago.protocol.Payload;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +13,11 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
- * One job dispatched to an Island, and the order its output is put back in: chunks are released strictly by
- * sequence number, those that arrive early wait (at most {@link #MAX_AHEAD}), those seen before are dropped. The job
+ * One job dispatched to an Island, and the order its output is put back in: chunks, of any payload type, are
+ * released strictly by sequence number, those that arrive early wait (at most {@link #MAX_AHEAD}), those seen before are dropped. The job
  * completes when its final message has come and every chunk it announced has been released. Callers hold the
  * job's monitor.
  */
@@ -45,7 +47,7 @@ final class ActiveJob {
     final IslandId islandId;
     final Instant placedAt;
     final long deadlineNanos;
-    private final TreeMap<Long, String> ahead = new TreeMap<>();
+    private final TreeMap<Long, Payload> ahead = new TreeMap<>();
     private long nextSeq;
     private long announced = -1;
     private long units;
@@ -66,13 +68,16 @@ final class ActiveJob {
     Step take(JobOutput output, long nowNanos) {
         lastHeardNanos = nowNanos;
         return switch (output.kind()) {
-            case CHUNK -> chunk(output.seq(), output.text());
+            case CHUNK -> chunk(output.seq(), output.body());
             case DONE -> done(output.seq(), output.units());
             case ERROR -> new Step(List.of(), false, Verdict.LOST, 0, "the island reported: " + output.error());
         };
     }
 
-    private Step chunk(long seq, String text) {
+    private Step chunk(long seq, @Nullable Payload payload) {
+        if (payload == null) {
+            return lost("chunk " + seq + " carries nothing");
+        }
         if (seq < nextSeq || ahead.containsKey(seq)) {
             return new Step(List.of(), false, Verdict.DUPLICATE, 0, "");
         }
@@ -83,7 +88,7 @@ final class ActiveJob {
             return lost("chunk " + seq + " is more than " + MAX_AHEAD + " ahead of " + nextSeq);
         }
         boolean first = nextSeq == 0;
-        ahead.put(seq, text);
+        ahead.put(seq, payload);
         List<StreamChunk> released = new ArrayList<>();
         while (!ahead.isEmpty() && ahead.firstKey() == nextSeq) {
             released.add(new StreamChunk(jobId.value(), nextSeq, ahead.pollFirstEntry().getValue()));

@@ -34,6 +34,7 @@ import io.archipelago.exchange.money.PricePerUnit;
 import io.archipelago.exchange.pricing.UnitPrice;
 import io.archipelago.protocol.Codec;
 import io.archipelago.protocol.JobOutput;
+import io.archipelago.protocol.Payloads;
 import io.archipelago.protocol.RejectedMessage;
 import io.archipelago.protocol.Subjects;
 import io.nats.client.Connection;
@@ -142,6 +143,27 @@ class IslandBridgeTest {
             await().atMost(WAIT).until(() -> listener.completedUnits != null);
             assertThat(listener.completedUnits).isEqualTo(42);
             assertThat(bridge.runningJobs()).isZero();
+        }
+    }
+
+    @Test
+    void releasesTypedChunksInOrderBesideText() throws Exception {
+        try (FakeIsland island = new FakeIsland(server, "island-2t")) {
+            RecordingListener listener = subscribe("job-2t");
+            bridge.on(placed("job-2t", "island-2t"), null);
+            await().atMost(WAIT).until(() -> island.offers.size() == 1);
+
+            island.send(JobOutput.chunk("job-2t", 1, Payloads.Embedding.of(0, new float[] {1f, 2f})));
+            island.send(JobOutput.chunk("job-2t", 0, Payloads.Progress.of(1, 2, "warming up")));
+            island.send(JobOutput.chunk("job-2t", 2, "text"));
+            island.send(JobOutput.done("job-2t", 3, 1));
+
+            await().atMost(WAIT).until(() -> listener.chunks.size() == 3);
+            assertThat(listener.chunks).extracting(StreamChunk::payload).containsExactly(
+                    Payloads.Progress.of(1, 2, "warming up"), Payloads.Embedding.of(0, new float[] {1f, 2f}),
+                    Payloads.TextDelta.of("text"));
+            assertThat(listener.texts()).containsExactly("", "", "text");
+            await().atMost(WAIT).until(() -> commands.of(CompleteJob.class).size() == 1);
         }
     }
 

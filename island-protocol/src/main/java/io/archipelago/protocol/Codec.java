@@ -3,8 +3,10 @@ package io.archipelago.protocol;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -26,6 +28,9 @@ public final class Codec {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // A number is a number and a string a string, as the published schema says; no guessing between them.
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
 
     private Codec() {
@@ -71,9 +76,22 @@ public final class Codec {
             throw new RejectedMessage(RejectedMessage.Reason.UNKNOWN_VERSION,
                     "version " + version.intValue() + " is not " + VERSION);
         }
+        JsonNode payloadVersion = tree.path("payload").path("v");
+        if (payloadVersion.isInt() && payloadVersion.intValue() != Payload.VERSION) {
+            throw new RejectedMessage(RejectedMessage.Reason.UNKNOWN_VERSION,
+                    "payload version " + payloadVersion.intValue() + " is not " + Payload.VERSION);
+        }
+        if (type == JobOutput.class) {
+            // Fields a version 1 Island may leave out; every other field must be there.
+            for (String optional : new String[] {"text", "error", "payload"}) {
+                if (!tree.has(optional)) {
+                    ((ObjectNode) tree).putNull(optional);
+                }
+            }
+        }
         try {
             return JSON.treeToValue(tree, type);
-        } catch (IOException | IllegalArgumentException badShape) {
+        } catch (IOException | RuntimeException badShape) {
             throw new RejectedMessage(RejectedMessage.Reason.MALFORMED,
                     "not a " + type.getSimpleName() + ": " + firstLine(badShape));
         }
