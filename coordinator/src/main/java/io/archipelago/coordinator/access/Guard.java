@@ -97,6 +97,12 @@ final class Guard {
         if (owner != null && !(owner.isTextual() && caller.is(owner.asText()))) {
             return Optional.of(noAccount(owner.asText()));
         }
+        JsonNode verified = field(body, "verified");
+        if (verified != null && verified.asBoolean(false)) {
+            // a host's identity is verified by Stripe Identity or by the operator, never by the host's own word
+            return Optional.of(Refusal.forbidden("an Island is registered unverified: its host's identity is verified "
+                    + "through POST /islands/{islandId}/verification (Stripe Identity) or by the operator"));
+        }
         return Optional.empty();
     }
 

@@ -193,6 +193,9 @@ class AccessTest {
                 + CARGO + "\"],\"slots\":1}";
 
         assertThat(call("POST", "/islands", otherKey, register.formatted(host)).statusCode()).isEqualTo(404);
+        // a host cannot vouch for its own identity: verified comes from Stripe Identity or the operator only
+        assertThat(call("POST", "/islands", hostKey, register.formatted(host).replace("\"slots\":1",
+                "\"slots\":1,\"verified\":true")).statusCode()).isEqualTo(403);
         assertThat(call("POST", "/islands", hostKey, register.formatted(host)).statusCode()).isEqualTo(201);
         String ask = "{\"islandId\":\"" + island + "\",\"priceMicroCredits\":1000}";
         assertThat(call("POST", "/markets/" + CARGO + "/asks", otherKey, ask).statusCode()).isEqualTo(404);

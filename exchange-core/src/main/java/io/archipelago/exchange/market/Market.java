@@ -279,12 +279,7 @@ public class Market {
         apply(new JobCompleted(cargo, placement.jobId(), placement.consumer(), placement.islandId(), placement.host(),
                 publisher, units, price, charged, price.hostEarnings(units), price.royalties(units), price.fees(units),
                 placement.escrow().minus(charged), command.at()));
-        accounts.settle(placement.consumer(), placement.jobId(), charged, command.at());
-        credit(accounts, placement.host(), placement.jobId(), EarningsKind.HOST, price.hostEarnings(units),
-                command.at());
-        credit(accounts, publisher, placement.jobId(), EarningsKind.ROYALTY, price.royalties(units), command.at());
-        credit(accounts, AccountId.PLATFORM, placement.jobId(), EarningsKind.PLATFORM_FEE, price.fees(units),
-                command.at());
+        settle(accounts, placement, units, command.at());
         islands.recordJobOutcome(placement.islandId(), placement.jobId(),
                 JobOutcome.success(placement.rttMicros(), Math.max(0, placement.ttftMicros())), command.at());
         placeRestingBids(command.at());
@@ -317,13 +312,20 @@ public class Market {
         apply(new JobCancelled(cargo, placement.jobId(), placement.consumer(), placement.islandId(), placement.host(),
                 publisher, units, price, charged, price.hostEarnings(units), price.royalties(units), price.fees(units),
                 placement.escrow().minus(charged), command.reason(), command.at()));
-        accounts.settle(placement.consumer(), placement.jobId(), charged, command.at());
-        credit(accounts, placement.host(), placement.jobId(), EarningsKind.HOST, price.hostEarnings(units),
-                command.at());
-        credit(accounts, publisher, placement.jobId(), EarningsKind.ROYALTY, price.royalties(units), command.at());
-        credit(accounts, AccountId.PLATFORM, placement.jobId(), EarningsKind.PLATFORM_FEE, price.fees(units),
-                command.at());
+        settle(accounts, placement, units, command.at());
         placeRestingBids(command.at());
+    }
+
+    /**
+     * Moves a finished job's money: the consumer is charged {@code units} at the placed price and the rest of its
+     * escrow released; the host, the publisher and the platform are credited their shares.
+     */
+    private void settle(Accounts accounts, Placement placement, long units, Instant at) {
+        UnitPrice price = placement.price();
+        accounts.settle(placement.consumer(), placement.jobId(), price.charge(units), at);
+        credit(accounts, placement.host(), placement.jobId(), EarningsKind.HOST, price.hostEarnings(units), at);
+        credit(accounts, publisher, placement.jobId(), EarningsKind.ROYALTY, price.royalties(units), at);
+        credit(accounts, AccountId.PLATFORM, placement.jobId(), EarningsKind.PLATFORM_FEE, price.fees(units), at);
     }
 
     private static void credit(Accounts accounts, AccountId account, JobId jobId, EarningsKind kind,

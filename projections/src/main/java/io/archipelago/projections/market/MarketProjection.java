@@ -155,11 +155,7 @@ final class MarketProjection {
     @EventHandler
     void on(JobCompleted event, @SequenceNumber long sequence) {
         if (advance(event.cargo(), event.at(), sequence)) {
-            jdbc.sql("UPDATE market_view SET volume_units = volume_units + :units, trades = trades + 1"
-                            + " WHERE cargo = :cargo")
-                    .param("units", event.units())
-                    .param("cargo", event.cargo().value())
-                    .update();
+            trade(event.cargo(), event.units());
             close(event.cargo(), event.jobId());
         }
     }
@@ -176,14 +172,18 @@ final class MarketProjection {
     void on(JobCancelled event, @SequenceNumber long sequence) {
         if (advance(event.cargo(), event.at(), sequence)) {
             if (event.units() > 0) {
-                jdbc.sql("UPDATE market_view SET volume_units = volume_units + :units, trades = trades + 1"
-                                + " WHERE cargo = :cargo")
-                        .param("units", event.units())
-                        .param("cargo", event.cargo().value())
-                        .update();
+                trade(event.cargo(), event.units());
             }
             close(event.cargo(), event.jobId());
         }
+    }
+
+    private void trade(CargoType cargo, long units) {
+        jdbc.sql("UPDATE market_view SET volume_units = volume_units + :units, trades = trades + 1"
+                        + " WHERE cargo = :cargo")
+                .param("units", units)
+                .param("cargo", cargo.value())
+                .update();
     }
 
     @EventHandler
