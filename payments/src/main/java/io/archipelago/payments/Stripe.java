@@ -51,6 +51,12 @@ final class Stripe {
         if (signature == null || signature.isBlank()) {
             throw new WebhookRejected("the Stripe-Signature header is missing");
         }
+        long signedAt = signedAt(signature);
+        if (signedAt > clock.instant().getEpochSecond() + tolerance.toSeconds()) {
+            // Stripe's library bounds only a signature's age; one dated ahead would stay replayable until then
+            throw new WebhookRejected("the signature is dated in the future, beyond the tolerance of "
+                    + tolerance.toSeconds() + " s");
+        }
         try {
             return Webhook.constructEvent(payload, signature, webhookSecret, tolerance.toSeconds(), clock);
         } catch (SignatureVerificationException forged) {
@@ -59,5 +65,20 @@ final class Stripe {
         } catch (RuntimeException unreadable) {
             throw new WebhookRejected("the body is not a Stripe event");
         }
+    }
+
+    /** The {@code t=} timestamp of a {@code Stripe-Signature} header, in epoch seconds; 0 when it names none. */
+    private static long signedAt(String signature) {
+        for (String element : signature.split(",")) {
+            String item = element.trim();
+            if (item.startsWith("t=")) {
+                try {
+                    return Long.parseLong(item.substring(2));
+                } catch (NumberFormatException malformed) {
+                    throw new WebhookRejected("the signature's timestamp is not a number");
+                }
+            }
+        }
+        return 0;
     }
 }

@@ -120,6 +120,21 @@ class WebhookTest extends StripeOnContext {
     }
 
     @Test
+    void aSignatureDatedAheadIsRefusedAndChangesNothing() throws Exception {
+        AccountId consumer = account(unique("consumer"));
+        exchange().open(consumer);
+        String eventId = unique("evt_");
+        String payload = paidCheckout(eventId, unique("cs_"), consumer, 5_000);
+        long aDayAhead = Instant.now().plusSeconds(86_400).getEpochSecond();
+
+        deliver(payload, StripeStub.sign(payload, StripeStub.WEBHOOK_SECRET, aDayAhead))
+                .andExpect(status().isBadRequest());
+
+        assertThat(deposited(consumer)).isZero();
+        assertThat(handledEvents(eventId)).isZero();
+    }
+
+    @Test
     void aDeliveryWithoutSignatureIsRefused() throws Exception {
         http.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/stripe/webhooks")
                         .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
