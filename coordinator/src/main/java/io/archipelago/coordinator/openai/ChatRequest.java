@@ -3,6 +3,7 @@ package io.archipelago.coordinator.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import org.springframework.http.HttpStatus;
@@ -74,7 +75,7 @@ record ChatRequest(String model, JsonNode messages, JsonNode maxTokens, boolean 
         }
         if (!content.isArray()) {
             throw invalid("`" + at + ".content` is a string or a list of content parts, got " + content.getNodeType()
-                    .name().toLowerCase(java.util.Locale.ROOT));
+                    .name().toLowerCase(Locale.ROOT));
         }
         long words = 0;
         for (JsonNode part : content) {

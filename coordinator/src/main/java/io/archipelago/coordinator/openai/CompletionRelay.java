@@ -173,11 +173,6 @@ final class CompletionRelay implements JobRelay {
         return completion;
     }
 
-    /** Tokens of the answer so far; for a whole answer, what the client receives once it is complete. */
-    synchronized long completionTokens() {
-        return completionTokens;
-    }
-
     private void end() {
         started.complete(null);
         if (emitter != null && !gone) {

@@ -21,6 +21,7 @@ import io.archipelago.projections.market.MarketViews;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
@@ -216,7 +217,7 @@ final class JobDesk {
         StringJoiner counts = new StringJoiner(", ");
         excluded.forEach((exclusion, islands) -> {
             if (islands > 0) {
-                counts.add(islands + " excluded by " + exclusion.name().toLowerCase(java.util.Locale.ROOT));
+                counts.add(islands + " excluded by " + exclusion.name().toLowerCase(Locale.ROOT));
             }
         });
         return counts.length() == 0 ? "none excluded" : counts.toString();
@@ -238,7 +239,7 @@ final class JobDesk {
                     "duplicate_job", "a job with this id was already submitted");
             case POLICY_JURISDICTION_CONFLICT, POLICY_KARMA_CONFLICT, POLICY_LATENCY_CONFLICT,
                  POLICY_VERIFIED_CONFLICT -> new OpenAiException(HttpStatus.BAD_REQUEST, "invalid_request_error",
-                    outcome.reason().name().substring("POLICY_".length()).toLowerCase(java.util.Locale.ROOT),
+                    outcome.reason().name().substring("POLICY_".length()).toLowerCase(Locale.ROOT),
                     "the request would relax the terms its account binds every bid to (its bid preferences): a "
                             + "request may only narrow the jurisdiction, raise the minimum karma, lower the latency "
                             + "ceiling or turn verified-only on");

@@ -146,9 +146,7 @@ class IdempotencyTest {
                 replayed -> assertThat(replayed).endsWith("data: [DONE]\n\n"));
         AccountBalances balances = coordinator.getBean(AccountBalances.class);
         await().atMost(WAIT).until(() -> balances.find(account).orElseThrow().escrowMicroCredits() == 0);
-        Thread.sleep(500);
-        assertThat(coordinator.getBean(JdbcClient.class).sql("SELECT job_id FROM job_view WHERE consumer = :account")
-                .param("account", account).query(String.class).list()).containsExactly(job);
+        assertOnlyJobs(account, List.of(job));
     }
 
     @Test
@@ -177,9 +175,11 @@ class IdempotencyTest {
         assertThat(again.headers().firstValue("Location")).isEqualTo(created.headers().firstValue("Location"));
         assertThat(again.body()).isEqualTo(created.body());
         settledCharge(batcher);
-        Thread.sleep(500);
-        assertThat(coordinator.getBean(JdbcClient.class).sql("SELECT count(*) FROM job_view WHERE consumer = :account")
-                .param("account", batcher).query(Long.class).single()).isEqualTo(1);
+        JdbcClient jdbc = coordinator.getBean(JdbcClient.class);
+        // a second job would be on the read side within milliseconds of its bid: none appears for half a second
+        await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> jdbc.sql(
+                "SELECT count(*) FROM job_view WHERE consumer = :account").param("account", batcher)
+                .query(Long.class).single() == 1);
     }
 
     @Test
@@ -338,15 +338,22 @@ class IdempotencyTest {
     }
 
     /** The account has exactly one job, {@code job}, and paid {@code charged} for it, a moment later still. */
-    private void assertChargedOnce(String account, long charged, String job) throws InterruptedException {
-        // a second job would be on the read side within milliseconds of its bid
-        Thread.sleep(500);
-        JdbcClient jdbc = coordinator.getBean(JdbcClient.class);
-        assertThat(jdbc.sql("SELECT job_id FROM job_view WHERE consumer = :account").param("account", account)
-                .query(String.class).list()).containsExactly(job);
+    private void assertChargedOnce(String account, long charged, String job) {
+        assertOnlyJobs(account, List.of(job));
         AccountBalanceView balance = coordinator.getBean(AccountBalances.class).find(account).orElseThrow();
         assertThat(balance.escrowMicroCredits()).isZero();
         assertThat(DEPOSIT - balance.availableMicroCredits()).isEqualTo(charged).isPositive();
+    }
+
+    /**
+     * The account's jobs are exactly {@code jobs}, and stay so for half a second: a second job would be on the read
+     * side within milliseconds of its bid.
+     */
+    private void assertOnlyJobs(String account, List<String> jobs) {
+        JdbcClient jdbc = coordinator.getBean(JdbcClient.class);
+        await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> jdbc.sql(
+                "SELECT job_id FROM job_view WHERE consumer = :account").param("account", account)
+                .query(String.class).list(), List.copyOf(jobs)::equals);
     }
 
     private String chat(String words, boolean stream) {

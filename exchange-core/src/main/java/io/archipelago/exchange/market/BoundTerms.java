@@ -5,6 +5,7 @@ import io.archipelago.exchange.karma.api.Karma;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.market.api.RejectionReason;
 import io.archipelago.exchange.market.api.SubmitBid;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -90,7 +91,7 @@ public record BoundTerms(@Nullable JurisdictionPolicy jurisdiction, @Nullable Co
             return "";
         }
         return switch (conflict) {
-            case JURISDICTION -> "the account's jurisdiction is " + java.util.Objects.requireNonNull(
+            case JURISDICTION -> "the account's jurisdiction is " + Objects.requireNonNull(
                     preferred.jurisdiction()).describe() + " and the bid's has no country in it: a bid may only "
                     + "narrow the account's jurisdiction (to the countries in both), never widen it";
             case KARMA -> "the account requires Islands with karma " + points(preferred.minKarma())
