@@ -8,12 +8,14 @@ import io.archipelago.coordinator.access.Principal;
 import io.archipelago.coordinator.openai.BatchStore.StoredBatch;
 import io.archipelago.coordinator.openai.BatchStore.StoredItem;
 import io.archipelago.exchange.account.api.AccountId;
-import io.archipelago.projections.account.AccountBalanceView;
-import io.archipelago.projections.account.AccountBalances;
+import io.archipelago.exchange.account.api.Accounts;
+import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.projections.market.MarketViews;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import org.axonframework.messaging.ResultMessage;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.CacheControl;
@@ -50,17 +52,17 @@ final class BatchController {
     private final BatchEvents events;
     private final BidTermsResolver terms;
     private final MarketViews markets;
-    private final AccountBalances balances;
+    private final Accounts accounts;
     private final ObjectMapper json;
 
     BatchController(Batches batches, BatchStore store, BatchEvents events, BidTermsResolver terms,
-                    MarketViews markets, AccountBalances balances, ObjectMapper json) {
+                    MarketViews markets, Accounts accounts, ObjectMapper json) {
         this.batches = batches;
         this.store = store;
         this.events = events;
         this.terms = terms;
         this.markets = markets;
-        this.balances = balances;
+        this.accounts = accounts;
         this.json = json;
     }
 
@@ -142,12 +144,25 @@ final class BatchController {
         } catch (ArithmeticException overflow) {
             throw invalid("invalid_bid_terms", "limit x maximum units x inputs overflows a micro-credit amount");
         }
-        long available = balances.find(account.value()).map(AccountBalanceView::availableMicroCredits).orElse(0L);
+        long available = available(account);
         if (available < worstCase) {
             throw new BatchProblem(HttpStatus.PAYMENT_REQUIRED, "insufficient_credits", "the batch's worst case, "
                     + items + " inputs x limit " + bid.limitMicroCredits() + " x " + bid.maxUnits() + " units = "
                     + worstCase + " micro-credits, exceeds the " + available + " available; nothing was placed");
         }
+    }
+
+    /**
+     * What the account may spend now, as the write side holds it: the balances' projection may not have seen a
+     * deposit made a moment ago.
+     */
+    private long available(AccountId account) {
+        ResultMessage<Long> read = DefaultUnitOfWork.startAndGet(null).executeWithResult(() ->
+                accounts.availableOf(account).map(MicroCredits::value).orElse(0L));
+        if (read.isExceptional()) {
+            throw new IllegalStateException("reading account " + account + " failed", read.exceptionResult());
+        }
+        return read.getPayload();
     }
 
     private StoredBatch find(String id, AccountId account) {
