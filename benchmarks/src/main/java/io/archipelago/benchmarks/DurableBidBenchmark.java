@@ -94,7 +94,8 @@ public final class DurableBidBenchmark {
             BatchProbe probe = new BatchProbe();
             probe.attachTo(coordinator.getBean(CommandBus.class));
 
-            ExchangeFixture exchange = new ExchangeFixture(gateway, "b" + Long.toString(System.currentTimeMillis(), 36));
+            String prefix = "b" + Long.toString(System.currentTimeMillis(), 36);
+            ExchangeFixture exchange = new ExchangeFixture(gateway, prefix);
             long setUpStarted = System.nanoTime();
             exchange.setUp();
             System.out.printf("set up %,d Islands with asks and %,d funded consumers in %.1f s%n",

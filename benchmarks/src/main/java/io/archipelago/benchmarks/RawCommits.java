@@ -25,8 +25,8 @@ final class RawCommits {
         try (Connection connection = DriverManager.getConnection(jdbcUrl, user, null)) {
             connection.setAutoCommit(true);
             try (Statement ddl = connection.createStatement()) {
-                ddl.execute("create table if not exists bench_raw_commit (id bigserial primary key, at bigint not null, "
-                        + "payload bytea not null)");
+                ddl.execute("create table if not exists bench_raw_commit (id bigserial primary key, "
+                        + "at bigint not null, payload bytea not null)");
             }
             byte[] payload = new byte[200];
             try (PreparedStatement insert = connection.prepareStatement(
@@ -46,7 +46,8 @@ final class RawCommits {
         }
     }
 
-    private static long run(PreparedStatement insert, Duration duration, @Nullable Latencies latencies) throws SQLException {
+    private static long run(PreparedStatement insert, Duration duration, @Nullable Latencies latencies)
+            throws SQLException {
         long end = System.nanoTime() + duration.toNanos();
         long commits = 0;
         for (long now = System.nanoTime(); now < end; commits++) {

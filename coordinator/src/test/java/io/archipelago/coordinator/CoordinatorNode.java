@@ -109,13 +109,12 @@ public final class CoordinatorNode implements AutoCloseable {
         return bean(AggregateReplay.class).read(type, id, query);
     }
 
-    @SuppressWarnings("unchecked")
     private static <R> R inUnitOfWork(Callable<R> task) {
         var result = DefaultUnitOfWork.startAndGet(null).executeWithResult(task);
         if (result.isExceptional()) {
             throw new IllegalStateException(result.exceptionResult());
         }
-        return (R) result.getPayload();
+        return result.getPayload();
     }
 
     /** Every stored event, in the order of the event stream. */

@@ -121,7 +121,8 @@ final class EventAudit {
         BidSubmitted bid = bids.get(done.jobId().value());
         assertThat(done.units()).isLessThanOrEqualTo(bid.maxUnits());
         assertThat(done.price()).isEqualTo(placed.price());
-        assertThat(done.hostEarnings()).as("host earns ask x units").isEqualTo(placed.price().ask().times(done.units()));
+        assertThat(done.hostEarnings()).as("host earns ask x units")
+                .isEqualTo(placed.price().ask().times(done.units()));
         assertThat(done.charged().value()).as("consumer charged never above limit x units")
                 .isLessThanOrEqualTo(bid.limit().microCredits() * done.units());
         assertThat(done.charged()).isEqualTo(done.hostEarnings().plus(done.royalty()).plus(done.fee()));

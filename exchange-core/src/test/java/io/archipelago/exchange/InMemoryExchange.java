@@ -79,7 +79,7 @@ public final class InMemoryExchange implements AutoCloseable {
 
     /** The state digest of an aggregate as the live (cached) repository holds it. */
     public <A> String liveHash(Class<A> type, String id, Function<A, String> hash) {
-        return (String) DefaultUnitOfWork.startAndGet(null).executeWithResult(
+        return DefaultUnitOfWork.startAndGet(null).executeWithResult(
                 () -> configuration.repository(type).load(id).invoke(hash)).getPayload();
     }
 
@@ -88,7 +88,7 @@ public final class InMemoryExchange implements AutoCloseable {
         EventSourcingRepository<A> fresh = EventSourcingRepository.builder(type)
                 .eventStore(configuration.eventStore())
                 .build();
-        return (String) DefaultUnitOfWork.startAndGet(null).executeWithResult(
+        return DefaultUnitOfWork.startAndGet(null).executeWithResult(
                 () -> fresh.load(id).invoke(hash)).getPayload();
     }
 

@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One job dispatched to an Island, and the order its output is put back in: chunks, of any payload type, are
- * released strictly by sequence number, those that arrive early wait (at most {@link #MAX_AHEAD}), those seen before are dropped. The job
+ * released strictly by sequence number, those that arrive early wait (at most {@link #MAX_AHEAD}), those seen before
+ * are dropped. The job
  * completes when its final message has come and every chunk it announced has been released. Callers hold the
  * job's monitor.
  */

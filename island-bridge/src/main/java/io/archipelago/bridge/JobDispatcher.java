@@ -1,7 +1,6 @@
 package io.archipelago.bridge;
 
 import io.archipelago.bridge.stream.JobStreams;
-import io.archipelago.bridge.stream.StreamChunk;
 import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.market.api.BidOutcome;
 import io.archipelago.exchange.market.api.CargoType;

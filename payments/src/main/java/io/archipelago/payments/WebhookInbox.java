@@ -86,6 +86,8 @@ final class WebhookInbox {
 
     /** A call back to Stripe failed while handling an event: roll back and let Stripe deliver it again. */
     static final class StripeCallFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         StripeCallFailed(StripeException cause) {
             super("a call to Stripe failed while handling the event: " + cause.getMessage(), cause);
         }

@@ -136,6 +136,7 @@ class ReadSideEndpointsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked") // Mockito's consecutive answers are generic varargs
     void deadLettersAreListedAndRetried() throws Exception {
         when(deadLetters.counts()).thenReturn(Map.of("projections", 1L), Map.of("projections", 0L));
         when(deadLetters.list(100)).thenReturn(List.of(new DeadLetterView("projections", "e-1",

@@ -40,6 +40,7 @@ final class ExchangeJson {
      * hides those methods and reads the component fields instead; Axon's own classes keep their annotations.
      */
     private static final class RecordComponentsOnly extends JacksonAnnotationIntrospector {
+        private static final long serialVersionUID = 1L;
 
         @Override
         public VisibilityChecker<?> findAutoDetectVisibility(AnnotatedClass type, VisibilityChecker<?> checker) {

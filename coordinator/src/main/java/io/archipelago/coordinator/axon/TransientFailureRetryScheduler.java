@@ -52,6 +52,7 @@ final class TransientFailureRetryScheduler extends ExponentialBackOffIntervalRet
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // Axon's RetryScheduler declares the raw type
     public boolean scheduleRetry(CommandMessage commandMessage, RuntimeException lastFailure,
                                  List<Class<? extends Throwable>[]> failures, Runnable dispatchTask) {
         boolean scheduled = super.scheduleRetry(commandMessage, lastFailure, failures, dispatchTask);
@@ -67,6 +68,7 @@ final class TransientFailureRetryScheduler extends ExponentialBackOffIntervalRet
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // as Axon declares it
     protected long computeRetryInterval(CommandMessage commandMessage, RuntimeException lastFailure,
                                         List<Class<? extends Throwable>[]> failures) {
         long interval = Math.min(MAX_INTERVAL_MILLIS, super.computeRetryInterval(commandMessage, lastFailure,

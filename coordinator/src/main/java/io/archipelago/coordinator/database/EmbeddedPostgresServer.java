@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EmbeddedPostgresServer implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
 
     /** The file zonky holds a lock on while a JVM uses the data directory. */
     private static final String LOCK_FILE = "epg-lock";
@@ -62,7 +62,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("synchronous_commit", durable ? "on" : "off")
                     .setServerConfig("full_page_writes", durable ? "on" : "off")
                     .start();
-            log.info("Embedded PostgreSQL on port {} with data in {} ({})", postgres.getPort(), directory,
+            LOG.info("Embedded PostgreSQL on port {} with data in {} ({})", postgres.getPort(), directory,
                     durable ? "durable" : "fsync off");
             return new EmbeddedPostgresServer(postgres, directory);
         } catch (IOException failed) {
@@ -106,7 +106,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
         if (postmaster.isEmpty()) {
             return;
         }
-        log.warn("Stopping PostgreSQL {} left running on {} by a coordinator that did not shut down",
+        LOG.warn("Stopping PostgreSQL {} left running on {} by a coordinator that did not shut down",
                 postmaster.get().pid(), directory);
         postmaster.get().destroy();
         try {

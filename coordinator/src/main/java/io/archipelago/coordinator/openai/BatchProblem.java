@@ -5,6 +5,7 @@ import org.springframework.http.ProblemDetail;
 
 /** A batch request answered with an RFC 7807 problem: its status, a machine-readable {@code code} and the detail. */
 final class BatchProblem extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     private final HttpStatus status;
     private final String code;

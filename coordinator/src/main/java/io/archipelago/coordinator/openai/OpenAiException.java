@@ -10,6 +10,7 @@ import org.springframework.http.HttpStatus;
  * may cure says after how long ({@code Retry-After}).
  */
 final class OpenAiException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     private final HttpStatus status;
     private final String type;

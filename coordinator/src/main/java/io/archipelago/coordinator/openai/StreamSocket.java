@@ -3,7 +3,6 @@ package io.archipelago.coordinator.openai;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.bridge.InputTooLarge;
 import io.archipelago.bridge.stream.StreamSubscription;
 import io.archipelago.command.web.Commands;

@@ -64,11 +64,11 @@ class TransientFailureRetrySchedulerTest {
             var command = GenericCommandMessage.asCommandMessage("bid");
             List<Class<? extends Throwable>[]> failures = new ArrayList<>();
             RuntimeException conflict = new ConcurrencyException("conflict");
-            failures.add(new Class[] {ConcurrencyException.class});
+            failures.add(conflicts());
             assertThat(scheduler.scheduleRetry(command, conflict, failures, () -> { })).isTrue();
-            failures.add(new Class[] {ConcurrencyException.class});
+            failures.add(conflicts());
             assertThat(scheduler.scheduleRetry(command, conflict, failures, () -> { })).isTrue();
-            failures.add(new Class[] {ConcurrencyException.class});
+            failures.add(conflicts());
             assertThat(scheduler.scheduleRetry(command, conflict, failures, () -> { })).isFalse();
             assertThat(scheduler.scheduleRetry(command, new IllegalArgumentException("bad"), List.of(), () -> { }))
                     .isFalse();
@@ -76,7 +76,7 @@ class TransientFailureRetrySchedulerTest {
 
             List<Class<? extends Throwable>[]> many = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                many.add(new Class[] {ConcurrencyException.class});
+                many.add(conflicts());
             }
             long interval = scheduler.computeRetryInterval(command, conflict, many);
             assertThat(interval).isBetween(500L, 1_000L);
@@ -94,5 +94,11 @@ class TransientFailureRetrySchedulerTest {
         assertThat(resolver.isDuplicateKeyViolation(postgres("23505"))).isTrue();
         assertThat(resolver.isDuplicateKeyViolation(postgres("23503"))).isFalse();
         assertThat(resolver.isDuplicateKeyViolation(new IllegalStateException("no"))).isFalse();
+    }
+
+    /** One failed attempt's causes, as Axon's retry scheduler records them: an array of exception classes. */
+    @SuppressWarnings({"unchecked", "rawtypes"}) // Java has no generic array creation
+    private static Class<? extends Throwable>[] conflicts() {
+        return new Class[] {ConcurrencyException.class};
     }
 }

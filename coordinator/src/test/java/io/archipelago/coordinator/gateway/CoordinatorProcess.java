@@ -162,8 +162,8 @@ final class CoordinatorProcess implements AutoCloseable {
     List<String> histogram(int top) throws IOException, InterruptedException {
         Process histogram = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 String.valueOf(process.pid()), "GC.class_histogram").redirectErrorStream(true).start();
-        List<String> lines = new String(histogram.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().skip(1).limit(top + 2)
-                .toList();
+        List<String> lines = new String(histogram.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                .skip(1).limit(top + 2).toList();
         histogram.waitFor(60, TimeUnit.SECONDS);
         return lines;
     }

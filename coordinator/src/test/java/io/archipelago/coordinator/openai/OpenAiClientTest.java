@@ -101,7 +101,8 @@ class OpenAiClientTest {
         assertError(results.path("exhausted"), 402, "insufficient_quota");
         // no Island serves the US: retrying cannot help, so it is a 4xx naming the constraint, at once
         assertError(results.path("impossibleJurisdiction"), 400, "no_eligible_island");
-        assertThat(results.path("impossibleJurisdiction").path("message").asText()).contains("excluded by jurisdiction");
+        assertThat(results.path("impossibleJurisdiction").path("message").asText())
+                .contains("excluded by jurisdiction");
 
         // the client left after three chunks of a job that would have streamed 2,007 tokens (3 units): it pays for
         // the one unit of the tokens it received, and the Island's job ends cancelled, not completed

@@ -38,7 +38,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Bid preferences and quotes on a whole coordinator with its three demo Islands on {@code llm.chat.demo} (Frankfurt DE,
  * Zurich CH, Amsterdam NL): preferences set over HTTP steer a chat completion to the Island they allow, a request may
- * not widen them (not even the very next one, before the read side has them), quotes count the Islands each constraint excluded, and a quote's price is the price the job then
+ * not widen them (not even the very next one, before the read side has them), quotes count the Islands each constraint
+ * excluded, and a quote's price is the price the job then
  * settles at.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

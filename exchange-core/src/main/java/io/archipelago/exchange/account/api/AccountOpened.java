@@ -1,6 +1,5 @@
 package io.archipelago.exchange.account.api;
 
-import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.island.api.Country;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;

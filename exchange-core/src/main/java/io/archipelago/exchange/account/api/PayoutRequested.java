@@ -1,6 +1,5 @@
 package io.archipelago.exchange.account.api;
 
-import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.money.MicroCredits;
 import java.time.Instant;
 

@@ -1,6 +1,5 @@
 package io.archipelago.exchange.island.api;
 
-import io.archipelago.exchange.island.api.IslandId;
 import java.time.Instant;
 
 /** The Island's round-trip time, in microseconds, as the market now ranks it. */

@@ -1,6 +1,5 @@
 package io.archipelago.exchange.island.api;
 
-import io.archipelago.exchange.island.api.IslandId;
 import java.time.Instant;
 
 /** The host's identity was verified. */

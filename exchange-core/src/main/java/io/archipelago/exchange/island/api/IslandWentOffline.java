@@ -1,6 +1,5 @@
 package io.archipelago.exchange.island.api;
 
-import io.archipelago.exchange.island.api.IslandId;
 import java.time.Instant;
 
 /** The Island is offline: no job is placed on it until it comes back. */

@@ -1,15 +1,16 @@
 package io.archipelago.exchange.island.api;
 
 import io.archipelago.exchange.account.api.AccountId;
-import io.archipelago.exchange.island.api.AvailabilitySchedule;
-import io.archipelago.exchange.island.api.Country;
-import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.market.api.CargoType;
 import java.time.Instant;
 import java.util.Set;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-/** A host registers a machine as an Island: owner account, country, Cargo types served, concurrent slots, availability schedule and whether the host's identity is verified. */
-public record RegisterIsland(@TargetAggregateIdentifier IslandId islandId, AccountId owner, Country country, Set<CargoType> cargoTypes,
-                             int slots, AvailabilitySchedule schedule, boolean verified, Instant at) {
+/**
+ * A host registers a machine as an Island: owner account, country, Cargo types served, concurrent slots, availability
+ * schedule and whether the host's identity is verified.
+ */
+public record RegisterIsland(@TargetAggregateIdentifier IslandId islandId, AccountId owner, Country country,
+                             Set<CargoType> cargoTypes, int slots, AvailabilitySchedule schedule, boolean verified,
+                             Instant at) {
 }

@@ -6,7 +6,10 @@ import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.money.PricePerUnit;
 import java.time.Instant;
 
-/** An Island (owned by {@code owner}) offers capacity at {@code price} per unit, with the conditions the market places jobs by. */
-public record AskPlaced(CargoType cargo, IslandId islandId, AccountId owner, PricePerUnit price, IslandConditions conditions,
-                        Instant at) {
+/**
+ * An Island (owned by {@code owner}) offers capacity at {@code price} per unit, with the conditions the market places
+ * jobs by.
+ */
+public record AskPlaced(CargoType cargo, IslandId islandId, AccountId owner, PricePerUnit price,
+                        IslandConditions conditions, Instant at) {
 }

@@ -4,5 +4,6 @@ import io.archipelago.exchange.account.api.AccountId;
 import java.time.Instant;
 
 /** A bid was turned away; nothing was reserved. */
-public record BidRejected(CargoType cargo, JobId jobId, AccountId consumer, RejectionReason reason, String detail, Instant at) {
+public record BidRejected(CargoType cargo, JobId jobId, AccountId consumer, RejectionReason reason, String detail,
+                          Instant at) {
 }

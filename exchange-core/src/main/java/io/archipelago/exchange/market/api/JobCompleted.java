@@ -6,7 +6,10 @@ import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.pricing.UnitPrice;
 import java.time.Instant;
 
-/** A job finished with {@code units} used (at most its maximum): the consumer was charged {@code charged} = host earnings + royalty + fee and {@code released} went back to it. */
+/**
+ * A job finished with {@code units} used (at most its maximum): the consumer was charged {@code charged} = host
+ * earnings + royalty + fee and {@code released} went back to it.
+ */
 public record JobCompleted(CargoType cargo, JobId jobId, AccountId consumer, IslandId islandId, AccountId host,
                            AccountId publisher, long units, UnitPrice price, MicroCredits charged,
                            MicroCredits hostEarnings, MicroCredits royalty, MicroCredits fee, MicroCredits released,

@@ -6,5 +6,6 @@ import java.time.Instant;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** Opens the market of a Cargo type: its unit, its publisher and the royalty per unit the publisher earns. */
-public record RegisterCargo(@TargetAggregateIdentifier CargoType cargo, CargoUnit unit, AccountId publisher, PricePerUnit royalty, Instant at) {
+public record RegisterCargo(@TargetAggregateIdentifier CargoType cargo, CargoUnit unit, AccountId publisher,
+                            PricePerUnit royalty, Instant at) {
 }

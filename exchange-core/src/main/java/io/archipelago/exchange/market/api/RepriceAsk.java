@@ -6,5 +6,6 @@ import java.time.Instant;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** An Island changes its asking price; jobs already placed keep the price they were placed at. */
-public record RepriceAsk(@TargetAggregateIdentifier CargoType cargo, IslandId islandId, PricePerUnit price, Instant at) {
+public record RepriceAsk(@TargetAggregateIdentifier CargoType cargo, IslandId islandId, PricePerUnit price,
+                         Instant at) {
 }
