@@ -2,6 +2,7 @@ package io.archipelago.exchange;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -65,6 +66,13 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage("io.archipelago.exchange.karma", "io.archipelago.exchange.pricing",
                         "io.archipelago.exchange.ledger", "io.archipelago.exchange.money")
                 .should().dependOnClassesThat().resideInAPackage("org.axonframework..")
+                .check(domain);
+    }
+
+    @Test
+    void featuresFormNoCycles() {
+        slices().matching("io.archipelago.exchange.(*)").should().beFreeOfCycles()
+                .because("a feature's aggregate reaches others through their ports, never in a circle")
                 .check(domain);
     }
 }
