@@ -21,7 +21,8 @@ import org.springframework.web.util.ServletRequestPathUtils;
 /**
  * The door of every HTTP request: authenticates {@code Authorization: Bearer <credential>} (the operator token or an
  * account's API key; a browser's WebSocket upgrade may offer the key as a subprotocol instead, see {@link SocketKeys}),
- * limits each key's rate, reads the body up to the size limit, and lets the {@link Guard} decide
+ * limits each key's rate, refuses a request out of shape ({@link RequestForm}), reads the body up to the size limit,
+ * and lets the {@link Guard} decide
  * by the {@link Routes route table}. What passes carries its {@link Principal} and, for a key, its account as request
  * attributes. Nothing refused here reaches a controller, so a refused request changes nothing.
  */
@@ -108,6 +109,12 @@ final class AccessFilter extends OncePerRequestFilter {
                     return null;
                 }
             }
+        }
+        Optional<Refusal> malformed = RequestForm.check(match, request.getQueryString(), request.getContentType(),
+                ReadBody.hasBody(request));
+        if (malformed.isPresent()) {
+            malformed.get().send(request, path, response, json);
+            return null;
         }
         HttpServletRequest passed = request;
         JsonNode body = null;

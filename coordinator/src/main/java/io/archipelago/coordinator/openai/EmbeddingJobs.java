@@ -39,6 +39,7 @@ final class EmbeddingJobs {
     EmbeddingRelay place(String jobId, JsonNode body, AccountId account, HttpHeaders headers) {
         EmbeddingsRequest request = EmbeddingsRequest.of(body);
         desk.requireModel(request.model());
+        models.requireEmbeddings(request.model());
         models.check(request);
         ObjectNode input = request.input(json);
         BidTerms bid = terms.resolve(account, headers, body);

@@ -15,6 +15,9 @@ import org.springframework.stereotype.Component;
 @Component
 final class EmbeddingModels {
 
+    /** The namespace of embeddings Cargo types. */
+    static final String KIND = "embeddings.";
+
     private final Map<String, Integer> dimensions = new HashMap<>();
 
     EmbeddingModels(@Value("${archipelago.openai.embedding-dimensions:embeddings.minilm=384}") String known) {
@@ -28,6 +31,17 @@ final class EmbeddingModels {
                         + pair);
             }
             dimensions.put(pair.substring(0, equals).trim(), Integer.parseInt(pair.substring(equals + 1).trim()));
+        }
+    }
+
+    /**
+     * Refuses a model that is not an embeddings Cargo: one named here with its dimensions, or one in the
+     * {@value #KIND} namespace. A chat model would answer with text, which no caller of /v1/embeddings can use.
+     */
+    void requireEmbeddings(String model) {
+        if (!dimensions.containsKey(model) && !model.startsWith(KIND)) {
+            throw new OpenAiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "model_not_supported",
+                    "`" + model + "` is not an embeddings model: use a Cargo type named " + KIND + "*");
         }
     }
 

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.archipelago.coordinator.WholeCoordinator;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -284,6 +286,76 @@ class AccessTest {
         JsonNode balance = json.readTree(call("GET", "/accounts/" + dave + "/balance", daveKey, null).body());
         assertThat(balance.path("availableMicroCredits").asLong()).isEqualTo(10_000_000);
         assertThat(balance.path("escrowMicroCredits").asLong()).isZero();
+    }
+
+    @Test
+    void aRequestOutOfShapeIsRefusedInTheApiErrorShapeAndLeavesNoTrace() throws Exception {
+        String erin = account(10_000_000);
+        String erinKey = key(erin);
+        Answer badId = call("PUT", "/jobs/a%20b/input", erinKey, "{\"prompt\":\"x\"}");
+        assertProblem(badId, 400, "a job id is");
+        Answer longId = call("GET", "/jobs/" + "j".repeat(65) + "/output", erinKey, null);
+        assertProblem(longId, 400, "a job id is");
+        assertThat(jdbc().sql("SELECT count(*) FROM job_claim WHERE account_id = :erin").param("erin", erin)
+                .query(Long.class).single()).as("no job id claimed by a refused request").isZero();
+        assertProblem(call("GET", "/markets/" + CARGO + "/candles?resolution=%00", erinKey, null), 400,
+                "control character");
+        assertThat(rawExchange("GET /markets/" + CARGO + "/candles?resolution=%zz HTTP/1.1\r\nAuthorization: Bearer "
+                + erinKey)).startsWith("HTTP/1.1 400").contains("not percent-encoded");
+        assertProblem(call("GET", "/markets/" + CARGO + "/candles?to=9223372036854775807", erinKey, null), 400,
+                "from and to lie between");
+
+        HttpResponse<String> plain = http.send(HttpRequest.newBuilder(url.resolve("/markets/" + CARGO + "/bids"))
+                .header("Authorization", "Bearer " + erinKey).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(bid(erin + "-plain", erin))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(plain.statusCode()).as(plain.body()).isEqualTo(415);
+        assertThat(plain.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(url.resolve("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + erinKey)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("model=" + CARGO)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(form.statusCode()).isEqualTo(415);
+        assertThat(json.readTree(form.body()).path("error").path("code").asText()).isEqualTo("unsupported_media_type");
+        JsonNode chat = json.readTree(call("POST", "/v1/chat/completions", erinKey,
+                "{\"model\":\"llm\\u0000chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").body());
+        assertThat(chat.path("error").path("code").asText()).isEqualTo("model_not_found");
+        JsonNode embeddings = json.readTree(call("POST", "/v1/embeddings", erinKey,
+                "{\"model\":\"" + CARGO + "\",\"input\":\"hi\"}").body());
+        assertThat(embeddings.path("error").path("code").asText()).isEqualTo("model_not_supported");
+
+        // what Tomcat refuses before any filter runs is still in the API's shape, not an HTML page
+        for (String raw : List.of("GET /jobs/a%2Fb/output HTTP/1.1", "CONNECT /v1/models HTTP/1.1",
+                "GET /v1/models HTTP/1.1\r\nX-Big: " + "a".repeat(20_000))) {
+            String answer = rawExchange(raw);
+            assertThat(answer).as(raw.substring(0, Math.min(raw.length(), 40))).startsWith("HTTP/1.1 ");
+            int status = Integer.parseInt(answer.substring(9, 12));
+            assertThat(status).as(answer).isBetween(400, 599);
+            assertThat(answer).as(answer).containsIgnoringCase("Content-Type: application/")
+                    .doesNotContain("<html").contains("the request was refused before it reached the exchange");
+        }
+        JsonNode balance = json.readTree(call("GET", "/accounts/" + erin + "/balance", erinKey, null).body());
+        assertThat(balance.path("availableMicroCredits").asLong()).isEqualTo(10_000_000);
+        assertThat(balance.path("escrowMicroCredits").asLong()).isZero();
+    }
+
+    private void assertProblem(Answer answer, int status, String detail) throws Exception {
+        assertThat(answer.statusCode()).as(answer.toString()).isEqualTo(status);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(json.readTree(answer.body()).path("detail").asText()).contains(detail);
+    }
+
+    /** The whole answer to {@code requestHead} sent as it is over a socket: what no HTTP client library sends. */
+    private String rawExchange(String requestHead) throws Exception {
+        try (Socket socket = new Socket(url.getHost(), url.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write((requestHead + "\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     /** A new account with {@code credits} micro-credits, its balance visible on the read side. */

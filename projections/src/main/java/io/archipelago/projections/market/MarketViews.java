@@ -1,5 +1,6 @@
 package io.archipelago.projections.market;
 
+import io.archipelago.exchange.market.api.CargoType;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -18,8 +19,16 @@ public final class MarketViews {
         this.jdbc = jdbc;
     }
 
-    /** The market of this Cargo type, once its registration has been projected. */
+    /**
+     * The market of this Cargo type, once its registration has been projected; none for a name that is not in a
+     * Cargo type's form (which no market can have, and which may hold what PostgreSQL refuses to read, such as NUL).
+     */
     public Optional<MarketView> find(String cargo) {
+        try {
+            new CargoType(cargo);
+        } catch (IllegalArgumentException notACargoType) {
+            return Optional.empty();
+        }
         return jdbc.sql("SELECT * FROM market_view WHERE cargo = :cargo")
                 .param("cargo", cargo)
                 .query((row, number) -> view(row))
