@@ -41,6 +41,7 @@ import io.archipelago.exchange.market.api.StartJob;
 import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.money.PricePerUnit;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -286,7 +287,7 @@ class StripeMoneyFlowTest {
             ledger.record(payload);
             assertThat(ledger.isConserved()).as("sum of balances = deposits - payouts after %s", payload).isTrue();
         }
-        assertThat(ledger.deposits()).isEqualTo(MicroCredits.credits(1_000).value());
+        assertThat(ledger.deposits()).isEqualTo(BigInteger.valueOf(MicroCredits.credits(1_000).value()));
         assertThat(ledger.payouts()).isZero();
         assertThat(ledger.balance(host, Bucket.EARNINGS)).isEqualTo(MicroCredits.credits(300));
         assertThat(ledger.balance(host, Bucket.PAYOUTS_IN_FLIGHT)).isEqualTo(MicroCredits.ZERO);
