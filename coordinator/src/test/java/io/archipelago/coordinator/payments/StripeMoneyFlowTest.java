@@ -203,7 +203,8 @@ class StripeMoneyFlowTest {
         // Money in: a paid Checkout Session, delivered twice, deposits its 1,000 cents as 1,000 credits once.
         String paid = event("evt_e2e_paid", "checkout.session.completed", """
                 {"id":"cs_e2e","object":"checkout.session","payment_status":"paid","amount_total":1000,
-                 "currency":"usd","client_reference_id":"e2e-consumer","metadata":{"account_id":"e2e-consumer"}}""");
+                 "currency":"usd","client_reference_id":"e2e-consumer",
+                 "metadata":{"account_id":"e2e-consumer","credits":"1000"}}""");
         assertThat(webhook(paid).statusCode()).isEqualTo(200);
         assertThat(webhook(paid).body()).contains("\"duplicate\":true");
         assertThat(events(CreditsDeposited.class)).singleElement()
