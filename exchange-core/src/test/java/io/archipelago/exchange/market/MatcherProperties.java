@@ -60,6 +60,7 @@ class MatcherProperties {
     record Change(int island, int kind, long value) {
     }
 
+    /** Books of up to 25 asks; the quotation properties draw theirs here too. */
     static Gen<List<AskSpec>> books() {
         Gen<AskSpec> ask = integers().between(0, COUNTRIES.size() - 1).zip(
                 pick(List.of(100L, 200L, 300L, IslandConditions.RTT_UNKNOWN)),

@@ -14,6 +14,7 @@ import io.archipelago.exchange.island.api.Country;
 import io.archipelago.exchange.island.api.IslandConditions;
 import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.market.MatcherProperties.AskSpec;
 import io.archipelago.exchange.market.api.CargoType;
 import io.archipelago.exchange.market.api.Exclusion;
 import io.archipelago.exchange.market.api.JobId;
@@ -48,25 +49,8 @@ class QuotationProperties {
     private static final AvailabilitySchedule WEEKDAYS =
             new AvailabilitySchedule(List.of(new AvailabilitySchedule.Window(0, 5 * 24 * 60)));
 
-    /** {@code flags}: offline when divisible by 3, verified when odd, on a weekday-only schedule when above 8. */
-    record AskSpec(int country, long rtt, int karma, long price, int slots, int used, int flags) {
-    }
-
     /** {@code avoid}: the indices of the Islands the bid avoids (beyond the book's size: none). */
     record BidSpec(int policy, long limit, int minKarma, long maxRtt, boolean verifiedOnly, Set<Integer> avoid) {
-    }
-
-    static Gen<List<AskSpec>> books() {
-        Gen<AskSpec> ask = integers().between(0, COUNTRIES.size() - 1).zip(
-                pick(List.of(100L, 200L, 300L, IslandConditions.RTT_UNKNOWN)),
-                pick(List.of(100, 500, 700, 900)),
-                longs().between(100, 1_000),
-                integers().between(1, 3),
-                (country, rtt, karma, price, slots) -> new AskSpec(country, rtt, karma, price, slots, 0, 0))
-                .zip(integers().between(0, 3), integers().between(0, 11),
-                        (spec, used, flags) -> new AskSpec(spec.country(), spec.rtt(), spec.karma(), spec.price(),
-                                spec.slots(), used, flags));
-        return lists().of(ask).ofSizeBetween(0, 25);
     }
 
     static Gen<BidSpec> bids() {
@@ -100,7 +84,7 @@ class QuotationProperties {
 
     @Test
     void theQuoteFindsAnIslandExactlyWhenTheMatcherPlacesTheBidThere() {
-        qt().withExamples(2_000).forAll(books(), bids(), moments())
+        qt().withExamples(2_000).forAll(MatcherProperties.books(), bids(), moments())
                 .checkAssert(QuotationProperties::theQuoteFindsAnIslandExactlyWhenTheMatcherPlacesTheBidThere);
     }
 
@@ -130,7 +114,7 @@ class QuotationProperties {
      */
     @Test
     void aBidBoundByItsAccountsPreferencesGoesOnlyWhereBothAllowAndTheQuoteAgrees() {
-        qt().withExamples(1_000).forAll(books(), bids(), preferences(), moments()).checkAssert(
+        qt().withExamples(1_000).forAll(MatcherProperties.books(), bids(), preferences(), moments()).checkAssert(
                 QuotationProperties::aBidBoundByItsAccountsPreferencesGoesOnlyWhereBothAllowAndTheQuoteAgrees);
     }
 
