@@ -36,13 +36,10 @@ final class CheckoutController {
     CheckoutStarted checkout(@PathVariable String accountId, @RequestBody Checkout request) throws StripeException {
         AccountId account = new AccountId(accountId);
         long credits = request.wholeCredits();
-        if (credits < properties.minimumDepositCredits() || credits > properties.maximumDepositCredits()) {
-            throw new IllegalArgumentException("a deposit is " + properties.minimumDepositCredits() + " to "
-                    + properties.maximumDepositCredits() + " credits, got " + credits);
-        }
+        MicroCredits amount = properties.deposit(credits);
         var client = stripe.client();
         directory.requireAccount(account);
-        long cents = CreditRate.centsFor(MicroCredits.credits(credits));
+        long cents = CreditRate.centsFor(amount);
         Session session = client.checkout().sessions().create(SessionCreateParams.builder()
                 .setMode(SessionCreateParams.Mode.PAYMENT)
                 .setSuccessUrl(properties.checkoutSuccessUrl())

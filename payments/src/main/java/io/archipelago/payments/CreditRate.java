@@ -14,14 +14,6 @@ final class CreditRate {
     private CreditRate() {
     }
 
-    /** What a payment of {@code cents} US cents buys. */
-    static MicroCredits forCents(long cents) {
-        if (cents <= 0) {
-            throw new IllegalArgumentException("a payment is a positive number of cents, got " + cents);
-        }
-        return MicroCredits.credits(cents);
-    }
-
     /**
      * The US cents an amount of credits is worth.
      *

@@ -32,11 +32,13 @@ final class StripeEvents {
 
     private final CommandGateway commands;
     private final PayoutDesk desk;
+    private final PaymentsProperties properties;
     private final Clock clock;
 
-    StripeEvents(CommandGateway commands, PayoutDesk desk, Clock clock) {
+    StripeEvents(CommandGateway commands, PayoutDesk desk, PaymentsProperties properties, Clock clock) {
         this.commands = commands;
         this.desk = desk;
+        this.properties = properties;
         this.clock = clock;
     }
 
@@ -68,10 +70,32 @@ final class StripeEvents {
                     + session.getCurrency() + ", credits are sold in " + CreditRate.CURRENCY);
         }
         String account = metadata(session.getMetadata(), "account_id", session.getClientReferenceId());
-        Long cents = session.getAmountTotal();
-        MicroCredits amount = CreditRate.forCents(cents == null ? 0 : cents);
+        MicroCredits amount = bought(session);
         commands.sendAndWait(new DepositCredits(new AccountId(account), session.getId(), amount, clock.instant()));
         return "deposited " + amount.value() + " micro-credits to " + account + " for " + session.getId();
+    }
+
+    /**
+     * What a paid Checkout Session bought: the whole credits our checkout wrote in its {@code credits} metadata, within
+     * the checkout's range and paid to the cent. A session whose amount says otherwise was not opened by our checkout
+     * as it stands, so it is refused rather than trusted for the amount alone.
+     */
+    private MicroCredits bought(Session session) {
+        String written = metadata(session.getMetadata(), "credits", null);
+        long credits;
+        try {
+            credits = Long.parseLong(written);
+        } catch (NumberFormatException notANumber) {
+            throw new IllegalArgumentException("checkout session " + session.getId() + " has credits '" + written
+                    + "' in its metadata, not a whole number");
+        }
+        MicroCredits amount = properties.deposit(credits);
+        Long cents = session.getAmountTotal();
+        if (cents == null || cents != CreditRate.centsFor(amount)) {
+            throw new IllegalArgumentException("checkout session " + session.getId() + " was paid " + cents
+                    + " cents for " + credits + " credits (1 credit = USD 0.01): it was not opened for this amount");
+        }
+        return amount;
     }
 
     private String verified(VerificationSession session) {

@@ -58,10 +58,15 @@ final class StripeStub {
     }
 
     static String checkoutSession(String id, String accountId, long cents, String paymentStatus) {
+        return checkoutSession(id, accountId, cents, Long.toString(cents), paymentStatus);
+    }
+
+    /** A Checkout Session whose {@code credits} metadata may disagree with the cents paid. */
+    static String checkoutSession(String id, String accountId, long cents, String credits, String paymentStatus) {
         return """
                 {"id":"%s","object":"checkout.session","payment_status":"%s","amount_total":%d,"currency":"usd",
-                 "client_reference_id":"%s","metadata":{"account_id":"%s","credits":"%d"}}"""
-                .formatted(id, paymentStatus, cents, accountId, accountId, cents);
+                 "client_reference_id":"%s","metadata":{"account_id":"%s","credits":"%s"}}"""
+                .formatted(id, paymentStatus, cents, accountId, accountId, credits);
     }
 
     static String verificationSession(String id, String islandId, String status) {

@@ -1,6 +1,7 @@
 package io.archipelago.payments;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -13,6 +14,7 @@ import io.archipelago.exchange.island.api.IslandVerified;
 import io.archipelago.exchange.island.api.RegisterIsland;
 import io.archipelago.exchange.market.api.CargoType;
 import io.archipelago.exchange.money.MicroCredits;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -40,7 +42,33 @@ class WebhookTest extends StripeOnContext {
         deliver(payload).andExpect(status().isOk()).andExpect(jsonPath("$.duplicate").value(true));
 
         assertThat(deposited(consumer)).isEqualTo(MicroCredits.credits(5_000).value());
-        assertThat(exchange().replayedLedger().deposits()).isGreaterThanOrEqualTo(MicroCredits.credits(5_000).value());
+        assertThat(exchange().replayedLedger().deposits())
+                .isGreaterThanOrEqualTo(BigInteger.valueOf(MicroCredits.credits(5_000).value()));
+    }
+
+    /**
+     * A signed event for 10^12 cents once credited 10^18 micro-credits, past the checkout's maximum and its own
+     * {@code credits} metadata. Refused events are answered and recorded as refused, so Stripe does not retry them.
+     */
+    @Test
+    void aCheckoutSessionOutsideTheCheckoutsRangeOrItsOwnCreditsIsRefusedAndDepositsNothing() throws Exception {
+        AccountId consumer = account(unique("consumer"));
+        exchange().open(consumer);
+        long tooMany = 1_000_000_000_000L;
+
+        deliver(paidCheckout(unique("evt_"), unique("cs_"), consumer, tooMany))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.outcome").value("refused: a deposit is 50 to 1000000 credits, got " + tooMany));
+        deliver(StripeStub.event(unique("evt_"), "checkout.session.completed",
+                StripeStub.checkoutSession(unique("cs_"), consumer.value(), tooMany, "5000", "paid")))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.outcome").value(containsString("was paid " + tooMany + " cents for 5000")));
+        deliver(StripeStub.event(unique("evt_"), "checkout.session.completed",
+                StripeStub.checkoutSession(unique("cs_"), consumer.value(), 700, "seven hundred", "paid")))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.outcome").value(containsString("not a whole number")));
+
+        assertThat(deposited(consumer)).isZero();
     }
 
     @Test

@@ -1,15 +1,16 @@
 package io.archipelago.coordinator.readside;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * What the auditor found: the events replayed, the links of the hash chain verified (and its head), the events not
  * yet linked, the money events booked, deposits and payouts, the accounts compared with the balance read model, and
- * every problem. Clean when there is no problem.
+ * every problem. Clean when there is no problem. Deposits and payouts are exact sums, which no amount overflows.
  */
-record AuditReport(long events, long links, String chainHead, long unlinked, long moneyEvents, long deposits,
-                   long payouts, int accountsCompared, List<String> problems, Duration took) {
+record AuditReport(long events, long links, String chainHead, long unlinked, long moneyEvents, BigInteger deposits,
+                   BigInteger payouts, int accountsCompared, List<String> problems, Duration took) {
 
     boolean clean() {
         return problems.isEmpty();

@@ -21,6 +21,7 @@ import io.archipelago.exchange.ledger.Posting.Entry;
 import io.archipelago.projections.chain.EventChain;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -237,7 +238,7 @@ final class LedgerAudit {
     private void checkLedger() {
         if (!ledger.isConserved()) {
             problem("ledger: money is not conserved: balances sum to " + ledger.total() + " but deposits - payouts = "
-                    + (ledger.deposits() - ledger.payouts()));
+                    + ledger.deposits().subtract(ledger.payouts()));
         }
         if (!ledger.isCleared()) {
             problem("ledger: " + ledger.balance(Entry.CLEARING) + " micro-credits charged to consumers were never"
@@ -266,9 +267,9 @@ final class LedgerAudit {
                 }
             }
         }
-        Map<String, Long> held = new HashMap<>();
-        ledger.snapshot().forEach((entry, amount) -> held.merge(entry.substring(0, entry.lastIndexOf('/')), amount,
-                Long::sum));
+        Map<String, BigInteger> held = new HashMap<>();
+        ledger.snapshot().forEach((entry, amount) -> held.merge(entry.substring(0, entry.lastIndexOf('/')),
+                BigInteger.valueOf(amount), BigInteger::add));
         held.keySet().stream()
                 .filter(account -> !account.startsWith("<") && !viewed.contains(account))
                 .sorted()

@@ -230,7 +230,21 @@ class ExchangeOverHttpTest {
                         "'llm.no-such-market' does not exist"),
                 Arguments.of("POST", "/markets/LLM!/bids", aBid, 400, "a cargo type is"),
                 Arguments.of("POST", markets + "/jobs/bad-no-job/complete", "{\"units\":1}", 409,
-                        "is not running"));
+                        "is not running"),
+                Arguments.of("POST", markets + "/asks", "{\"islandId\":\"bad-unknown-island\","
+                        + "\"priceMicroCredits\":" + Long.MAX_VALUE + "}", 400,
+                        "an ask's price per unit is at most 1000000000 micro-credits"),
+                Arguments.of("PUT", markets + "/asks/" + BAD_ISLAND, "{\"priceMicroCredits\":1000000001}", 400,
+                        "an ask's price per unit is at most 1000000000 micro-credits"),
+                Arguments.of("POST", markets + "/bids", "{\"consumer\":\"" + BAD_CONSUMER
+                        + "\",\"limitMicroCredits\":" + Long.MAX_VALUE + ",\"maxUnits\":1}", 400,
+                        "a bid's limit per unit is at most 1000000000 micro-credits"),
+                Arguments.of("POST", "/cargos", "{\"cargo\":\"llm.bad-royalty\",\"unit\":\"IMAGE\","
+                        + "\"publisher\":\"bad-publisher\",\"royaltyMicroCredits\":" + Long.MAX_VALUE + "}", 400,
+                        "a Cargo's royalty per unit is at most 1000000000 micro-credits"),
+                Arguments.of("POST", "/accounts/" + BAD_CONSUMER + "/deposits",
+                        "{\"amountMicroCredits\":1000000000000000000}", 400,
+                        "a deposit is at most 1000000000000 micro-credits"));
     }
 
     @ParameterizedTest(name = "{0} {1} {2}")

@@ -41,6 +41,7 @@ import io.archipelago.exchange.market.api.StartJob;
 import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.money.PricePerUnit;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -202,7 +203,8 @@ class StripeMoneyFlowTest {
         // Money in: a paid Checkout Session, delivered twice, deposits its 1,000 cents as 1,000 credits once.
         String paid = event("evt_e2e_paid", "checkout.session.completed", """
                 {"id":"cs_e2e","object":"checkout.session","payment_status":"paid","amount_total":1000,
-                 "currency":"usd","client_reference_id":"e2e-consumer","metadata":{"account_id":"e2e-consumer"}}""");
+                 "currency":"usd","client_reference_id":"e2e-consumer",
+                 "metadata":{"account_id":"e2e-consumer","credits":"1000"}}""");
         assertThat(webhook(paid).statusCode()).isEqualTo(200);
         assertThat(webhook(paid).body()).contains("\"duplicate\":true");
         assertThat(events(CreditsDeposited.class)).singleElement()
@@ -286,7 +288,7 @@ class StripeMoneyFlowTest {
             ledger.record(payload);
             assertThat(ledger.isConserved()).as("sum of balances = deposits - payouts after %s", payload).isTrue();
         }
-        assertThat(ledger.deposits()).isEqualTo(MicroCredits.credits(1_000).value());
+        assertThat(ledger.deposits()).isEqualTo(BigInteger.valueOf(MicroCredits.credits(1_000).value()));
         assertThat(ledger.payouts()).isZero();
         assertThat(ledger.balance(host, Bucket.EARNINGS)).isEqualTo(MicroCredits.credits(300));
         assertThat(ledger.balance(host, Bucket.PAYOUTS_IN_FLIGHT)).isEqualTo(MicroCredits.ZERO);

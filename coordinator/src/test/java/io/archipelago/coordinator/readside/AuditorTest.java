@@ -3,12 +3,17 @@ package io.archipelago.coordinator.readside;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archipelago.coordinator.CoordinatorNode;
+import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.account.api.AccountOpened;
+import io.archipelago.exchange.account.api.CreditsDeposited;
 import io.archipelago.exchange.account.api.EarningsCredited;
 import io.archipelago.exchange.account.api.EarningsKind;
+import io.archipelago.exchange.island.api.Country;
 import io.archipelago.exchange.market.api.JobId;
 import io.archipelago.exchange.money.MicroCredits;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The auditor's replay against a real coordinator's store: clean after honest trading, and it finds an event changed
- * in the database behind the exchange's back and a ledger that does not balance. The tests run in order on one
- * coordinator; the one that tampers restores what it changed.
+ * in the database behind the exchange's back and a ledger that does not balance, and its totals stay exact for any
+ * amount the store holds. The tests run in order on one coordinator; the one that tampers restores what it changed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AuditorTest {
@@ -60,8 +65,8 @@ class AuditorTest {
         assertThat(report.links()).isEqualTo(stored);
         assertThat(report.unlinked()).isZero();
         assertThat(report.accountsCompared()).isEqualTo(ReadSideWorkload.CONSUMERS.size() + 4);
-        assertThat(report.deposits()).isEqualTo(3_000_000_000L);
-        assertThat(report.payouts()).isEqualTo(500);
+        assertThat(report.deposits()).isEqualTo(BigInteger.valueOf(3_000_000_000L));
+        assertThat(report.payouts()).isEqualTo(BigInteger.valueOf(500));
         assertThat(report.chainHead()).hasSize(64).isNotEqualTo("0".repeat(64));
     }
 
@@ -117,9 +122,37 @@ class AuditorTest {
         assertThat(audit().problems()).isEmpty();
     }
 
-    /** Earnings that no consumer paid for: linked and projected like any event, but the ledger cannot book them. */
+    /**
+     * A deposit as large as a {@code long} holds, as the store may keep from before deposits were capped: the
+     * auditor's totals exceed a {@code long} and stay exact, and the store still audits clean.
+     */
     @Test
     @Order(4)
+    void aDepositNearTheLargestLongAuditsCleanWithExactTotals() {
+        AccountId whale = new AccountId("whale");
+        String aggregate = "account:" + whale.value();
+        long huge = Long.MAX_VALUE - 1;
+        node.bean(EventStore.class).publish(
+                new GenericDomainEventMessage<>("Account", aggregate, 0,
+                        new AccountOpened(whale, Country.of("DE"), ReadSideWorkload.at(98))),
+                new GenericDomainEventMessage<>("Account", aggregate, 1,
+                        new CreditsDeposited(whale, "before-the-caps", MicroCredits.of(huge),
+                                ReadSideWorkload.at(98))));
+        ReadSideNodes.awaitCaughtUp(node);
+
+        AuditReport report = audit();
+
+        assertThat(report.problems()).isEmpty();
+        assertThat(report.deposits()).isEqualTo(BigInteger.valueOf(3_000_000_000L).add(BigInteger.valueOf(huge)));
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        LedgerAudit.print(report, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("deposits 9,223,372,039,854,775,806")
+                .contains("RESULT: OK");
+    }
+
+    /** Earnings that no consumer paid for: linked and projected like any event, but the ledger cannot book them. */
+    @Test
+    @Order(5)
     void earningsNobodyPaidForMakeALedgerThatDoesNotBalance() {
         String host = "account:" + ReadSideWorkload.HOST.value();
         long next = count("SELECT max(sequence_number) + 1 FROM domain_event_entry WHERE aggregate_identifier = '"

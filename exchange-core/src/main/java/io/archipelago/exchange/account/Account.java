@@ -25,6 +25,7 @@ import io.archipelago.exchange.account.api.SetBidPreferences;
 import io.archipelago.exchange.island.api.Country;
 import io.archipelago.exchange.market.api.JobId;
 import io.archipelago.exchange.money.MicroCredits;
+import io.archipelago.exchange.money.MoneyCaps;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -79,6 +80,7 @@ public class Account {
             throw new IllegalArgumentException("a deposit has an id of 1-128 characters");
         }
         if (!deposits.contains(command.depositId())) {
+            MoneyCaps.deposit(command.amount(), available.plus(inEscrow()));
             apply(new CreditsDeposited(accountId, command.depositId(), command.amount(), command.at()));
         }
     }

@@ -11,6 +11,7 @@ import io.archipelago.exchange.account.api.PayoutPaid;
 import io.archipelago.exchange.account.api.PayoutRequested;
 import io.archipelago.exchange.ledger.Posting.Entry;
 import io.archipelago.exchange.money.MicroCredits;
+import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +23,16 @@ import java.util.TreeMap;
  * all balances equals deposits minus payouts after every event. A paid payout that comes back (a reversed transfer)
  * is booked from the world and counts against payouts, not as a deposit. An auditor's replay and the property tests
  * both drive this class.
+ *
+ * <p>The totals (deposits, payouts, the sum of all balances) are exact however large they grow: the store is
+ * append-only, and a deposit recorded before deposits were capped may be as large as a {@code long}. One entry's
+ * balance is a {@code long}, as it is in its account; an event that would take it beyond is booked as a problem.
  */
 public final class Ledger {
 
     private final Map<Entry, Long> balances = new HashMap<>();
-    private long deposits;
-    private long payouts;
+    private BigInteger deposits = BigInteger.ZERO;
+    private BigInteger payouts = BigInteger.ZERO;
     private long events;
 
     /** The postings an event makes; empty for events that move no money. */
@@ -72,7 +77,8 @@ public final class Ledger {
     /**
      * Books an event's postings.
      *
-     * @throws IllegalStateException when a posting would take an entry below zero: the ledger does not balance
+     * @throws IllegalStateException when a posting would take an entry below zero (the ledger does not balance) or
+     *     above the largest amount one balance holds
      */
     public void record(Object event) {
         events++;
@@ -81,9 +87,9 @@ public final class Ledger {
             long amount = posting.amount().value();
             if (posting.from().equals(Entry.WORLD)) {
                 if (returnedPayout) {
-                    payouts = Math.subtractExact(payouts, amount);
+                    payouts = payouts.subtract(BigInteger.valueOf(amount));
                 } else {
-                    deposits = Math.addExact(deposits, amount);
+                    deposits = deposits.add(BigInteger.valueOf(amount));
                 }
             } else {
                 long left = balance(posting.from()) - amount;
@@ -94,9 +100,15 @@ public final class Ledger {
                 balances.put(posting.from(), left);
             }
             if (posting.to().equals(Entry.WORLD)) {
-                payouts = Math.addExact(payouts, amount);
+                payouts = payouts.add(BigInteger.valueOf(amount));
             } else {
-                balances.merge(posting.to(), amount, Math::addExact);
+                long held = balance(posting.to());
+                if (held > Long.MAX_VALUE - amount) {
+                    throw new IllegalStateException("event " + events + " (" + event.getClass().getSimpleName()
+                            + ") takes " + posting.to() + " above " + Long.MAX_VALUE + ": it holds " + held
+                            + " and receives " + amount);
+                }
+                balances.put(posting.to(), held + amount);
             }
         }
     }
@@ -109,22 +121,24 @@ public final class Ledger {
         return MicroCredits.of(balance(entry(account, bucket)));
     }
 
-    public long total() {
-        return balances.values().stream().mapToLong(Long::longValue).sum();
+    /** The sum of all balances, exact. */
+    public BigInteger total() {
+        return balances.values().stream().map(BigInteger::valueOf).reduce(BigInteger.ZERO, BigInteger::add);
     }
 
-    public long deposits() {
+    /** Every deposit ever booked, exact. */
+    public BigInteger deposits() {
         return deposits;
     }
 
-    /** What left the exchange by paid payouts, less paid payouts that came back. */
-    public long payouts() {
+    /** What left the exchange by paid payouts, less paid payouts that came back, exact. */
+    public BigInteger payouts() {
         return payouts;
     }
 
     /** Whether the sum of all balances equals deposits minus payouts. */
     public boolean isConserved() {
-        return total() == deposits - payouts;
+        return total().equals(deposits.subtract(payouts));
     }
 
     /** Whether no settled charge is waiting between a consumer's debit and the earnings it pays. */

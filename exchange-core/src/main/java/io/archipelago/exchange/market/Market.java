@@ -51,6 +51,7 @@ import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.market.api.SubmitBids;
 import io.archipelago.exchange.market.api.WithdrawAsk;
 import io.archipelago.exchange.money.MicroCredits;
+import io.archipelago.exchange.money.MoneyCaps;
 import io.archipelago.exchange.money.PricePerUnit;
 import io.archipelago.exchange.pricing.UnitPrice;
 import java.time.Instant;
@@ -86,12 +87,14 @@ public class Market {
 
     @CommandHandler
     public Market(RegisterCargo command) {
+        MoneyCaps.price("a Cargo's royalty", command.royalty());
         apply(new CargoRegistered(command.cargo(), command.unit(), command.publisher(), command.royalty(),
                 command.at()));
     }
 
     @CommandHandler
     void handle(PlaceAsk command, Islands islands) {
+        MoneyCaps.price("an ask's price", command.price());
         if (book.ask(command.islandId()).isPresent()) {
             throw new IllegalStateException("island " + command.islandId() + " already has an ask on " + cargo
                     + ": reprice or withdraw it");
@@ -104,6 +107,7 @@ public class Market {
 
     @CommandHandler
     void handle(RepriceAsk command) {
+        MoneyCaps.price("an ask's price", command.price());
         Ask ask = askOf(command.islandId());
         if (ask.price.equals(command.price())) {
             return;

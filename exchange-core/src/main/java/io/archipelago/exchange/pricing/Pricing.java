@@ -32,8 +32,16 @@ public final class Pricing {
         return 1000;
     }
 
+    /**
+     * The fee per unit on {@code ask}: exactly {@code ask x basis points / 10,000} rounded down, computed without a
+     * product that could overflow, so that an ask accepted at one karma tier is priced at every other tier too (also
+     * an ask recorded before prices were capped by {@code MoneyCaps}).
+     */
     public static PricePerUnit platformFee(PricePerUnit ask, Karma karma) {
-        return PricePerUnit.of(Math.multiplyExact(ask.microCredits(), feeBasisPoints(karma.points())) / 10_000);
+        long basisPoints = feeBasisPoints(karma.points());
+        long whole = ask.microCredits() / 10_000;
+        long rest = ask.microCredits() % 10_000;
+        return PricePerUnit.of(whole * basisPoints + rest * basisPoints / 10_000);
     }
 
     public static UnitPrice quote(PricePerUnit ask, PricePerUnit royalty, Karma karma) {

@@ -1,6 +1,7 @@
 package io.archipelago.exchange.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.account.api.AccountOpened;
@@ -18,6 +19,7 @@ import io.archipelago.exchange.account.api.Reservation;
 import io.archipelago.exchange.island.api.Country;
 import io.archipelago.exchange.market.api.JobId;
 import io.archipelago.exchange.money.MicroCredits;
+import io.archipelago.exchange.money.MoneyCaps;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 import org.axonframework.test.aggregate.AggregateTestFixture;
@@ -86,6 +88,36 @@ class AccountTest {
                 .when(new DepositCredits(ALICE, "deposit-2", MicroCredits.credits(5), LATER))
                 .expectEvents(new CreditsDeposited(ALICE, "deposit-2", MicroCredits.credits(5), LATER))
                 .expectState(account -> assertThat(account.available()).isEqualTo(MicroCredits.credits(105)));
+    }
+
+    @Test
+    void refusesADepositAboveTheCapAndSaysWhatTheCapIs() {
+        // what a signed webhook for 10^12 cents once credited
+        MicroCredits forged = MicroCredits.of(1_000_000_000_000_000_000L);
+
+        fixture.given(opened())
+                .when(new DepositCredits(ALICE, "cs_huge", forged, T0))
+                .expectException(IllegalArgumentException.class)
+                .expectExceptionMessage(containsString("at most " + MoneyCaps.MAX_DEPOSIT + " micro-credits"))
+                .expectNoEvents();
+    }
+
+    @Test
+    void takesDepositsUpToTheBalanceCapCountingEscrowAndNoFurther() {
+        MicroCredits belowCap = MicroCredits.of(MoneyCaps.MAX_BALANCE - MoneyCaps.MAX_DEPOSIT);
+        MicroCredits largest = MicroCredits.of(MoneyCaps.MAX_DEPOSIT);
+
+        fixture.given(opened(), deposited("deposit-1", belowCap))
+                .when(new DepositCredits(ALICE, "deposit-2", largest, T0))
+                .expectEvents(new CreditsDeposited(ALICE, "deposit-2", largest, T0))
+                .expectState(account -> assertThat(account.available().value()).isEqualTo(MoneyCaps.MAX_BALANCE));
+
+        MicroCredits overCap = belowCap.plus(MicroCredits.of(1));
+        fixture.given(opened(), deposited("deposit-1", overCap), new CreditsReserved(ALICE, JOB, overCap, T0))
+                .when(new DepositCredits(ALICE, "deposit-2", largest, LATER))
+                .expectException(IllegalArgumentException.class)
+                .expectExceptionMessage(containsString("above " + MoneyCaps.MAX_BALANCE + " micro-credits"))
+                .expectNoEvents();
     }
 
     @Test

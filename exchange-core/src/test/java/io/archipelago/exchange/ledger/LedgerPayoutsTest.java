@@ -14,6 +14,7 @@ import io.archipelago.exchange.account.api.PayoutPaid;
 import io.archipelago.exchange.account.api.PayoutRequested;
 import io.archipelago.exchange.market.api.JobId;
 import io.archipelago.exchange.money.MicroCredits;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
@@ -53,8 +54,8 @@ class LedgerPayoutsTest {
                 new PayoutRequested(HOST, "p-1", MicroCredits.credits(300), AT),
                 new PayoutPaid(HOST, "p-1", MicroCredits.credits(300), AT)));
 
-        assertThat(ledger.payouts()).isEqualTo(MicroCredits.credits(300).value());
-        assertThat(ledger.total()).isEqualTo(MicroCredits.credits(200).value());
+        assertThat(ledger.payouts()).isEqualTo(BigInteger.valueOf(MicroCredits.credits(300).value()));
+        assertThat(ledger.total()).isEqualTo(BigInteger.valueOf(MicroCredits.credits(200).value()));
         assertThat(ledger.balance(HOST, Bucket.EARNINGS)).isEqualTo(MicroCredits.credits(200));
         assertThat(ledger.balance(HOST, Bucket.PAYOUTS_IN_FLIGHT)).isEqualTo(MicroCredits.ZERO);
         assertThat(ledger.snapshot()).doesNotContainKey("<world>/AVAILABLE");
@@ -79,7 +80,7 @@ class LedgerPayoutsTest {
                 new PayoutFailed(HOST, "p-1", MicroCredits.credits(300), true, "transfer reversed", AT)));
 
         assertThat(ledger.payouts()).isZero();
-        assertThat(ledger.deposits()).isEqualTo(MicroCredits.credits(500).value());
+        assertThat(ledger.deposits()).isEqualTo(BigInteger.valueOf(MicroCredits.credits(500).value()));
         assertThat(ledger.balance(HOST, Bucket.EARNINGS)).isEqualTo(MicroCredits.credits(500));
     }
 

@@ -1,6 +1,12 @@
 package io.archipelago.exchange.market;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.Generate.pick;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.island.api.AvailabilitySchedule;
@@ -18,13 +24,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Islands a bid avoids, against a reference written from the rule alone: of the Islands that can take the bid, the
@@ -42,26 +43,32 @@ class AvoidIslandsProperties {
     record AskSpec(int country, long rtt, int karma, long price, boolean online, boolean full) {
     }
 
-    @Provide
-    Arbitrary<List<AskSpec>> books() {
-        return Combinators.combine(
-                Arbitraries.integers().between(0, COUNTRIES.size() - 1),
-                Arbitraries.of(100L, 200L, 300L),
-                Arbitraries.of(100, 500, 900),
-                Arbitraries.longs().between(100, 1_000),
-                Arbitraries.of(true, true, false),
-                Arbitraries.of(false, false, true)).as(AskSpec::new).list().ofMaxSize(12);
+    static Gen<List<AskSpec>> books() {
+        Gen<AskSpec> ask = integers().between(0, COUNTRIES.size() - 1).zip(
+                pick(List.of(100L, 200L, 300L)),
+                pick(List.of(100, 500, 900)),
+                longs().between(100, 1_000),
+                (country, rtt, karma, price) -> new AskSpec(country, rtt, karma, price, true, false))
+                .zip(pick(List.of(true, true, false)), pick(List.of(false, false, true)),
+                        (spec, online, full) -> new AskSpec(spec.country(), spec.rtt(), spec.karma(), spec.price(),
+                                online, full));
+        return lists().of(ask).ofSizeBetween(0, 12);
     }
 
-    @Provide
-    Arbitrary<Set<Integer>> avoided() {
-        return Arbitraries.integers().between(0, 11).set().ofMaxSize(12);
+    /** Up to twelve distinct indices of Islands to avoid. */
+    static Gen<Set<Integer>> avoided() {
+        return lists().of(integers().between(0, 11)).ofSizeBetween(0, 12).map(indices -> new TreeSet<>(indices));
     }
 
-    @Property(tries = 2_000)
-    void anAvoidedIslandTakesABidOnlyWhenNoOtherEligibleIslandCan(@ForAll("books") List<AskSpec> specs,
-                                                                  @ForAll("avoided") Set<Integer> avoidedIndices,
-                                                                  @ForAll boolean euOnly) {
+    @Test
+    void anAvoidedIslandTakesABidOnlyWhenNoOtherEligibleIslandCan() {
+        qt().withExamples(2_000).forAll(books(), avoided(), booleans().all())
+                .checkAssert(AvoidIslandsProperties::anAvoidedIslandTakesABidOnlyWhenNoOtherEligibleIslandCan);
+    }
+
+    private static void anAvoidedIslandTakesABidOnlyWhenNoOtherEligibleIslandCan(List<AskSpec> specs,
+                                                                                 Set<Integer> avoidedIndices,
+                                                                                 boolean euOnly) {
         OrderBook book = new OrderBook(ROYALTY);
         List<Ask> asks = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
@@ -87,8 +94,6 @@ class AvoidIslandsProperties {
         Optional<IslandId> expected = preferred.or(() -> eligible.stream().min(Ask.RANK)).map(ask -> ask.islandId);
         Ask actual = book.bestAsk(bid, AT);
 
-        Statistics.collect(eligible.isEmpty() ? "no eligible island" : preferred.isPresent() ? "avoid honoured"
-                : "only avoided islands eligible");
         assertThat(Optional.ofNullable(actual).map(ask -> ask.islandId)).isEqualTo(expected);
         if (actual != null && avoid.contains(actual.islandId)) {
             assertThat(eligible).allMatch(ask -> avoid.contains(ask.islandId));

@@ -61,6 +61,7 @@ import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.market.api.SubmitBids;
 import io.archipelago.exchange.market.api.WithdrawAsk;
 import io.archipelago.exchange.money.MicroCredits;
+import io.archipelago.exchange.money.MoneyCaps;
 import io.archipelago.exchange.money.PricePerUnit;
 import io.archipelago.exchange.pricing.Pricing;
 import io.archipelago.exchange.pricing.UnitPrice;
@@ -740,7 +741,9 @@ class MarketTest {
                 Arguments.of("a negative time to live", bid("job-1").ttl(Duration.ofSeconds(-1))),
                 Arguments.of("a time to live over a day", bid("job-1").ttl(Duration.ofDays(1).plusNanos(1))),
                 Arguments.of("a zero round-trip ceiling", bid("job-1").maxRttMicros(0)),
-                Arguments.of("an escrow that overflows", bid("job-1").limit(Long.MAX_VALUE / 2).maxUnits(3)));
+                Arguments.of("a limit above the price cap",
+                        bid("job-1").limit(MoneyCaps.MAX_PRICE_PER_UNIT + 1).maxUnits(1)),
+                Arguments.of("an escrow that would overflow", bid("job-1").limit(Long.MAX_VALUE / 2).maxUnits(3)));
     }
 
     @Test

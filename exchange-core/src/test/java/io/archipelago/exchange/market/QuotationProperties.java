@@ -1,6 +1,11 @@
 package io.archipelago.exchange.market;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.Generate.pick;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.account.api.BidPreferences;
@@ -9,6 +14,7 @@ import io.archipelago.exchange.island.api.Country;
 import io.archipelago.exchange.island.api.IslandConditions;
 import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.market.MatcherProperties.AskSpec;
 import io.archipelago.exchange.market.api.CargoType;
 import io.archipelago.exchange.market.api.Exclusion;
 import io.archipelago.exchange.market.api.JobId;
@@ -22,14 +28,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * A quote and the matcher on the same random books: the quote finds an eligible Island exactly when the matcher
@@ -47,59 +49,47 @@ class QuotationProperties {
     private static final AvailabilitySchedule WEEKDAYS =
             new AvailabilitySchedule(List.of(new AvailabilitySchedule.Window(0, 5 * 24 * 60)));
 
-    /** {@code flags}: offline when divisible by 3, verified when odd, on a weekday-only schedule when above 8. */
-    record AskSpec(int country, long rtt, int karma, long price, int slots, int used, int flags) {
-    }
-
     /** {@code avoid}: the indices of the Islands the bid avoids (beyond the book's size: none). */
     record BidSpec(int policy, long limit, int minKarma, long maxRtt, boolean verifiedOnly, Set<Integer> avoid) {
     }
 
-    @Provide
-    Arbitrary<List<AskSpec>> books() {
-        return Combinators.combine(
-                Arbitraries.integers().between(0, COUNTRIES.size() - 1),
-                Arbitraries.of(100L, 200L, 300L, IslandConditions.RTT_UNKNOWN),
-                Arbitraries.of(100, 500, 700, 900),
-                Arbitraries.longs().between(100, 1_000),
-                Arbitraries.integers().between(1, 3),
-                Arbitraries.integers().between(0, 3),
-                Arbitraries.integers().between(0, 11)).as(AskSpec::new).list().ofMaxSize(25);
-    }
-
-    @Provide
-    Arbitrary<BidSpec> bids() {
-        return Combinators.combine(
-                Arbitraries.integers().between(0, 4),
-                Arbitraries.longs().between(300, 1_300),
-                Arbitraries.of(0, 0, 0, 500, 800),
-                Arbitraries.of(Long.MAX_VALUE, Long.MAX_VALUE, 150L, 250L),
-                Arbitraries.of(false, false, true),
-                Arbitraries.integers().between(0, 24).set().ofMaxSize(6)).as(BidSpec::new);
+    static Gen<BidSpec> bids() {
+        Gen<Set<Integer>> avoid = lists().of(integers().between(0, 24)).ofSizeBetween(0, 6)
+                .map(indices -> new TreeSet<>(indices));
+        return integers().between(0, 4).zip(
+                longs().between(300, 1_300),
+                pick(List.of(0, 0, 0, 500, 800)),
+                pick(List.of(Long.MAX_VALUE, Long.MAX_VALUE, 150L, 250L)),
+                (policy, limit, minKarma, maxRtt) -> new BidSpec(policy, limit, minKarma, maxRtt, false, Set.of()))
+                .zip(pick(List.of(false, false, true)), avoid,
+                        (spec, verifiedOnly, avoided) -> new BidSpec(spec.policy(), spec.limit(), spec.minKarma(),
+                                spec.maxRtt(), verifiedOnly, avoided));
     }
 
     /** {@code policy}: one of the bids' five jurisdictions, or none above 4; {@code Long.MAX_VALUE}: no ceiling. */
     record PreferenceSpec(int policy, int minKarma, long maxRtt, boolean verifiedOnly) {
     }
 
-    @Provide
-    Arbitrary<PreferenceSpec> preferences() {
-        return Combinators.combine(
-                Arbitraries.integers().between(0, 7),
-                Arbitraries.of(0, 0, 0, 500),
-                Arbitraries.of(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, 250L),
-                Arbitraries.of(false, false, false, true)).as(PreferenceSpec::new);
+    static Gen<PreferenceSpec> preferences() {
+        return integers().between(0, 7).zip(
+                pick(List.of(0, 0, 0, 500)),
+                pick(List.of(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, 250L)),
+                pick(List.of(false, false, false, true)),
+                PreferenceSpec::new);
     }
 
-    @Provide
-    Arbitrary<Instant> moments() {
-        return Arbitraries.of(MONDAY_NOON, MONDAY_NOON.plusSeconds(6 * 24 * 3600));
+    static Gen<Instant> moments() {
+        return pick(List.of(MONDAY_NOON, MONDAY_NOON.plusSeconds(6 * 24 * 3600)));
     }
 
-    @Property(tries = 2_000)
-    void theQuoteFindsAnIslandExactlyWhenTheMatcherPlacesTheBidThere(@ForAll("books") List<AskSpec> specs,
-                                                                      @ForAll("bids") BidSpec spec,
-                                                                      @ForAll("moments") Instant at) {
+    @Test
+    void theQuoteFindsAnIslandExactlyWhenTheMatcherPlacesTheBidThere() {
+        qt().withExamples(2_000).forAll(MatcherProperties.books(), bids(), moments())
+                .checkAssert(QuotationProperties::theQuoteFindsAnIslandExactlyWhenTheMatcherPlacesTheBidThere);
+    }
+
+    private static void theQuoteFindsAnIslandExactlyWhenTheMatcherPlacesTheBidThere(List<AskSpec> specs,
+                                                                                    BidSpec spec, Instant at) {
         List<Ask> asks = new ArrayList<>();
         OrderBook book = book(specs, at, asks);
         Bid bid = bid(spec, policy(spec.policy()), Karma.of(spec.minKarma()), spec.maxRtt(), spec.verifiedOnly(), at);
@@ -107,7 +97,6 @@ class QuotationProperties {
         Quotation quotation = Quotation.of(book.asks(), bid, bid.jurisdiction().countries(), at);
         Ask placed = book.bestAsk(bid, at);
 
-        Statistics.collect(placed != null ? "placed" : "no eligible island");
         assertThat(quotation.eligible > 0).isEqualTo(placed != null);
         assertThat(Optional.ofNullable(quotation.best).map(ask -> ask.islandId))
                 .isEqualTo(Optional.ofNullable(placed).map(ask -> ask.islandId));
@@ -123,10 +112,14 @@ class QuotationProperties {
      * an Island both the bid and the preferences allow, and the quote of the bound bid agrees with the matcher; when
      * the two jurisdictions share no country the quote finds every Island online out by jurisdiction.
      */
-    @Property(tries = 1_000)
-    void aBidBoundByItsAccountsPreferencesGoesOnlyWhereBothAllowAndTheQuoteAgrees(
-            @ForAll("books") List<AskSpec> specs, @ForAll("bids") BidSpec spec,
-            @ForAll("preferences") PreferenceSpec preferred, @ForAll("moments") Instant at) {
+    @Test
+    void aBidBoundByItsAccountsPreferencesGoesOnlyWhereBothAllowAndTheQuoteAgrees() {
+        qt().withExamples(1_000).forAll(MatcherProperties.books(), bids(), preferences(), moments()).checkAssert(
+                QuotationProperties::aBidBoundByItsAccountsPreferencesGoesOnlyWhereBothAllowAndTheQuoteAgrees);
+    }
+
+    private static void aBidBoundByItsAccountsPreferencesGoesOnlyWhereBothAllowAndTheQuoteAgrees(
+            List<AskSpec> specs, BidSpec spec, PreferenceSpec preferred, Instant at) {
         List<Ask> asks = new ArrayList<>();
         OrderBook book = book(specs, at, asks);
         SubmitBid submitted = new SubmitBid(new CargoType("llm.chat.demo"), new JobId("job"),
@@ -141,7 +134,6 @@ class QuotationProperties {
         BoundTerms terms = BoundTerms.of(submitted, preferences);
 
         if (terms.jurisdictionConflict()) {
-            Statistics.collect("jurisdiction conflict");
             assertThat(policy(spec.policy()).countries())
                     .noneMatch(country -> preferences.jurisdiction().allows(country));
             Bid any = bid(spec, policy(spec.policy()), Karma.NONE, Long.MAX_VALUE, false, at);
@@ -157,7 +149,6 @@ class QuotationProperties {
         Quotation quotation = Quotation.of(book.asks(), bound, bound.jurisdiction().countries(), at);
         Ask placed = book.bestAsk(bound, at);
 
-        Statistics.collect(placed != null ? "placed" : "no eligible island");
         assertThat(Optional.ofNullable(quotation.best).map(ask -> ask.islandId))
                 .isEqualTo(Optional.ofNullable(placed).map(ask -> ask.islandId));
         if (placed != null) {

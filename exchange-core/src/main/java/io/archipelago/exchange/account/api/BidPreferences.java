@@ -3,6 +3,7 @@ package io.archipelago.exchange.account.api;
 import io.archipelago.exchange.karma.api.Karma;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.market.api.SubmitBid;
+import io.archipelago.exchange.money.MoneyCaps;
 import io.archipelago.exchange.money.PricePerUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -28,6 +29,9 @@ public record BidPreferences(@Nullable PricePerUnit limit, @Nullable Long maxUni
         if (limit != null && limit.microCredits() <= 0) {
             throw new IllegalArgumentException("a preferred limit price per unit is positive, got "
                     + limit.microCredits());
+        }
+        if (limit != null) {
+            MoneyCaps.price("a preferred limit", limit);
         }
         if (maxUnits != null && (maxUnits <= 0 || maxUnits > SubmitBid.MAX_UNITS)) {
             throw new IllegalArgumentException("preferred maximum units are between 1 and " + SubmitBid.MAX_UNITS

@@ -4,6 +4,7 @@ import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.karma.api.Karma;
 import io.archipelago.exchange.money.MicroCredits;
+import io.archipelago.exchange.money.MoneyCaps;
 import io.archipelago.exchange.money.PricePerUnit;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,6 +69,7 @@ public record SubmitBid(@TargetAggregateIdentifier CargoType cargo, JobId jobId,
             throw new IllegalArgumentException("a bid names its cargo, job, consumer, limit, time to live and time");
         }
         require(limit.microCredits() > 0, "a bid's limit price per unit is positive");
+        MoneyCaps.price("a bid's limit", limit);
         require(maxUnits > 0 && maxUnits <= MAX_UNITS,
                 "a bid's maximum units are between 1 and " + MAX_UNITS + ", got " + maxUnits);
         require(!ttl.isNegative() && !ttl.isZero() && ttl.compareTo(MAX_TTL) <= 0,
@@ -75,11 +77,8 @@ public record SubmitBid(@TargetAggregateIdentifier CargoType cargo, JobId jobId,
         require(maxRttMicros == null || maxRttMicros > 0, "a bid's round-trip ceiling is positive, got "
                 + maxRttMicros);
         require(avoid.size() <= MAX_AVOIDED, "a bid avoids at most " + MAX_AVOIDED + " Islands, got " + avoid.size());
-        try {
-            return limit.times(maxUnits);
-        } catch (ArithmeticException overflow) {
-            throw new IllegalArgumentException("limit x maximum units overflows a micro-credit amount");
-        }
+        // within the caps limit x maximum units is at most 10^18: it cannot overflow
+        return limit.times(maxUnits);
     }
 
     private static void require(boolean condition, String message) {
