@@ -1,55 +1,36 @@
 package io.archipelago.payments;
 
-import io.archipelago.exchange.account.Account;
 import io.archipelago.exchange.account.api.AccountId;
-import io.archipelago.exchange.island.Island;
 import io.archipelago.exchange.island.api.IslandId;
-import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
-import org.axonframework.modelling.command.AggregateNotFoundException;
-import org.axonframework.modelling.command.Repository;
-import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.ObjectProvider;
+import io.archipelago.projections.account.AccountBalances;
+import io.archipelago.projections.island.IslandViews;
 import org.springframework.stereotype.Component;
 
 /**
- * Whether an account or Island exists, asked of the exchange's own repositories (whatever their event store keys
- * look like), so that no Stripe session is ever started for something the exchange does not know.
+ * Whether an account or Island exists, as the read side knows it (payments reads projections, it never loads
+ * aggregates), so that no Stripe session is ever started for something the exchange does not know. An account or
+ * Island made a moment ago is known once its event is projected, within the read side's lag.
  */
 @Component
 final class ExchangeDirectory {
 
-    private final ObjectProvider<Repository<Account>> accounts;
-    private final ObjectProvider<Repository<Island>> islands;
+    private final AccountBalances accounts;
+    private final IslandViews islands;
 
-    ExchangeDirectory(ObjectProvider<Repository<Account>> accounts, ObjectProvider<Repository<Island>> islands) {
+    ExchangeDirectory(AccountBalances accounts, IslandViews islands) {
         this.accounts = accounts;
         this.islands = islands;
     }
 
     void requireAccount(AccountId account) {
-        if (!exists(accounts.getIfAvailable(), account.value())) {
+        if (accounts.find(account.value()).isEmpty()) {
             throw new UnknownTarget("account " + account + " is not open");
         }
     }
 
     void requireIsland(IslandId island) {
-        if (!exists(islands.getIfAvailable(), island.value())) {
+        if (islands.find(island.value()).isEmpty()) {
             throw new UnknownTarget("island " + island + " is not registered");
-        }
-    }
-
-    private static boolean exists(@Nullable Repository<?> repository, String id) {
-        if (repository == null) {
-            return true;
-        }
-        var unitOfWork = DefaultUnitOfWork.startAndGet(null);
-        try {
-            repository.load(id);
-            return true;
-        } catch (AggregateNotFoundException unknown) {
-            return false;
-        } finally {
-            unitOfWork.rollback();
         }
     }
 }

@@ -9,27 +9,33 @@ import io.archipelago.exchange.island.api.Islands;
 import io.archipelago.exchange.market.Market;
 import io.archipelago.exchange.market.RepositoryMarkets;
 import io.archipelago.exchange.market.api.Markets;
+import io.archipelago.projections.ProjectionsConfiguration;
+import io.archipelago.projections.island.IslandViews;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
 import javax.sql.DataSource;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
 import org.axonframework.eventhandling.SubscribingEventProcessor;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
-import org.axonframework.modelling.command.Repository;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ComponentScan;
 
 /**
  * The payments module as the coordinator runs it, with the exchange's real aggregates and ports on Axon's in-memory
- * event store (commands run in the caller's thread, the payout event handlers on a subscribing processor) and the
- * module's tables in an embedded PostgreSQL migrated by Flyway.
+ * event store (commands run in the caller's thread, the payout event handlers and the read models on subscribing
+ * processors) and the module's and the read models' tables in an embedded PostgreSQL migrated by Flyway.
  */
 @SpringBootApplication
+@ComponentScan(basePackageClasses = {PaymentsTestApplication.class, IslandViews.class})
 class PaymentsTestApplication {
 
     @Bean(destroyMethod = "close")
@@ -69,16 +75,6 @@ class PaymentsTestApplication {
     }
 
     @Bean
-    Repository<Account> accountRepository(Configuration axon) {
-        return axon.repository(Account.class);
-    }
-
-    @Bean
-    Repository<Island> islandRepository(Configuration axon) {
-        return axon.repository(Island.class);
-    }
-
-    @Bean
     EventStore eventStore(Configuration axon) {
         return axon.eventStore();
     }
@@ -88,6 +84,20 @@ class PaymentsTestApplication {
         return SubscribingEventProcessor.builder()
                 .name(PayoutLedger.PROCESSING_GROUP)
                 .eventHandlerInvoker(SimpleEventHandlerInvoker.builder().eventHandlers(ledger).build())
+                .messageSource(eventStore)
+                .build();
+    }
+
+    /** The read models payments reads (accounts, Islands), projected in the command's own thread. */
+    @Bean(initMethod = "start", destroyMethod = "shutDown")
+    SubscribingEventProcessor readModels(EventStore eventStore, ApplicationContext context) {
+        List<Object> projections = context.getBeansWithAnnotation(ProcessingGroup.class).values().stream()
+                .filter(bean -> bean.getClass().getAnnotation(ProcessingGroup.class).value()
+                        .equals(ProjectionsConfiguration.PROCESSING_GROUP))
+                .toList();
+        return SubscribingEventProcessor.builder()
+                .name(ProjectionsConfiguration.PROCESSING_GROUP)
+                .eventHandlerInvoker(SimpleEventHandlerInvoker.builder().eventHandlers(projections).build())
                 .messageSource(eventStore)
                 .build();
     }
