@@ -39,8 +39,13 @@ class AccessConfiguration {
     FilterRegistrationBean<AccessFilter> accessFilter(
             OperatorToken operator, ApiKeys keys, Guard guard, ObjectMapper json, AccessProperties properties,
             @Value("${archipelago.openai.ws.allowed-origins:}") List<String> allowedOrigins) {
-        AccessFilter filter = new AccessFilter(operator, keys, new RateLimits(properties.rateLimit(), System::nanoTime),
-                guard, new SocketKeys(allowedOrigins), json, properties.maxBodyBytes());
+        AccessProperties.RateLimit perAccount = properties.rateLimit();
+        AccessProperties.FailedAuthentications failures = properties.failedAuthentications();
+        AccessFilter filter = new AccessFilter(operator, keys,
+                new RateLimits(perAccount.requestsPerSecond(), perAccount.burst(), System::nanoTime),
+                new RateLimits(failures.perSecond(), failures.burst(), System::nanoTime), guard,
+                new SocketKeys(allowedOrigins), json, new BodyLimits(properties.maxBodyBytes(),
+                        properties.bodyReadTimeout(), properties.bodiesPerAddress()));
         FilterRegistrationBean<AccessFilter> registration = new FilterRegistrationBean<>(filter);
         registration.setOrder(ORDER);
         registration.addUrlPatterns("/*");

@@ -35,21 +35,23 @@ final class AccessFilter extends OncePerRequestFilter {
     private final OperatorToken operator;
     private final ApiKeys keys;
     private final RateLimits rates;
+    private final RateLimits failures;
     private final Guard guard;
     private final SocketKeys sockets;
     private final ObjectMapper json;
-    private final long maxBodyBytes;
+    private final BodyLimits bodies;
 
-    AccessFilter(OperatorToken operator, ApiKeys keys, RateLimits rates, Guard guard, SocketKeys sockets,
-                 ObjectMapper json, long maxBodyBytes) {
+    AccessFilter(OperatorToken operator, ApiKeys keys, RateLimits rates, RateLimits failures, Guard guard,
+                 SocketKeys sockets, ObjectMapper json, BodyLimits bodies) {
         this.operator = operator;
         this.keys = keys;
         this.rates = rates;
+        this.failures = failures;
         this.guard = guard;
         this.sockets = sockets;
         // a field given twice is refused, not read as whichever copy a later reader prefers
         this.json = json.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        this.maxBodyBytes = maxBodyBytes;
+        this.bodies = bodies;
     }
 
     @Override
@@ -76,7 +78,13 @@ final class AccessFilter extends OncePerRequestFilter {
         String path = requestPath.pathWithinApplication().value();
         Routes.Match match = Routes.match(request.getMethod(), requestPath.pathWithinApplication());
         Caller caller = null;
+        String address = request.getRemoteAddr();
         if (match.rule() != Routes.Rule.PUBLIC) {
+            long failedTooOften = failures.waitFor(address);
+            if (failedTooOften > 0) {
+                Refusal.failedAuthentications(failedTooOften).send(request, path, response, json);
+                return null;
+            }
             String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
             Optional<Caller> authenticated;
             SocketKeys.Offer offer = SocketKeys.isUpgrade(request.getMethod(), path,
@@ -95,6 +103,9 @@ final class AccessFilter extends OncePerRequestFilter {
                 authenticated = keys.authenticate(offer.keys().get(0)).map(Caller::key);
             }
             if (authenticated.isEmpty()) {
+                if (authorization != null || !offer.keys().isEmpty()) {
+                    failures.take(address);
+                }
                 Refusal.unauthenticated(authorization == null && offer.keys().isEmpty()
                                 ? "no credential: send Authorization: Bearer <API key>"
                                 : "incorrect API key provided, or the key was revoked")
@@ -102,8 +113,9 @@ final class AccessFilter extends OncePerRequestFilter {
                 return null;
             }
             caller = authenticated.get();
-            if (caller.keyPrefix() != null) {
-                long retryAfter = rates.take(caller.keyPrefix());
+            if (caller.account() != null) {
+                // per account, not per key: keys an account issues itself share its rate
+                long retryAfter = rates.take(caller.account().value());
                 if (retryAfter > 0) {
                     Refusal.rateLimited(retryAfter).send(request, path, response, json);
                     return null;
@@ -120,15 +132,23 @@ final class AccessFilter extends OncePerRequestFilter {
         JsonNode body = null;
         boolean unreadable = false;
         if (ReadBody.hasBody(request)) {
-            Optional<ReadBody> read = ReadBody.read(request, maxBodyBytes);
-            if (read.isEmpty()) {
-                Refusal.tooLarge(maxBodyBytes).send(request, path, response, json);
+            if (!bodies.enter(address)) {
+                Refusal.busyAddress().send(request, path, response, json);
                 return null;
             }
-            passed = read.get();
+            ReadBody read;
+            try {
+                read = ReadBody.read(request, bodies);
+            } catch (ReadBody.Refused refused) {
+                refused.refusal().send(request, path, response, json);
+                return null;
+            } finally {
+                bodies.leave(address);
+            }
+            passed = read;
             if (caller != null && readsBody(match.rule())) {
                 try {
-                    body = json.readTree(read.get().body());
+                    body = json.readTree(read.body());
                 } catch (IOException notJson) {
                     unreadable = true;
                 }

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -35,7 +36,15 @@ final class ApiKeyController {
         if (account == null || !ownership.accountOpen(account)) {
             return notFound("account " + accountId + " is not open");
         }
-        ApiKeys.IssuedKey issued = keys.issue(account);
+        ApiKeys.IssuedKey issued;
+        try {
+            issued = keys.issue(account);
+        } catch (ApiKeys.TooManyKeys full) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, full.getMessage());
+            problem.setProperty("code", "too_many_keys");
+            return ResponseEntity.status(HttpStatus.CONFLICT).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .body(problem);
+        }
         return ResponseEntity.created(URI.create("/accounts/" + accountId + "/keys/" + issued.prefix())).body(issued);
     }
 

@@ -14,12 +14,15 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * API keys mapped to accounts. A key is {@value #SCHEME} followed by 32 random bytes in base64url; only its SHA-256
@@ -41,31 +44,29 @@ public final class ApiKeys {
     private static final Duration LAST_USED_PRECISION = Duration.ofMinutes(1);
 
     private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final int keysPerAccount;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Instant> lastUseWritten = new ConcurrentHashMap<>();
 
-    ApiKeys(JdbcClient jdbc, Clock clock) {
+    ApiKeys(JdbcClient jdbc, PlatformTransactionManager transactions, AccessProperties properties, Clock clock) {
         this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(transactions);
+        this.keysPerAccount = properties.keysPerAccount();
         this.clock = clock;
     }
 
-    /** A new key for {@code account}: the only time the whole key is known to the exchange. */
+    /**
+     * A new key for {@code account}: the only time the whole key is known to the exchange.
+     *
+     * @throws TooManyKeys when the account holds {@code archipelago.security.keys-per-account} keys not revoked:
+     *     keys share the account's rate limit, and each one more is one more secret to lose
+     */
     public IssuedKey issue(AccountId account) {
         for (int attempt = 1; ; attempt++) {
-            byte[] secret = new byte[32];
-            random.nextBytes(secret);
-            String key = SCHEME + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-            String prefix = key.substring(0, PREFIX_LENGTH);
             try {
-                jdbc.sql("INSERT INTO api_key (prefix, sha256, account_id, created_at) "
-                                + "VALUES (:prefix, :hash, :account, :at)")
-                        .param("prefix", prefix)
-                        .param("hash", sha256(key))
-                        .param("account", account.value())
-                        .param("at", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
-                        .update();
-                return new IssuedKey(key, prefix, account.value());
+                return Objects.requireNonNull(transactions.execute(status -> issueOnce(account)));
             } catch (DuplicateKeyException prefixTaken) {
                 // 54 random bits of prefix: a collision is rare, three in a row means something else is wrong
                 if (attempt == 3) {
@@ -73,6 +74,28 @@ public final class ApiKeys {
                 }
             }
         }
+    }
+
+    private IssuedKey issueOnce(AccountId account) {
+        // one issue at a time per account, on every node, so that the count below cannot be outrun
+        jdbc.sql("SELECT pg_advisory_xact_lock(hashtext('api_key:' || :account))")
+                .param("account", account.value()).query(Object.class).single();
+        long held = jdbc.sql("SELECT count(*) FROM api_key WHERE account_id = :account AND revoked_at IS NULL")
+                .param("account", account.value()).query(Long.class).single();
+        if (held >= keysPerAccount) {
+            throw new TooManyKeys(account, keysPerAccount);
+        }
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        String key = SCHEME + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String prefix = key.substring(0, PREFIX_LENGTH);
+        jdbc.sql("INSERT INTO api_key (prefix, sha256, account_id, created_at) VALUES (:prefix, :hash, :account, :at)")
+                .param("prefix", prefix)
+                .param("hash", sha256(key))
+                .param("account", account.value())
+                .param("at", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                .update();
+        return new IssuedKey(key, prefix, account.value());
     }
 
     /** The key's account and prefix, if it is a key that was issued and not revoked. */
@@ -156,5 +179,15 @@ public final class ApiKeys {
 
     /** A key as its owner sees it later: never the key, never its hash. */
     record KeyView(String prefix, Instant createdAt, @Nullable Instant lastUsedAt, @Nullable Instant revokedAt) {
+    }
+
+    /** The account holds as many keys as it may: revoke one first. */
+    public static final class TooManyKeys extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooManyKeys(AccountId account, int most) {
+            super("account " + account + " holds " + most + " keys that are not revoked, the most it may: revoke one"
+                    + " (DELETE /accounts/" + account + "/keys/{prefix}) before issuing another");
+        }
     }
 }

@@ -6,9 +6,10 @@ import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket per key: each holds at most {@code burst} requests and refills at {@code requestsPerSecond}. Buckets
- * are independent, so one key spending its own never slows another; each is locked only by its own key's requests.
- * A bucket idle long enough to be full again is forgotten. Limits are per node.
+ * A token bucket per name (an account, a client address): each holds at most {@code burst} requests and refills at
+ * {@code requestsPerSecond}. Buckets are independent, so one name spending its own never slows another; each is
+ * locked only by its own name's requests. A bucket idle long enough to be full again is forgotten. Limits are per
+ * node.
  */
 final class RateLimits {
 
@@ -17,17 +18,23 @@ final class RateLimits {
     private final LongSupplier nanoTime;
     private final Cache<String, Bucket> buckets;
 
-    RateLimits(AccessProperties.RateLimit limit, LongSupplier nanoTime) {
-        this.perNanosecond = limit.requestsPerSecond() / 1e9;
-        this.burst = limit.burst();
+    RateLimits(double requestsPerSecond, int burst, LongSupplier nanoTime) {
+        this.perNanosecond = requestsPerSecond / 1e9;
+        this.burst = burst;
         this.nanoTime = nanoTime;
-        long refillSeconds = (long) Math.ceil(limit.burst() / limit.requestsPerSecond());
+        long refillSeconds = (long) Math.ceil(burst / requestsPerSecond);
         this.buckets = Caffeine.newBuilder().expireAfterAccess(Duration.ofSeconds(refillSeconds + 60)).build();
     }
 
     /** Takes one request from {@code key}'s bucket: 0 when it may pass, else how many seconds until it may. */
     long take(String key) {
-        return buckets.get(key, ignored -> new Bucket(burst, nanoTime.getAsLong())).take(nanoTime.getAsLong());
+        return buckets.get(key, ignored -> new Bucket(burst, nanoTime.getAsLong())).take(nanoTime.getAsLong(), true);
+    }
+
+    /** What {@link #take} would answer, taking nothing: for limits counted only when a request fails. */
+    long waitFor(String key) {
+        Bucket bucket = buckets.getIfPresent(key);
+        return bucket == null ? 0 : bucket.take(nanoTime.getAsLong(), false);
     }
 
     private final class Bucket {
@@ -40,11 +47,13 @@ final class RateLimits {
             this.refilledAt = now;
         }
 
-        synchronized long take(long now) {
+        synchronized long take(long now, boolean taking) {
             tokens = Math.min(burst, tokens + (now - refilledAt) * perNanosecond);
             refilledAt = now;
             if (tokens >= 1) {
-                tokens -= 1;
+                if (taking) {
+                    tokens -= 1;
+                }
                 return 0;
             }
             // whole seconds, rounded up: a client that waits as long as told is let through

@@ -6,11 +6,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 
 /**
  * A request whose body was read whole by the access filter, before any controller: at most a set number of bytes,
@@ -27,15 +28,50 @@ final class ReadBody extends HttpServletRequestWrapper {
     }
 
     /**
-     * The request with its body read, or empty when the body is longer than {@code maxBytes}; then the rest is
-     * left unread.
+     * The request with its body read whole within {@code limits}.
+     *
+     * @throws Refused when the body is longer than the limit (the rest is left unread) or is still arriving when its
+     *     read timeout is up; a socket read that times out on the way counts as slow
      */
-    static Optional<ReadBody> read(HttpServletRequest request, long maxBytes) throws IOException {
+    static ReadBody read(HttpServletRequest request, BodyLimits limits) throws Refused {
+        long maxBytes = limits.maxBytes();
         if (request.getContentLengthLong() > maxBytes) {
-            return Optional.empty();
+            throw new Refused(Refusal.tooLarge(maxBytes));
         }
-        byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-        return body.length > maxBytes ? Optional.empty() : Optional.of(new ReadBody(request, body));
+        long deadline = System.nanoTime() + limits.readTimeout().toNanos();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        try {
+            InputStream in = request.getInputStream();
+            for (int read = in.read(chunk); read >= 0; read = in.read(chunk)) {
+                body.write(chunk, 0, read);
+                if (body.size() > maxBytes) {
+                    throw new Refused(Refusal.tooLarge(maxBytes));
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new Refused(Refusal.tooSlow(limits.readTimeout()));
+                }
+            }
+        } catch (IOException stalled) {
+            throw new Refused(Refusal.tooSlow(limits.readTimeout()));
+        }
+        return new ReadBody(request, body.toByteArray());
+    }
+
+    /** A body refused while it was read; the connection is closed after the answer, its rest unread. */
+    static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        private final transient Refusal refusal;
+
+        Refused(Refusal refusal) {
+            super(refusal.message(), null, false, false);
+            this.refusal = refusal;
+        }
+
+        Refusal refusal() {
+            return refusal;
+        }
     }
 
     /** Whether a request carries a body at all. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
@@ -39,6 +40,22 @@ record Refusal(HttpStatus status, String type, String code, String message, long
     static Refusal tooLarge(long maxBytes) {
         return new Refusal(HttpStatus.PAYLOAD_TOO_LARGE, "invalid_request_error", "request_too_large",
                 "the request body is larger than " + maxBytes + " bytes", 0);
+    }
+
+    static Refusal tooSlow(Duration readTimeout) {
+        return new Refusal(HttpStatus.REQUEST_TIMEOUT, "invalid_request_error", "request_timeout",
+                "the request body did not arrive whole within " + readTimeout.toSeconds() + " s", 0);
+    }
+
+    static Refusal busyAddress() {
+        return new Refusal(HttpStatus.TOO_MANY_REQUESTS, "requests", "too_many_uploads",
+                "this client address is sending as many request bodies at once as it may; retry after 1 s", 1);
+    }
+
+    static Refusal failedAuthentications(long retryAfterSeconds) {
+        return new Refusal(HttpStatus.TOO_MANY_REQUESTS, "requests", "too_many_failed_authentications",
+                "too many failed authentications from this client address: retry after " + retryAfterSeconds + " s",
+                retryAfterSeconds);
     }
 
     static Refusal unavailable() {
@@ -98,6 +115,10 @@ record Refusal(HttpStatus status, String type, String code, String message, long
         if (retryAfterSeconds > 0) {
             response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfterSeconds));
         }
+        if (status == HttpStatus.PAYLOAD_TOO_LARGE || status == HttpStatus.REQUEST_TIMEOUT) {
+            // the rest of the body is left unread: the connection cannot carry another request
+            response.setHeader(HttpHeaders.CONNECTION, "close");
+        }
         Object body;
         if (path.equals("/v1") || path.startsWith("/v1/")) {
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);
@@ -112,6 +133,12 @@ record Refusal(HttpStatus status, String type, String code, String message, long
             problem.put("instance", request.getRequestURI());
             body = problem;
         }
-        json.writeValue(response.getOutputStream(), body);
+        byte[] bytes = json.writeValueAsBytes(body);
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+        if (status == HttpStatus.PAYLOAD_TOO_LARGE || status == HttpStatus.REQUEST_TIMEOUT) {
+            // on the wire before the server drops the connection with the body's rest unread
+            response.flushBuffer();
+        }
     }
 }

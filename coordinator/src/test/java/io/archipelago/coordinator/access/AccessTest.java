@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.archipelago.coordinator.WholeCoordinator;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,6 +26,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -47,6 +51,8 @@ class AccessTest {
     private static final String CARGO = "llm.access";
     private static final int BURST = 30;
     private static final int MAX_BODY = 64 * 1024;
+    private static final int KEYS_PER_ACCOUNT = 3;
+    private static final int BODIES_PER_ADDRESS = 3;
     private static final AtomicInteger NAMES = new AtomicInteger();
 
     private final ObjectMapper json = new ObjectMapper();
@@ -60,7 +66,10 @@ class AccessTest {
         coordinator = WholeCoordinator.start(dataDir, Map.of(
                 "archipelago.security.rate-limit.requests-per-second", 1,
                 "archipelago.security.rate-limit.burst", BURST,
-                "archipelago.security.max-body-bytes", MAX_BODY));
+                "archipelago.security.max-body-bytes", MAX_BODY,
+                "archipelago.security.keys-per-account", KEYS_PER_ACCOUNT,
+                "archipelago.security.body-read-timeout", "2s",
+                "archipelago.security.bodies-per-address", BODIES_PER_ADDRESS));
         url = WholeCoordinator.url(coordinator);
         operator("POST", "/cargos", "{\"cargo\":\"" + CARGO + "\",\"unit\":\"THOUSAND_TOKENS\","
                 + "\"publisher\":\"publisher-1\",\"royaltyMicroCredits\":10}", 201);
@@ -259,6 +268,90 @@ class AccessTest {
     }
 
     @Test
+    void keysAnAccountIssuesItselfShareItsRateAndAreFewAtMost() throws Exception {
+        String frank = account(0);
+        List<String> keys = new ArrayList<>(List.of(key(frank)));
+        for (int i = 1; i < KEYS_PER_ACCOUNT; i++) {
+            Answer minted = call("POST", "/accounts/" + frank + "/keys", keys.get(0), null);
+            assertThat(minted.statusCode()).isEqualTo(201);
+            keys.add(json.readTree(minted.body()).path("key").asText());
+        }
+        Answer oneTooMany = call("POST", "/accounts/" + frank + "/keys", keys.get(0), null);
+        assertThat(oneTooMany.statusCode()).as(oneTooMany.body()).isEqualTo(409);
+        assertThat(json.readTree(oneTooMany.body()).path("code").asText()).isEqualTo("too_many_keys");
+
+        // the burst is the account's, whichever of its keys spends it (three went on issuing keys)
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < BURST * 2; i++) {
+            statuses.add(call("GET", "/markets", keys.get(i % keys.size()), null).statusCode());
+        }
+        assertThat(statuses.stream().filter(status -> status == 200).count()).isBetween((long) BURST - 3,
+                (long) BURST + 2);
+        assertThat(statuses).contains(429);
+    }
+
+    @Test
+    void failedAuthenticationsFromOneAddressAreLimitedWhileOthersAreServed() throws Exception {
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            answers.add(rawExchange("GET /markets HTTP/1.1\r\nAuthorization: Bearer ak-wrongwrongwrong" + i,
+                    "127.0.0.2"));
+        }
+        assertThat(answers).allSatisfy(answer -> assertThat(answer).startsWith("HTTP/1.1 4"));
+        assertThat(answers.subList(0, 20)).allSatisfy(answer -> assertThat(answer).startsWith("HTTP/1.1 401"));
+        assertThat(answers.get(24)).startsWith("HTTP/1.1 429").contains("too many failed authentications")
+                .containsIgnoringCase("Retry-After: ");
+        // a good credential from another address is not held back
+        assertThat(call("GET", "/markets", TestCredentials.OPERATOR_TOKEN, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aTricklingBodyHoldsItsThreadOnlyUntilItsTimeAndOneAddressOnlyAFew() throws Exception {
+        List<Socket> trickling = new ArrayList<>();
+        try {
+            for (int i = 0; i <= BODIES_PER_ADDRESS; i++) {
+                Socket socket = new Socket(url.getHost(), url.getPort(), InetAddress.getByName("127.0.0.3"), 0);
+                socket.setSoTimeout(20_000);
+                socket.getOutputStream().write(("POST /stripe/webhooks HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+                trickling.add(socket);
+            }
+            long started = System.nanoTime();
+            ScheduledExecutorService drip = Executors.newSingleThreadScheduledExecutor();
+            drip.scheduleAtFixedRate(() -> trickling.forEach(socket -> {
+                try {
+                    socket.getOutputStream().write(' ');
+                    socket.getOutputStream().flush();
+                } catch (IOException closed) {
+                    // answered and closed by the coordinator
+                }
+            }), 300, 300, TimeUnit.MILLISECONDS);
+            try {
+                List<String> answers = new ArrayList<>();
+                for (Socket socket : trickling) {
+                    answers.add(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                }
+                assertThat(answers).filteredOn(answer -> answer.startsWith("HTTP/1.1 429")).hasSize(1)
+                        .allSatisfy(answer -> assertThat(answer).contains("sending as many request bodies"));
+                assertThat(answers).filteredOn(answer -> answer.startsWith("HTTP/1.1 408"))
+                        .hasSize(BODIES_PER_ADDRESS)
+                        .allSatisfy(answer -> assertThat(answer).contains("did not arrive whole within 2 s"));
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).as("each body's time is bounded")
+                        .isLessThan(Duration.ofSeconds(15));
+                assertThat(call("GET", "/actuator/health", null, null).statusCode()).isEqualTo(200);
+            } finally {
+                drip.shutdownNow();
+            }
+        } finally {
+            for (Socket socket : trickling) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     void aBodyOverTheLimitIs413AndChangesNothing() throws Exception {
         String dave = account(10_000_000);
         String daveKey = key(dave);
@@ -348,7 +441,12 @@ class AccessTest {
 
     /** The whole answer to {@code requestHead} sent as it is over a socket: what no HTTP client library sends. */
     private String rawExchange(String requestHead) throws Exception {
-        try (Socket socket = new Socket(url.getHost(), url.getPort())) {
+        return rawExchange(requestHead, "127.0.0.1");
+    }
+
+    /** The same, sent from {@code localAddress}: a client address of its own, with limits of its own. */
+    private String rawExchange(String requestHead, String localAddress) throws Exception {
+        try (Socket socket = new Socket(url.getHost(), url.getPort(), InetAddress.getByName(localAddress), 0)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write((requestHead + "\r\nHost: localhost\r\nConnection: close\r\n\r\n")

@@ -137,8 +137,8 @@ class EmbeddingsAndWebSocketTest {
         assertError(embed("{\"model\":\"no.such.cargo\",\"input\":\"hi\"}"), 404, "model_not_found");
         assertError(embed("{\"model\":\"" + EMBEDDINGS + "\",\"input\":\"hi\",\"jurisdiction\":\"US\"}"), 400,
                 "no_eligible_island");
-        // a chat Island answers text, not vectors: the Island's output is refused, not passed on
-        assertError(embed("{\"model\":\"" + CHAT + "\",\"input\":\"hi\"}"), 502, "island_output_malformed");
+        // a chat model answers text, not vectors: refused before any Island is asked, nothing charged
+        assertError(embed("{\"model\":\"" + CHAT + "\",\"input\":\"hi\"}"), 400, "model_not_supported");
     }
 
     @Test
