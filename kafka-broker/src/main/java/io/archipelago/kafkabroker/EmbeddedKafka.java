@@ -6,9 +6,13 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -24,13 +28,15 @@ import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A single-node KRaft Kafka in this JVM: a combined broker and controller on free ports of 127.0.0.1, with its log
  * in a directory the caller names (the coordinator's data directory), emptied and formatted at every start and left
- * in place when it stops, so nothing outside that directory can pull it away from a running broker. Kafka's calls
+ * in place when it stops, so nothing outside that directory can pull it away from a running broker; a directory a
+ * running broker holds is refused, never emptied. Kafka's calls
  * to exit or halt the JVM are logged instead: a broker failure must not end the coordinator around it.
  */
 public final class EmbeddedKafka implements AutoCloseable {
@@ -38,6 +44,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final int NODE = 1;
     private static final Duration READY_WITHIN = Duration.ofSeconds(60);
+    /** The file a running broker holds a lock on in each of its log directories. */
+    private static final String KAFKA_LOCK = ".lock";
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
@@ -47,7 +55,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
-    /** Starts a broker with its log in {@code directory} ({@link #bootstrapServers()} tells where it listens). */
+    /**
+     * Starts a broker with its log in {@code directory} ({@link #bootstrapServers()} tells where it listens).
+     *
+     * @throws IllegalStateException when a running broker uses {@code directory}
+     */
     public static EmbeddedKafka start(Path directory) {
         Path logs = directory.toAbsolutePath().normalize();
         try {
@@ -90,6 +102,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             return kafka;
         } catch (IOException failed) {
             throw new UncheckedIOException("cannot start the embedded Kafka in " + logs, failed);
+        } catch (IllegalStateException refused) {
+            throw refused;
         } catch (Exception failed) {
             throw new IllegalStateException("cannot start the embedded Kafka in " + logs, failed);
         }
@@ -116,8 +130,23 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** The topic starts empty at every start (the export fills it again), so the last start's log goes. */
+    /**
+     * The topic starts empty at every start (the export fills it again), so the last start's log goes; never the log
+     * of a broker still running on the directory, which holds Kafka's own lock on it.
+     */
     private static void empty(Path logs) throws IOException {
+        Path lock = logs.resolve(KAFKA_LOCK);
+        if (Files.exists(lock)) {
+            try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+                FileLock held = channel.tryLock();
+                if (held == null) {
+                    throw inUse(logs, null);
+                }
+                held.release();
+            } catch (OverlappingFileLockException heldByThisJvm) {
+                throw inUse(logs, heldByThisJvm);
+            }
+        }
         if (Files.exists(logs)) {
             try (Stream<Path> files = Files.walk(logs)) {
                 for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -126,6 +155,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
         }
         Files.createDirectories(logs);
+    }
+
+    private static IllegalStateException inUse(Path logs, @Nullable Exception cause) {
+        return new IllegalStateException("the Kafka directory " + logs + " is in use by a running broker (another"
+                + " coordinator's?); give this one its own archipelago.data-dir", cause);
     }
 
     private static int freePort() throws IOException {

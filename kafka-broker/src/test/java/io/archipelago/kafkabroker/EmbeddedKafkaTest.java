@@ -1,6 +1,7 @@
 package io.archipelago.kafkabroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -22,14 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The broker keeps its log in the directory it is given, and stops without an error. */
+/** The broker keeps its log in the directory it is given, refuses one a running broker holds, and stops cleanly. */
 class EmbeddedKafkaTest {
 
     @TempDir
     Path directory;
 
     @Test
-    void keepsItsLogInItsDirectoryAndStopsCleanly() throws Exception {
+    void keepsItsLogInItsDirectoryRefusesOneInUseAndStopsCleanly() throws Exception {
         EmbeddedKafka kafka = EmbeddedKafka.start(directory);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
              KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
@@ -40,6 +41,9 @@ class EmbeddedKafkaTest {
         }
         assertThat(directory.resolve("meta.properties")).exists();
         assertThat(directory.resolve("events-0")).isDirectory();
+        assertThatThrownBy(() -> EmbeddedKafka.start(directory)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("in use by a running broker");
+        assertThat(directory.resolve("events-0")).as("the running broker's log").isDirectory();
 
         ch.qos.logback.classic.Logger root =
                 (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
