@@ -13,8 +13,8 @@ import org.springframework.context.annotation.Bean;
  * Without {@code KAFKA_BOOTSTRAP}, the coordinator runs its own single-node Kafka (KRaft, no ZooKeeper) inside its
  * JVM on a free port of localhost, so that the export works out of the box. The address is logged and written to
  * {@code <archipelago.data-dir>/kafka-bootstrap}, so that {@code kcat -b $(cat data/kafka-bootstrap)} can read the
- * topic (Kafka's test kit, which runs the broker, picks the port itself). Its log lives in a temporary directory: the
- * topic starts empty at every start and the export fills it again from the first event.
+ * topic (the broker takes a free port at every start). Its log lives in {@code <archipelago.data-dir>/kafka}, emptied
+ * at every start: the topic starts empty and the export fills it again from the first event.
  * {@code archipelago.kafka.embedded=false} turns it off.
  */
 @AutoConfiguration
@@ -23,8 +23,7 @@ public class EmbeddedKafkaConfiguration {
 
     @Bean(destroyMethod = "close")
     EmbeddedKafka embeddedKafka(@Value("${archipelago.data-dir:./data}") Path dataDir) throws IOException {
-        EmbeddedKafka kafka = EmbeddedKafka.start();
-        Files.createDirectories(dataDir);
+        EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"));
         Files.writeString(dataDir.resolve("kafka-bootstrap"), kafka.bootstrapServers() + System.lineSeparator());
         return kafka;
     }

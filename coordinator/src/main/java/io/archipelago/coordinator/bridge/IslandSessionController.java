@@ -4,6 +4,7 @@ import io.archipelago.bridge.IslandBridge;
 import io.archipelago.bridge.nats.IslandAdmission;
 import io.archipelago.protocol.IslandSession;
 import io.archipelago.protocol.SessionProof;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -19,7 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
  * Hands a registered Island its NATS session: where to connect and its own NKey seed, whose user may touch only the
  * Island's subjects. The first session of an Island is free; a new one replaces the previous key and needs a
  * {@link SessionProof} signed with it (headers {@value SessionProof#TIME_HEADER} and
- * {@value SessionProof#SIGNATURE_HEADER}), so nobody who merely knows an Island's id can take over its jobs.
+ * {@value SessionProof#SIGNATURE_HEADER}), so nobody who merely knows an Island's id can take over its jobs. A session
+ * the NATS server could not take is a 503 that changes nothing.
  */
 @RestController
 @ConditionalOnProperty(name = "archipelago.bridge.enabled", havingValue = "true", matchIfMissing = true)
@@ -50,6 +52,9 @@ final class IslandSessionController {
             return ResponseEntity.ok(session);
         } catch (IslandAdmission.SessionRefused refused) {
             return problem(HttpStatus.CONFLICT, "Island session held", refused.getMessage());
+        } catch (UncheckedIOException unavailable) {
+            // nothing was kept: the Island's earlier key, if any, still opens its next session
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, "NATS unavailable", unavailable.getMessage());
         }
     }
 

@@ -11,7 +11,9 @@ import org.springframework.core.env.Environment;
 
 /**
  * The coordinator's one DataSource. Without {@code DATABASE_URL} an embedded PostgreSQL starts on
- * {@code ${archipelago.data-dir}/postgres} at {@code archipelago.postgres.port}; with it, nothing embedded starts and
+ * {@code ${archipelago.data-dir}/postgres} at {@code archipelago.postgres.port} (refused when another process holds
+ * that port, so two coordinators on one machine never share a database; each logs in with the password kept in its
+ * data directory, {@value EmbeddedPostgresServer#PASSWORD_FILE}); with it, nothing embedded starts and
  * the URL (user and password possibly from {@code DATABASE_USER} / {@code DATABASE_PASSWORD}) is used as given.
  * Spring destroys beans in reverse dependency order, so the pool closes before the embedded server stops, and both
  * after Axon's event processors (lifecycle beans) have stopped.

@@ -66,8 +66,9 @@ class TwoNodesTest {
     @BeforeAll
     static void start() {
         nodeA = CoordinatorNode.start(dataDirA);
-        String url = ((HikariDataSource) nodeA.bean(DataSource.class)).getJdbcUrl();
-        nodeB = CoordinatorNode.start(dataDirB, Map.of("DATABASE_URL", url, "DATABASE_USER", "postgres"));
+        HikariDataSource database = (HikariDataSource) nodeA.bean(DataSource.class);
+        nodeB = CoordinatorNode.start(dataDirB, Map.of("DATABASE_URL", database.getJdbcUrl(), "DATABASE_USER",
+                "postgres", "DATABASE_PASSWORD", database.getPassword()));
         Trading trading = new Trading(nodeA).openMarket().account(HOST, 0).island(ISLAND, HOST, 1_000, 100, 10_000);
         for (int consumer = 0; consumer < 2 + 2 * THREADS_PER_NODE; consumer++) {
             trading.account(consumer(consumer), 100_000_000);

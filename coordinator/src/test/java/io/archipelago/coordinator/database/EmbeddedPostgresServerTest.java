@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -18,7 +21,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The embedded server keeps its data directory, and takes it over from a coordinator that died without stopping. */
+/**
+ * The embedded server keeps its data directory, takes it over from a coordinator that died without stopping, never
+ * uses a server it did not start, and lets nobody in without its password.
+ */
 class EmbeddedPostgresServerTest {
 
     @TempDir
@@ -32,6 +38,45 @@ class EmbeddedPostgresServerTest {
                     .hasMessageContaining("in use by another coordinator");
             assertThat(count(running, "SELECT 1")).isEqualTo(1);
         }
+    }
+
+    @Test
+    void aPortHeldByAnotherCoordinatorsPostgresIsRefusedAndThatDatabaseLeftAlone(@TempDir Path otherDir)
+            throws Exception {
+        try (EmbeddedPostgresServer other = EmbeddedPostgresServer.start(otherDir, 0, false)) {
+            assertThatThrownBy(() -> EmbeddedPostgresServer.start(dataDir, other.port(), false))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("port " + other.port() + " of localhost is held by another process");
+            assertThat(count(other, "SELECT 1")).isEqualTo(1);
+        }
+        try (ServerSocket anySocket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> EmbeddedPostgresServer.start(dataDir, anySocket.getLocalPort(), false))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("held by another process");
+        }
+    }
+
+    @Test
+    void everyLoginNeedsThePasswordKeptInTheDataDirectory() throws Exception {
+        try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir, 0, false)) {
+            assertThat(Files.getPosixFilePermissions(dataDir.resolve(EmbeddedPostgresServer.PASSWORD_FILE)))
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(server.endpoint().password()).isEqualTo(Files.readString(
+                    dataDir.resolve(EmbeddedPostgresServer.PASSWORD_FILE), StandardCharsets.UTF_8).trim());
+            assertRefusedWithout(server);
+        }
+        // a directory from before passwords, which trusted local logins, requires them from its next start
+        Files.writeString(dataDir.resolve("pg_hba.conf"), "local all all trust\nhost all all 127.0.0.1/32 trust\n"
+                + "host all all ::1/128 trust\n", StandardCharsets.UTF_8);
+        try (EmbeddedPostgresServer restarted = EmbeddedPostgresServer.start(dataDir, 0, false)) {
+            assertThat(count(restarted, "SELECT 1")).isEqualTo(1);
+            assertRefusedWithout(restarted);
+        }
+    }
+
+    private static void assertRefusedWithout(EmbeddedPostgresServer server) {
+        assertThatThrownBy(() -> DriverManager.getConnection(server.endpoint().jdbcUrl(), "postgres", "postgres")
+                .close()).isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
     }
 
     @Test
@@ -62,7 +107,8 @@ class EmbeddedPostgresServerTest {
     }
 
     private static long count(EmbeddedPostgresServer server, String query) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(server.endpoint().jdbcUrl(), "postgres", "");
+        try (Connection connection = DriverManager.getConnection(server.endpoint().jdbcUrl(), "postgres",
+                server.endpoint().password());
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery(query)) {
             result.next();
@@ -77,7 +123,8 @@ class EmbeddedPostgresServerTest {
 
         public static void main(String[] args) throws Exception {
             EmbeddedPostgresServer server = EmbeddedPostgresServer.start(new File(args[0]).toPath(), 0, false);
-            try (Connection connection = DriverManager.getConnection(server.endpoint().jdbcUrl(), "postgres", "");
+            try (Connection connection = DriverManager.getConnection(server.endpoint().jdbcUrl(), "postgres",
+                    server.endpoint().password());
                  Statement statement = connection.createStatement()) {
                 statement.execute("CREATE TABLE written_before_the_crash (n int)");
                 statement.execute("INSERT INTO written_before_the_crash VALUES (1), (2), (3)");

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,7 +27,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A whole coordinator in a JVM of its own ({@code java ... CoordinatorApplication}), so that its heap and threads are
  * its own and not the load driver's: embedded PostgreSQL without fsync, its own nats-server, no Kafka, the operator
- * token {@code test-operator}. Its heap is read after a full collection forced with {@code jcmd <pid> GC.run}.
+ * token {@code test-operator}; the given properties override these. Its heap is read after a full collection forced
+ * with {@code jcmd <pid> GC.run}.
  */
 final class CoordinatorProcess implements AutoCloseable {
 
@@ -57,19 +59,21 @@ final class CoordinatorProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-Ddisable-axoniq-console-message=true", "-cp", System.getProperty("java.class.path"),
-                "io.archipelago.coordinator.CoordinatorApplication",
-                "--server.port=" + port,
-                "--archipelago.data-dir=" + dir.resolve("data"),
-                "--archipelago.postgres.port=0",
-                "--archipelago.postgres.durable=false",
-                "--archipelago.nats.port=0",
-                "--archipelago.security.operator-token=test-operator",
-                "--archipelago.kafka.export.enabled=false",
-                "--archipelago.kafka.embedded=false",
-                "--logging.level.io.zonky=WARN",
-                "--logging.level.org.axonframework=WARN",
-                "--logging.level.org.flywaydb=WARN"));
-        properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+                "io.archipelago.coordinator.CoordinatorApplication"));
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("server.port", port);
+        settings.put("archipelago.data-dir", dir.resolve("data"));
+        settings.put("archipelago.postgres.port", 0);
+        settings.put("archipelago.postgres.durable", false);
+        settings.put("archipelago.nats.port", 0);
+        settings.put("archipelago.security.operator-token", OPERATOR_TOKEN);
+        settings.put("archipelago.kafka.export.enabled", false);
+        settings.put("archipelago.kafka.embedded", false);
+        settings.put("logging.level.io.zonky", "WARN");
+        settings.put("logging.level.org.axonframework", "WARN");
+        settings.put("logging.level.org.flywaydb", "WARN");
+        settings.putAll(properties);
+        settings.forEach((key, value) -> command.add("--" + key + "=" + value));
         Path log = dir.resolve("coordinator.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         CoordinatorProcess coordinator = new CoordinatorProcess(process, URI.create("http://127.0.0.1:" + port), log);

@@ -15,13 +15,15 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A read model handler that fails parks the event, and every later event of its account, in the projections'
  * dead-letter queue, visible and counted, while other accounts go on; once the handler works again, a retry
- * projects them in order.
+ * projects them in order. A handler whose SQL fails (which aborts the transaction) is parked the same way, and the
+ * read models of every other account go on.
  */
 class DeadLetterTest {
 
@@ -61,6 +63,29 @@ class DeadLetterTest {
 
             assertThat(deadLetters.counts().get("projections")).isZero();
             assertThat(balances.find(POISONED.value()).orElseThrow().availableMicroCredits()).isEqualTo(5_000);
+        }
+    }
+
+    @Test
+    void aHandlerWhoseSqlFailsIsParkedAndTheOtherAccountsGoOn(@TempDir Path ownDataDir) {
+        Map<String, Object> settings = new HashMap<>(ReadSideNodes.withoutBridge(ReadSideNodes.freePort()));
+        settings.put("archipelago.test.sql-poisoned-account", POISONED.value());
+        try (CoordinatorNode node = CoordinatorNode.start(ownDataDir, settings)) {
+            DeadLetters deadLetters = node.bean(DeadLetters.class);
+            AccountBalances balances = node.bean(AccountBalances.class);
+            Trading trading = new Trading(node).account(POISONED, 5_000);
+            List<AccountId> healthy = IntStream.range(0, 8).mapToObj(n -> new AccountId("healthy-" + n)).toList();
+            healthy.forEach(account -> trading.account(account, 1_000));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters.counts().get("projections") == 2);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(healthy).allSatisfy(account ->
+                    assertThat(balances.find(account.value())).hasValueSatisfying(balance ->
+                            assertThat(balance.availableMicroCredits()).isEqualTo(1_000))));
+            List<DeadLetterView> parked = deadLetters.list(10);
+            assertThat(parked).extracting(DeadLetterView::aggregateId).containsOnly("account:poisoned");
+            assertThat(parked.get(0).causeMessage()).contains("division by zero");
+            assertThat(node.bean(MeterRegistry.class).get("archipelago.dead_letters").tag("processor", "projections")
+                    .gauge().value()).isEqualTo(2.0);
         }
     }
 }

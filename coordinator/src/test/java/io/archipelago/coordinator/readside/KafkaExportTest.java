@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every stored event reaches the Kafka topic, keyed by aggregate, in each aggregate's order, across a stop of the
  * coordinator in the middle of the export; a real KRaft broker that outlives the coordinator plays the cluster
- * named by {@code KAFKA_BOOTSTRAP}. The embedded default, a broker inside the coordinator, gets the whole store at
- * every start.
+ * named by {@code KAFKA_BOOTSTRAP}. The embedded default, a broker inside the coordinator with its log in the data
+ * directory, gets the whole store at every start.
  */
 class KafkaExportTest {
 
@@ -43,11 +43,14 @@ class KafkaExportTest {
     @TempDir
     static Path dataDir;
 
+    @TempDir
+    static Path kafkaDir;
+
     private static EmbeddedKafka kafka;
 
     @BeforeAll
     static void startKafka() {
-        kafka = EmbeddedKafka.start();
+        kafka = EmbeddedKafka.start(kafkaDir);
     }
 
     @AfterAll
@@ -121,6 +124,8 @@ class KafkaExportTest {
     private static void awaitWholeStoreOn(CoordinatorNode node, Path dataDir) throws IOException {
         String servers = node.bean(KafkaBootstrap.class).servers();
         assertThat(Files.readString(dataDir.resolve("kafka-bootstrap")).strip()).isEqualTo(servers);
+        assertThat(dataDir.resolve("kafka").resolve("meta.properties")).as("the broker's log in the data dir")
+                .exists();
         long stored = storedEvents(node);
         await().atMost(Duration.ofSeconds(60)).until(() -> consumeAll(servers).size() >= stored);
         assertThat(firstOfEach(consumeAll(servers))).hasSize((int) stored);

@@ -10,12 +10,14 @@ import org.axonframework.eventhandling.deadletter.jdbc.JdbcSequencedDeadLetterQu
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * A JDBC dead-letter queue per read-model processor (in the application's {@link DeadLetterSchema}). Their handlers
  * rethrow failures (Axon's default would log and skip the event), so a failing event lands here, parked with every
- * later event of its aggregate, while other aggregates go on; a reset of the processor (a rebuild) empties it. The
- * gauge {@code archipelago.dead_letters} counts parked events per processor.
+ * later event of its aggregate, while other aggregates go on; a reset of the processor (a rebuild) empties it. Each
+ * handler runs in a savepoint ({@link SavepointPerHandler}), so a failed SQL statement is parked like any other
+ * failure. The gauge {@code archipelago.dead_letters} counts parked events per processor.
  */
 @Configuration(proxyBeanMethods = false)
 class DeadLetterConfiguration {
@@ -38,6 +40,11 @@ class DeadLetterConfiguration {
                                 (axon, invoker) -> invoker.allowReset(true));
             }
         });
+    }
+
+    @Bean
+    SavepointPerHandler savepointPerHandler(ObjectProvider<PlatformTransactionManager> transactions) {
+        return new SavepointPerHandler(transactions);
     }
 
     @Bean
