@@ -41,9 +41,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One batch: its items in input order, which attempt of each is out and how each ended. Items are placed one at a
  * time in input order, each attempt a job of its own ({@link BatchId#job}); the next is attempted once the bid of the
- * one before went in. An item's bid avoids the Islands the batch's items went to in the current round, a new round
- * beginning when the market placed one on an Island of the round after all; a retry avoids instead the Islands that
- * failed or lost the item. An attempt the market failed is retried while attempts are left, one it refused is not.
+ * one before went in, avoiding Islands as {@link Spreading} decides. An attempt the market failed is retried while
+ * attempts are left, one it refused is not.
  * Reports about a job that is not an item's current attempt (a repeat, a late one) change nothing.
  */
 public class Batch {
@@ -62,7 +61,7 @@ public class Batch {
     private int maxAttempts;
     private List<Item> items;
     private Deque<Integer> queued;
-    private SortedSet<IslandId> round;
+    private Spreading spreading;
     private @Nullable JobId placing;
     private boolean ended;
 
@@ -151,9 +150,8 @@ public class Batch {
         if (!ended && items.stream().allMatch(Item::isOver)) {
             int completed = (int) items.stream().filter(item -> item.completed).count();
             MicroCredits cost = items.stream().map(item -> item.cost).reduce(MicroCredits.ZERO, MicroCredits::plus);
-            BatchStatus status = completed == items.size() ? BatchStatus.COMPLETED
-                    : completed == 0 ? BatchStatus.FAILED : BatchStatus.COMPLETED_WITH_FAILURES;
-            apply(new BatchEnded(batchId, status, items.size(), completed, items.size() - completed, cost, at));
+            apply(new BatchEnded(batchId, BatchStatus.of(completed, items.size()), items.size(), completed,
+                    items.size() - completed, cost, at));
         } else {
             attemptNext(at);
         }
@@ -166,9 +164,8 @@ public class Batch {
         }
         Item item = items.get(queued.peekFirst());
         int attempt = item.attempts + 1;
-        List<IslandId> avoid = List.copyOf(item.failedOn.isEmpty() ? round : item.failedOn);
         apply(new ItemAttempted(batchId, item.index, attempt, batchId.job(item.index, attempt), account, cargo, terms,
-                inputs.get(item.index), avoid, at));
+                inputs.get(item.index), spreading.avoid(item.failedOn), at));
     }
 
     @EventSourcingHandler
@@ -181,7 +178,7 @@ public class Batch {
         maxAttempts = event.maxAttempts();
         items = new ArrayList<>();
         queued = new ArrayDeque<>();
-        round = new TreeSet<>();
+        spreading = new Spreading();
         for (int index = 0; index < inputs.size(); index++) {
             items.add(new Item(index));
             queued.addLast(index);
@@ -202,10 +199,7 @@ public class Batch {
         placing = null;
         IslandId island = event.placedOn();
         if (island != null) {
-            if (round.contains(island)) {
-                round.clear();
-            }
-            round.add(island);
+            spreading.placedOn(island);
         }
     }
 
@@ -266,7 +260,7 @@ public class Batch {
     public String stateHash() {
         StringBuilder hash = new StringBuilder().append(batchId).append('|').append(account).append('|')
                 .append(cargo).append('|').append(terms).append('|').append(maxAttempts).append('|')
-                .append(queued).append('|').append(round).append('|').append(placing).append('|').append(ended);
+                .append(queued).append('|').append(spreading).append('|').append(placing).append('|').append(ended);
         items.forEach(item -> hash.append('|').append(item));
         return hash.toString();
     }
