@@ -52,7 +52,7 @@ class ArchitectureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"market", "island", "account"})
+    @ValueSource(strings = {"market", "island", "account", "batch"})
     void featureInsidesAreReachedOnlyThroughTheirApi(String feature) {
         String inside = "io.archipelago.exchange." + feature;
         classes().that().resideInAPackage(inside)

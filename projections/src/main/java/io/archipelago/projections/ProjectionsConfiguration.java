@@ -12,8 +12,8 @@ import org.springframework.context.annotation.ComponentScan;
  * the Flyway migrations in {@code classpath:db/migration/projections}, which the application's Flyway must include.
  */
 @AutoConfiguration
-@ComponentScan(basePackages = {"io.archipelago.projections.account", "io.archipelago.projections.job",
-        "io.archipelago.projections.market"})
+@ComponentScan(basePackages = {"io.archipelago.projections.account", "io.archipelago.projections.batch",
+        "io.archipelago.projections.job", "io.archipelago.projections.market"})
 public class ProjectionsConfiguration {
 
     /** The processing group, and processor, of every read model. */

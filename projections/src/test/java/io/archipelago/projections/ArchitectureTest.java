@@ -25,6 +25,7 @@ class ArchitectureTest {
         noClasses().should().dependOnClassesThat().resideInAnyPackage("io.archipelago.exchange.market",
                         "io.archipelago.exchange.island", "io.archipelago.exchange.account",
                         "io.archipelago.exchange.karma", "io.archipelago.exchange.ledger",
+                        "io.archipelago.exchange.batch",
                         "org.axonframework.commandhandling..", "org.axonframework.modelling..",
                         "org.springframework.web..", "io.archipelago.command..", "io.archipelago.query..")
                 .because("a projection can be rebuilt from the event store by replaying events (DESIGN.md)")

@@ -1,48 +1,51 @@
 package io.archipelago.coordinator.access;
 
+import io.archipelago.exchange.account.Account;
 import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.island.Island;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
+import org.axonframework.messaging.ResultMessage;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.Repository;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Whose a job, an Island or an account is. Islands and accounts are read from the event store, which knows them the
- * moment their first command commits; jobs from the job read model and from claims on job ids (see
- * {@code job_claim}), because a job's input and output are used by id before its bid exists.
+ * Whose a job, an Island or an account is. Islands and accounts are loaded from their repositories, which know them
+ * the moment their first command commits (a read model may not have seen it yet); jobs are read from the job read
+ * model and from claims on job ids (see {@code job_claim}), because a job's input and output are used by id before
+ * its bid exists.
  */
 @Component
 final class Ownership {
 
-    private static final String ISLAND_REGISTERED = "io.archipelago.exchange.island.api.IslandRegistered";
-
+    private final Repository<Account> accounts;
+    private final Repository<Island> islands;
     private final JdbcClient jdbc;
     private final Clock clock;
 
-    Ownership(JdbcClient jdbc, Clock clock) {
+    Ownership(Repository<Account> accounts, Repository<Island> islands, JdbcClient jdbc, Clock clock) {
+        this.accounts = accounts;
+        this.islands = islands;
         this.jdbc = jdbc;
         this.clock = clock;
     }
 
-    /** Whether {@code account} was opened: its aggregate has events. */
+    /** Whether {@code account} was opened: its aggregate exists. */
     boolean accountOpen(AccountId account) {
-        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM domain_event_entry WHERE aggregate_identifier = :id)")
-                .param("id", "account:" + account.value())
-                .query(Boolean.class).single();
+        return load(() -> accounts.load(account.value()).invoke(opened -> true)).isPresent();
     }
 
-    /** The owner of Island {@code islandId}, from the event that registered it; empty when it is not registered. */
+    /** The owner of Island {@code islandId}; empty when it is not registered. */
     Optional<String> islandOwner(String islandId) {
-        return jdbc.sql("SELECT convert_from(payload, 'UTF8')::jsonb -> 'owner' ->> 'value' FROM domain_event_entry "
-                        + "WHERE aggregate_identifier = :id AND sequence_number = 0 AND payload_type = :type")
-                .param("id", "island:" + islandId)
-                .param("type", ISLAND_REGISTERED)
-                .query(String.class)
-                .optional();
+        return load(() -> islands.load(islandId).invoke(island -> island.owner().value()));
     }
 
     /** Whether {@code account} is the one account that submitted or claimed job {@code jobId}. */
@@ -75,5 +78,17 @@ final class Ownership {
         owners.addAll(jdbc.sql("SELECT account_id FROM job_claim WHERE job_id = :job")
                 .param("job", jobId).query(String.class).list());
         return owners;
+    }
+
+    /** What {@code read} finds of an aggregate in a unit of work of its own; empty when there is no such aggregate. */
+    private static <T> Optional<T> load(Supplier<T> read) {
+        ResultMessage<T> result = DefaultUnitOfWork.startAndGet(null).executeWithResult(read::get);
+        if (result.isExceptional()) {
+            if (result.exceptionResult() instanceof AggregateNotFoundException) {
+                return Optional.empty();
+            }
+            throw new IllegalStateException("reading an aggregate failed", result.exceptionResult());
+        }
+        return Optional.ofNullable(result.getPayload());
     }
 }

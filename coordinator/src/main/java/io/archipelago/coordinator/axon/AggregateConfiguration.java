@@ -2,6 +2,7 @@ package io.archipelago.coordinator.axon;
 
 import io.archipelago.exchange.account.Account;
 import io.archipelago.exchange.account.RepositoryAccounts;
+import io.archipelago.exchange.batch.Batch;
 import io.archipelago.exchange.island.Island;
 import io.archipelago.exchange.island.RepositoryIslands;
 import io.archipelago.exchange.market.Market;
@@ -21,7 +22,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The three aggregates, registered without {@code @Aggregate} so that exchange-core stays free of Spring: each is
+ * The four aggregates, registered without {@code @Aggregate} so that exchange-core stays free of Spring: each is
  * event sourced from the JDBC event store under identifiers scoped by type ({@link TypeScopedEventStore}), held in
  * its own {@link CaffeineCache}, and locked per identifier inside this JVM while a unit of work uses it. The ports
  * a command handler receives as extra parameters ({@code Markets}, {@code Islands}, {@code Accounts}) are beans Axon
@@ -40,14 +41,16 @@ class AggregateConfiguration {
     private static final Map<Class<?>, String> SCOPES = Map.of(
             Market.class, "market",
             Island.class, "island",
-            Account.class, "account");
+            Account.class, "account",
+            Batch.class, "batch");
 
     @Bean
     ConfigurerModule exchangeAggregates(@Value("${archipelago.aggregate-cache.maximum-size:10000}") long size) {
         return configurer -> configurer
                 .configureAggregate(aggregate(Market.class, size))
                 .configureAggregate(aggregate(Island.class, size))
-                .configureAggregate(aggregate(Account.class, size));
+                .configureAggregate(aggregate(Account.class, size))
+                .configureAggregate(aggregate(Batch.class, size));
     }
 
     static String scopeOf(Class<?> type) {
@@ -94,6 +97,11 @@ class AggregateConfiguration {
     @Bean
     Repository<Account> accountRepository(org.axonframework.config.Configuration axon) {
         return axon.repository(Account.class);
+    }
+
+    @Bean
+    Repository<Batch> batchRepository(org.axonframework.config.Configuration axon) {
+        return axon.repository(Batch.class);
     }
 
     @Bean

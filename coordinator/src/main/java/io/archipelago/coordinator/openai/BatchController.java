@@ -5,18 +5,31 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.coordinator.access.Principal;
-import io.archipelago.coordinator.openai.BatchStore.StoredBatch;
-import io.archipelago.coordinator.openai.BatchStore.StoredItem;
 import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.account.api.Accounts;
+import io.archipelago.exchange.batch.api.BatchId;
+import io.archipelago.exchange.batch.api.SubmitBatch;
+import io.archipelago.exchange.market.api.CargoType;
 import io.archipelago.exchange.money.MicroCredits;
+import io.archipelago.projections.batch.BatchItemView;
+import io.archipelago.projections.batch.BatchView;
+import io.archipelago.projections.batch.BatchViews;
 import io.archipelago.projections.market.MarketViews;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
+import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.ResultMessage;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
@@ -36,34 +49,43 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
  * Batches of chat requests: {@code POST /batches} with {@code model}, {@code inputs} (up to {@value Batches#MAX_INPUTS}
  * chat request bodies, each with its {@code messages} and optionally {@code max_tokens}) and the bid terms of a single
  * request ({@code X-Archipelago-*} headers or body fields, see {@link BidTermsResolver}), which apply to every item.
- * Each item becomes its own job; the batch is answered 202 at once with its id. {@code GET /batches/{id}} shows the
- * batch and each item (status, Island, attempts, units, cost) and, once it ended, the results in input order;
- * {@code GET /batches/{id}/events} streams its progress. A batch is its account's only: for any other key it is 404.
- * Errors are RFC 7807 problems with a {@code code}.
+ * The batch is submitted to the event store ({@link SubmitBatch}), where {@link Batches} drives it, each item becoming
+ * its own job, at most {@code archipelago.batches.max-attempts} attempts each; it is answered 202 at once with its id.
+ * {@code GET /batches/{id}} shows the batch and each item (status, Island, attempts, units, cost) and, once it ended,
+ * the results in input order; {@code GET /batches/{id}/events} streams its progress. Both read the batch read model,
+ * on any node. A batch is its account's only: for any other key it is 404. Errors are RFC 7807 problems with a
+ * {@code code}.
  */
 @RestController
 @ConditionalOnProperty(name = "archipelago.bridge.enabled", havingValue = "true", matchIfMissing = true)
 final class BatchController {
 
     private static final long STREAM_TIMEOUT_MILLIS = 60 * 60 * 1000L;
+    /** How long a submission waits for the read model to show the new batch before it answers from what it sent. */
+    private static final Duration PROJECTED = Duration.ofSeconds(10);
 
-    private final Batches batches;
-    private final BatchStore store;
-    private final BatchEvents events;
+    private final CommandGateway commands;
+    private final BatchViews views;
+    private final BatchStream stream;
     private final BidTermsResolver terms;
     private final MarketViews markets;
     private final Accounts accounts;
     private final ObjectMapper json;
+    private final Clock clock;
+    private final int maxAttempts;
 
-    BatchController(Batches batches, BatchStore store, BatchEvents events, BidTermsResolver terms,
-                    MarketViews markets, Accounts accounts, ObjectMapper json) {
-        this.batches = batches;
-        this.store = store;
-        this.events = events;
+    BatchController(CommandGateway commands, BatchViews views, BatchStream stream, BidTermsResolver terms,
+                    MarketViews markets, Accounts accounts, ObjectMapper json, Clock clock,
+                    @Value("${archipelago.batches.max-attempts:3}") int maxAttempts) {
+        this.commands = commands;
+        this.views = views;
+        this.stream = stream;
         this.terms = terms;
         this.markets = markets;
         this.accounts = accounts;
         this.json = json;
+        this.clock = clock;
+        this.maxAttempts = Math.max(1, maxAttempts);
     }
 
     @PostMapping(path = "/batches")
@@ -88,9 +110,13 @@ final class BatchController {
             throw new BatchProblem(refused.status(), "invalid_bid_terms", refused.getMessage());
         }
         requireCredits(owner, bid, inputs.size());
-        String id = batches.start(owner, model, bid, inputs);
+        BatchId id = new BatchId("batch-" + UUID.randomUUID());
+        Instant at = clock.instant();
+        commands.sendAndWait(new SubmitBatch(id, owner, new CargoType(model), bid.forItems(),
+                inputs.stream().map(ObjectNode::toString).toList(), maxAttempts, at));
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/batches/" + id))
-                .body(view(find(id, owner)));
+                .body(view(projected(id.value(), owner).orElseGet(() -> submitted(id.value(), owner, model,
+                        inputs.size(), at))));
     }
 
     @GetMapping(path = "/batches/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -106,7 +132,7 @@ final class BatchController {
                                                  @Nullable AccountId account) {
         find(id, required(account));
         ResponseBodyEmitter emitter = new ResponseBodyEmitter(STREAM_TIMEOUT_MILLIS);
-        events.subscribe(id, emitter);
+        stream.subscribe(id, emitter);
         return ResponseEntity.ok().cacheControl(CacheControl.noCache())
                 .contentType(MediaType.TEXT_EVENT_STREAM).body(emitter);
     }
@@ -165,23 +191,38 @@ final class BatchController {
         return read.getPayload();
     }
 
-    private StoredBatch find(String id, AccountId account) {
-        return store.find(id, account.value()).orElseThrow(() -> new BatchProblem(HttpStatus.NOT_FOUND,
+    private BatchView find(String id, AccountId account) {
+        return views.find(id, account.value()).orElseThrow(() -> new BatchProblem(HttpStatus.NOT_FOUND,
                 "batch_not_found", "no batch " + id + " of this account"));
     }
 
-    private ObjectNode view(StoredBatch batch) {
+    /** The batch just submitted once the read model shows it, so that reading it next finds it. */
+    private Optional<BatchView> projected(String id, AccountId account) {
+        long deadline = System.nanoTime() + PROJECTED.toNanos();
+        Optional<BatchView> batch = views.find(id, account.value());
+        while (batch.isEmpty() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+            batch = views.find(id, account.value());
+        }
+        return batch;
+    }
+
+    /** The batch as submitted, every item queued: what the read model will show of it. */
+    private static BatchView submitted(String id, AccountId account, String model, int total, Instant at) {
+        return new BatchView(id, account.value(), model, "running", total, 0, 0, 0, at, null, IntStream.range(0, total)
+                .mapToObj(index -> new BatchItemView(index, "queued", null, null, 0, null, null, List.of(), null, null))
+                .toList());
+    }
+
+    private ObjectNode view(BatchView batch) {
         ObjectNode view = json.createObjectNode().put("id", batch.id()).put("object", "batch")
                 .put("model", batch.model()).put("status", batch.status()).put("total", batch.total());
-        long completed = batch.items().stream().filter(item -> item.status().equals("completed")).count();
-        long failed = batch.items().stream().filter(item -> item.status().equals("failed")).count();
-        long cost = batch.items().stream().filter(item -> item.costMicroCredits() != null)
-                .mapToLong(StoredItem::costMicroCredits).sum();
-        view.put("completed", completed).put("failed", failed).put("cost_micro_credits", cost)
+        view.put("completed", batch.completed()).put("failed", batch.failed())
+                .put("cost_micro_credits", batch.costMicroCredits())
                 .put("created_at", batch.createdAt().toString())
                 .put("finished_at", batch.finishedAt() == null ? null : batch.finishedAt().toString());
         ArrayNode items = view.putArray("items");
-        for (StoredItem item : batch.items()) {
+        for (BatchItemView item : batch.items()) {
             ObjectNode row = items.addObject().put("index", item.index()).put("status", item.status())
                     .put("job_id", item.jobId()).put("island", item.islandId()).put("attempts", item.attempts())
                     .put("units", item.units()).put("cost_micro_credits", item.costMicroCredits());

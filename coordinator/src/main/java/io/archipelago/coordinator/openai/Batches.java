@@ -1,44 +1,64 @@
 package io.archipelago.coordinator.openai;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.bridge.InputTooLarge;
 import io.archipelago.bridge.IslandBridge;
-import io.archipelago.coordinator.openai.BatchRun.Attempt;
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.bridge.stream.StreamSubscription;
+import io.archipelago.exchange.batch.Batch;
+import io.archipelago.exchange.batch.api.BatchId;
+import io.archipelago.exchange.batch.api.CompleteItem;
+import io.archipelago.exchange.batch.api.FailItem;
+import io.archipelago.exchange.batch.api.ItemAttempted;
+import io.archipelago.exchange.batch.api.RecordItemBid;
+import io.archipelago.exchange.batch.api.RecordItemPlaced;
+import io.archipelago.exchange.batch.api.RecordItemReassigned;
+import io.archipelago.exchange.market.api.BidExpired;
+import io.archipelago.exchange.market.api.JobCompleted;
+import io.archipelago.exchange.market.api.JobFailed;
+import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.market.api.JobPlaced;
+import io.archipelago.exchange.market.api.JobReassigned;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs batches: each batch's items are placed one after the other through the {@link JobDesk} on a thread of the
- * batch's own, each as its own job, and the market's events about those jobs ({@link BatchProgress}) move the items
- * on. An attempt that the market failed (the Island failed it after streaming, or no Island took it before its bid
- * expired) is tried again as a new job, at most {@code archipelago.batches.max-attempts} attempts per item; a bid the
- * market rejected (credits, royalty) is not. Batches run in this process: after a restart {@link BatchRecovery} resumes
- * the batches still stored as running from the exchange's own facts.
+ * Drives batches ({@link Batch}): places each attempt the batch asks for ({@link ItemAttempted}) through the
+ * {@link JobDesk} as a job of its own, and tells the batch what the market did with its jobs (placed, reassigned,
+ * completed with units and cost, failed, expired). Its processor ({@link BatchConfiguration}) is a tracking one
+ * whose token lives in the JDBC token store: on many nodes one runs it, and after a restart (or on the node that takes
+ * over) it resumes where the last one stopped. An attempt seen again after a restart finds its bid in already and
+ * follows it. The output of an item's job is gathered on the node that placed it; a job whose stream that node no
+ * longer holds completes without a result.
  */
 @Component
+@ProcessingGroup(Batches.PROCESSING_GROUP)
 @ConditionalOnProperty(name = "archipelago.bridge.enabled", havingValue = "true", matchIfMissing = true)
-final class Batches implements AutoCloseable {
+final class Batches {
 
+    static final String PROCESSING_GROUP = "batches";
     /** The most inputs one batch takes. */
-    static final int MAX_INPUTS = 100;
+    static final int MAX_INPUTS = Batch.MAX_ITEMS;
+    /** Why an attempt whose bid expired ended. */
+    static final String EXPIRED = "no Island took the job before its bid expired";
 
     private static final Logger LOG = LoggerFactory.getLogger(Batches.class);
     /** How long the completion of a settled job waits for the last of its output before it is taken as it is. */
@@ -46,132 +66,124 @@ final class Batches implements AutoCloseable {
 
     private final JobDesk desk;
     private final IslandBridge bridge;
-    private final BatchStore store;
-    private final BatchEvents events;
+    private final CommandGateway commands;
     private final ObjectMapper json;
     private final Clock clock;
-    private final int maxAttempts;
-    private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
-    private final ExecutorService runners;
+    private final Map<JobId, Followed> followed = new ConcurrentHashMap<>();
 
-    Batches(JobDesk desk, IslandBridge bridge, BatchStore store, BatchEvents events, ObjectMapper json, Clock clock,
-            @Value("${archipelago.batches.max-attempts:3}") int maxAttempts) {
+    Batches(JobDesk desk, IslandBridge bridge, CommandGateway commands, ObjectMapper json, Clock clock) {
         this.desk = desk;
         this.bridge = bridge;
-        this.store = store;
-        this.events = events;
+        this.commands = commands;
         this.json = json;
         this.clock = clock;
-        this.maxAttempts = Math.max(1, maxAttempts);
-        AtomicInteger threads = new AtomicInteger();
-        this.runners = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "batch-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 
-    /** Records a batch of {@code inputs} (job inputs, already checked) and starts placing them; returns its id. */
-    String start(AccountId account, String model, BidTerms terms, List<ObjectNode> inputs) {
-        String id = "batch-" + UUID.randomUUID();
-        // live before stored: a subscriber that finds the batch in the store also finds it live
-        events.open(id);
-        try {
-            store.create(id, account.value(), model, terms, inputs, clock.instant());
-        } catch (RuntimeException unstored) {
-            events.forget(id);
-            throw unstored;
-        }
-        BatchRun run = new BatchRun(id, account, model, terms, inputs, store, events, json, clock, maxAttempts);
-        runners.execute(() -> place(run));
-        return id;
+    /** An item's job whose output this node gathers. */
+    private record Followed(ItemRelay relay, StreamSubscription subscription) {
     }
 
-    private void place(BatchRun run) {
+    @EventHandler
+    void on(ItemAttempted event) {
+        JobId job = event.jobId();
+        ItemRelay relay = new ItemRelay();
         try {
-            while (true) {
-                Integer index = run.next(1_000);
-                if (index != null && index == BatchRun.END) {
-                    return;
-                }
-                if (index != null) {
-                    place(run, index);
-                }
-            }
-        } catch (InterruptedException stopping) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void place(BatchRun run, int index) {
-        Attempt attempt = run.attempt(index);
-        attempts.put(attempt.jobId(), attempt);
-        try {
-            JobDesk.Placed placed = desk.place(attempt.jobId(), run.model, run.account,
-                    Objects.requireNonNull(run.terms, "a resumed batch places nothing"), run.input(index),
-                    attempt.relay(), attempt.avoid());
-            run.submitted(attempt, placed.outcome(), placed.subscription());
+            JobDesk.Placed placed = desk.place(job.value(), event.cargo().value(), event.account(),
+                    BidTerms.of(event.terms()), input(event.input()), relay, Set.copyOf(event.avoid()));
+            followed.put(job, new Followed(relay, placed.subscription()));
+            tell(new RecordItemBid(event.batchId(), job, placed.outcome().islandId(), clock.instant()));
         } catch (OpenAiException refused) {
-            if (refused.status() == HttpStatus.SERVICE_UNAVAILABLE) {
-                // the bid outlived the desk's wait: its end (expiry, or a placement after all) comes as events
-                run.submitted(attempt, null, bridge.streams().subscribe(attempt.jobId(), attempt.relay()));
+            if (refused.status() == HttpStatus.SERVICE_UNAVAILABLE || refused.code().equals("duplicate_job")) {
+                // the bid outlived the desk's wait, or went in before a restart: its end comes as events
+                followed.put(job, new Followed(relay, bridge.streams().subscribe(job.value(), relay)));
+                tell(new RecordItemBid(event.batchId(), job, null, clock.instant()));
             } else {
-                attempts.remove(attempt.jobId());
-                run.failed(attempt, null, refused.getMessage(), false);
+                tell(new FailItem(event.batchId(), job, null, refused.getMessage(), false, clock.instant()));
             }
         } catch (InputTooLarge refused) {
             // the same input would be refused on every attempt
-            attempts.remove(attempt.jobId());
-            run.failed(attempt, null, refused.getMessage(), false);
-        } catch (RuntimeException failed) {
-            LOG.warn("batch {} item {}: the bid could not be submitted", run.id, index, failed);
-            attempts.remove(attempt.jobId());
-            run.failed(attempt, null, "the bid could not be submitted: " + failed.getMessage(), true);
+            tell(new FailItem(event.batchId(), job, null, refused.getMessage(), false, clock.instant()));
         }
     }
 
-    /** Places the items of {@code run}, resumed after a restart, that wait for an attempt, and any it retries. */
-    void resume(BatchRun run) {
-        runners.execute(() -> place(run));
+    @EventHandler
+    void on(JobPlaced event) {
+        ofBatch(event.jobId(), batch -> new RecordItemPlaced(batch, event.jobId(), event.islandId(), clock.instant()));
     }
 
-    /** Follows {@code attempt} of a batch resumed after a restart: the market's events about its job move it on. */
-    void follow(Attempt attempt) {
-        attempts.put(attempt.jobId(), attempt);
+    @EventHandler
+    void on(JobReassigned event) {
+        ofBatch(event.jobId(), batch -> new RecordItemReassigned(batch, event.jobId(), event.islandId(),
+                clock.instant()));
     }
 
-    void placed(String jobId, String island) {
-        Attempt attempt = attempts.get(jobId);
-        if (attempt != null) {
-            attempt.run().placed(attempt, island);
+    @EventHandler
+    void on(JobCompleted event) {
+        ofBatch(event.jobId(), batch -> new CompleteItem(batch, event.jobId(), event.islandId(), event.units(),
+                event.charged(), output(event.jobId()), clock.instant()));
+    }
+
+    @EventHandler
+    void on(JobFailed event) {
+        ofBatch(event.jobId(), batch -> {
+            unfollow(event.jobId());
+            return new FailItem(batch, event.jobId(), event.islandId(), event.reason(), true, clock.instant());
+        });
+    }
+
+    @EventHandler
+    void on(BidExpired event) {
+        ofBatch(event.jobId(), batch -> {
+            unfollow(event.jobId());
+            return new FailItem(batch, event.jobId(), null, EXPIRED, true, clock.instant());
+        });
+    }
+
+    /** Tells the batch that {@code job} would be an attempt of, if any, what {@code report} says of it. */
+    private void ofBatch(JobId job, Function<BatchId, Object> report) {
+        BatchId.ofJob(job).ifPresent(batch -> tell(report.apply(batch)));
+    }
+
+    private void tell(Object command) {
+        try {
+            commands.sendAndWait(command);
+        } catch (AggregateNotFoundException unknown) {
+            // a job named like a batch's whose batch the event store does not hold: nothing to tell
+            LOG.debug("no batch for {}", command);
         }
     }
 
-    void completed(String jobId, String island, long units, long cost) {
-        Attempt attempt = attempts.remove(jobId);
-        if (attempt == null) {
-            return;
+    /** The whole output of {@code job} as this node gathered it; null when it did not reach this node. */
+    private @Nullable String output(JobId job) {
+        Followed gathered = followed.get(job);
+        if (gathered == null) {
+            return null;
         }
-        attempt.relay().finished().orTimeout(OUTPUT_GRACE.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((text, lost) -> attempt.run().completed(attempt, island, units, cost, text));
-    }
-
-    void failed(String jobId, @Nullable String island, String reason) {
-        Attempt attempt = attempts.remove(jobId);
-        if (attempt != null) {
-            attempt.run().failed(attempt, island, reason, true);
-        }
-    }
-
-    void lost(String jobId, String island) {
-        Attempt attempt = attempts.get(jobId);
-        if (attempt != null) {
-            attempt.run().lost(attempt, island);
+        try {
+            return gathered.relay().finished().get(OUTPUT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException lost) {
+            return null;
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            unfollow(job);
         }
     }
 
-    @Override
-    public void close() {
-        runners.shutdownNow();
+    private @Nullable Followed unfollow(JobId job) {
+        Followed gathered = followed.remove(job);
+        if (gathered != null) {
+            gathered.subscription().close();
+        }
+        return gathered;
+    }
+
+    private ObjectNode input(String input) {
+        try {
+            return (ObjectNode) json.readTree(input);
+        } catch (JsonProcessingException | ClassCastException unreadable) {
+            throw new IllegalStateException("a batch input is a JSON object, as the door stored it", unreadable);
+        }
     }
 }

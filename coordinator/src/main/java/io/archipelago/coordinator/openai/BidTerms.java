@@ -1,7 +1,9 @@
 package io.archipelago.coordinator.openai;
 
+import io.archipelago.exchange.batch.api.ItemTerms;
 import io.archipelago.exchange.karma.api.Karma;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
+import io.archipelago.exchange.money.PricePerUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,4 +14,16 @@ import org.jspecify.annotations.Nullable;
  */
 record BidTerms(long limitMicroCredits, long maxUnits, @Nullable JurisdictionPolicy jurisdiction,
                 @Nullable Karma minKarma, @Nullable Long maxRttMicros, boolean verifiedOnly) {
+
+    /** The terms as a batch keeps them for each of its items. */
+    ItemTerms forItems() {
+        return new ItemTerms(PricePerUnit.of(limitMicroCredits), maxUnits, jurisdiction, minKarma, maxRttMicros,
+                verifiedOnly);
+    }
+
+    /** The terms a batch keeps for its items, as the door places a bid with them. */
+    static BidTerms of(ItemTerms terms) {
+        return new BidTerms(terms.limit().microCredits(), terms.maxUnits(), terms.jurisdiction(), terms.minKarma(),
+                terms.maxRttMicros(), terms.verifiedOnly());
+    }
 }

@@ -51,6 +51,11 @@ final class OpenAiException extends RuntimeException {
         return status;
     }
 
+    /** The machine-readable code of the error, e.g. {@code duplicate_job}. */
+    String code() {
+        return code;
+    }
+
     OpenAiError body() {
         return OpenAiError.of(getMessage(), type, code);
     }

@@ -13,6 +13,7 @@ import io.archipelago.exchange.island.api.Country;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.projections.account.AccountBalanceView;
 import io.archipelago.projections.account.AccountBalances;
+import io.archipelago.projections.batch.BatchProgressView;
 import io.archipelago.projections.job.JobViews;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -121,10 +122,10 @@ class BatchRestartTest {
             for (String block : stream.split("\n\n")) {
                 types.add(block.lines().findFirst().orElseThrow().substring("event: ".length()));
             }
-            assertThat(types).as("one end per item, then the batch's").endsWith(BatchEvents.LAST);
+            assertThat(types).as("one end per item, then the batch's").endsWith(BatchProgressView.LAST);
             assertThat(types.stream().filter(type -> type.equals("item_completed") || type.equals("item_failed")))
                     .hasSize(ITEMS);
-            assertThat(types.stream().filter(BatchEvents.LAST::equals)).hasSize(1);
+            assertThat(types.stream().filter(BatchProgressView.LAST::equals)).hasSize(1);
         }
     }
 

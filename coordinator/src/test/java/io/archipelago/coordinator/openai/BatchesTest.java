@@ -189,7 +189,7 @@ class BatchesTest {
 
         JdbcClient jdbc = coordinator.getBean(JdbcClient.class);
         for (String refused : List.of(account, poor)) {
-            assertThat(jdbc.sql("SELECT count(*) FROM batch WHERE account_id = :account").param("account", refused)
+            assertThat(jdbc.sql("SELECT count(*) FROM batch_view WHERE account_id = :account").param("account", refused)
                     .query(Long.class).single()).isZero();
             assertThat(jdbc.sql("SELECT count(*) FROM job_view WHERE consumer = :account")
                     .param("account", refused).query(Long.class).single()).isZero();

@@ -135,6 +135,11 @@ public class Island {
         tellMarkets(markets, at);
     }
 
+    /** The account the Island's earnings go to, and whose keys may act for it. */
+    public AccountId owner() {
+        return owner;
+    }
+
     public IslandListing listing(CargoType cargo) {
         if (!cargoTypes.contains(cargo)) {
             throw new IllegalArgumentException("island " + islandId + " does not serve " + cargo);

@@ -8,17 +8,19 @@ import java.util.List;
 import java.util.Map;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
-import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Extends {@code event_chain} by one link per event, in the order the processor receives the stream (which is the
  * order of {@code global_index}, except that an event committed late behind a gap comes when it is committed). Links
- * are computed from the rows of {@code domain_event_entry} themselves, read once per batch, so they cover exactly
- * the bytes an auditor reads; they are written in the batch's transaction, with the processor's token, so each event
- * is linked exactly once.
+ * are computed from the rows of {@code domain_event_entry} themselves, found by event identifier and read once per
+ * batch, so they cover exactly the bytes an auditor reads; a late event's token stands at the highest index seen,
+ * not at its own, so the row gives its {@code global_index}. They are written in the batch's transaction, with the
+ * processor's token, so each event is linked exactly once.
  */
 @ProcessingGroup(ChainConfiguration.PROCESSING_GROUP)
 final class EventChainWriter {
@@ -32,37 +34,35 @@ final class EventChainWriter {
     }
 
     @EventHandler
-    void on(Object event, TrackingToken token) {
-        long globalIndex = token.position().orElseThrow(
-                () -> new IllegalStateException("the event stream gave no position for " + event.getClass()));
-        batch().add(globalIndex);
+    void on(EventMessage<?> event) {
+        batch().add(event.getIdentifier());
     }
 
-    private List<Long> batch() {
+    private List<String> batch() {
         UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
         return unitOfWork.getOrComputeResource(BATCH, key -> {
-            List<Long> indexes = new ArrayList<>();
-            unitOfWork.onPrepareCommit(committing -> link(indexes));
-            return indexes;
+            List<String> identifiers = new ArrayList<>();
+            unitOfWork.onPrepareCommit(committing -> link(identifiers));
+            return identifiers;
         });
     }
 
-    private void link(List<Long> indexes) {
-        Map<Long, StoredEvent> events = read(indexes);
-        List<Object[]> rows = new ArrayList<>(indexes.size());
+    private void link(List<String> identifiers) {
+        Map<String, StoredEvent> events = read(identifiers);
+        List<Object[]> rows = new ArrayList<>(identifiers.size());
         Link last = last();
         long position = last.position();
         byte[] hash = last.hash();
         EventChain chain = new EventChain();
-        for (long index : indexes) {
-            StoredEvent event = events.get(index);
+        for (String identifier : identifiers) {
+            StoredEvent event = events.get(identifier);
             if (event == null) {
-                throw new IllegalStateException("event " + index + " was delivered but is not in the store");
+                throw new IllegalStateException("event " + identifier + " was delivered but is not in the store");
             }
             hash = chain.next(hash, event.identifier(), event.aggregateIdentifier(), event.sequenceNumber(),
                     event.payloadType(), event.timestamp(), event.payload());
             position++;
-            rows.add(new Object[] {position, index, event.identifier(), EventChain.hex(hash)});
+            rows.add(new Object[] {position, event.globalIndex(), event.identifier(), EventChain.hex(hash)});
         }
         jdbc.batchUpdate("INSERT INTO event_chain (chain_position, global_index, event_identifier, hash)"
                 + " VALUES (?, ?, ?, ?)", rows);
@@ -74,26 +74,27 @@ final class EventChainWriter {
         return last.isEmpty() ? new Link(0, EventChain.GENESIS) : last.get(0);
     }
 
-    private Map<Long, StoredEvent> read(List<Long> indexes) {
-        Map<Long, StoredEvent> events = new HashMap<>();
+    private Map<String, StoredEvent> read(List<String> identifiers) {
+        Map<String, StoredEvent> events = new HashMap<>();
         jdbc.query(connection -> {
             var statement = connection.prepareStatement("SELECT global_index, event_identifier, aggregate_identifier,"
                     + " sequence_number, payload_type, time_stamp, payload FROM domain_event_entry"
-                    + " WHERE global_index = ANY (?)");
-            statement.setArray(1, connection.createArrayOf("bigint", indexes.toArray()));
+                    + " WHERE event_identifier = ANY (?)");
+            statement.setArray(1, connection.createArrayOf("text", identifiers.toArray()));
             return statement;
         }, (ResultSet row) -> {
             StoredEvent event = storedEvent(row);
-            events.put(row.getLong("global_index"), event);
+            events.put(event.identifier(), event);
         });
         return events;
     }
 
     private static StoredEvent storedEvent(ResultSet row) throws SQLException {
         long sequence = row.getLong("sequence_number");
-        return new StoredEvent(row.getString("event_identifier"), row.getString("aggregate_identifier"),
-                row.wasNull() ? null : sequence, row.getString("payload_type"), row.getString("time_stamp"),
-                row.getBytes("payload"));
+        @Nullable Long sequenceNumber = row.wasNull() ? null : sequence;
+        return new StoredEvent(row.getLong("global_index"), row.getString("event_identifier"),
+                row.getString("aggregate_identifier"), sequenceNumber, row.getString("payload_type"),
+                row.getString("time_stamp"), row.getBytes("payload"));
     }
 
     private record Link(long position, byte[] hash) {

@@ -2,7 +2,7 @@ package io.archipelago.projections.chain;
 
 import org.jspecify.annotations.Nullable;
 
-/** The columns of a {@code domain_event_entry} row that its link covers, as stored. */
-record StoredEvent(String identifier, @Nullable String aggregateIdentifier, @Nullable Long sequenceNumber,
-                   String payloadType, String timestamp, byte[] payload) {
+/** A {@code domain_event_entry} row: its position in the store and the columns its link covers, as stored. */
+record StoredEvent(long globalIndex, String identifier, @Nullable String aggregateIdentifier,
+                   @Nullable Long sequenceNumber, String payloadType, String timestamp, byte[] payload) {
 }

@@ -8,7 +8,6 @@ import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The metrics processor, {@value #PROCESSING_GROUP}: one tracking thread (lighter on the command path's CPU than a
@@ -33,9 +32,9 @@ class MetricsConfiguration {
     }
 
     @Bean
-    ProcessorLag processorLag(ObjectProvider<org.axonframework.config.Configuration> axon, JdbcTemplate jdbc,
+    ProcessorLag processorLag(ObjectProvider<org.axonframework.config.Configuration> axon,
                               ObjectProvider<MeterRegistry> meters) {
-        ProcessorLag lag = new ProcessorLag(axon::getObject, jdbc);
+        ProcessorLag lag = new ProcessorLag(axon::getObject);
         meters.ifAvailable(registry -> lag.register(registry, WATCHED));
         return lag;
     }

@@ -6,20 +6,20 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.StreamingEventProcessor;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.axonframework.eventhandling.TrackingToken;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code archipelago.processor.lag{processor}}: how many positions of the event stream a processor's slowest segment
- * is behind the store's head, read when scraped. NaN when the processor does not run here or holds no segment.
+ * is behind the store's head (as the event store gives it), read when scraped. NaN when the processor does not run
+ * here or holds no segment.
  */
 final class ProcessorLag {
 
     private final Supplier<Configuration> axon;
-    private final JdbcTemplate jdbc;
 
-    ProcessorLag(Supplier<Configuration> axon, JdbcTemplate jdbc) {
+    ProcessorLag(Supplier<Configuration> axon) {
         this.axon = axon;
-        this.jdbc = jdbc;
     }
 
     void register(MeterRegistry meters, List<String> processors) {
@@ -39,7 +39,7 @@ final class ProcessorLag {
         }
         long slowest = found.get().processingStatus().values().stream()
                 .mapToLong(segment -> segment.getCurrentPosition().orElse(-1)).min().orElse(-1);
-        Long head = jdbc.queryForObject("SELECT COALESCE(max(global_index), 0) FROM domain_event_entry", Long.class);
-        return Math.max(0, (head == null ? 0 : head) - slowest);
+        @Nullable TrackingToken head = axon.get().eventStore().createHeadToken();
+        return Math.max(0, (head == null ? 0 : head.position().orElse(0)) - slowest);
     }
 }

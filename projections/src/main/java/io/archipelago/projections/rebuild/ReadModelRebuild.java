@@ -10,6 +10,8 @@ import java.util.function.Supplier;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.TrackingToken;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -79,8 +81,8 @@ public final class ReadModelRebuild {
     }
 
     private long head() {
-        Long head = jdbc.queryForObject("SELECT COALESCE(max(global_index), 0) FROM domain_event_entry", Long.class);
-        return head == null ? 0 : head;
+        @Nullable TrackingToken head = axon.get().eventStore().createHeadToken();
+        return head == null ? 0 : head.position().orElse(0);
     }
 
     private long events() {

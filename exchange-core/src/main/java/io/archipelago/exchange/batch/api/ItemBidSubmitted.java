@@ -1,0 +1,10 @@
+package io.archipelago.exchange.batch.api;
+
+import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.market.api.JobId;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/** The bid of item {@code index}'s job went in: placed at once on {@code placedOn}, or resting (null). */
+public record ItemBidSubmitted(BatchId batchId, int index, JobId jobId, @Nullable IslandId placedOn, Instant at) {
+}

@@ -1,0 +1,12 @@
+package io.archipelago.exchange.batch.api;
+
+import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.market.api.JobId;
+import java.time.Instant;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+import org.jspecify.annotations.Nullable;
+
+/** The bid of an item's job went in: placed at once on {@code placedOn}, or resting (null). */
+public record RecordItemBid(@TargetAggregateIdentifier BatchId batchId, JobId jobId, @Nullable IslandId placedOn,
+                            Instant at) {
+}

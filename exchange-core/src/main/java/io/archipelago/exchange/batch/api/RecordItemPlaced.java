@@ -1,0 +1,11 @@
+package io.archipelago.exchange.batch.api;
+
+import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.market.api.JobId;
+import java.time.Instant;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/** The market placed an item's job on {@code islandId}. */
+public record RecordItemPlaced(@TargetAggregateIdentifier BatchId batchId, JobId jobId, IslandId islandId,
+                               Instant at) {
+}
