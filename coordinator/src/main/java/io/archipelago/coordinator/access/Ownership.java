@@ -1,24 +1,17 @@
 package io.archipelago.coordinator.access;
 
-import io.archipelago.exchange.account.Account;
 import io.archipelago.exchange.account.api.AccountId;
-import io.archipelago.exchange.island.Island;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
-import org.axonframework.messaging.ResultMessage;
-import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
-import org.axonframework.modelling.command.AggregateNotFoundException;
-import org.axonframework.modelling.command.Repository;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Whose a job, an Island or an account is. Islands and accounts are loaded from their repositories, which know them
+ * Whose a job, an Island or an account is. Islands and accounts are asked of the {@link Registry}, which knows them
  * the moment their first command commits (a read model may not have seen it yet); jobs are read from the job read
  * model and from claims on job ids (see {@code job_claim}), because a job's input and output are used by id before
  * its bid exists.
@@ -26,26 +19,24 @@ import org.springframework.stereotype.Component;
 @Component
 final class Ownership {
 
-    private final Repository<Account> accounts;
-    private final Repository<Island> islands;
+    private final Registry registry;
     private final JdbcClient jdbc;
     private final Clock clock;
 
-    Ownership(Repository<Account> accounts, Repository<Island> islands, JdbcClient jdbc, Clock clock) {
-        this.accounts = accounts;
-        this.islands = islands;
+    Ownership(Registry registry, JdbcClient jdbc, Clock clock) {
+        this.registry = registry;
         this.jdbc = jdbc;
         this.clock = clock;
     }
 
     /** Whether {@code account} was opened: its aggregate exists. */
     boolean accountOpen(AccountId account) {
-        return load(() -> accounts.load(account.value()).invoke(opened -> true)).isPresent();
+        return registry.accountOpen(account);
     }
 
     /** The owner of Island {@code islandId}; empty when it is not registered. */
     Optional<String> islandOwner(String islandId) {
-        return load(() -> islands.load(islandId).invoke(island -> island.owner().value()));
+        return registry.islandOwner(islandId);
     }
 
     /** Whether {@code account} is the one account that submitted or claimed job {@code jobId}. */
@@ -78,17 +69,5 @@ final class Ownership {
         owners.addAll(jdbc.sql("SELECT account_id FROM job_claim WHERE job_id = :job")
                 .param("job", jobId).query(String.class).list());
         return owners;
-    }
-
-    /** What {@code read} finds of an aggregate in a unit of work of its own; empty when there is no such aggregate. */
-    private static <T> Optional<T> load(Supplier<T> read) {
-        ResultMessage<T> result = DefaultUnitOfWork.startAndGet(null).executeWithResult(read::get);
-        if (result.isExceptional()) {
-            if (result.exceptionResult() instanceof AggregateNotFoundException) {
-                return Optional.empty();
-            }
-            throw new IllegalStateException("reading an aggregate failed", result.exceptionResult());
-        }
-        return Optional.ofNullable(result.getPayload());
     }
 }
