@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * {@code archipelago.security.*}: the operator token (unset: one is generated and kept in the data directory), the
  * rate every account (all its keys together) may sustain and burst to, the failed authentications a client address
- * may make (each costs a database read), the keys an account may hold, and the limits on reading a request body: its
+ * may make (each costs a database read), and the limits on reading a request body: its
  * largest size in bytes, the longest it may take to arrive, and how many bodies one client address may be sending at
  * once (a body trickling in holds a worker thread until it is whole or its time is up).
  */
@@ -16,7 +16,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 record AccessProperties(@Nullable String operatorToken,
                         @DefaultValue RateLimit rateLimit,
                         @DefaultValue FailedAuthentications failedAuthentications,
-                        @DefaultValue("20") int keysPerAccount,
                         @DefaultValue("1048576") long maxBodyBytes,
                         @DefaultValue("10s") Duration bodyReadTimeout,
                         @DefaultValue("16") int bodiesPerAddress) {
@@ -25,9 +24,8 @@ record AccessProperties(@Nullable String operatorToken,
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("archipelago.security.max-body-bytes must be positive");
         }
-        if (keysPerAccount < 1 || bodiesPerAddress < 1) {
-            throw new IllegalArgumentException("archipelago.security.keys-per-account and bodies-per-address must be"
-                    + " positive");
+        if (bodiesPerAddress < 1) {
+            throw new IllegalArgumentException("archipelago.security.bodies-per-address must be positive");
         }
         if (bodyReadTimeout.isNegative() || bodyReadTimeout.isZero()) {
             throw new IllegalArgumentException("archipelago.security.body-read-timeout must be positive");

@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -50,10 +51,14 @@ public final class ApiKeys {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Instant> lastUseWritten = new ConcurrentHashMap<>();
 
-    ApiKeys(JdbcClient jdbc, PlatformTransactionManager transactions, AccessProperties properties, Clock clock) {
+    ApiKeys(JdbcClient jdbc, PlatformTransactionManager transactions,
+            @Value("${archipelago.security.keys-per-account:20}") int keysPerAccount, Clock clock) {
+        if (keysPerAccount < 1) {
+            throw new IllegalArgumentException("archipelago.security.keys-per-account must be positive");
+        }
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactions);
-        this.keysPerAccount = properties.keysPerAccount();
+        this.keysPerAccount = keysPerAccount;
         this.clock = clock;
     }
 

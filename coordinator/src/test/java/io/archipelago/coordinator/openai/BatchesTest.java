@@ -86,7 +86,8 @@ class BatchesTest {
         JsonNode accepted = json.readTree(created.body());
         String id = accepted.path("id").asText();
         assertThat(created.headers().firstValue("Location")).contains("/batches/" + id);
-        assertThat(accepted.path("status").asText()).isEqualTo("running");
+        // the answer shows the batch as the read side has it: six demo items may all be done by then
+        assertThat(accepted.path("status").asText()).isIn("running", "completed");
         assertThat(accepted.path("total").asInt()).isEqualTo(6);
         // subscribed while the batch runs: the stream replays what already happened, then follows it to its end
         CompletableFuture<HttpResponse<String>> live = http.sendAsync(get("/batches/" + id + "/events", key),
