@@ -130,7 +130,8 @@ class ReadSideEndpointsTest {
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.country").value("DE"))
                 .andExpect(jsonPath("$.karma").value(520))
-                .andExpect(jsonPath("$.rttMicros").value(20_000));
+                .andExpect(jsonPath("$.rttMicros").value(20_000))
+                .andExpect(jsonPath("$.owner").doesNotExist());
         mvc.perform(get("/islands/nowhere"))
                 .andExpect(status().isNotFound());
     }

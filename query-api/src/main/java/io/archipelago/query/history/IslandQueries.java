@@ -1,6 +1,5 @@
 package io.archipelago.query.history;
 
-import io.archipelago.projections.island.IslandView;
 import io.archipelago.projections.island.IslandViews;
 import io.archipelago.projections.island.KarmaChange;
 import io.archipelago.query.web.NotFound;
@@ -11,7 +10,10 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Islands with their karma, round-trip time, uptime and jurisdiction; the karma leaderboard and history. */
+/**
+ * Islands with their karma, round-trip time, uptime and jurisdiction, never their owners ({@link IslandListing}); the
+ * karma leaderboard and history.
+ */
 @RestController
 final class IslandQueries {
 
@@ -23,16 +25,17 @@ final class IslandQueries {
 
     /** Islands by karma, highest first, of one country when given. */
     @GetMapping("/islands")
-    Page<IslandView> islands(@RequestParam(required = false) @Nullable String country,
+    Page<IslandListing> islands(@RequestParam(required = false) @Nullable String country,
                              @RequestParam(required = false) @Nullable Integer offset,
                              @RequestParam(required = false) @Nullable Integer limit) {
         Window window = Window.of(null, null, offset, limit);
-        return Page.of(islands.byKarma(country, window.offset(), window.limit()), window);
+        return Page.of(islands.byKarma(country, window.offset(), window.limit()).stream().map(IslandListing::of)
+                .toList(), window);
     }
 
     @GetMapping("/islands/{islandId}")
-    IslandView island(@PathVariable String islandId) {
-        return islands.find(islandId).orElseThrow(() -> new NotFound("island " + islandId));
+    IslandListing island(@PathVariable String islandId) {
+        return islands.find(islandId).map(IslandListing::of).orElseThrow(() -> new NotFound("island " + islandId));
     }
 
     /** The Island's karma changes in {@code [from, to)}, oldest first. */
