@@ -349,8 +349,7 @@ class IslandBridgeTest {
         bridge.historyUpTo(new GlobalSequenceTrackingToken(100));
         bridge.on(placed("job-12a", "island-gone"), new GlobalSequenceTrackingToken(10));
         bridge.on(placed("job-12b", "island-gone"), new GlobalSequenceTrackingToken(11));
-        bridge.on(new JobStarted(CARGO, new JobId("job-12b"), new IslandId("island-gone"), 0, T0),
-                new GlobalSequenceTrackingToken(12));
+        bridge.on(new JobStarted(CARGO, new JobId("job-12b"), new IslandId("island-gone"), 0, T0));
         bridge.on(placed("job-12c", "island-gone"), new GlobalSequenceTrackingToken(13));
         bridge.on(completed("job-12c", "island-gone", 1), new GlobalSequenceTrackingToken(14));
 
@@ -414,7 +413,7 @@ class IslandBridgeTest {
             assertThat(commands.of(TakeIslandOffline.class).get(0).reason()).isEqualTo(OfflineReason.HEARTBEATS_MISSED);
             await().atMost(WAIT).until(() -> commands.of(ReassignJob.class).size() == 1);
             assertThat(commands.of(ReassignJob.class).get(0).reason()).contains("heartbeats");
-            bridge.on(new IslandWentOffline(new IslandId("island-9"), OfflineReason.HEARTBEATS_MISSED, T0));
+            bridge.on(new IslandWentOffline(new IslandId("island-9"), OfflineReason.HEARTBEATS_MISSED, T0), null);
 
             island.answersProbes = true;
             await().atMost(WAIT).until(() -> commands.of(BringIslandOnline.class).size() == 1);
@@ -437,7 +436,7 @@ class IslandBridgeTest {
     void doesNotBringBackAnIslandItsHostTookOffline() throws Exception {
         try (FakeIsland island = new FakeIsland(server, "island-10")) {
             bridge.on(registered("island-10"));
-            bridge.on(new IslandWentOffline(new IslandId("island-10"), OfflineReason.HOST_REQUEST, T0));
+            bridge.on(new IslandWentOffline(new IslandId("island-10"), OfflineReason.HOST_REQUEST, T0), null);
 
             await().atMost(WAIT).until(() -> bridge.rtt("island-10").orElseThrow().samples() >= 5);
             assertThat(commands.of(BringIslandOnline.class)).isEmpty();
