@@ -1,34 +1,27 @@
 package io.archipelago.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.archipelago.bridge.IslandBridgeTest.CARGO;
+import static io.archipelago.bridge.IslandBridgeTest.T0;
+import static io.archipelago.bridge.IslandBridgeTest.WAIT;
+import static io.archipelago.bridge.IslandBridgeTest.completed;
+import static io.archipelago.bridge.IslandBridgeTest.placed;
 import static org.awaitility.Awaitility.await;
 
 import io.archipelago.bridge.nats.LocalNatsServer;
-import io.archipelago.exchange.account.api.AccountId;
 import io.archipelago.exchange.island.api.IslandId;
-import io.archipelago.exchange.karma.api.Karma;
-import io.archipelago.exchange.market.api.CargoType;
 import io.archipelago.exchange.market.api.CompleteJob;
 import io.archipelago.exchange.market.api.FailJob;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.market.api.JobId;
-import io.archipelago.exchange.market.api.JobPlaced;
 import io.archipelago.exchange.market.api.JobStarted;
 import io.archipelago.exchange.market.api.ReassignJob;
 import io.archipelago.exchange.market.api.StartJob;
-import io.archipelago.exchange.money.MicroCredits;
-import io.archipelago.exchange.money.PricePerUnit;
-import io.archipelago.exchange.pricing.UnitPrice;
 import io.archipelago.protocol.JobOutput;
-import io.archipelago.protocol.NKeyAuth;
 import io.archipelago.protocol.RejectedMessage;
 import io.nats.client.Connection;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -43,10 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  * over by the other, failed when they had streamed and placed again when not.
  */
 class TwoBridgesTest {
-
-    private static final CargoType CARGO = new CargoType("llm.chat.demo");
-    private static final Instant T0 = Instant.parse("2026-01-05T10:00:00Z");
-    private static final Duration WAIT = Duration.ofSeconds(10);
 
     @TempDir
     static Path directory;
@@ -65,14 +54,10 @@ class TwoBridgesTest {
         private boolean closed;
 
         Node(String name) throws Exception {
-            nats = Nats.connect(new Options.Builder().server(server.url())
-                    .authHandler(NKeyAuth.fromSeed(server.coordinatorSeed())).build());
+            nats = IslandBridgeTest.coordinatorConnection(server);
             Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-            bridge = new IslandBridge(nats, commands, clock,
-                    new BridgeSettings(Duration.ofMillis(100), Duration.ofMillis(500), 3, Duration.ofSeconds(2),
-                            Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ofMinutes(1),
-                            Duration.ofMillis(50)),
-                    inputStore.inputs(clock), new MemoryCluster(name, cluster));
+            bridge = new IslandBridge(nats, commands, clock, IslandBridgeTest.SETTINGS, inputStore.inputs(clock),
+                    new MemoryCluster(name, cluster));
             bridge.start();
         }
 
@@ -129,11 +114,7 @@ class TwoBridgesTest {
             assertThat(b.commands.sent).isEmpty();
             assertThat(b.bridge.rejections().count(RejectedMessage.Reason.UNEXPECTED)).isZero();
 
-            MicroCredits zero = new MicroCredits(0);
-            JobCompleted completed = new JobCompleted(CARGO, new JobId("job-1"), new AccountId("consumer"),
-                    new IslandId("island-1"), new AccountId("host"), new AccountId("publisher"), 7,
-                    new UnitPrice(PricePerUnit.of(10), PricePerUnit.of(1), PricePerUnit.of(1)), zero, zero, zero,
-                    zero, zero, T0);
+            JobCompleted completed = completed("job-1", "island-1", 7);
             a.bridge.on(completed, null);
             b.bridge.on(completed, null);
             await().atMost(WAIT).until(() -> client.completedUnits != null);
@@ -163,11 +144,5 @@ class TwoBridgesTest {
             assertThat(b.commands.of(FailJob.class).get(0).reason()).contains("stopped");
             assertThat(island.offers).hasSize(2);
         }
-    }
-
-    private static JobPlaced placed(String jobId, String islandId) {
-        return new JobPlaced(CARGO, new JobId(jobId), new AccountId("consumer"), new IslandId(islandId),
-                new AccountId("host"), new UnitPrice(PricePerUnit.of(10), PricePerUnit.of(1), PricePerUnit.of(1)),
-                100, Karma.INITIAL, T0);
     }
 }

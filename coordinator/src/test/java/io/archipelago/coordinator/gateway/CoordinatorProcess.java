@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,8 +26,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A whole coordinator in a JVM of its own ({@code java ... CoordinatorApplication}), so that its heap and threads are
- * its own and not the load driver's: embedded PostgreSQL without fsync, its own nats-server, no Kafka, the operator
- * token {@code test-operator}. Its heap is read after a full collection forced with {@code jcmd <pid> GC.run}.
+ * its own and not the load driver's: by default embedded PostgreSQL without fsync, its own nats-server, no Kafka, the
+ * operator token {@code test-operator}; the caller's properties replace any of these. Its heap is read after a full collection forced with {@code jcmd <pid> GC.run}.
  */
 final class CoordinatorProcess implements AutoCloseable {
 
@@ -57,19 +58,22 @@ final class CoordinatorProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-Ddisable-axoniq-console-message=true", "-cp", System.getProperty("java.class.path"),
-                "io.archipelago.coordinator.CoordinatorApplication",
-                "--server.port=" + port,
-                "--archipelago.data-dir=" + dir.resolve("data"),
-                "--archipelago.postgres.port=0",
-                "--archipelago.postgres.durable=false",
-                "--archipelago.nats.port=0",
-                "--archipelago.security.operator-token=test-operator",
-                "--archipelago.kafka.export.enabled=false",
-                "--archipelago.kafka.embedded=false",
-                "--logging.level.io.zonky=WARN",
-                "--logging.level.org.axonframework=WARN",
-                "--logging.level.org.flywaydb=WARN"));
-        properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+                "io.archipelago.coordinator.CoordinatorApplication"));
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("server.port", port);
+        settings.put("archipelago.data-dir", dir.resolve("data"));
+        settings.put("archipelago.postgres.port", 0);
+        settings.put("archipelago.postgres.durable", false);
+        settings.put("archipelago.nats.port", 0);
+        settings.put("archipelago.security.operator-token", OPERATOR_TOKEN);
+        settings.put("archipelago.kafka.export.enabled", false);
+        settings.put("archipelago.kafka.embedded", false);
+        settings.put("logging.level.io.zonky", "WARN");
+        settings.put("logging.level.org.axonframework", "WARN");
+        settings.put("logging.level.org.flywaydb", "WARN");
+        // a setting given twice would reach Spring as both values joined: the caller's replaces the default
+        settings.putAll(properties);
+        settings.forEach((key, value) -> command.add("--" + key + "=" + value));
         Path log = dir.resolve("coordinator.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         CoordinatorProcess coordinator = new CoordinatorProcess(process, URI.create("http://127.0.0.1:" + port), log);
@@ -107,6 +111,15 @@ final class CoordinatorProcess implements AutoCloseable {
             throw new IllegalStateException("POST " + path + ": " + response.statusCode() + " " + response.body());
         }
         return body.isEmpty() && response.body().isEmpty() ? json.createObjectNode() : json.readTree(response.body());
+    }
+
+    /** The market of {@code cargo} and consumer-1 (DE) with 100 credits; returns consumer-1's API key. */
+    String openMarket(String cargo) throws IOException, InterruptedException {
+        post("/cargos", "{\"cargo\":\"" + cargo + "\",\"unit\":\"THOUSAND_TOKENS\","
+                + "\"publisher\":\"publisher-1\",\"royaltyMicroCredits\":10}");
+        post("/accounts", "{\"accountId\":\"consumer-1\",\"country\":\"DE\"}");
+        post("/accounts/consumer-1/deposits", "{\"depositId\":\"deposit-1\",\"amountMicroCredits\":100000000}");
+        return post("/accounts/consumer-1/keys", "").path("key").asText();
     }
 
     /** A request with {@code credential} as its bearer (null: none), whatever its status. */
