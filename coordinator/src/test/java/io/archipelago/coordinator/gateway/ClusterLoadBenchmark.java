@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One coordinator node against two on the same machine: whole chat completions through {@code /v1}, closed loop,
- * {@code bench.clients} clients (16) spread round robin over the nodes, each sending its next request when the last
+ * {@code bench.clients} clients (16) spread round robin over the nodes (over the first {@code bench.client-nodes}
+ * of them when set), each sending its next request when the last
  * answered, for {@code bench.seconds} (20) after a warm-up of 5 s. Each size of cluster gets a fresh PostgreSQL (fsync
  * off), a plain {@code nats-server}, coordinator JVMs of their own ({@code -Xmx384m}) with their bridges on and two
  * demo Island agents in this JVM that answer at once ({@value #TOKENS} tokens, no pause). Prints completed requests
@@ -126,7 +127,8 @@ class ClusterLoadBenchmark {
         long end = System.nanoTime() + period.toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         for (int client = 0; client < clients; client++) {
-            CoordinatorProcess node = nodes.get(client % nodes.size());
+            CoordinatorProcess node = nodes.get(client % Math.min(nodes.size(),
+                    Integer.getInteger("bench.client-nodes", nodes.size())));
             HttpRequest request = HttpRequest.newBuilder(node.url().resolve("/v1/chat/completions"))
                     .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build();
