@@ -5,6 +5,7 @@ import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.island.api.IslandRegistered;
 import io.archipelago.exchange.island.api.IslandWentOffline;
 import io.archipelago.exchange.island.api.IslandWentOnline;
+import io.archipelago.exchange.island.api.OfflineReason;
 import io.archipelago.exchange.market.api.BidCancelled;
 import io.archipelago.exchange.market.api.BidExpired;
 import io.archipelago.exchange.market.api.BidRejected;
@@ -43,6 +44,10 @@ import org.jspecify.annotations.Nullable;
  * starts: what happened before ({@link #historyUpTo}) rebuilds the Islands it probes, and only jobs placed from then
  * on are dispatched. Jobs the history shows running when the coordinator stopped are lost like any other: placed
  * again if they had streamed nothing, else failed and refunded.
+ *
+ * <p>Several coordinator nodes may run a bridge each over one store and one NATS ({@link Cluster}): each placement is
+ * dispatched by the node that claims it, its output is relayed to the node holding the client, each Island is probed
+ * by one live node, and the jobs of a node that stops are taken over by another, as those of a restart are.
  */
 @ProcessingGroup(IslandBridge.PROCESSING_GROUP)
 public final class IslandBridge implements AutoCloseable {
@@ -53,6 +58,8 @@ public final class IslandBridge implements AutoCloseable {
     /** A round of probes is sent in this many slices over the probe interval. */
     static final int PROBE_SLICES = 10;
 
+    private static final String HEARTBEATS_MISSED = "the island missed its heartbeats";
+
     private final Connection nats;
     private final BridgeSettings settings;
     private final JobStreams streams;
@@ -61,6 +68,7 @@ public final class IslandBridge implements AutoCloseable {
     private final JobDispatcher dispatcher;
     private final Prober prober;
     private final IslandRequests requests;
+    private final StreamRelay relay;
     private final ExecutorService commandExecutor;
     private final ScheduledExecutorService timer;
     private @Nullable TrackingToken history;
@@ -69,18 +77,24 @@ public final class IslandBridge implements AutoCloseable {
     /** A bridge over {@code nats} that hands each placed job the input left for it in {@code inputs}. */
     public IslandBridge(Connection nats, CommandSender commands, Clock clock, BridgeSettings settings,
                         JobInputs inputs) {
+        this(nats, commands, clock, settings, inputs, Cluster.alone());
+    }
+
+    /** A bridge of one node of {@code cluster}. */
+    public IslandBridge(Connection nats, CommandSender commands, Clock clock, BridgeSettings settings,
+                        JobInputs inputs, Cluster cluster) {
         this.nats = nats;
         this.settings = settings;
         this.inputs = inputs;
-        this.streams = new JobStreams(settings.streamRetention());
+        this.relay = new StreamRelay(nats, chunk -> streams().chunk(chunk));
+        this.streams = new JobStreams(settings.streamRetention(), relay);
         this.commandExecutor = Executors.newFixedThreadPool(4, daemons("bridge-command"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemons("bridge-timer"));
-        this.requests = new IslandRequests(nats, rejections);
+        this.requests = new IslandRequests(nats, rejections, cluster.node());
         this.dispatcher = new JobDispatcher(nats, commands, clock, settings, streams, inputs,
-                rejections, commandExecutor, requests);
+                rejections, commandExecutor, requests, cluster, relay);
         this.prober = new Prober(nats, commands, clock, settings, rejections,
-                island -> dispatcher.islandLost(island, "the island missed its heartbeats"), commandExecutor,
-                requests);
+                island -> dispatcher.islandLost(island, HEARTBEATS_MISSED), commandExecutor, requests, cluster);
     }
 
     /** Starts hearing Island output, probing and checking deadlines. */
@@ -97,7 +111,7 @@ public final class IslandBridge implements AutoCloseable {
             }
         });
         results.subscribe(Subjects.ALL_RESULTS);
-        results.subscribe(Subjects.ALL_REPLIES);
+        results.subscribe(requests.replies());
         long sliceMicros = Math.max(1, settings.probeInterval().toNanos() / 1_000 / PROBE_SLICES);
         long tickMillis = settings.tick().toMillis();
         AtomicInteger slice = new AtomicInteger();
@@ -158,9 +172,13 @@ public final class IslandBridge implements AutoCloseable {
         prober.online(event.islandId());
     }
 
+    /** Taken offline for missed heartbeats by the node that probes it: jobs this node dispatched there are lost. */
     @EventHandler
-    void on(IslandWentOffline event) {
+    void on(IslandWentOffline event, @Nullable TrackingToken token) {
         prober.offline(event.islandId(), event.reason());
+        if (event.reason() == OfflineReason.HEARTBEATS_MISSED && !isHistory(token)) {
+            dispatcher.islandLost(event.islandId(), HEARTBEATS_MISSED);
+        }
     }
 
     @EventHandler
@@ -178,10 +196,8 @@ public final class IslandBridge implements AutoCloseable {
     }
 
     @EventHandler
-    void on(JobStarted event, @Nullable TrackingToken token) {
-        if (isHistory(token)) {
-            dispatcher.startedBefore(event.jobId());
-        }
+    void on(JobStarted event) {
+        dispatcher.started(event.jobId());
     }
 
     @EventHandler
@@ -252,6 +268,7 @@ public final class IslandBridge implements AutoCloseable {
             results = null;
         }
 
+        relay.close();
         commandExecutor.shutdown();
         streams.close();
     }

@@ -23,15 +23,23 @@ final class IslandRequests {
 
     private final Connection nats;
     private final Rejections rejections;
+    private final String node;
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
 
     private record Pending(String islandId, CompletableFuture<Message> answer) {
     }
 
-    IslandRequests(Connection nats, Rejections rejections) {
+    /** Requests of coordinator node {@code node}, whose answers come on {@link Subjects#replies}. */
+    IslandRequests(Connection nats, Rejections rejections, String node) {
         this.nats = nats;
         this.rejections = rejections;
+        this.node = node;
+    }
+
+    /** Where the answers to this node's requests come. */
+    String replies() {
+        return Subjects.replies(node);
     }
 
     /** Sends {@code body} to {@code subject} of {@code islandId}; the answer, or a timeout after {@code timeout}. */
@@ -39,12 +47,12 @@ final class IslandRequests {
         long id = ids.incrementAndGet();
         CompletableFuture<Message> answer = new CompletableFuture<>();
         pending.put(id, new Pending(islandId, answer));
-        nats.publish(subject, Subjects.reply(islandId, id), body);
+        nats.publish(subject, Subjects.reply(islandId, node, id), body);
         return answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((reply, failure) -> pending.remove(id));
     }
 
-    /** A message on {@link Subjects#ALL_REPLIES}. */
+    /** A message on {@link #replies}. */
     void replied(Message message) {
         String subject = message.getSubject();
         String island = Subjects.islandOfReply(subject);

@@ -1,6 +1,7 @@
 package io.archipelago.bridge;
 
 import io.archipelago.bridge.stream.JobStreams;
+import io.archipelago.bridge.stream.StreamChunk;
 import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.market.api.BidOutcome;
 import io.archipelago.exchange.market.api.CargoType;
@@ -22,12 +23,14 @@ import io.nats.client.Connection;
 import io.nats.client.Message;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -39,11 +42,17 @@ import org.slf4j.LoggerFactory;
  * {@link JobStreams}, which queue them per subscriber. A job whose Island refuses it, does not accept it in time,
  * reports an error, sends malformed output, goes silent, outlives its deadline or goes offline is lost on that
  * Island ({@link #lose}).
+ *
+ * <p>Every coordinator node reads every placement; each placement is dispatched by the one node that claims it in the
+ * {@link Cluster}, which also republishes the output it releases ({@link StreamRelay}) for the node holding the
+ * client. The others keep the job in mind as placed elsewhere, and take it over should its node stop: by then its
+ * output since went nowhere they could check, so the job is lost like one running when the coordinator restarted.
  */
 final class JobDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
     private static final long EXPIRY_INTERVAL_NANOS = 1_000_000_000L;
+    private static final long TAKE_OVER_INTERVAL_NANOS = 1_000_000_000L;
 
     private final Connection nats;
     private final CommandSender commands;
@@ -54,20 +63,42 @@ final class JobDispatcher {
     private final Rejections rejections;
     private final Executor commandExecutor;
     private final IslandRequests requests;
+    private final Cluster cluster;
+    private final StreamRelay relay;
     private final Map<JobId, ActiveJob> jobs = new ConcurrentHashMap<>();
     private final Map<JobId, Long> maxUnits = new ConcurrentHashMap<>();
     /** Jobs taken back from their Island that no other Island took yet: they wait for a slot or their expiry. */
     private final Map<JobId, CargoType> waiting = new ConcurrentHashMap<>();
     private long lastExpiry;
-    /** Jobs that were running when the coordinator last stopped: no dispatch of this bridge knows them. */
-    private final Map<JobId, Orphan> orphans = new ConcurrentHashMap<>();
+    /** How many times each job not yet ended was placed, as the events tell it (the same count on every node). */
+    private final Map<JobId, Integer> placements = new ConcurrentHashMap<>();
+    /**
+     * Jobs running where this bridge does not dispatch them: on another node, or on this one before it last stopped
+     * (the event history tells those).
+     */
+    private final Map<JobId, Elsewhere> elsewhere = new ConcurrentHashMap<>();
+    private final AtomicBoolean takingOver = new AtomicBoolean();
+    private long lastTakeOver;
 
-    /** A job placed before this bridge started, as the event history tells it. */
-    private record Orphan(CargoType cargo, IslandId islandId, boolean started, long seenNanos) {
+    /**
+     * A job placed and dispatched elsewhere; {@code claimed} when some node is known to hold its placement (else it
+     * is claimed once it is older than the stall timeout: whoever placed it stopped before dispatching it).
+     */
+    private record Elsewhere(Cluster.Placement placement, CargoType cargo, IslandId islandId, boolean started,
+                             long seenNanos, boolean claimed) {
+
+        Elsewhere asStarted() {
+            return new Elsewhere(placement, cargo, islandId, true, seenNanos, claimed);
+        }
+
+        Elsewhere asClaimed() {
+            return new Elsewhere(placement, cargo, islandId, started, seenNanos, true);
+        }
     }
 
     JobDispatcher(Connection nats, CommandSender commands, Clock clock, BridgeSettings settings, JobStreams streams,
-                  JobInputs inputs, Rejections rejections, Executor commandExecutor, IslandRequests requests) {
+                  JobInputs inputs, Rejections rejections, Executor commandExecutor, IslandRequests requests,
+                  Cluster cluster, StreamRelay relay) {
         this.nats = nats;
         this.commands = commands;
         this.clock = clock;
@@ -77,14 +108,42 @@ final class JobDispatcher {
         this.rejections = rejections;
         this.commandExecutor = commandExecutor;
         this.requests = requests;
+        this.cluster = cluster;
+        this.relay = relay;
     }
 
     void submitted(JobId jobId, long units) {
         maxUnits.put(jobId, units);
     }
 
+    /** A job placed from now on: dispatched when this node claims the placement, else kept in mind elsewhere. */
     void placed(JobPlaced placed) {
         waiting.remove(placed.jobId());
+        Cluster.Placement placement = count(placed);
+        boolean mine;
+        boolean claimed;
+        try {
+            mine = cluster.claim(placement);
+            claimed = true;
+        } catch (RuntimeException unwritable) {
+            LOG.warn("could not claim placement {} of job {}: {}", placement.number(), placed.jobId(),
+                    describe(unwritable));
+            mine = false;
+            claimed = false;
+        }
+        if (mine) {
+            dispatch(placed);
+        } else {
+            elsewhere.put(placed.jobId(), new Elsewhere(placement, placed.cargo(), placed.islandId(), false,
+                    System.nanoTime(), claimed));
+        }
+    }
+
+    private Cluster.Placement count(JobPlaced placed) {
+        return new Cluster.Placement(placed.jobId(), placements.merge(placed.jobId(), 1, Integer::sum));
+    }
+
+    private void dispatch(JobPlaced placed) {
         long now = System.nanoTime();
         ActiveJob job = new ActiveJob(placed.jobId(), placed.cargo(), placed.islandId(), placed.at(), now,
                 now + settings.jobDeadline().toNanos());
@@ -129,7 +188,11 @@ final class JobDispatcher {
         String subject = message.getSubject();
         String island = Subjects.islandOfResults(subject);
         String jobOfSubject = Subjects.jobOfResults(subject);
-        ActiveJob job = jobOfSubject == null ? null : jobs.get(jobIdOrNull(jobOfSubject));
+        JobId jobId = jobOfSubject == null ? null : jobIdOrNull(jobOfSubject);
+        ActiveJob job = jobId == null ? null : jobs.get(jobId);
+        if (job == null && jobId != null && isDispatchedElsewhere(jobId, island)) {
+            return;
+        }
         if (job == null || island == null || !job.islandId.value().equals(island)) {
             rejections.count(subject, new RejectedMessage(RejectedMessage.Reason.UNEXPECTED,
                     "no job " + jobOfSubject + " is running on island " + island));
@@ -155,7 +218,10 @@ final class JobDispatcher {
                 return;
             }
             step = job.take(output, System.nanoTime());
-            step.released().forEach(streams::chunk);
+            for (StreamChunk chunk : step.released()) {
+                streams.chunk(chunk);
+                relay.publish(chunk);
+            }
             if (step.started()) {
                 long ttft = Math.max(0, Duration.between(job.placedAt, clock.instant()).toNanos() / 1000);
                 send(job, () -> new StartJob(job.cargo, job.jobId, ttft, clock.instant()));
@@ -207,14 +273,28 @@ final class JobDispatcher {
     }
 
     /**
-     * A job that was running when the coordinator stopped: whatever its Island streamed since went nowhere, so it
-     * is handled as a lost job. Should the history read later show that it ended after all, the market refuses the
-     * command and nothing changes.
+     * Whether output of a job this node does not run is another node's to check: the job runs elsewhere on that
+     * Island, or, with other nodes live, it may have been placed there before this node read the placement.
      */
-    private void loseOrphan(JobId jobId, Orphan orphan) {
-        String reason = "the coordinator restarted while the job ran";
-        LOG.info("job {} on island {} was running when the coordinator stopped: {}", jobId, orphan.islandId(),
+    private boolean isDispatchedElsewhere(JobId jobId, @Nullable String island) {
+        Elsewhere placed = elsewhere.get(jobId);
+        if (placed != null) {
+            return placed.islandId().value().equals(island);
+        }
+        return cluster.liveNodes().size() > 1;
+    }
+
+    /**
+     * A job this node took over from a node that stopped (its previous run included): whatever its Island streamed
+     * since went nowhere, so it is handled as a lost job and the Island is told to stop. Should the events read later
+     * show that it ended after all, the market refuses the command and nothing changes.
+     */
+    private void loseOrphan(JobId jobId, Elsewhere orphan) {
+        String reason = "the coordinator restarted (or the node that dispatched the job stopped) while the job ran";
+        LOG.info("job {} on island {} was running on a coordinator that stopped: {}", jobId, orphan.islandId(),
                 orphan.started() ? "failing it" : "placing it again");
+        nats.publish(Subjects.cancel(orphan.islandId().value()),
+                Codec.encode(new JobCancel(Codec.VERSION, jobId.value(), reason)));
         ActiveJob job = new ActiveJob(jobId, orphan.cargo(), orphan.islandId(), clock.instant(), System.nanoTime(),
                 System.nanoTime());
         if (orphan.started()) {
@@ -246,7 +326,8 @@ final class JobDispatcher {
     /** The market settled, failed or expired the job: nothing more to do for it here. */
     void ended(JobId jobId) {
         waiting.remove(jobId);
-        orphans.remove(jobId);
+        elsewhere.remove(jobId);
+        placements.remove(jobId);
         maxUnits.remove(jobId);
         inputs.forget(jobId.value());
         ActiveJob job = jobs.remove(jobId);
@@ -272,7 +353,7 @@ final class JobDispatcher {
 
     /** The market took the job back from {@code islandId}; a dispatch still running there is over. */
     void reassigned(JobId jobId, IslandId islandId) {
-        orphans.remove(jobId);
+        elsewhere.remove(jobId);
         ActiveJob job = jobs.get(jobId);
         if (job != null && job.islandId.equals(islandId)) {
             jobs.remove(jobId, job);
@@ -282,15 +363,18 @@ final class JobDispatcher {
         }
     }
 
-    /** A job placed before this bridge started: unless history shows it ended, it is lost ({@link #sweep}). */
+    /**
+     * A job placed before this bridge started: unless the events show it ended, or a live node holds it, it is taken
+     * over and lost ({@link #sweep}).
+     */
     void placedBefore(JobPlaced placed) {
-        orphans.put(placed.jobId(), new Orphan(placed.cargo(), placed.islandId(), false, System.nanoTime()));
+        elsewhere.put(placed.jobId(), new Elsewhere(count(placed), placed.cargo(), placed.islandId(), false,
+                System.nanoTime(), false));
     }
 
-    /** A job that started streaming before this bridge started. */
-    void startedBefore(JobId jobId) {
-        orphans.computeIfPresent(jobId, (id, orphan) -> new Orphan(orphan.cargo(), orphan.islandId(), true,
-                orphan.seenNanos()));
+    /** A job started streaming; should it be running elsewhere, it can no longer move to another Island. */
+    void started(JobId jobId) {
+        elsewhere.computeIfPresent(jobId, (id, placed) -> placed.asStarted());
     }
 
     /** An Island stopped answering probes: every job it runs is lost. */
@@ -300,16 +384,24 @@ final class JobDispatcher {
     }
 
     /**
-     * Loses the jobs that went silent or outlived their deadline, and once a second asks the markets of jobs waiting
-     * after a reassignment to expire the bids whose time ran out, so none of them waits past it.
+     * Loses the jobs that went silent or outlived their deadline; once a second asks the markets of jobs waiting
+     * after a reassignment to expire the bids whose time ran out, so none of them waits past it, and takes over
+     * the jobs running elsewhere that no live node holds ({@link #takeOver}, off this thread: it asks the database).
      */
     void sweep() {
         long now = System.nanoTime();
-        for (Map.Entry<JobId, Orphan> entry : List.copyOf(orphans.entrySet())) {
-            if (now - entry.getValue().seenNanos() > settings.stallTimeout().toNanos()
-                    && orphans.remove(entry.getKey(), entry.getValue())) {
-                loseOrphan(entry.getKey(), entry.getValue());
-            }
+        if (!elsewhere.isEmpty() && now - lastTakeOver > TAKE_OVER_INTERVAL_NANOS
+                && takingOver.compareAndSet(false, true)) {
+            lastTakeOver = now;
+            commandExecutor.execute(() -> {
+                try {
+                    takeOver(now);
+                } catch (RuntimeException unreachable) {
+                    LOG.warn("taking over jobs of stopped nodes failed, trying again: {}", describe(unreachable));
+                } finally {
+                    takingOver.set(false);
+                }
+            });
         }
         if (!waiting.isEmpty() && now - lastExpiry > EXPIRY_INTERVAL_NANOS) {
             lastExpiry = now;
@@ -329,6 +421,44 @@ final class JobDispatcher {
             if (reason != null) {
                 lose(job, reason);
             }
+        }
+    }
+
+    /**
+     * Claims the placements no node claimed that are older than the stall timeout (their node stopped before it
+     * could), then takes over those whose node is no longer live, and loses every job it now holds.
+     */
+    private void takeOver(long now) {
+        List<Cluster.Placement> claimed = new ArrayList<>();
+        for (Map.Entry<JobId, Elsewhere> entry : List.copyOf(elsewhere.entrySet())) {
+            Elsewhere placed = entry.getValue();
+            if (placed.claimed()) {
+                claimed.add(placed.placement());
+            } else if (now - placed.seenNanos() > settings.stallTimeout().toNanos()) {
+                if (cluster.claim(placed.placement())) {
+                    adopt(placed.placement());
+                } else {
+                    elsewhere.replace(entry.getKey(), placed, placed.asClaimed());
+                }
+            }
+        }
+        if (!claimed.isEmpty()) {
+            cluster.takeOver(claimed).forEach(this::adopt);
+        }
+    }
+
+    /** This node now holds {@code placement}: unless its job ended or moved meanwhile, it is lost here. */
+    private void adopt(Cluster.Placement placement) {
+        Elsewhere[] taken = new Elsewhere[1];
+        elsewhere.computeIfPresent(placement.jobId(), (id, current) -> {
+            if (!current.placement().equals(placement)) {
+                return current;
+            }
+            taken[0] = current;
+            return null;
+        });
+        if (taken[0] != null) {
+            loseOrphan(placement.jobId(), taken[0]);
         }
     }
 

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * offline ({@link OfflineReason#HEARTBEATS_MISSED}) and its jobs are lost; when it answers again it is brought back
  * online. An Island the market lists online that has not answered this bridge yet (the coordinator restarted and its
  * agent has not reconnected) is taken offline at its first miss, so that it is not offered work it cannot hear.
- * Islands their hosts took offline stay offline.
+ * Islands their hosts took offline stay offline. Of several coordinator nodes, each probes its share of the Islands
+ * ({@link Cluster#probes}); an Island that moves to this node's share counts as one that has not answered it yet.
  */
 final class Prober {
 
@@ -45,11 +46,12 @@ final class Prober {
     private final Consumer<IslandId> onSilent;
     private final Executor commandExecutor;
     private final IslandRequests requests;
+    private final Cluster cluster;
     private final Map<IslandId, Link> links = new ConcurrentHashMap<>();
     private final AtomicLong nonces = new AtomicLong();
 
     Prober(Connection nats, CommandSender commands, Clock clock, BridgeSettings settings, Rejections rejections,
-           Consumer<IslandId> onSilent, Executor commandExecutor, IslandRequests requests) {
+           Consumer<IslandId> onSilent, Executor commandExecutor, IslandRequests requests, Cluster cluster) {
         this.nats = nats;
         this.commands = commands;
         this.clock = clock;
@@ -58,6 +60,7 @@ final class Prober {
         this.onSilent = onSilent;
         this.commandExecutor = commandExecutor;
         this.requests = requests;
+        this.cluster = cluster;
     }
 
     void registered(IslandId islandId) {
@@ -104,7 +107,14 @@ final class Prober {
      */
     void probeSlice(int slice, int slices) {
         for (Link link : List.copyOf(links.values())) {
+            boolean mine = cluster.probes(link.islandId);
             synchronized (link) {
+                if (!mine) {
+                    // another node probes it: should it come back to this one, its answers start over
+                    link.answered = false;
+                    link.missed = 0;
+                    continue;
+                }
                 // an Island still warming up (and answering) is probed on every slice, so the market hears its
                 // RTT in moments rather than after a few intervals
                 boolean warmingUp = link.estimate.samples() < RttEstimate.WARM_UP && link.missed == 0;

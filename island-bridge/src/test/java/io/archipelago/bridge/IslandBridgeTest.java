@@ -63,9 +63,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class IslandBridgeTest {
 
-    private static final CargoType CARGO = new CargoType("llm.chat.demo");
-    private static final Instant T0 = Instant.parse("2026-01-05T10:00:00Z");
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    static final CargoType CARGO = new CargoType("llm.chat.demo");
+    static final Instant T0 = Instant.parse("2026-01-05T10:00:00Z");
+    static final Duration WAIT = Duration.ofSeconds(10);
 
     @TempDir
     static Path directory;
@@ -86,14 +86,22 @@ class IslandBridgeTest {
         server.close();
     }
 
+    /** Probes every 100 ms, 2 s to accept or stall, 20 s per job: fast enough for tests. */
+    static final BridgeSettings SETTINGS = new BridgeSettings(Duration.ofMillis(100), Duration.ofMillis(500), 3,
+            Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ofMinutes(1),
+            Duration.ofMillis(50));
+
+    /** A connection to {@code server} with the coordinator's key. */
+    static Connection coordinatorConnection(LocalNatsServer server) throws Exception {
+        return Nats.connect(new Options.Builder().server(server.url())
+                .authHandler(NKeyAuth.fromSeed(server.coordinatorSeed())).build());
+    }
+
     @BeforeEach
     void startBridge() throws Exception {
-        coordinator = Nats.connect(new Options.Builder().server(server.url())
-                .authHandler(NKeyAuth.fromSeed(server.coordinatorSeed())).build());
+        coordinator = coordinatorConnection(server);
         commands = new RecordingCommands();
-        bridge = new IslandBridge(coordinator, commands, Clock.fixed(T0, ZoneOffset.UTC),
-                new BridgeSettings(Duration.ofMillis(100), Duration.ofMillis(500), 3, Duration.ofSeconds(2),
-                        Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ofMinutes(1), Duration.ofMillis(50)),
+        bridge = new IslandBridge(coordinator, commands, Clock.fixed(T0, ZoneOffset.UTC), SETTINGS,
                 inputStore.inputs(Clock.fixed(T0, ZoneOffset.UTC)));
         bridge.start();
     }
@@ -104,7 +112,7 @@ class IslandBridgeTest {
         coordinator.close();
     }
 
-    private static JobPlaced placed(String jobId, String islandId) {
+    static JobPlaced placed(String jobId, String islandId) {
         return new JobPlaced(CARGO, new JobId(jobId), new AccountId("consumer"), new IslandId(islandId),
                 new AccountId("host"), new UnitPrice(PricePerUnit.of(10), PricePerUnit.of(1), PricePerUnit.of(1)),
                 100, Karma.INITIAL, T0);
@@ -349,8 +357,7 @@ class IslandBridgeTest {
         bridge.historyUpTo(new GlobalSequenceTrackingToken(100));
         bridge.on(placed("job-12a", "island-gone"), new GlobalSequenceTrackingToken(10));
         bridge.on(placed("job-12b", "island-gone"), new GlobalSequenceTrackingToken(11));
-        bridge.on(new JobStarted(CARGO, new JobId("job-12b"), new IslandId("island-gone"), 0, T0),
-                new GlobalSequenceTrackingToken(12));
+        bridge.on(new JobStarted(CARGO, new JobId("job-12b"), new IslandId("island-gone"), 0, T0));
         bridge.on(placed("job-12c", "island-gone"), new GlobalSequenceTrackingToken(13));
         bridge.on(completed("job-12c", "island-gone", 1), new GlobalSequenceTrackingToken(14));
 
@@ -414,7 +421,7 @@ class IslandBridgeTest {
             assertThat(commands.of(TakeIslandOffline.class).get(0).reason()).isEqualTo(OfflineReason.HEARTBEATS_MISSED);
             await().atMost(WAIT).until(() -> commands.of(ReassignJob.class).size() == 1);
             assertThat(commands.of(ReassignJob.class).get(0).reason()).contains("heartbeats");
-            bridge.on(new IslandWentOffline(new IslandId("island-9"), OfflineReason.HEARTBEATS_MISSED, T0));
+            bridge.on(new IslandWentOffline(new IslandId("island-9"), OfflineReason.HEARTBEATS_MISSED, T0), null);
 
             island.answersProbes = true;
             await().atMost(WAIT).until(() -> commands.of(BringIslandOnline.class).size() == 1);
@@ -437,7 +444,7 @@ class IslandBridgeTest {
     void doesNotBringBackAnIslandItsHostTookOffline() throws Exception {
         try (FakeIsland island = new FakeIsland(server, "island-10")) {
             bridge.on(registered("island-10"));
-            bridge.on(new IslandWentOffline(new IslandId("island-10"), OfflineReason.HOST_REQUEST, T0));
+            bridge.on(new IslandWentOffline(new IslandId("island-10"), OfflineReason.HOST_REQUEST, T0), null);
 
             await().atMost(WAIT).until(() -> bridge.rtt("island-10").orElseThrow().samples() >= 5);
             assertThat(commands.of(BringIslandOnline.class)).isEmpty();
@@ -449,7 +456,7 @@ class IslandBridgeTest {
                 AvailabilitySchedule.ALWAYS, false, Karma.INITIAL, T0);
     }
 
-    private static JobCompleted completed(String jobId, String islandId, long units) {
+    static JobCompleted completed(String jobId, String islandId, long units) {
         MicroCredits zero = new MicroCredits(0);
         return new JobCompleted(CARGO, new JobId(jobId), new AccountId("consumer"), new IslandId(islandId),
                 new AccountId("host"), new AccountId("publisher"), units,

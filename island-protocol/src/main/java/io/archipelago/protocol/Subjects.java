@@ -7,7 +7,9 @@ import org.jspecify.annotations.Nullable;
  * everything it sends under {@code results.<island>.>}, so per-Island subject permissions can confine each Island
  * to its own. That holds for answers too: the coordinator's requests carry a reply subject of the Island's own,
  * {@link #reply}, so an Island needs no permission to answer into the coordinator's inbox (a permission NATS
- * forgets when it reloads its configuration). Ids may contain '.', which NATS reads as a token separator: on the
+ * forgets when it reloads its configuration). A reply subject names the coordinator node that asked, so that each
+ * node of several hears only the answers to its own requests. Ids may contain '.', which NATS reads as a token
+ * separator: on the
  * wire it is written as '~', a character ids never contain, so the mapping is one to one.
  */
 public final class Subjects {
@@ -15,8 +17,6 @@ public final class Subjects {
     /** Where the coordinator hears every Island's job output. */
     public static final String ALL_RESULTS = "results.*.*";
 
-    /** Where the coordinator hears every Island's answers to its requests. */
-    public static final String ALL_REPLIES = "results.*.reply.*";
 
     private Subjects() {
     }
@@ -41,15 +41,29 @@ public final class Subjects {
         return "results." + token(islandId) + "." + token(jobId);
     }
 
-    /** Where an Island answers the coordinator's request number {@code request}. */
-    public static String reply(String islandId, long request) {
-        return "results." + token(islandId) + ".reply." + request;
+    /**
+     * Where the coordinator node that dispatched a job republishes its output, in order and checked, as
+     * {@link JobOutput} chunks, for the node that holds the job's client. Coordinators only: no Island may publish or
+     * subscribe there.
+     */
+    public static String output(String jobId) {
+        return "output." + token(jobId);
+    }
+
+    /** Where an Island answers request number {@code request} of coordinator node {@code node}. */
+    public static String reply(String islandId, String node, long request) {
+        return "results." + token(islandId) + ".reply." + token(node) + "." + request;
+    }
+
+    /** Where coordinator node {@code node} hears every Island's answers to its requests. */
+    public static String replies(String node) {
+        return "results.*.reply." + token(node) + ".*";
     }
 
     /** The Island a reply subject belongs to, or null when the subject is not one. */
     public static @Nullable String islandOfReply(String subject) {
         String[] tokens = subject.split("\\.", -1);
-        return tokens.length == 4 && tokens[0].equals("results") && tokens[2].equals("reply")
+        return tokens.length == 5 && tokens[0].equals("results") && tokens[2].equals("reply")
                 ? tokens[1].replace('~', '.') : null;
     }
 

@@ -1,5 +1,7 @@
 package io.archipelago.coordinator.axon;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -33,6 +35,13 @@ class CommandConfiguration {
                 });
         executor.setRemoveOnCancelPolicy(true);
         return new TransientFailureRetryScheduler(executor, maxRetries, initialInterval);
+    }
+
+    /** {@code archipelago.command.retries}: the retries scheduled since start, contention between nodes among them. */
+    @Bean
+    MeterBinder commandRetriesMetric(TransientFailureRetryScheduler commandRetryScheduler) {
+        return registry -> Gauge.builder("archipelago.command.retries", commandRetryScheduler,
+                TransientFailureRetryScheduler::retriesScheduled).register(registry);
     }
 
     @Bean

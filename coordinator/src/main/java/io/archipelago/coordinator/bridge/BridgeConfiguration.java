@@ -7,7 +7,9 @@ import io.nats.client.Connection;
 import io.nats.client.Nats;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.HexFormat;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
@@ -28,9 +30,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * every start it reads the store from the beginning to learn the Islands it probes, and dispatches only the jobs
  * placed after the store's head at start ({@link IslandBridge#historyUpTo}). {@code archipelago.bridge.enabled=false}
  * leaves the bridge out. Job inputs are kept in PostgreSQL ({@link JdbcInputStore}) within {@link InputProperties}.
+ * Every coordinator node on the same database is a node of one {@link JdbcCluster} ({@link ClusterProperties}): each
+ * placement is dispatched by one node, output reaches the node holding the client, each Island is probed by one node.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({BridgeProperties.class, InputProperties.class})
+@EnableConfigurationProperties({BridgeProperties.class, InputProperties.class, ClusterProperties.class})
 @ConditionalOnProperty(name = "archipelago.bridge.enabled", havingValue = "true", matchIfMissing = true)
 class BridgeConfiguration {
 
@@ -61,12 +65,24 @@ class BridgeConfiguration {
     }
 
     @Bean(destroyMethod = "close")
+    JdbcCluster cluster(JdbcClient jdbc, ClusterProperties cluster, BridgeProperties bridge,
+                        ObjectProvider<FlywayMigrationInitializer> migrations) {
+        // the first heartbeat is written now, so its table must exist: let the migrations run first
+        migrations.ifAvailable(migrated -> { });
+        String node = cluster.nodeId().isBlank()
+                ? "node-" + HexFormat.of().toHexDigits(new SecureRandom().nextInt()) : cluster.nodeId();
+        // no job runs past its deadline: twice that, and its claim is of no more use to anyone
+        return new JdbcCluster(jdbc, node, cluster.nodeTimeout(), bridge.jobDeadline().multipliedBy(2)).start();
+    }
+
+    @Bean(destroyMethod = "close")
     IslandBridge islandBridge(Connection natsConnection, CommandGateway gateway, Clock clock,
                               BridgeProperties properties, EventStore eventStore, JobInputs inputs,
-                              ObjectProvider<FlywayMigrationInitializer> migrations) {
+                              JdbcCluster cluster, ObjectProvider<FlywayMigrationInitializer> migrations) {
         // the head of the store is read now, so its tables must exist: let the migrations run first
         migrations.ifAvailable(migrated -> { });
-        IslandBridge bridge = new IslandBridge(natsConnection, gateway::send, clock, properties.settings(), inputs);
+        IslandBridge bridge = new IslandBridge(natsConnection, gateway::send, clock, properties.settings(), inputs,
+                cluster);
         bridge.historyUpTo(eventStore.createHeadToken());
         bridge.start();
         return bridge;

@@ -9,6 +9,7 @@ import io.archipelago.exchange.account.api.BidPreferences;
 import io.archipelago.exchange.account.api.CreditsReserved;
 import io.archipelago.exchange.island.api.AvailabilitySchedule;
 import io.archipelago.exchange.island.api.Country;
+import io.archipelago.exchange.batch.api.BatchId;
 import io.archipelago.exchange.island.api.IslandId;
 import io.archipelago.exchange.island.api.IslandRegistered;
 import io.archipelago.exchange.karma.api.Karma;
@@ -60,6 +61,7 @@ class ExchangeJsonTest {
             Map.entry(AccountId.class, () -> new AccountId("account.sample_1")),
             Map.entry(IslandId.class, () -> new IslandId("island-sample")),
             Map.entry(JobId.class, () -> new JobId("job-sample")),
+            Map.entry(BatchId.class, () -> new BatchId("batch-sample")),
             Map.entry(Country.class, () -> Country.of("CH")),
             Map.entry(Karma.class, () -> Karma.of(731)),
             Map.entry(JurisdictionPolicy.class, JurisdictionPolicy::eu),

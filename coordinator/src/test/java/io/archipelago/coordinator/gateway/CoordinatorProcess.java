@@ -26,9 +26,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A whole coordinator in a JVM of its own ({@code java ... CoordinatorApplication}), so that its heap and threads are
- * its own and not the load driver's: embedded PostgreSQL without fsync, its own nats-server, no Kafka, the operator
- * token {@code test-operator}; the given properties override these. Its heap is read after a full collection forced
- * with {@code jcmd <pid> GC.run}.
+ * its own and not the load driver's: by default embedded PostgreSQL without fsync, its own nats-server, no Kafka, the
+ * operator token {@code test-operator}; the caller's properties replace any of these. Its heap is read after a full
+ * collection forced with {@code jcmd <pid> GC.run}.
  */
 final class CoordinatorProcess implements AutoCloseable {
 
@@ -72,6 +72,7 @@ final class CoordinatorProcess implements AutoCloseable {
         settings.put("logging.level.io.zonky", "WARN");
         settings.put("logging.level.org.axonframework", "WARN");
         settings.put("logging.level.org.flywaydb", "WARN");
+        // a setting given twice would reach Spring as both values joined: the caller's replaces the default
         settings.putAll(properties);
         settings.forEach((key, value) -> command.add("--" + key + "=" + value));
         Path log = dir.resolve("coordinator.log");
@@ -111,6 +112,15 @@ final class CoordinatorProcess implements AutoCloseable {
             throw new IllegalStateException("POST " + path + ": " + response.statusCode() + " " + response.body());
         }
         return body.isEmpty() && response.body().isEmpty() ? json.createObjectNode() : json.readTree(response.body());
+    }
+
+    /** The market of {@code cargo} and consumer-1 (DE) with 100 credits; returns consumer-1's API key. */
+    String openMarket(String cargo) throws IOException, InterruptedException {
+        post("/cargos", "{\"cargo\":\"" + cargo + "\",\"unit\":\"THOUSAND_TOKENS\","
+                + "\"publisher\":\"publisher-1\",\"royaltyMicroCredits\":10}");
+        post("/accounts", "{\"accountId\":\"consumer-1\",\"country\":\"DE\"}");
+        post("/accounts/consumer-1/deposits", "{\"depositId\":\"deposit-1\",\"amountMicroCredits\":100000000}");
+        return post("/accounts/consumer-1/keys", "").path("key").asText();
     }
 
     /** A request with {@code credential} as its bearer (null: none), whatever its status. */

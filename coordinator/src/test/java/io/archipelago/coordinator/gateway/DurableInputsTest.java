@@ -48,7 +48,7 @@ class DurableInputsTest {
     void aJobRunsOnTheInputAcknowledgedBeforeTheCoordinatorWasKilled() throws Exception {
         CoordinatorProcess first = CoordinatorProcess.start(dir, List.of("-Xmx384m"), SETTINGS);
         try {
-            openMarket(first);
+            first.openMarket(MODEL);
             assertThat(first.send("PUT", "/jobs/job-bid-later/input", CoordinatorProcess.OPERATOR_TOKEN,
                     "{\"prompt\":\"one two three four five six seven\"}").statusCode()).isEqualTo(204);
             assertThat(first.send("PUT", "/jobs/job-resting/input", CoordinatorProcess.OPERATOR_TOKEN,
@@ -83,7 +83,7 @@ class DurableInputsTest {
     @Test
     void anInputOverTheLimitIsRefusedWholeByEveryDoor() throws Exception {
         try (CoordinatorProcess coordinator = CoordinatorProcess.start(dir, List.of("-Xmx384m"), SETTINGS)) {
-            String key = openMarket(coordinator);
+            String key = coordinator.openMarket(MODEL);
             String words = "word ".repeat(MAX_BYTES / 5 + 1).trim();
 
             HttpResponse<String> refused = coordinator.send("PUT", "/jobs/job-big/input",
@@ -116,16 +116,6 @@ class DurableInputsTest {
             // nothing of any was kept: no job took an input, no bid went in
             assertThat(coordinator.get("/accounts/consumer-1/balance").path("escrowMicroCredits").asLong()).isZero();
         }
-    }
-
-    /** The cargo's market and consumer-1 (DE) with 100 credits; returns consumer-1's API key. */
-    private static String openMarket(CoordinatorProcess coordinator) throws Exception {
-        coordinator.post("/cargos", "{\"cargo\":\"" + MODEL + "\",\"unit\":\"THOUSAND_TOKENS\","
-                + "\"publisher\":\"publisher-1\",\"royaltyMicroCredits\":10}");
-        coordinator.post("/accounts", "{\"accountId\":\"consumer-1\",\"country\":\"DE\"}");
-        coordinator.post("/accounts/consumer-1/deposits", "{\"depositId\":\"deposit-1\","
-                + "\"amountMicroCredits\":100000000}");
-        return coordinator.post("/accounts/consumer-1/keys", "").path("key").asText();
     }
 
     private static String bid(String jobId) {

@@ -70,11 +70,13 @@ class BatchRestartTest {
             assertThat(midway.path("status").asText()).as("the batch is midway when the coordinator stops")
                     .isEqualTo("running");
             for (int index = 0; index < ITEMS; index++) {
-                if (midway.path("items").get(index).path("status").asText().equals("queued")) {
+                // queued, or placed and running: either way its end comes after the restart
+                String status = midway.path("items").get(index).path("status").asText();
+                if (!status.equals("completed") && !status.equals("failed")) {
                     waitingAtStop.add(index);
                 }
             }
-            assertThat(waitingAtStop).as("items not yet placed when the coordinator stops").isNotEmpty();
+            assertThat(waitingAtStop).as("items not yet ended when the coordinator stops").isNotEmpty();
         }
 
         try (ConfigurableApplicationContext second = start()) {
@@ -102,7 +104,7 @@ class BatchRestartTest {
                         .chargedMicroCredits()).as("item %s costs what its job settled", job).isEqualTo(cost));
                 sum += cost;
             }
-            assertThat(waitingAtStop).as("items waiting at the stop were placed after the restart")
+            assertThat(waitingAtStop).as("items unfinished at the stop were completed after the restart")
                     .anyMatch(index -> done.path("items").get(index).path("status").asText().equals("completed"));
             assertThat(done.path("completed").asInt()).isEqualTo(completed);
             assertThat(done.path("cost_micro_credits").asLong()).isEqualTo(sum);

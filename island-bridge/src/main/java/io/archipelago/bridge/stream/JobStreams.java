@@ -17,6 +17,10 @@ import org.jspecify.annotations.Nullable;
  * the rest live. Each subscriber has its own queue, drained on its own turn of a shared pool, so one that reads
  * slowly delays only itself; one that falls more than {@link #MAX_PENDING} events behind is cut off with
  * {@link JobStreamListener#onFailed}. Finished streams are kept for {@code retention} for late subscribers.
+ *
+ * <p>A job may be dispatched by another coordinator node than the one its client is connected to: while a job has
+ * subscribers here, its {@link StreamFeed} brings the chunks that node released. Chunks may then come twice (from
+ * this node's own dispatch and from the feed) and are taken once, by sequence number.
  */
 public final class JobStreams implements AutoCloseable {
 
@@ -29,9 +33,12 @@ public final class JobStreams implements AutoCloseable {
     private final Map<String, Stream> streams = new ConcurrentHashMap<>();
     private final ExecutorService delivery;
     private final long retentionNanos;
+    private final StreamFeed feed;
 
-    public JobStreams(Duration retention) {
+    /** Streams of the jobs this node dispatches, and of those {@code feed} brings from other nodes. */
+    public JobStreams(Duration retention, StreamFeed feed) {
         this.retentionNanos = retention.toNanos();
+        this.feed = feed;
         AtomicInteger threads = new AtomicInteger();
         this.delivery = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "job-stream-" + threads.incrementAndGet());
@@ -44,14 +51,18 @@ public final class JobStreams implements AutoCloseable {
     public StreamSubscription subscribe(String jobId, JobStreamListener listener) {
         Stream stream = streams.computeIfAbsent(jobId, id -> new Stream());
         Subscriber subscriber = new Subscriber(listener, delivery);
-        stream.add(subscriber);
+        if (stream.add(subscriber)) {
+            feed.follow(jobId);
+        }
         return () -> {
-            stream.remove(subscriber);
+            if (stream.remove(subscriber)) {
+                feed.unfollow(jobId);
+            }
             streams.computeIfPresent(jobId, (id, current) -> current.isAbandoned() ? null : current);
         };
     }
 
-    /** The next chunk of {@code jobId}, in order; the caller guarantees order and uniqueness. */
+    /** The next chunk of {@code jobId}, in order; a chunk at or below one taken before is dropped. */
     public void chunk(StreamChunk chunk) {
         streams.computeIfAbsent(chunk.jobId(), id -> new Stream()).chunk(chunk);
     }
@@ -70,7 +81,9 @@ public final class JobStreams implements AutoCloseable {
     }
 
     private void end(String jobId, Event end) {
-        streams.computeIfAbsent(jobId, id -> new Stream()).finish(end, System.nanoTime());
+        if (streams.computeIfAbsent(jobId, id -> new Stream()).finish(end, System.nanoTime())) {
+            feed.unfollow(jobId);
+        }
     }
 
     /** Forgets finished streams older than the retention; called on the bridge's clock tick. */
@@ -102,23 +115,38 @@ public final class JobStreams implements AutoCloseable {
         private final List<Subscriber> subscribers = new ArrayList<>();
         private boolean finished;
         private long finishedAt;
+        private long nextSeq;
+        /** Whether the feed brings this stream's chunks from other nodes. */
+        private boolean followed;
 
-        synchronized void add(Subscriber subscriber) {
+        /** Returns true when the stream is to be followed from now on. */
+        synchronized boolean add(Subscriber subscriber) {
             history.forEach(subscriber::offer);
-            if (!finished) {
-                subscribers.add(subscriber);
+            if (finished) {
+                return false;
             }
+            subscribers.add(subscriber);
+            boolean follow = !followed;
+            followed = true;
+            return follow;
         }
 
-        synchronized void remove(Subscriber subscriber) {
+        /** Returns true when the stream is no longer to be followed. */
+        synchronized boolean remove(Subscriber subscriber) {
             subscribers.remove(subscriber);
             subscriber.stop();
+            boolean unfollow = followed && subscribers.isEmpty() && !finished;
+            if (unfollow) {
+                followed = false;
+            }
+            return unfollow;
         }
 
         synchronized void chunk(StreamChunk chunk) {
-            if (finished) {
+            if (finished || chunk.seq() < nextSeq) {
                 return;
             }
+            nextSeq = chunk.seq() + 1;
             Event event = new Event(chunk, 0, null, false);
             if (history.size() < MAX_HISTORY) {
                 history.add(event);
@@ -126,15 +154,19 @@ public final class JobStreams implements AutoCloseable {
             subscribers.forEach(subscriber -> subscriber.offer(event));
         }
 
-        synchronized void finish(Event end, long now) {
+        /** Returns true when the stream was followed until now. */
+        synchronized boolean finish(Event end, long now) {
             if (finished) {
-                return;
+                return false;
             }
             finished = true;
             finishedAt = now;
             history.add(end);
             subscribers.forEach(subscriber -> subscriber.offer(end));
             subscribers.clear();
+            boolean unfollow = followed;
+            followed = false;
+            return unfollow;
         }
 
         synchronized boolean isAbandoned() {

@@ -1,0 +1,148 @@
+package io.archipelago.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static io.archipelago.bridge.IslandBridgeTest.CARGO;
+import static io.archipelago.bridge.IslandBridgeTest.T0;
+import static io.archipelago.bridge.IslandBridgeTest.WAIT;
+import static io.archipelago.bridge.IslandBridgeTest.completed;
+import static io.archipelago.bridge.IslandBridgeTest.placed;
+import static org.awaitility.Awaitility.await;
+
+import io.archipelago.bridge.nats.LocalNatsServer;
+import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.market.api.CompleteJob;
+import io.archipelago.exchange.market.api.FailJob;
+import io.archipelago.exchange.market.api.JobCompleted;
+import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.market.api.JobStarted;
+import io.archipelago.exchange.market.api.ReassignJob;
+import io.archipelago.exchange.market.api.StartJob;
+import io.archipelago.protocol.JobOutput;
+import io.archipelago.protocol.RejectedMessage;
+import io.nats.client.Connection;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two coordinator nodes' bridges on one NATS, both reading every event: each placement reaches its Island once, from
+ * the node that claimed it; the output reaches a client on the other node; the jobs of a node that stops are taken
+ * over by the other, failed when they had streamed and placed again when not.
+ */
+class TwoBridgesTest {
+
+    @TempDir
+    static Path directory;
+
+    private static LocalNatsServer server;
+    private final MemoryCluster.Shared cluster = new MemoryCluster.Shared();
+    private final MemoryInputStore inputStore = new MemoryInputStore();
+    private Node a;
+    private Node b;
+
+    /** One node's bridge with its own NATS connection and market. */
+    private final class Node implements AutoCloseable {
+        final Connection nats;
+        final RecordingCommands commands = new RecordingCommands();
+        final IslandBridge bridge;
+        private boolean closed;
+
+        Node(String name) throws Exception {
+            nats = IslandBridgeTest.coordinatorConnection(server);
+            Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+            bridge = new IslandBridge(nats, commands, clock, IslandBridgeTest.SETTINGS, inputStore.inputs(clock),
+                    new MemoryCluster(name, cluster));
+            bridge.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            bridge.close();
+            nats.close();
+        }
+    }
+
+    @BeforeAll
+    static void startNats() {
+        server = LocalNatsServer.start(directory, 0);
+    }
+
+    @AfterAll
+    static void stopNats() {
+        server.close();
+    }
+
+    @BeforeEach
+    void startNodes() throws Exception {
+        a = new Node("node-a");
+        b = new Node("node-b");
+    }
+
+    @AfterEach
+    void stopNodes() throws InterruptedException {
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void eachPlacementReachesItsIslandOnceAndItsOutputTheClientOnTheOtherNode() throws Exception {
+        try (FakeIsland island = new FakeIsland(server, "island-1")) {
+            RecordingListener client = new RecordingListener();
+            b.bridge.streams().subscribe("job-1", client);
+
+            a.bridge.on(placed("job-1", "island-1"), null);
+            b.bridge.on(placed("job-1", "island-1"), null);
+            await().atMost(WAIT).until(() -> island.offers.size() == 1);
+            island.send(JobOutput.chunk("job-1", 1, "world"));
+            island.send(JobOutput.chunk("job-1", 0, "Hello, "));
+            island.send(JobOutput.done("job-1", 2, 7));
+
+            await().atMost(WAIT).until(() -> a.commands.of(CompleteJob.class).size() == 1);
+            await().atMost(WAIT).until(() -> client.chunks.size() == 2);
+            assertThat(client.texts()).containsExactly("Hello, ", "world");
+            assertThat(a.commands.of(StartJob.class)).hasSize(1);
+            assertThat(b.commands.sent).isEmpty();
+            assertThat(b.bridge.rejections().count(RejectedMessage.Reason.UNEXPECTED)).isZero();
+
+            JobCompleted completed = completed("job-1", "island-1", 7);
+            a.bridge.on(completed, null);
+            b.bridge.on(completed, null);
+            await().atMost(WAIT).until(() -> client.completedUnits != null);
+            assertThat(island.offers).hasSize(1);
+        }
+    }
+
+    @Test
+    void theJobsOfANodeThatStoppedAreTakenOverByAnother() throws Exception {
+        try (FakeIsland island = new FakeIsland(server, "island-2")) {
+            for (String job : new String[] {"job-2a", "job-2b"}) {
+                a.bridge.on(placed(job, "island-2"), null);
+                b.bridge.on(placed(job, "island-2"), null);
+            }
+            await().atMost(WAIT).until(() -> island.offers.size() == 2);
+            island.send(JobOutput.chunk("job-2a", 0, "streamed"));
+            await().atMost(WAIT).until(() -> a.commands.of(StartJob.class).size() == 1);
+            b.bridge.on(new JobStarted(CARGO, new JobId("job-2a"), new IslandId("island-2"), 0, T0));
+
+            a.close();
+            cluster.live.remove("node-a");
+
+            await().atMost(WAIT).until(() -> b.commands.of(FailJob.class).size() == 1
+                    && b.commands.of(ReassignJob.class).size() == 1);
+            assertThat(b.commands.of(FailJob.class).get(0).jobId()).isEqualTo(new JobId("job-2a"));
+            assertThat(b.commands.of(ReassignJob.class).get(0).jobId()).isEqualTo(new JobId("job-2b"));
+            assertThat(b.commands.of(FailJob.class).get(0).reason()).contains("stopped");
+            assertThat(island.offers).hasSize(2);
+        }
+    }
+}
