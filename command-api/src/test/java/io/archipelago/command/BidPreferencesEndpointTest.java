@@ -8,10 +8,10 @@ import static org.mockito.Mockito.when;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.BidPreferences;
 import io.archipelago.exchange.account.api.SetBidPreferences;
-import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.ids.Karma;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.money.PricePerUnit;
 import java.time.Clock;

@@ -3,7 +3,7 @@ package io.archipelago.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archipelago.exchange.account.Account;
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.AccountOpened;
 import io.archipelago.exchange.ledger.Bucket;
 import io.archipelago.exchange.ledger.Ledger;

@@ -7,15 +7,15 @@ import static io.archipelago.coordinator.Trading.bid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archipelago.exchange.account.Account;
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.island.Island;
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.ledger.Bucket;
 import io.archipelago.exchange.ledger.Ledger;
 import io.archipelago.exchange.market.Market;
 import io.archipelago.exchange.market.api.BidOutcome;
 import io.archipelago.exchange.market.api.CompleteJob;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.market.api.StartJob;
 import java.io.IOException;

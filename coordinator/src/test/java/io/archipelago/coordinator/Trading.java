@@ -1,18 +1,18 @@
 package io.archipelago.coordinator;
 
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.DepositCredits;
 import io.archipelago.exchange.account.api.OpenAccount;
 import io.archipelago.exchange.island.api.AvailabilitySchedule;
 import io.archipelago.exchange.island.api.BringIslandOnline;
-import io.archipelago.exchange.island.api.Country;
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.Country;
+import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.island.api.RecordIslandRtt;
 import io.archipelago.exchange.island.api.RegisterIsland;
 import io.archipelago.exchange.market.api.BidOutcome;
-import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.market.api.CargoUnit;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.market.api.PlaceAsk;
 import io.archipelago.exchange.market.api.RegisterCargo;

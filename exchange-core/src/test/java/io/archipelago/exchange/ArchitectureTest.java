@@ -70,6 +70,23 @@ class ArchitectureTest {
     }
 
     @Test
+    void apiPackagesFormNoCycles() {
+        slices().matching("io.archipelago.exchange.(*).api..").should().beFreeOfCycles()
+                .because("each feature's api is a vocabulary others build on, with the ids shared by all in "
+                        + "io.archipelago.exchange.ids: an api that needs another's back is one api")
+                .check(domain);
+    }
+
+    @Test
+    void theSharedIdsDependOnNoFeature() {
+        noClasses().that().resideInAPackage("io.archipelago.exchange.ids")
+                .should().dependOnClassesThat().resideOutsideOfPackages("io.archipelago.exchange.ids",
+                        "java..", "org.jspecify..")
+                .because("everything may speak of accounts, Islands and jobs; their ids need nothing in return")
+                .check(domain);
+    }
+
+    @Test
     void featuresFormNoCycles() {
         slices().matching("io.archipelago.exchange.(*)").should().beFreeOfCycles()
                 .because("a feature's aggregate reaches others through their ports, never in a circle")

@@ -1,9 +1,9 @@
 package io.archipelago.bridge;
 
 import io.archipelago.bridge.stream.StreamChunk;
-import io.archipelago.exchange.island.api.IslandId;
-import io.archipelago.exchange.market.api.CargoType;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.protocol.JobOutput;
 import io.archipelago.protocol.Payload;
 import java.time.Instant;

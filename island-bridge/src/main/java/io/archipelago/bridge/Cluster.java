@@ -1,7 +1,7 @@
 package io.archipelago.bridge;
 
-import io.archipelago.exchange.island.api.IslandId;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.ids.JobId;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;

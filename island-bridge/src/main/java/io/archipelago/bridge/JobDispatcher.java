@@ -2,13 +2,13 @@ package io.archipelago.bridge;
 
 import io.archipelago.bridge.stream.JobStreams;
 import io.archipelago.bridge.stream.StreamChunk;
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.market.api.BidOutcome;
-import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.market.api.CompleteJob;
 import io.archipelago.exchange.market.api.ExpireBids;
 import io.archipelago.exchange.market.api.FailJob;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.JobPlaced;
 import io.archipelago.exchange.market.api.ReassignJob;
 import io.archipelago.exchange.market.api.StartJob;

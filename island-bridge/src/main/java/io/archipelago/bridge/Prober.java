@@ -1,7 +1,7 @@
 package io.archipelago.bridge;
 
 import io.archipelago.exchange.island.api.BringIslandOnline;
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.island.api.OfflineReason;
 import io.archipelago.exchange.island.api.RecordIslandRtt;
 import io.archipelago.exchange.island.api.TakeIslandOffline;

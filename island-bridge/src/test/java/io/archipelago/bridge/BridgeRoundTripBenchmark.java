@@ -1,12 +1,12 @@
 package io.archipelago.bridge;
 
 import io.archipelago.bridge.nats.LocalNatsServer;
-import io.archipelago.exchange.account.api.AccountId;
-import io.archipelago.exchange.island.api.IslandId;
-import io.archipelago.exchange.karma.api.Karma;
-import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.ids.Karma;
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.market.api.CompleteJob;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.JobPlaced;
 import io.archipelago.exchange.money.PricePerUnit;
 import io.archipelago.exchange.pricing.UnitPrice;

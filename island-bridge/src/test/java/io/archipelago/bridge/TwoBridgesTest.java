@@ -9,11 +9,11 @@ import static io.archipelago.bridge.IslandBridgeTest.placed;
 import static org.awaitility.Awaitility.await;
 
 import io.archipelago.bridge.nats.LocalNatsServer;
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.market.api.CompleteJob;
 import io.archipelago.exchange.market.api.FailJob;
 import io.archipelago.exchange.market.api.JobCompleted;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.JobStarted;
 import io.archipelago.exchange.market.api.ReassignJob;
 import io.archipelago.exchange.market.api.StartJob;

@@ -3,7 +3,7 @@ package io.archipelago.payments;
 import com.stripe.exception.StripeException;
 import com.stripe.model.checkout.Session;
 import com.stripe.param.checkout.SessionCreateParams;
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.money.MicroCredits;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;

@@ -1,7 +1,7 @@
 package io.archipelago.payments;
 
-import io.archipelago.exchange.account.api.AccountId;
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.projections.account.AccountBalances;
 import io.archipelago.projections.island.IslandViews;
 import java.time.Duration;

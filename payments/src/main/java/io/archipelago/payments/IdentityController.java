@@ -3,7 +3,7 @@ package io.archipelago.payments;
 import com.stripe.exception.StripeException;
 import com.stripe.model.identity.VerificationSession;
 import com.stripe.param.identity.VerificationSessionCreateParams;
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.IslandId;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;

@@ -1,6 +1,6 @@
 package io.archipelago.payments;
 
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.money.MicroCredits;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -10,7 +10,7 @@ import com.stripe.model.Transfer;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.TransferCreateParams;
 import com.stripe.param.TransferReversalCreateParams;
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.RecordPayoutFailed;
 import io.archipelago.exchange.account.api.RecordPayoutPaid;
 import java.time.Clock;

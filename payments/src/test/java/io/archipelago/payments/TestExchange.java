@@ -2,20 +2,20 @@ package io.archipelago.payments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.DepositCredits;
 import io.archipelago.exchange.account.api.OpenAccount;
 import io.archipelago.exchange.island.api.AvailabilitySchedule;
 import io.archipelago.exchange.island.api.BringIslandOnline;
-import io.archipelago.exchange.island.api.Country;
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.Country;
+import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.island.api.RecordIslandRtt;
 import io.archipelago.exchange.island.api.RegisterIsland;
 import io.archipelago.exchange.ledger.Ledger;
-import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.market.api.CargoUnit;
 import io.archipelago.exchange.market.api.CompleteJob;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.PlaceAsk;
 import io.archipelago.exchange.market.api.RegisterCargo;
 import io.archipelago.exchange.market.api.StartJob;

@@ -5,14 +5,14 @@ import static org.hamcrest.Matchers.containsString;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.CreditsDeposited;
 import io.archipelago.exchange.island.api.AvailabilitySchedule;
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.island.api.IslandVerificationFailed;
 import io.archipelago.exchange.island.api.IslandVerified;
 import io.archipelago.exchange.island.api.RegisterIsland;
-import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.money.MicroCredits;
 import java.math.BigInteger;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.archipelago.exchange.market;
 
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.JobId;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

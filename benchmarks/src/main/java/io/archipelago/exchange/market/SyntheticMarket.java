@@ -1,12 +1,12 @@
 package io.archipelago.exchange.market;
 
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.island.api.AvailabilitySchedule;
-import io.archipelago.exchange.island.api.Country;
+import io.archipelago.exchange.ids.Country;
 import io.archipelago.exchange.island.api.IslandConditions;
-import io.archipelago.exchange.island.api.IslandId;
-import io.archipelago.exchange.karma.api.Karma;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.ids.Karma;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.money.PricePerUnit;
 import java.time.Instant;

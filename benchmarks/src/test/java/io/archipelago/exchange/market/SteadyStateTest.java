@@ -2,7 +2,7 @@ package io.archipelago.exchange.market;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.archipelago.exchange.island.api.Country;
+import io.archipelago.exchange.ids.Country;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -2,11 +2,11 @@ package io.archipelago.command.account;
 
 import io.archipelago.command.web.Commands;
 import io.archipelago.command.web.RejectUnknownFields;
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.DepositCredits;
 import io.archipelago.exchange.account.api.OpenAccount;
 import io.archipelago.exchange.account.api.RequestPayout;
-import io.archipelago.exchange.island.api.Country;
+import io.archipelago.exchange.ids.Country;
 import io.archipelago.exchange.money.MicroCredits;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;

@@ -2,11 +2,11 @@ package io.archipelago.command.account;
 
 import io.archipelago.command.web.Commands;
 import io.archipelago.command.web.RejectUnknownFields;
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.BidPreferences;
 import io.archipelago.exchange.account.api.SetBidPreferences;
-import io.archipelago.exchange.island.api.Country;
-import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.ids.Country;
+import io.archipelago.exchange.ids.Karma;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.money.PricePerUnit;

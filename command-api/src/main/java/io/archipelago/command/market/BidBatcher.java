@@ -2,7 +2,7 @@ package io.archipelago.command.market;
 
 import io.archipelago.command.web.Commands;
 import io.archipelago.exchange.market.api.BidOutcome;
-import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.market.api.SubmitBids;
 import java.util.ArrayList;

@@ -2,11 +2,11 @@ package io.archipelago.command.market;
 
 import io.archipelago.command.web.Commands;
 import io.archipelago.command.web.RejectUnknownFields;
-import io.archipelago.exchange.account.api.AccountId;
-import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.Karma;
 import io.archipelago.exchange.market.api.BidOutcome;
-import io.archipelago.exchange.market.api.CargoType;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.market.api.RejectionReason;
 import io.archipelago.exchange.market.api.SubmitBid;

@@ -2,8 +2,8 @@ package io.archipelago.command.market;
 
 import io.archipelago.command.web.Commands;
 import io.archipelago.command.web.RejectUnknownFields;
-import io.archipelago.exchange.account.api.AccountId;
-import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.market.api.CargoUnit;
 import io.archipelago.exchange.market.api.RegisterCargo;
 import io.archipelago.exchange.money.PricePerUnit;

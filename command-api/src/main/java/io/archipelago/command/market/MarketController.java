@@ -2,13 +2,13 @@ package io.archipelago.command.market;
 
 import io.archipelago.command.web.Commands;
 import io.archipelago.command.web.RejectUnknownFields;
-import io.archipelago.exchange.island.api.IslandId;
-import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.market.api.ClearMarketRate;
 import io.archipelago.exchange.market.api.CompleteJob;
 import io.archipelago.exchange.market.api.ExpireBids;
 import io.archipelago.exchange.market.api.FailJob;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.PlaceAsk;
 import io.archipelago.exchange.market.api.RepriceAsk;
 import io.archipelago.exchange.market.api.StartJob;

@@ -8,11 +8,11 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
-import io.archipelago.exchange.account.api.AccountId;
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.market.api.BidOutcome;
-import io.archipelago.exchange.market.api.CargoType;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.market.api.SubmitBids;
 import io.archipelago.exchange.money.PricePerUnit;

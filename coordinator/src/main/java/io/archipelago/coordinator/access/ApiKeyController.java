@@ -1,6 +1,6 @@
 package io.archipelago.coordinator.access;
 
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import java.net.URI;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

@@ -1,6 +1,6 @@
 package io.archipelago.coordinator.access;
 
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import org.jspecify.annotations.Nullable;
 
 /** An authenticated caller: the operator, or an account's key named by its prefix. */

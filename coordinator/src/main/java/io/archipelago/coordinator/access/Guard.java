@@ -1,7 +1,7 @@
 package io.archipelago.coordinator.access;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;

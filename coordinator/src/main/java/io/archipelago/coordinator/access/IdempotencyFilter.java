@@ -1,7 +1,7 @@
 package io.archipelago.coordinator.access;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;

@@ -1,6 +1,6 @@
 package io.archipelago.coordinator.access;
 
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import java.util.Optional;
 
 /**

@@ -2,7 +2,7 @@ package io.archipelago.coordinator.axon;
 
 import io.archipelago.coordinator.access.Registry;
 import io.archipelago.exchange.account.Account;
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.island.Island;
 import java.util.Optional;
 import java.util.function.Supplier;

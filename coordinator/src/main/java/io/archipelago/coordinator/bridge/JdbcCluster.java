@@ -1,7 +1,7 @@
 package io.archipelago.coordinator.bridge;
 
 import io.archipelago.bridge.Cluster;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.JobId;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.archipelago.coordinator.market;
 
-import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.market.api.ClearMarketRate;
 import io.archipelago.exchange.market.api.ExpireBids;
 import io.archipelago.projections.market.MarketView;

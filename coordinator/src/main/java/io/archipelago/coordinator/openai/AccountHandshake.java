@@ -1,7 +1,7 @@
 package io.archipelago.coordinator.openai;
 
 import io.archipelago.coordinator.access.Principal;
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;

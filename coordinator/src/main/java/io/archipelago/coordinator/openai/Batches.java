@@ -17,7 +17,7 @@ import io.archipelago.exchange.batch.api.RecordItemReassigned;
 import io.archipelago.exchange.market.api.BidExpired;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.market.api.JobFailed;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.JobPlaced;
 import io.archipelago.exchange.market.api.JobReassigned;
 import java.time.Clock;

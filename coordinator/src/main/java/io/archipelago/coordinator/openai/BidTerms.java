@@ -1,7 +1,7 @@
 package io.archipelago.coordinator.openai;
 
 import io.archipelago.exchange.batch.api.ItemTerms;
-import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.ids.Karma;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.money.PricePerUnit;
 import org.jspecify.annotations.Nullable;

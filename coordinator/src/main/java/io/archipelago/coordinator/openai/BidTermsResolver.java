@@ -1,9 +1,9 @@
 package io.archipelago.coordinator.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.BidPreferences;
-import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.ids.Karma;
 import io.archipelago.exchange.market.BoundTerms;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.projections.account.BidPreferencesViews;

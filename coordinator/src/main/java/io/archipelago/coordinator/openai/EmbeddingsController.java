@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.command.web.Commands;
 import io.archipelago.coordinator.access.Principal;
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;

@@ -7,7 +7,7 @@ import io.archipelago.bridge.InputTooLarge;
 import io.archipelago.bridge.stream.StreamSubscription;
 import io.archipelago.command.web.Commands;
 import io.archipelago.coordinator.access.Principal;
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;

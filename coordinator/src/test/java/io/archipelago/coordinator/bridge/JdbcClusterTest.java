@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archipelago.bridge.Cluster.Placement;
 import io.archipelago.coordinator.CoordinatorNode;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.JobId;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

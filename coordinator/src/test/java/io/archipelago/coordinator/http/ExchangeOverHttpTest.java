@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.archipelago.coordinator.CoordinatorApplication;
 import io.archipelago.coordinator.http.Exchange.Reply;
-import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.ids.Karma;
 import io.archipelago.exchange.money.PricePerUnit;
 import io.archipelago.exchange.pricing.Pricing;
 import io.archipelago.projections.ProjectionsConfiguration;

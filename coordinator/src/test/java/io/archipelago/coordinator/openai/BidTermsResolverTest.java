@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.BidPreferences;
-import io.archipelago.exchange.island.api.Country;
-import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.ids.Country;
+import io.archipelago.exchange.ids.Karma;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.money.PricePerUnit;
 import java.util.Map;

@@ -3,13 +3,13 @@ package io.archipelago.coordinator.readside;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archipelago.coordinator.CoordinatorNode;
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.AccountOpened;
 import io.archipelago.exchange.account.api.CreditsDeposited;
 import io.archipelago.exchange.account.api.EarningsCredited;
 import io.archipelago.exchange.account.api.EarningsKind;
-import io.archipelago.exchange.island.api.Country;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.Country;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.money.MicroCredits;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.archipelago.coordinator.CoordinatorNode;
 import io.archipelago.coordinator.Trading;
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.projections.account.AccountBalances;
 import io.archipelago.projections.deadletter.DeadLetterView;
 import io.archipelago.projections.deadletter.DeadLetters;

@@ -8,7 +8,7 @@ import io.archipelago.coordinator.CoordinatorNode;
 import io.archipelago.coordinator.Trading;
 import io.archipelago.exchange.market.api.BidOutcome;
 import io.archipelago.exchange.market.api.CompleteJob;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.StartJob;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -2,7 +2,7 @@ package io.archipelago.exchange.account;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.AccountOpened;
 import io.archipelago.exchange.account.api.BidPreferences;
 import io.archipelago.exchange.account.api.BidPreferencesSet;
@@ -22,8 +22,8 @@ import io.archipelago.exchange.account.api.RecordPayoutPaid;
 import io.archipelago.exchange.account.api.RequestPayout;
 import io.archipelago.exchange.account.api.Reservation;
 import io.archipelago.exchange.account.api.SetBidPreferences;
-import io.archipelago.exchange.island.api.Country;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.Country;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.money.MoneyCaps;
 import java.time.Instant;

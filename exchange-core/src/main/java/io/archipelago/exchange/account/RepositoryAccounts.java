@@ -1,12 +1,12 @@
 package io.archipelago.exchange.account;
 
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.Accounts;
 import io.archipelago.exchange.account.api.BidPreferences;
 import io.archipelago.exchange.account.api.EarningsKind;
 import io.archipelago.exchange.account.api.Reservation;
-import io.archipelago.exchange.island.api.Country;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.Country;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.money.MicroCredits;
 import java.time.Instant;
 import java.util.Optional;

@@ -2,7 +2,7 @@ package io.archipelago.exchange.batch;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.batch.api.BatchEnded;
 import io.archipelago.exchange.batch.api.BatchId;
 import io.archipelago.exchange.batch.api.BatchStatus;
@@ -21,9 +21,9 @@ import io.archipelago.exchange.batch.api.RecordItemBid;
 import io.archipelago.exchange.batch.api.RecordItemPlaced;
 import io.archipelago.exchange.batch.api.RecordItemReassigned;
 import io.archipelago.exchange.batch.api.SubmitBatch;
-import io.archipelago.exchange.island.api.IslandId;
-import io.archipelago.exchange.market.api.CargoType;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.money.MicroCredits;
 import java.time.Instant;
 import java.util.ArrayDeque;

@@ -1,6 +1,6 @@
 package io.archipelago.exchange.batch;
 
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.IslandId;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;

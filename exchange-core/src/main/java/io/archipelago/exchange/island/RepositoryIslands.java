@@ -1,11 +1,11 @@
 package io.archipelago.exchange.island;
 
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.island.api.IslandListing;
 import io.archipelago.exchange.island.api.Islands;
 import io.archipelago.exchange.island.api.JobOutcome;
-import io.archipelago.exchange.market.api.CargoType;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.Markets;
 import java.time.Instant;
 import java.util.function.Supplier;

@@ -1,6 +1,6 @@
 package io.archipelago.exchange.karma;
 
-import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.ids.Karma;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -1,9 +1,9 @@
 package io.archipelago.exchange.market;
 
-import io.archipelago.exchange.account.api.AccountId;
-import io.archipelago.exchange.island.api.Country;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.Country;
 import io.archipelago.exchange.island.api.IslandConditions;
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.market.api.Exclusion;
 import io.archipelago.exchange.money.PricePerUnit;
 import io.archipelago.exchange.pricing.Pricing;

@@ -1,10 +1,10 @@
 package io.archipelago.exchange.market;
 
-import io.archipelago.exchange.account.api.AccountId;
-import io.archipelago.exchange.island.api.IslandId;
-import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.ids.Karma;
 import io.archipelago.exchange.market.api.BidSubmitted;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.money.PricePerUnit;

@@ -1,7 +1,7 @@
 package io.archipelago.exchange.market;
 
 import io.archipelago.exchange.account.api.BidPreferences;
-import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.ids.Karma;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.market.api.RejectionReason;
 import io.archipelago.exchange.market.api.SubmitBid;

@@ -1,6 +1,6 @@
 package io.archipelago.exchange.market;
 
-import io.archipelago.exchange.island.api.Country;
+import io.archipelago.exchange.ids.Country;
 import io.archipelago.exchange.island.api.IslandConditions;
 import io.archipelago.exchange.market.api.Exclusion;
 import java.time.Instant;

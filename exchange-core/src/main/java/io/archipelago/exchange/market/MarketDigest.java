@@ -1,7 +1,7 @@
 package io.archipelago.exchange.market;
 
-import io.archipelago.exchange.account.api.AccountId;
-import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.market.api.CargoUnit;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,9 +1,9 @@
 package io.archipelago.exchange.market;
 
-import io.archipelago.exchange.island.api.Country;
+import io.archipelago.exchange.ids.Country;
 import io.archipelago.exchange.island.api.IslandConditions;
-import io.archipelago.exchange.island.api.IslandId;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.money.PricePerUnit;
 import java.time.Instant;
 import java.util.ArrayList;

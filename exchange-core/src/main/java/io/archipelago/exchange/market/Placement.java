@@ -1,8 +1,8 @@
 package io.archipelago.exchange.market;
 
-import io.archipelago.exchange.account.api.AccountId;
-import io.archipelago.exchange.island.api.IslandId;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.pricing.UnitPrice;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package io.archipelago.exchange.market;
 
 import io.archipelago.exchange.island.api.IslandConditions;
-import io.archipelago.exchange.island.api.IslandId;
-import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.market.api.Markets;
 import java.time.Instant;
 import java.util.function.Supplier;

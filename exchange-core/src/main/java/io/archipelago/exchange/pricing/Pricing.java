@@ -1,6 +1,6 @@
 package io.archipelago.exchange.pricing;
 
-import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.ids.Karma;
 import io.archipelago.exchange.money.PricePerUnit;
 
 /**

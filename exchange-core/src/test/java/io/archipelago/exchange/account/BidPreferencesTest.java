@@ -3,13 +3,13 @@ package io.archipelago.exchange.account;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.AccountOpened;
 import io.archipelago.exchange.account.api.BidPreferences;
 import io.archipelago.exchange.account.api.BidPreferencesSet;
 import io.archipelago.exchange.account.api.SetBidPreferences;
-import io.archipelago.exchange.island.api.Country;
-import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.ids.Country;
+import io.archipelago.exchange.ids.Karma;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.money.PricePerUnit;
 import java.time.Instant;

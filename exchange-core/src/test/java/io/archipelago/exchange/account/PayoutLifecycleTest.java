@@ -2,7 +2,7 @@ package io.archipelago.exchange.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.AccountOpened;
 import io.archipelago.exchange.account.api.EarningsCredited;
 import io.archipelago.exchange.account.api.EarningsKind;
@@ -12,8 +12,8 @@ import io.archipelago.exchange.account.api.PayoutRequested;
 import io.archipelago.exchange.account.api.RecordPayoutFailed;
 import io.archipelago.exchange.account.api.RecordPayoutPaid;
 import io.archipelago.exchange.account.api.RequestPayout;
-import io.archipelago.exchange.island.api.Country;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.Country;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.money.MicroCredits;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,15 +1,15 @@
 package io.archipelago.exchange.island;
 
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.island.api.AvailabilitySchedule;
-import io.archipelago.exchange.island.api.Country;
+import io.archipelago.exchange.ids.Country;
 import io.archipelago.exchange.island.api.FailIslandVerification;
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.island.api.IslandRegistered;
 import io.archipelago.exchange.island.api.IslandVerificationFailed;
 import io.archipelago.exchange.island.api.IslandVerified;
-import io.archipelago.exchange.karma.api.Karma;
-import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.ids.Karma;
+import io.archipelago.exchange.ids.CargoType;
 import java.time.Instant;
 import java.util.Set;
 import org.axonframework.test.aggregate.AggregateTestFixture;

@@ -6,12 +6,12 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.longs;
 
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.CreditsDeposited;
-import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.ids.Karma;
 import io.archipelago.exchange.ledger.Ledger;
-import io.archipelago.exchange.market.api.CargoType;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.pricing.Pricing;
 import io.archipelago.exchange.pricing.UnitPrice;

@@ -2,7 +2,7 @@ package io.archipelago.projections.account;
 
 import io.archipelago.exchange.account.api.BidPreferences;
 import io.archipelago.exchange.account.api.BidPreferencesSet;
-import io.archipelago.exchange.island.api.Country;
+import io.archipelago.exchange.ids.Country;
 import io.archipelago.projections.ProjectionsConfiguration;
 import java.time.ZoneOffset;
 import java.util.stream.Collectors;

@@ -1,7 +1,7 @@
 package io.archipelago.projections.history;
 
-import io.archipelago.exchange.account.api.AccountId;
-import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.market.api.JobCancelled;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.money.MicroCredits;

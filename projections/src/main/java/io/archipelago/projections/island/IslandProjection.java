@@ -1,13 +1,13 @@
 package io.archipelago.projections.island;
 
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.island.api.IslandRegistered;
 import io.archipelago.exchange.island.api.IslandRttMeasured;
 import io.archipelago.exchange.island.api.IslandVerified;
 import io.archipelago.exchange.island.api.IslandWentOffline;
 import io.archipelago.exchange.island.api.IslandWentOnline;
 import io.archipelago.exchange.karma.api.KarmaChanged;
-import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.projections.ProjectionsConfiguration;
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -2,7 +2,7 @@ package io.archipelago.projections.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.AccountOpened;
 import io.archipelago.exchange.account.api.CreditsDeposited;
 import io.archipelago.exchange.account.api.CreditsReleased;
@@ -13,8 +13,8 @@ import io.archipelago.exchange.account.api.EarningsKind;
 import io.archipelago.exchange.account.api.PayoutFailed;
 import io.archipelago.exchange.account.api.PayoutPaid;
 import io.archipelago.exchange.account.api.PayoutRequested;
-import io.archipelago.exchange.island.api.Country;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.Country;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.projections.ReadModelDatabase;
 import java.time.Instant;

@@ -2,10 +2,10 @@ package io.archipelago.projections.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.BidPreferences;
 import io.archipelago.exchange.account.api.BidPreferencesSet;
-import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.ids.Karma;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.money.PricePerUnit;
 import io.archipelago.projections.ReadModelDatabase;

@@ -2,11 +2,11 @@ package io.archipelago.projections.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.archipelago.exchange.account.api.AccountId;
-import io.archipelago.exchange.island.api.IslandId;
-import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.market.api.JobCompleted;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.money.PricePerUnit;
 import io.archipelago.exchange.pricing.UnitPrice;

@@ -2,19 +2,19 @@ package io.archipelago.projections.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.archipelago.exchange.account.api.AccountId;
-import io.archipelago.exchange.island.api.Country;
-import io.archipelago.exchange.island.api.IslandId;
-import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.Country;
+import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.ids.Karma;
 import io.archipelago.exchange.market.api.BidExpired;
 import io.archipelago.exchange.market.api.BidCancelled;
 import io.archipelago.exchange.market.api.BidRejected;
 import io.archipelago.exchange.market.api.BidSubmitted;
-import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.market.api.JobCancelled;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.market.api.JobFailed;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.JobPlaced;
 import io.archipelago.exchange.market.api.JobReassigned;
 import io.archipelago.exchange.market.api.JobStarted;

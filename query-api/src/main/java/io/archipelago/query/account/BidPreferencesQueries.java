@@ -1,7 +1,7 @@
 package io.archipelago.query.account;
 
 import io.archipelago.exchange.account.api.BidPreferences;
-import io.archipelago.exchange.island.api.Country;
+import io.archipelago.exchange.ids.Country;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.projections.account.AccountBalances;
 import io.archipelago.projections.account.BidPreferencesView;

@@ -1,6 +1,6 @@
 package io.archipelago.exchange.account.api;
 
-import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.ids.Karma;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.money.MoneyCaps;

@@ -1,6 +1,7 @@
 package io.archipelago.exchange.account.api;
 
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.money.MicroCredits;
 import java.time.Instant;
 

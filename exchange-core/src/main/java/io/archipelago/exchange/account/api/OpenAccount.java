@@ -1,6 +1,7 @@
 package io.archipelago.exchange.account.api;
 
-import io.archipelago.exchange.island.api.Country;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.Country;
 import java.time.Instant;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 

@@ -1,5 +1,6 @@
 package io.archipelago.exchange.account.api;
 
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.money.MicroCredits;
 import java.time.Instant;
 

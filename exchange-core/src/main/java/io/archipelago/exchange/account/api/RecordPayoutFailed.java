@@ -1,5 +1,6 @@
 package io.archipelago.exchange.account.api;
 
+import io.archipelago.exchange.ids.AccountId;
 import java.time.Instant;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 

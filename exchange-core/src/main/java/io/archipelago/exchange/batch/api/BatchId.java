@@ -1,6 +1,6 @@
 package io.archipelago.exchange.batch.api;
 
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.JobId;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,6 +1,6 @@
 package io.archipelago.exchange.batch.api;
 
-import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.ids.Karma;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.money.PricePerUnit;
 import org.jspecify.annotations.Nullable;

@@ -1,7 +1,7 @@
 package io.archipelago.exchange.batch.api;
 
-import io.archipelago.exchange.island.api.IslandId;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.ids.JobId;
 import java.time.Instant;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 

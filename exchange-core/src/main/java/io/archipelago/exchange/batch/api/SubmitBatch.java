@@ -1,7 +1,7 @@
 package io.archipelago.exchange.batch.api;
 
-import io.archipelago.exchange.account.api.AccountId;
-import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.CargoType;
 import java.time.Instant;
 import java.util.List;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;

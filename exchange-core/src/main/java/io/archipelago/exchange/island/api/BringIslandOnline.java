@@ -1,5 +1,6 @@
 package io.archipelago.exchange.island.api;
 
+import io.archipelago.exchange.ids.IslandId;
 import java.time.Instant;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 

@@ -1,6 +1,7 @@
 package io.archipelago.exchange.island.api;
 
-import io.archipelago.exchange.karma.api.Karma;
+import io.archipelago.exchange.ids.Country;
+import io.archipelago.exchange.ids.Karma;
 
 /**
  * What a market knows of an Island to place jobs on it: where it runs, how many jobs it takes at once, when it

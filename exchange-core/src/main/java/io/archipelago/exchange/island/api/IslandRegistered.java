@@ -1,8 +1,10 @@
 package io.archipelago.exchange.island.api;
 
-import io.archipelago.exchange.account.api.AccountId;
-import io.archipelago.exchange.karma.api.Karma;
-import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.Country;
+import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.ids.Karma;
+import io.archipelago.exchange.ids.CargoType;
 import java.time.Instant;
 import java.util.Set;
 

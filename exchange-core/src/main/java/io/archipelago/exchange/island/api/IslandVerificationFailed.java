@@ -1,5 +1,6 @@
 package io.archipelago.exchange.island.api;
 
+import io.archipelago.exchange.ids.IslandId;
 import java.time.Instant;
 
 /** An identity check of the Island's host did not succeed; the Island stays unverified. */

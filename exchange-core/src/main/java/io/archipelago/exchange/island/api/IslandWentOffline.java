@@ -1,5 +1,6 @@
 package io.archipelago.exchange.island.api;
 
+import io.archipelago.exchange.ids.IslandId;
 import java.time.Instant;
 
 /** The Island is offline: no job is placed on it until it comes back. */

@@ -1,7 +1,8 @@
 package io.archipelago.exchange.island.api;
 
-import io.archipelago.exchange.market.api.CargoType;
-import io.archipelago.exchange.market.api.JobId;
+import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.ids.JobId;
 import java.time.Instant;
 
 /** The Islands as markets see them, inside the same unit of work as the market's own change. */

@@ -1,7 +1,9 @@
 package io.archipelago.exchange.island.api;
 
-import io.archipelago.exchange.account.api.AccountId;
-import io.archipelago.exchange.market.api.CargoType;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.ids.Country;
+import io.archipelago.exchange.ids.IslandId;
 import java.time.Instant;
 import java.util.Set;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;

@@ -1,6 +1,7 @@
 package io.archipelago.exchange.karma.api;
 
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.ids.Karma;
 import java.time.Instant;
 
 /**

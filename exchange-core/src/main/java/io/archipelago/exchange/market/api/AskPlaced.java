@@ -1,8 +1,9 @@
 package io.archipelago.exchange.market.api;
 
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.island.api.IslandConditions;
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.money.PricePerUnit;
 import java.time.Instant;
 

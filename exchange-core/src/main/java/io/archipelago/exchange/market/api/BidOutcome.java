@@ -1,6 +1,7 @@
 package io.archipelago.exchange.market.api;
 
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.ids.JobId;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,6 +1,8 @@
 package io.archipelago.exchange.market.api;
 
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.ids.JobId;
 import java.time.Instant;
 
 /** A bid was turned away; nothing was reserved. */

@@ -1,6 +1,7 @@
 package io.archipelago.exchange.market.api;
 
-import io.archipelago.exchange.account.api.AccountId;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.money.PricePerUnit;
 import java.time.Instant;
 

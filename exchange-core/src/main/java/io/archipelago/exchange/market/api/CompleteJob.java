@@ -1,5 +1,7 @@
 package io.archipelago.exchange.market.api;
 
+import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.ids.JobId;
 import java.time.Instant;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 

@@ -1,7 +1,8 @@
 package io.archipelago.exchange.market.api;
 
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.island.api.IslandConditions;
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.IslandId;
 import java.time.Instant;
 
 /** What the market places jobs by changed for one Island: online state, round-trip time, karma or verification. */

@@ -1,7 +1,9 @@
 package io.archipelago.exchange.market.api;
 
-import io.archipelago.exchange.account.api.AccountId;
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.pricing.UnitPrice;
 import java.time.Instant;

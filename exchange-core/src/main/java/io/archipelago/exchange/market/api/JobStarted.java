@@ -1,6 +1,8 @@
 package io.archipelago.exchange.market.api;
 
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.ids.JobId;
 import java.time.Instant;
 
 /** The Island sent a job's first token or progress. */

@@ -1,6 +1,6 @@
 package io.archipelago.exchange.market.api;
 
-import io.archipelago.exchange.island.api.Country;
+import io.archipelago.exchange.ids.Country;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;

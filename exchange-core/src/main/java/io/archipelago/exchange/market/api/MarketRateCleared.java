@@ -1,5 +1,6 @@
 package io.archipelago.exchange.market.api;
 
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.money.PricePerUnit;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;

@@ -1,7 +1,8 @@
 package io.archipelago.exchange.market.api;
 
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.island.api.IslandConditions;
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.IslandId;
 import java.time.Instant;
 
 /** The markets as Islands see them, inside the same unit of work as the Island's own change. */

@@ -1,6 +1,7 @@
 package io.archipelago.exchange.market.api;
 
-import io.archipelago.exchange.island.api.IslandId;
+import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.money.PricePerUnit;
 import java.time.Instant;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;

@@ -1,5 +1,6 @@
 package io.archipelago.exchange.market.api;
 
+import io.archipelago.exchange.ids.CargoType;
 import java.util.List;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 

@@ -1,4 +1,4 @@
-package io.archipelago.exchange.karma.api;
+package io.archipelago.exchange.ids;
 
 /**
  * An Island's standing, 0 to 1000. New Islands start at {@link #INITIAL}. Higher karma wins placement ties and earns

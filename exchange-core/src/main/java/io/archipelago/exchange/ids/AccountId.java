@@ -1,4 +1,4 @@
-package io.archipelago.exchange.account.api;
+package io.archipelago.exchange.ids;
 
 import java.util.regex.Pattern;
 

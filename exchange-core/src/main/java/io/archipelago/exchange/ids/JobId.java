@@ -1,4 +1,4 @@
-package io.archipelago.exchange.market.api;
+package io.archipelago.exchange.ids;
 
 import java.util.regex.Pattern;
 

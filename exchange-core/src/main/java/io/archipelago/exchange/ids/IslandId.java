@@ -1,4 +1,4 @@
-package io.archipelago.exchange.island.api;
+package io.archipelago.exchange.ids;
 
 import java.util.regex.Pattern;
 
