@@ -148,8 +148,10 @@ final class StripeEvents {
             // deserializeUnsafe: events of an API version other than the library's still carry a readable object
             Optional<StripeObject> known = event.getDataObjectDeserializer().getObject();
             object = known.isPresent() ? known.get() : event.getDataObjectDeserializer().deserializeUnsafe();
-        } catch (EventDataObjectDeserializationException unreadable) {
-            throw new IllegalArgumentException("the object of event " + event.getId() + " is unreadable");
+        } catch (EventDataObjectDeserializationException | RuntimeException unreadable) {
+            // stripe-java reads an event of no API version (or an odd one) with a NullPointerException
+            throw new IllegalArgumentException("the object of event " + event.getId() + " is unreadable (API version "
+                    + event.getApiVersion() + ")");
         }
         if (!type.isInstance(object)) {
             throw new IllegalArgumentException("event " + event.getId() + " of type " + event.getType()

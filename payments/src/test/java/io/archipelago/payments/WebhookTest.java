@@ -246,4 +246,18 @@ class WebhookTest extends StripeOnContext {
                 .andExpect(jsonPath("$.outcome").value(org.hamcrest.Matchers.startsWith("ignored")));
         assertThat(handledEvents(eventId)).isOne();
     }
+
+    /** A signed event that names no API version is answered as refused, never a 500, and deposits nothing. */
+    @Test
+    void aSignedEventWithoutAnApiVersionIsRefusedAndDepositsNothing() throws Exception {
+        AccountId consumer = account(unique("consumer"));
+        exchange().open(consumer);
+        String versioned = "\"api_version\":\"2020-08-27\",";
+        for (String version : new String[] {"", "\"api_version\":null,"}) {
+            String payload = paidCheckout(unique("evt_"), unique("cs_"), consumer, 5_000).replace(versioned, version);
+            deliver(payload).andExpect(status().isOk())
+                    .andExpect(jsonPath("$.outcome").value(containsString("refused: the object of event")));
+        }
+        assertThat(deposited(consumer)).isZero();
+    }
 }
