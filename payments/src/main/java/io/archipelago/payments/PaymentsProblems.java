@@ -20,9 +20,10 @@ final class PaymentsProblems extends ResponseEntityExceptionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(PaymentsProblems.class);
 
+    /** Payments off is how this exchange is set up: no retry changes it, so the routes are not here (404). */
     @ExceptionHandler(PaymentsNotConfigured.class)
     ProblemDetail off(PaymentsNotConfigured failure) {
-        return problem(HttpStatus.SERVICE_UNAVAILABLE, failure.getMessage());
+        return problem(HttpStatus.NOT_FOUND, failure.getMessage());
     }
 
     @ExceptionHandler(WebhookRejected.class)

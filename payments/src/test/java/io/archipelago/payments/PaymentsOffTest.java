@@ -42,18 +42,18 @@ class PaymentsOffTest {
     PayoutDesk desk;
 
     @Test
-    void everyPaymentEndpointAnswers503NotConfigured() throws Exception {
+    void everyPaymentEndpointAnswers404NotConfigured() throws Exception {
         for (String path : new String[] {"/accounts/consumer-1/checkout", "/islands/island-1/verification",
                 "/accounts/host-1/payout-destination", "/stripe/webhooks"}) {
             http.perform(MockMvcRequestBuilders.post(path).contentType(MediaType.APPLICATION_JSON)
                             .header("Stripe-Signature", "t=1,v1=00")
                             .content("{\"credits\":100,\"stripeAccountId\":\"acct_1\",\"id\":\"evt_1\"}"))
-                    .andExpect(status().isServiceUnavailable())
-                    .andExpect(jsonPath("$.status").value(503))
+                    .andExpect(status().isNotFound())
+                    .andExpect(jsonPath("$.status").value(404))
                     .andExpect(jsonPath("$.detail").value("payments are not configured"));
         }
         http.perform(MockMvcRequestBuilders.get("/stripe/reconciliation"))
-                .andExpect(status().isServiceUnavailable());
+                .andExpect(status().isNotFound());
     }
 
     @Test

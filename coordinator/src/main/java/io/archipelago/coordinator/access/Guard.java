@@ -2,8 +2,11 @@ package io.archipelago.coordinator.access;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.ids.JobId;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
@@ -63,7 +66,7 @@ final class Guard {
             // a bid the operator places for a consumer holds its job id for that consumer, as the consumer's would
             String consumer = text(body, "consumer");
             String jobId = text(body, "jobId");
-            if (consumer != null && jobId != null && validAccount(consumer)
+            if (consumer != null && jobId != null && validAccount(consumer) && malformed(jobId, JobId::new).isEmpty()
                     && !ownership.claimJob(jobId, new AccountId(consumer))) {
                 return Optional.of(jobIdTaken(jobId));
             }
@@ -85,6 +88,10 @@ final class Guard {
         }
         if (!jobId.isTextual()) {
             return Optional.of(Refusal.badRequest("jobId: expected a string"));
+        }
+        Optional<Refusal> malformed = malformed(jobId.asText(), JobId::new);
+        if (malformed.isPresent()) {
+            return malformed;
         }
         return ownership.claimJob(jobId.asText(), account) ? Optional.empty() : Optional.of(jobIdTaken(jobId.asText()));
     }
@@ -117,7 +124,8 @@ final class Guard {
         if (!island.isTextual()) {
             return Optional.of(Refusal.badRequest("islandId: expected a string"));
         }
-        return ownIsland(caller, island.asText());
+        Optional<Refusal> malformed = malformed(island.asText(), IslandId::new);
+        return malformed.isPresent() ? malformed : ownIsland(caller, island.asText());
     }
 
     private Optional<Refusal> ownIsland(Caller caller, String islandId) {
@@ -134,6 +142,16 @@ final class Guard {
     private static @Nullable String text(JsonNode body, String name) {
         JsonNode value = body.get(name);
         return value != null && value.isTextual() ? value.asText() : null;
+    }
+
+    /** A 400 when {@code id} is not in the form of the identifier {@code form} makes of it; nothing is looked up. */
+    private static Optional<Refusal> malformed(String id, Function<String, ?> form) {
+        try {
+            form.apply(id);
+            return Optional.empty();
+        } catch (IllegalArgumentException invalid) {
+            return Optional.of(Refusal.badRequest(invalid.getMessage()));
+        }
     }
 
     private static boolean validAccount(String id) {

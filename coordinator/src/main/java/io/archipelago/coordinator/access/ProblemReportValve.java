@@ -11,8 +11,8 @@ import org.springframework.http.HttpStatus;
 
 /**
  * Tomcat's error report for what never reaches the application (a malformed request line or URI, headers over the
- * limit, a method Tomcat does not serve), written in the API's error shape instead of Tomcat's HTML page: OpenAI's
- * under {@code /v1}, RFC 7807 elsewhere. Installed as the host's error report valve, so it reports exactly what
+ * limit, a method Tomcat does not serve) or fails without a body, written in the API's error shape instead of
+ * Tomcat's HTML page: OpenAI's under {@code /v1}, RFC 7807 elsewhere. Installed as the host's error report valve, so it reports exactly what
  * Tomcat's own would have.
  */
 public final class ProblemReportValve extends ErrorReportValve {
@@ -31,11 +31,13 @@ public final class ProblemReportValve extends ErrorReportValve {
         HttpStatus known = HttpStatus.resolve(status);
         String title = known == null ? "Error" : known.getReasonPhrase();
         String uri = request.getRequestURI() == null ? "" : request.getRequestURI();
-        String detail = "the request was refused before it reached the exchange: " + title.toLowerCase();
+        String detail = status >= 500 ? "the exchange could not answer this request: " + title.toLowerCase()
+                : "the request was refused before it reached the exchange: " + title.toLowerCase();
         String body;
         if (uri.equals("/v1") || uri.startsWith("/v1/")) {
             response.setContentType("application/json");
-            body = "{\"error\":{\"message\":" + quote(detail) + ",\"type\":\"invalid_request_error\",\"code\":"
+            String type = status >= 500 ? "server_error" : "invalid_request_error";
+            body = "{\"error\":{\"message\":" + quote(detail) + ",\"type\":" + quote(type) + ",\"code\":"
                     + quote(title.toLowerCase().replace(' ', '_')) + "}}";
         } else {
             response.setContentType("application/problem+json");
