@@ -12,8 +12,8 @@ import org.springframework.http.HttpStatus;
 /**
  * Tomcat's error report for what never reaches the application (a malformed request line or URI, headers over the
  * limit, a method Tomcat does not serve) or fails without a body, written in the API's error shape instead of
- * Tomcat's HTML page: OpenAI's under {@code /v1}, RFC 7807 elsewhere. Installed as the host's error report valve, so it reports exactly what
- * Tomcat's own would have.
+ * Tomcat's HTML page: OpenAI's under {@code /v1}, RFC 7807 elsewhere. Installed as the host's error report valve, so
+ * it reports exactly what Tomcat's own would have.
  */
 public final class ProblemReportValve extends ErrorReportValve {
 
