@@ -1,5 +1,8 @@
 package io.archipelago.command;
 
+import io.archipelago.access.RouteTable;
+import io.archipelago.access.RouteTable.Route;
+import io.archipelago.access.Rule;
 import io.archipelago.command.market.BidBatcher;
 import io.archipelago.command.web.Commands;
 import io.archipelago.command.web.RejectUnknownFieldsModule;
@@ -9,8 +12,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 
 /**
- * The command endpoints, their problem advice and the {@link BidBatcher}. Needs a {@link CommandGateway} and a
- * {@link java.time.Clock} bean from the application.
+ * The command endpoints, their problem advice, their {@link RouteTable} and the {@link BidBatcher}. Needs a
+ * {@link CommandGateway} and a {@link java.time.Clock} bean from the application.
  */
 @AutoConfiguration
 @ComponentScan(basePackages = {"io.archipelago.command.account", "io.archipelago.command.island",
@@ -25,6 +28,26 @@ public class CommandApiConfiguration {
     @Bean(destroyMethod = "close")
     BidBatcher bidBatcher(CommandGateway gateway) {
         return new BidBatcher(gateway);
+    }
+
+    /**
+     * Who may send which command. An account's paths are its own, but credits come from Stripe checkout or the
+     * operator, never from the account itself.
+     */
+    @Bean
+    public RouteTable commandApiRouteTable() {
+        return RouteTable.of("command-api",
+                Route.post("/accounts", Rule.OPERATOR),
+                Route.post("/accounts/{accountId}/deposits", Rule.OWN_ACCOUNT_OPERATOR_ACTION),
+                Route.any("/accounts/{accountId}", Rule.OWN_ACCOUNT),
+                Route.any("/accounts/{accountId}/**", Rule.OWN_ACCOUNT),
+                Route.post("/markets/{cargo}/bids", Rule.BID),
+                Route.post("/markets/{cargo}/asks", Rule.ASK),
+                Route.put("/markets/{cargo}/asks/{islandId}", Rule.OWN_ISLAND),
+                Route.delete("/markets/{cargo}/asks/{islandId}", Rule.OWN_ISLAND),
+                Route.post("/islands", Rule.ISLAND_REGISTRATION),
+                Route.post("/islands/{islandId}/online", Rule.OWN_ISLAND),
+                Route.post("/islands/{islandId}/offline", Rule.OWN_ISLAND));
     }
 
     @Bean

@@ -1,7 +1,10 @@
 package io.archipelago.coordinator;
 
+import static com.tngtech.archunit.base.DescribedPredicate.and;
+import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.base.DescribedPredicate.or;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -9,6 +12,12 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.archipelago.access.ApiKeys;
+import io.archipelago.access.Principal;
+import io.archipelago.access.Registry;
+import io.archipelago.access.RouteTable;
+import io.archipelago.access.Rule;
+import io.archipelago.access.SocketKeys;
 import io.archipelago.exchange.account.Account;
 import io.archipelago.exchange.island.Island;
 import io.archipelago.exchange.market.Market;
@@ -66,5 +75,18 @@ class ArchitectureTest {
                         "io.archipelago.coordinator.readside..", "io.archipelago.coordinator.axon..")
                 .because("the consumer's door speaks the exchange's api, not the coordinator's storage or its tools")
                 .check(coordinator);
+    }
+
+    @Test
+    void theModulesUseOnlyTheApiOfAccess() {
+        JavaClasses modules = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.archipelago");
+        noClasses().that().resideOutsideOfPackage("io.archipelago.access..")
+                .should().dependOnClassesThat(and(resideInAPackage("io.archipelago.access.."),
+                        not(belongToAnyOf(Principal.class, Registry.class, RouteTable.class, Rule.class,
+                                ApiKeys.class, SocketKeys.class))))
+                .because("access is wired by its own configuration; a module sees who called, declares its routes, "
+                        + "answers the Registry port, issues keys and names the WebSocket subprotocol")
+                .check(modules);
     }
 }

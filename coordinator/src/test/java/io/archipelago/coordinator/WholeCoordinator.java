@@ -2,7 +2,7 @@ package io.archipelago.coordinator;
 
 import static org.awaitility.Awaitility.await;
 
-import io.archipelago.coordinator.access.TestCredentials;
+import io.archipelago.access.TestCredentials;
 import io.archipelago.projections.market.MarketViews;
 import java.net.URI;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.archipelago.coordinator.axon;
 
-import io.archipelago.coordinator.access.Registry;
+import io.archipelago.access.Registry;
 import io.archipelago.exchange.account.Account;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.island.Island;

@@ -2,7 +2,7 @@ package io.archipelago.coordinator.bridge;
 
 import io.archipelago.agent.AgentSettings;
 import io.archipelago.agent.IslandAgent;
-import io.archipelago.coordinator.access.ApiKeys;
+import io.archipelago.access.ApiKeys;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.DepositCredits;
 import io.archipelago.exchange.account.api.OpenAccount;

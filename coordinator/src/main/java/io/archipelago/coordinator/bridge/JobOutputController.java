@@ -6,7 +6,7 @@ import io.archipelago.bridge.IslandBridge;
 import io.archipelago.bridge.stream.JobStreamListener;
 import io.archipelago.bridge.stream.StreamChunk;
 import io.archipelago.bridge.stream.StreamSubscription;
-import io.archipelago.coordinator.access.Principal;
+import io.archipelago.access.Principal;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.ids.JobId;
 import java.io.IOException;

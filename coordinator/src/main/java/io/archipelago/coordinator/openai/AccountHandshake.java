@@ -1,6 +1,6 @@
 package io.archipelago.coordinator.openai;
 
-import io.archipelago.coordinator.access.Principal;
+import io.archipelago.access.Principal;
 import io.archipelago.exchange.ids.AccountId;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.archipelago.coordinator.access.Principal;
+import io.archipelago.access.Principal;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.Accounts;
 import io.archipelago.exchange.batch.api.BatchId;

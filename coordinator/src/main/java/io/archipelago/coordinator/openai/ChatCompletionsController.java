@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.bridge.stream.StreamSubscription;
 import io.archipelago.command.web.Commands;
-import io.archipelago.coordinator.access.Principal;
+import io.archipelago.access.Principal;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.projections.market.MarketView;
 import io.archipelago.projections.market.MarketViews;

@@ -3,7 +3,7 @@ package io.archipelago.coordinator.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.command.web.Commands;
-import io.archipelago.coordinator.access.Principal;
+import io.archipelago.access.Principal;
 import io.archipelago.exchange.ids.AccountId;
 import java.time.Duration;
 import java.util.UUID;

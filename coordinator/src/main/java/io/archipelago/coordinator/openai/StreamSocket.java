@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.archipelago.bridge.InputTooLarge;
 import io.archipelago.bridge.stream.StreamSubscription;
 import io.archipelago.command.web.Commands;
-import io.archipelago.coordinator.access.Principal;
+import io.archipelago.access.Principal;
 import io.archipelago.exchange.ids.AccountId;
 import java.time.Clock;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.archipelago.coordinator.openai;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.archipelago.coordinator.access.SocketKeys;
+import io.archipelago.access.SocketKeys;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Value;

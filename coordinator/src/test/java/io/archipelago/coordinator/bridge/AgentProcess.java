@@ -1,6 +1,6 @@
 package io.archipelago.coordinator.bridge;
 
-import io.archipelago.coordinator.access.TestCredentials;
+import io.archipelago.access.TestCredentials;
 import java.io.File;
 import java.net.URI;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.archipelago.agent.AgentSettings;
 import io.archipelago.agent.IslandAgent;
-import io.archipelago.coordinator.access.TestCredentials;
+import io.archipelago.access.TestCredentials;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -8,7 +8,7 @@ import io.archipelago.agent.AgentSettings;
 import io.archipelago.agent.IslandAgent;
 import io.archipelago.bridge.stream.JobStreamListener;
 import io.archipelago.bridge.stream.StreamChunk;
-import io.archipelago.coordinator.access.TestCredentials;
+import io.archipelago.access.TestCredentials;
 import io.archipelago.exchange.ids.Country;
 import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;

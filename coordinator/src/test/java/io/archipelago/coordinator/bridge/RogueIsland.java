@@ -2,7 +2,7 @@ package io.archipelago.coordinator.bridge;
 
 import static org.awaitility.Awaitility.await;
 
-import io.archipelago.coordinator.access.TestCredentials;
+import io.archipelago.access.TestCredentials;
 import io.archipelago.protocol.Codec;
 import io.archipelago.protocol.IslandSession;
 import io.archipelago.protocol.JobAccepted;

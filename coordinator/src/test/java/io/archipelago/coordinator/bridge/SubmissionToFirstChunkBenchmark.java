@@ -4,7 +4,7 @@ import io.archipelago.agent.AgentSettings;
 import io.archipelago.agent.IslandAgent;
 import io.archipelago.bridge.stream.JobStreamListener;
 import io.archipelago.bridge.stream.StreamChunk;
-import io.archipelago.coordinator.access.TestCredentials;
+import io.archipelago.access.TestCredentials;
 import io.archipelago.exchange.market.api.SubmitBid;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.archipelago.coordinator.http;
 
-import io.archipelago.coordinator.access.TestCredentials;
+import io.archipelago.access.TestCredentials;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.springframework.test.context.DynamicPropertyRegistry;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.archipelago.coordinator.WholeCoordinator;
-import io.archipelago.coordinator.access.TestCredentials;
+import io.archipelago.access.TestCredentials;
 import io.archipelago.projections.island.IslandViews;
 import java.net.URI;
 import java.net.http.HttpClient;

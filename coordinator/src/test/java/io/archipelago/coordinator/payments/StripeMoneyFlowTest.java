@@ -13,7 +13,7 @@ import static org.awaitility.Awaitility.await;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.archipelago.coordinator.CoordinatorApplication;
-import io.archipelago.coordinator.access.TestCredentials;
+import io.archipelago.access.TestCredentials;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.CreditsDeposited;
 import io.archipelago.exchange.account.api.OpenAccount;

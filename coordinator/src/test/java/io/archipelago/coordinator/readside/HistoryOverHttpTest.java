@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.archipelago.coordinator.CoordinatorApplication;
 import io.archipelago.coordinator.Trading;
-import io.archipelago.coordinator.access.TestCredentials;
+import io.archipelago.access.TestCredentials;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.stream.StreamSupport;
