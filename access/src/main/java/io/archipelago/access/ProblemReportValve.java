@@ -31,12 +31,14 @@ public final class ProblemReportValve extends ErrorReportValve {
         HttpStatus known = HttpStatus.resolve(status);
         String title = known == null ? "Error" : known.getReasonPhrase();
         String uri = request.getRequestURI() == null ? "" : request.getRequestURI();
-        String detail = status >= 500 ? "the exchange could not answer this request: " + title.toLowerCase()
+        // 501 is a method Tomcat does not serve (CONNECT, TRACE): the caller's to change, as for any 4xx
+        boolean failed = status >= 500 && status != 501;
+        String detail = failed ? "the exchange could not answer this request: " + title.toLowerCase()
                 : "the request was refused before it reached the exchange: " + title.toLowerCase();
         String body;
         if (uri.equals("/v1") || uri.startsWith("/v1/")) {
             response.setContentType("application/json");
-            String type = status >= 500 ? "server_error" : "invalid_request_error";
+            String type = failed ? "server_error" : "invalid_request_error";
             body = "{\"error\":{\"message\":" + quote(detail) + ",\"type\":" + quote(type) + ",\"code\":"
                     + quote(title.toLowerCase().replace(' ', '_')) + "}}";
         } else {
