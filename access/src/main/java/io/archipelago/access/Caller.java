@@ -3,13 +3,13 @@ package io.archipelago.access;
 import io.archipelago.exchange.ids.AccountId;
 import org.jspecify.annotations.Nullable;
 
-/** An authenticated caller: the operator, or an account's key named by its prefix. */
-record Caller(Principal principal, @Nullable AccountId account, @Nullable String keyPrefix) {
+/** An authenticated caller: the operator, or a key of an account. */
+record Caller(Principal principal, @Nullable AccountId account) {
 
-    static final Caller OPERATOR = new Caller(Principal.OPERATOR, null, null);
+    static final Caller OPERATOR = new Caller(Principal.OPERATOR, null);
 
     static Caller key(ApiKeys.Key key) {
-        return new Caller(Principal.ACCOUNT, key.account(), key.prefix());
+        return new Caller(Principal.ACCOUNT, key.account());
     }
 
     boolean isOperator() {
