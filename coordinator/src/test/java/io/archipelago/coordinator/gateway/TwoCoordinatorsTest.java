@@ -148,8 +148,6 @@ class TwoCoordinatorsTest {
                     Map<String, Integer> ended = placements(postgres.getPostgresDatabase());
                     assertThat(ended.keySet()).isEqualTo(placements.keySet());
                     ended.forEach((job, placed) -> assertThat(offers.get(job)).as(job).isLessThanOrEqualTo(placed));
-                    assertThat(sql.queryForObject("SELECT count(DISTINCT node_id) FROM job_dispatch", Long.class))
-                            .isEqualTo(2);
                 } finally {
                     agents.forEach(IslandAgent::close);
                 }

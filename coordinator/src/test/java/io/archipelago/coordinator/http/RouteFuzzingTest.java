@@ -34,7 +34,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * {@code Long.MAX_VALUE}, a long string and odd Unicode, and bodies that are not the JSON asked for. No answer is a
  * 5xx, every refusal is in the API's error shape (RFC 7807, or OpenAI's under {@code /v1}), and no money moved.
  */
-class RouteFuzzTest {
+class RouteFuzzingTest {
 
     private static final Duration ANSWER = Duration.ofSeconds(10);
     private static final Pattern VARIABLE = Pattern.compile("\\{([^}]+)}");
