@@ -93,16 +93,11 @@ class AuditorTest {
     @Test
     @Order(2)
     void aPayoutChangedInTheDatabaseBreaksTheChainAndTheComparison() {
-        Map<String, Object> payout = node.jdbc().queryForMap("""
-                SELECT global_index, payload FROM domain_event_entry
-                WHERE payload_type LIKE '%.PayoutPaid'""");
-        long globalIndex = ((Number) payout.get("global_index")).longValue();
-        byte[] honest = (byte[]) payout.get("payload");
-        String forged = new String(honest, StandardCharsets.UTF_8).replace("\"value\":500", "\"value\":50");
-        assertThat(forged).isNotEqualTo(new String(honest, StandardCharsets.UTF_8));
+        PaidPayout payout = PaidPayout.stored();
+        long globalIndex = payout.globalIndex();
+        byte[] honest = payout.honest();
         try {
-            node.jdbc().update("UPDATE domain_event_entry SET payload = ? WHERE global_index = ?",
-                    forged.getBytes(StandardCharsets.UTF_8), globalIndex);
+            setColumn("payload", payout.forged(), globalIndex);
 
             AuditReport report = audit();
 
@@ -112,8 +107,7 @@ class AuditorTest {
             assertThat(report.problems()).anySatisfy(problem -> assertThat(problem)
                     .isEqualTo("read model: host-1 PAYOUTS_IN_FLIGHT shows 0, the ledger says 450"));
         } finally {
-            node.jdbc().update("UPDATE domain_event_entry SET payload = ? WHERE global_index = ?", honest,
-                    globalIndex);
+            setColumn("payload", honest, globalIndex);
         }
         assertThat(audit().problems()).isEmpty();
     }
@@ -190,28 +184,11 @@ class AuditorTest {
     @Test
     @Order(4)
     void aForgedEventWithRecomputedLinksContradictsTheSignedCheckpoints() {
-        Map<String, Object> payout = node.jdbc().queryForMap("""
-                SELECT global_index, payload FROM domain_event_entry
-                WHERE payload_type LIKE '%.PayoutPaid'""");
-        long globalIndex = ((Number) payout.get("global_index")).longValue();
-        byte[] honest = (byte[]) payout.get("payload");
-        byte[] forged = new String(honest, StandardCharsets.UTF_8).replace("\"value\":500", "\"value\":50")
-                .getBytes(StandardCharsets.UTF_8);
-        try {
-            node.jdbc().update("UPDATE domain_event_entry SET payload = ? WHERE global_index = ?", forged,
-                    globalIndex);
-            relink();
+        PaidPayout payout = PaidPayout.stored();
 
-            List<String> problems = audit().problems();
-
-            assertThat(problems).noneMatch(problem -> problem.startsWith("chain: link"));
-            assertContradicted(problems, chainPosition(globalIndex));
-        } finally {
-            node.jdbc().update("UPDATE domain_event_entry SET payload = ? WHERE global_index = ?", honest,
-                    globalIndex);
-            relink();
-        }
-        assertThat(audit().problems()).isEmpty();
+        assertRelinkedForgeryContradictsACheckpoint(chainPosition(payout.globalIndex()),
+                () -> setColumn("payload", payout.forged(), payout.globalIndex()),
+                () -> setColumn("payload", payout.honest(), payout.globalIndex()));
     }
 
     /** The chain covers an event's metadata like its payload. */
@@ -223,18 +200,10 @@ class AuditorTest {
                 ORDER BY global_index LIMIT 1""");
         long globalIndex = ((Number) event.get("global_index")).longValue();
         byte[] honest = (byte[]) event.get("meta_data");
-        try {
-            node.jdbc().update("UPDATE domain_event_entry SET meta_data = ? WHERE global_index = ?",
-                    "{\"traceId\":\"forged\"}".getBytes(StandardCharsets.UTF_8), globalIndex);
-            relink();
+        byte[] forged = "{\"traceId\":\"forged\"}".getBytes(StandardCharsets.UTF_8);
 
-            assertContradicted(audit().problems(), chainPosition(globalIndex));
-        } finally {
-            node.jdbc().update("UPDATE domain_event_entry SET meta_data = ? WHERE global_index = ?", honest,
-                    globalIndex);
-            relink();
-        }
-        assertThat(audit().problems()).isEmpty();
+        assertRelinkedForgeryContradictsACheckpoint(chainPosition(globalIndex),
+                () -> setColumn("meta_data", forged, globalIndex), () -> setColumn("meta_data", honest, globalIndex));
     }
 
     /** Two events that swapped places in the store, links recomputed. */
@@ -243,16 +212,49 @@ class AuditorTest {
     void reorderedEventsWithRecomputedLinksContradictTheSignedCheckpoints() {
         long first = count("SELECT min(global_index) FROM domain_event_entry");
         long second = count("SELECT min(global_index) FROM domain_event_entry WHERE global_index > " + first);
+
+        assertRelinkedForgeryContradictsACheckpoint(chainPosition(first), () -> swap(first, second),
+                () -> swap(first, second));
+    }
+
+    /**
+     * The store changed by {@code forge} with every link recomputed: the links agree with the events, and a
+     * checkpoint signed over the stretch holding link {@code position} does not; clean again once restored.
+     */
+    private static void assertRelinkedForgeryContradictsACheckpoint(long position, Runnable forge, Runnable restore) {
         try {
-            swap(first, second);
+            forge.run();
             relink();
 
-            assertContradicted(audit().problems(), chainPosition(first));
+            List<String> problems = audit().problems();
+
+            assertThat(problems).noneMatch(problem -> problem.startsWith("chain: link"));
+            assertContradicted(problems, position);
         } finally {
-            swap(first, second);
+            restore.run();
             relink();
         }
         assertThat(audit().problems()).isEmpty();
+    }
+
+    /** The store's one payout of 500, and its payload forged to 50. */
+    private record PaidPayout(long globalIndex, byte[] honest, byte[] forged) {
+
+        static PaidPayout stored() {
+            Map<String, Object> payout = node.jdbc().queryForMap("""
+                    SELECT global_index, payload FROM domain_event_entry
+                    WHERE payload_type LIKE '%.PayoutPaid'""");
+            byte[] honest = (byte[]) payout.get("payload");
+            String forged = new String(honest, StandardCharsets.UTF_8).replace("\"value\":500", "\"value\":50");
+            assertThat(forged).isNotEqualTo(new String(honest, StandardCharsets.UTF_8));
+            return new PaidPayout(((Number) payout.get("global_index")).longValue(), honest,
+                    forged.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void setColumn(String column, byte[] value, long globalIndex) {
+        node.jdbc().update("UPDATE domain_event_entry SET " + column + " = ? WHERE global_index = ?", value,
+                globalIndex);
     }
 
     /** The newest events removed with their links leave a chain that agrees with itself but ends too early. */
@@ -276,9 +278,7 @@ class AuditorTest {
                     .noneMatch(problem -> problem.startsWith("chain: link"));
         } finally {
             removed.forEach(AuditorTest::restore);
-            links.forEach(link -> node.jdbc().update("INSERT INTO event_chain (chain_position, global_index,"
-                    + " event_identifier, hash) VALUES (?, ?, ?, ?)", link.get("chain_position"),
-                    link.get("global_index"), link.get("event_identifier"), link.get("hash")));
+            links.forEach(AuditorTest::restoreLink);
         }
         assertThat(audit().problems()).isEmpty();
     }
@@ -302,9 +302,7 @@ class AuditorTest {
             LedgerAudit.print(report, new PrintStream(printed, true, StandardCharsets.UTF_8));
             assertThat(printed.toString(StandardCharsets.UTF_8)).contains("RESULT: FAILED");
         } finally {
-            links.forEach(link -> node.jdbc().update("INSERT INTO event_chain (chain_position, global_index,"
-                    + " event_identifier, hash) VALUES (?, ?, ?, ?)", link.get("chain_position"),
-                    link.get("global_index"), link.get("event_identifier"), link.get("hash")));
+            links.forEach(AuditorTest::restoreLink);
         }
         assertThat(audit().problems()).isEmpty();
     }
@@ -396,6 +394,12 @@ class AuditorTest {
                 removed.get("aggregate_identifier"), removed.get("sequence_number"), removed.get("type"),
                 removed.get("event_identifier"), removed.get("meta_data"), removed.get("payload"),
                 removed.get("payload_revision"), removed.get("payload_type"), removed.get("time_stamp"));
+    }
+
+    private static void restoreLink(Map<String, Object> link) {
+        node.jdbc().update("INSERT INTO event_chain (chain_position, global_index, event_identifier, hash)"
+                + " VALUES (?, ?, ?, ?)", link.get("chain_position"), link.get("global_index"),
+                link.get("event_identifier"), link.get("hash"));
     }
 
     private static long chainPosition(long globalIndex) {
