@@ -7,11 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.archipelago.coordinator.CoordinatorNode;
 import io.archipelago.kafkabroker.EmbeddedKafka;
+import io.archipelago.projections.chain.ChainCheckpoint;
+import io.archipelago.projections.chain.ChainSigningKey;
 import io.archipelago.projections.export.KafkaBootstrap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaExportTest {
 
     private static final String TOPIC = "archipelago.events";
+    private static final String CHECKPOINTS = "archipelago.event-chain.checkpoints";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -77,6 +81,7 @@ class KafkaExportTest {
         }
         System.out.printf("export: %d of %d events on the topic when the coordinator stopped%n",
                 exportedBeforeStop, storedBeforeStop);
+        assertTheShutdownCheckpointWasExported(storedBeforeStop);
 
         try (CoordinatorNode node = CoordinatorNode.start(dataDir, settings)) {
             new ReadSideWorkload(node).jobs(60, 90).payout(ReadSideWorkload.HOST, "payout-1", 1_000, 100);
@@ -131,6 +136,18 @@ class KafkaExportTest {
         assertThat(firstOfEach(consumeAll(servers))).hasSize((int) stored);
     }
 
+    /** The checkpoint signed at shutdown is on the checkpoints' topic, signed with the key in the data directory. */
+    private static void assertTheShutdownCheckpointWasExported(long stored) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> !consumeAll(kafka.bootstrapServers(), CHECKPOINTS)
+                .isEmpty());
+        List<ChainCheckpoint> checkpoints = consumeAll(kafka.bootstrapServers(), CHECKPOINTS).stream()
+                .map(record -> ChainCheckpoint.parse(new String(record.value(), StandardCharsets.UTF_8))).toList();
+        PublicKey key = ChainSigningKey.publicKey(ChainSigningKey.publicFile(dataDir.resolve(ChainSigningKey.FILE))
+                .toString());
+        assertThat(checkpoints).allMatch(checkpoint -> checkpoint.verifies(key));
+        assertThat(checkpoints.get(checkpoints.size() - 1).position()).isPositive().isLessThanOrEqualTo(stored);
+    }
+
     /**
      * Within each key, records come in sequence order; after a crash a batch may be sent again, which restarts the
      * key's sequence at an already exported number but never skips one.
@@ -165,6 +182,10 @@ class KafkaExportTest {
 
     /** Every record of the topic, partition by partition, each partition in its order. */
     static List<ConsumerRecord<byte[], byte[]>> consumeAll(String servers) {
+        return consumeAll(servers, TOPIC);
+    }
+
+    static List<ConsumerRecord<byte[], byte[]>> consumeAll(String servers, String topic) {
         Properties settings = new Properties();
         settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -172,11 +193,11 @@ class KafkaExportTest {
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings)) {
-            if (!consumer.listTopics(Duration.ofSeconds(10)).containsKey(TOPIC)) {
+            if (!consumer.listTopics(Duration.ofSeconds(10)).containsKey(topic)) {
                 return records;
             }
-            List<TopicPartition> partitions = consumer.partitionsFor(TOPIC, Duration.ofSeconds(10)).stream()
-                    .map(info -> new TopicPartition(TOPIC, info.partition())).toList();
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(10));

@@ -38,7 +38,8 @@ public record ChainCheckpoint(@JsonProperty("position") long position,
         }
     }
 
-    String line() {
+    /** The checkpoint as its line, without the line break. */
+    public String line() {
         try {
             return JSON.writeValueAsString(this);
         } catch (JsonProcessingException impossible) {

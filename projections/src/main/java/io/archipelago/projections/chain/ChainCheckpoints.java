@@ -1,5 +1,6 @@
 package io.archipelago.projections.chain;
 
+import io.archipelago.projections.CheckpointWitness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +22,8 @@ import org.springframework.beans.factory.DisposableBean;
  * Signs the head of the chain this node writes and appends it to {@code <data-dir>/}{@value ChainCheckpoint#FILE}, one
  * JSON line per {@link ChainCheckpoint}: once {@code every} links were added since the last checkpoint, at the latest
  * {@code interval} after a link was added, and at shutdown. Only the node whose processor extends the chain has a
- * head to sign. The file is append-only and flushed to disk with each line.
+ * head to sign. The file is append-only and flushed to disk with each line; each checkpoint then goes to every
+ * {@link CheckpointWitness}.
  */
 final class ChainCheckpoints implements DisposableBean {
 
@@ -30,15 +33,18 @@ final class ChainCheckpoints implements DisposableBean {
     private final ChainSigningKey key;
     private final long every;
     private final Clock clock;
+    private final List<CheckpointWitness> witnesses;
     private final ScheduledExecutorService timer;
     private @Nullable Head unsigned;
     private long signedPosition;
 
-    ChainCheckpoints(Path dataDir, ChainSigningKey key, long every, Duration interval, Clock clock) {
+    ChainCheckpoints(Path dataDir, ChainSigningKey key, long every, Duration interval, Clock clock,
+                     List<CheckpointWitness> witnesses) {
         this.file = dataDir.resolve(ChainCheckpoint.FILE);
         this.key = key;
         this.every = every;
         this.clock = clock;
+        this.witnesses = List.copyOf(witnesses);
         this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "event-chain-checkpoints");
             thread.setDaemon(true);
@@ -75,6 +81,7 @@ final class ChainCheckpoints implements DisposableBean {
         }
         signedPosition = head.position();
         unsigned = null;
+        witnesses.forEach(witness -> witness.witness(checkpoint.position(), checkpoint.line()));
     }
 
     private void timed() {

@@ -1,8 +1,10 @@
 package io.archipelago.projections.chain;
 
+import io.archipelago.projections.CheckpointWitness;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
@@ -36,9 +38,10 @@ class ChainConfiguration {
                                       @Value("${archipelago.event-chain.public-key:#{null}}")
                                       @Nullable String publicKey,
                                       @Value("${archipelago.event-chain.checkpoint-every-links:1000}") long every,
-                                      @Value("${archipelago.event-chain.checkpoint-interval:60s}") Duration interval) {
+                                      @Value("${archipelago.event-chain.checkpoint-interval:60s}") Duration interval,
+                                      List<CheckpointWitness> witnesses) {
         return new ChainCheckpoints(dataDir, ChainSigningKey.of(key, publicKey, dataDir), every, interval,
-                Clock.systemUTC());
+                Clock.systemUTC(), witnesses);
     }
 
     @Bean
