@@ -36,6 +36,7 @@ final class ChainCheckpoints implements DisposableBean {
     private final List<CheckpointWitness> witnesses;
     private final ScheduledExecutorService timer;
     private @Nullable Head unsigned;
+    /** The link the last checkpoint of this run covers: 0 at a start, so a long chain's first batch is signed. */
     private long signedPosition;
 
     ChainCheckpoints(Path dataDir, ChainSigningKey key, long every, Duration interval, Clock clock,
@@ -56,9 +57,6 @@ final class ChainCheckpoints implements DisposableBean {
 
     /** The chain, committed, now ends with link {@code position} for the event at {@code globalIndex}. */
     synchronized void linked(long position, long globalIndex, String hash) {
-        if (unsigned == null && signedPosition == 0) {
-            signedPosition = position - 1;
-        }
         unsigned = new Head(position, globalIndex, hash);
         if (position - signedPosition >= every) {
             checkpoint();
