@@ -15,7 +15,8 @@ import org.springframework.context.annotation.ComponentScan;
  * The audit's own application: the coordinator's database configuration (its embedded PostgreSQL, or
  * {@code DATABASE_URL}) and the auditor, nothing more, so that an audit starts in a second and changes nothing. The
  * evidence outside the database comes from the data directory unless given: {@code archipelago.audit.public-key} (a
- * file or base64), {@code archipelago.audit.checkpoints} (a file) and {@code archipelago.audit.max-unlinked} (0).
+ * file or base64), {@code archipelago.audit.checkpoints} (a file) and {@code archipelago.audit.max-unlinked} (0);
+ * with {@code archipelago.audit.kafka} (bootstrap servers) the export topic is a witness too.
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @ComponentScan("io.archipelago.coordinator.database")
@@ -27,8 +28,12 @@ class AuditApplication {
     Auditor auditor(DataSource dataSource, @Value("${archipelago.data-dir:./data}") Path dataDir,
                     @Value("${archipelago.audit.public-key:#{null}}") @Nullable String publicKey,
                     @Value("${archipelago.audit.checkpoints:#{null}}") @Nullable Path checkpoints,
-                    @Value("${archipelago.audit.max-unlinked:0}") long maxUnlinked) {
-        return new Auditor(dataSource, AuditEvidence.of(dataDir, publicKey, checkpoints, maxUnlinked));
+                    @Value("${archipelago.audit.max-unlinked:0}") long maxUnlinked,
+                    @Value("${archipelago.audit.kafka:}") String kafka,
+                    @Value("${archipelago.kafka.export.topic:archipelago.events}") String topic) {
+        AuditEvidence evidence = AuditEvidence.of(dataDir, publicKey, checkpoints, maxUnlinked);
+        return new Auditor(dataSource, kafka.isBlank() ? evidence
+                : evidence.witnessedBy(ExportWitness.read(kafka, topic)));
     }
 
     /** Runs one audit and prints its report on standard output. */

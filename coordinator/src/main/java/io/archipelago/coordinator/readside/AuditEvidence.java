@@ -16,10 +16,11 @@ import org.jspecify.annotations.Nullable;
  * What the auditor holds outside the database: the chain's signed checkpoints (a JSON-lines file, by default the
  * coordinator's {@code <data-dir>/chain-checkpoints.jsonl}), the public key they must be signed with (by default the
  * {@code chain-signing.key.pub} beside the coordinator's key), and how many events the chain may leave unlinked
- * (0: an audit of a stopped coordinator finds every event linked). Lines that are no checkpoint are problems.
+ * (0: an audit of a stopped coordinator finds every event linked); optionally the Kafka export, whose payloads must
+ * be those stored. Lines that are no checkpoint are problems.
  */
 record AuditEvidence(@Nullable PublicKey publicKey, List<ChainCheckpoint> checkpoints, List<String> problems,
-                     long maxUnlinked) {
+                     long maxUnlinked, @Nullable ExportWitness export) {
 
     /** The evidence a coordinator kept in {@code dataDir}, or given by the operator where not null. */
     static AuditEvidence of(Path dataDir, @Nullable String publicKey, @Nullable Path checkpoints, long maxUnlinked) {
@@ -50,6 +51,11 @@ record AuditEvidence(@Nullable PublicKey publicKey, List<ChainCheckpoint> checkp
                 throw new UncheckedIOException("cannot read the checkpoints " + file, failed);
             }
         }
-        return new AuditEvidence(verifier, List.copyOf(read), List.copyOf(problems), maxUnlinked);
+        return new AuditEvidence(verifier, List.copyOf(read), List.copyOf(problems), maxUnlinked, null);
+    }
+
+    /** This evidence and the export as a witness. */
+    AuditEvidence witnessedBy(ExportWitness witness) {
+        return new AuditEvidence(publicKey, checkpoints, problems, maxUnlinked, witness);
     }
 }

@@ -56,6 +56,7 @@ import org.postgresql.PGConnection;
  *     signature, the chain recomputed from the first event against each checkpoint's head (links rewritten to match
  *     a changed event do not), a store shorter than the latest checkpoint, and no more unlinked events than
  *     allowed;</li>
+ *     <li>when given the Kafka export, compares every exported event's payload with the stored one;</li>
  *     <li>books every money event in a fresh double-entry {@link Ledger}, which refuses any entry going below zero,
  *     and checks that money is conserved (balances = deposits - payouts) and no settlement is left half done;</li>
  *     <li>compares every account's four balances with the balance read model ({@code account_balance_view}).</li>
@@ -196,7 +197,7 @@ final class LedgerAudit {
         // the next link is checked against what the writer chained, so one changed event shows as one problem
         head = stored;
         checkpointAt(position, globalIndex);
-        replay(globalIndex, event.payloadType(), event.payload());
+        replay(globalIndex, identifier, event.payloadType(), event.payload());
     }
 
     /** Every checkpoint's signature; those signed with another key are problems and vouch for nothing. */
@@ -281,7 +282,8 @@ final class LedgerAudit {
                         problem("chain: event " + globalIndex + " (" + row.getString("event_identifier")
                                 + ") lies behind the chain's head but was never linked: it was slipped in");
                     }
-                    replay(globalIndex, row.getString("payload_type"), row.getBytes("payload"));
+                    replay(globalIndex, row.getString("event_identifier"), row.getString("payload_type"),
+                            row.getBytes("payload"));
                 }
             }
         }
@@ -291,8 +293,12 @@ final class LedgerAudit {
         }
     }
 
-    private void replay(long globalIndex, String payloadType, byte[] payload) {
+    private void replay(long globalIndex, String identifier, String payloadType, byte[] payload) {
         events++;
+        if (evidence.export() != null && evidence.export().contradicts(identifier, payload)) {
+            problem("export: event " + globalIndex + " (" + identifier + ", " + simpleName(payloadType)
+                    + ") is stored with another payload than the Kafka export holds");
+        }
         ObjectReader moneyEvent = readers.get(payloadType);
         if (moneyEvent != null) {
             moneyEvents++;

@@ -11,22 +11,19 @@ import io.archipelago.projections.chain.ChainCheckpoint;
 import io.archipelago.projections.chain.ChainSigningKey;
 import io.archipelago.projections.export.KafkaBootstrap;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,6 +100,7 @@ class KafkaExportTest {
                 assertThat(record.get("payload").isObject()).isTrue();
             }
             assertSequencesNeverGoBackPerKey(records);
+            assertTheExportWitnessesAForgedPayload(node);
             System.out.printf("export: %d events stored, %d records on the topic (%d repeated after the stop)%n",
                     stored.size(), records.size(), records.size() - stored.size());
         }
@@ -134,6 +132,36 @@ class KafkaExportTest {
         long stored = storedEvents(node);
         await().atMost(Duration.ofSeconds(60)).until(() -> consumeAll(servers).size() >= stored);
         assertThat(firstOfEach(consumeAll(servers))).hasSize((int) stored);
+    }
+
+    /** The export as the audit's witness: a payout changed in the store no longer matches its exported record. */
+    private static void assertTheExportWitnessesAForgedPayload(CoordinatorNode node) {
+        AuditEvidence witnessed = AuditEvidence.of(dataDir, null, null, Long.MAX_VALUE)
+                .witnessedBy(ExportWitness.read(kafka.bootstrapServers(), TOPIC));
+        Map<String, Object> payout = node.jdbc().queryForMap("""
+                SELECT global_index, event_identifier, payload FROM domain_event_entry
+                WHERE payload_type LIKE '%.PayoutPaid'""");
+        byte[] honest = (byte[]) payout.get("payload");
+        String forged = new String(honest, StandardCharsets.UTF_8).replace("\"value\":1000", "\"value\":100");
+        assertThat(forged).isNotEqualTo(new String(honest, StandardCharsets.UTF_8));
+        assertThat(exportProblems(node, witnessed)).isEmpty();
+        try {
+            node.jdbc().update("UPDATE domain_event_entry SET payload = ? WHERE global_index = ?",
+                    forged.getBytes(StandardCharsets.UTF_8), payout.get("global_index"));
+
+            assertThat(exportProblems(node, witnessed)).containsExactly("export: event " + payout.get("global_index")
+                    + " (" + payout.get("event_identifier") + ", PayoutPaid) is stored with another payload than the"
+                    + " Kafka export holds");
+        } finally {
+            node.jdbc().update("UPDATE domain_event_entry SET payload = ? WHERE global_index = ?", honest,
+                    payout.get("global_index"));
+        }
+    }
+
+    private static List<String> exportProblems(CoordinatorNode node, AuditEvidence evidence) {
+        AuditReport report = new LedgerAudit(node.bean(DataSource.class), evidence,
+                new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8)).run();
+        return report.problems().stream().filter(problem -> problem.startsWith("export:")).toList();
     }
 
     /** The checkpoint signed at shutdown is on the checkpoints' topic, signed with the key in the data directory. */
@@ -186,26 +214,7 @@ class KafkaExportTest {
     }
 
     static List<ConsumerRecord<byte[], byte[]>> consumeAll(String servers, String topic) {
-        Properties settings = new Properties();
-        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-        settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings)) {
-            if (!consumer.listTopics(Duration.ofSeconds(10)).containsKey(topic)) {
-                return records;
-            }
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(10));
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
+        return ExportWitness.records(servers, topic);
     }
 
     private static long storedEvents(CoordinatorNode node) {
