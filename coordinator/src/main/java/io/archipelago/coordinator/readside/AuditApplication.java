@@ -16,7 +16,8 @@ import org.springframework.context.annotation.ComponentScan;
  * {@code DATABASE_URL}) and the auditor, nothing more, so that an audit starts in a second and changes nothing. The
  * evidence outside the database comes from the data directory unless given: {@code archipelago.audit.public-key} (a
  * file or base64), {@code archipelago.audit.checkpoints} (a file) and {@code archipelago.audit.max-unlinked} (0);
- * with {@code archipelago.audit.kafka} (bootstrap servers) the export topic is a witness too.
+ * with {@code archipelago.audit.kafka} (bootstrap servers) the export topic is a witness too, and the checkpoints on
+ * the export count with those of the file.
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @ComponentScan("io.archipelago.coordinator.database")
@@ -30,10 +31,12 @@ class AuditApplication {
                     @Value("${archipelago.audit.checkpoints:#{null}}") @Nullable Path checkpoints,
                     @Value("${archipelago.audit.max-unlinked:0}") long maxUnlinked,
                     @Value("${archipelago.audit.kafka:}") String kafka,
-                    @Value("${archipelago.kafka.export.topic:archipelago.events}") String topic) {
+                    @Value("${archipelago.kafka.export.topic:archipelago.events}") String topic,
+                    @Value("${archipelago.kafka.export.checkpoint-topic:archipelago.event-chain.checkpoints}")
+                    String checkpointTopic) {
         AuditEvidence evidence = AuditEvidence.of(dataDir, publicKey, checkpoints, maxUnlinked);
         return new Auditor(dataSource, kafka.isBlank() ? evidence
-                : evidence.witnessedBy(ExportWitness.read(kafka, topic)));
+                : evidence.witnessedBy(ExportWitness.read(kafka, topic, checkpointTopic)));
     }
 
     /** Runs one audit and prints its report on standard output. */

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,8 +56,10 @@ record AuditEvidence(@Nullable PublicKey publicKey, List<ChainCheckpoint> checkp
         return new AuditEvidence(verifier, List.copyOf(read), List.copyOf(problems), maxUnlinked, null);
     }
 
-    /** This evidence and the export as a witness. */
+    /** This evidence and the export as a witness, with the checkpoints it holds that the file does not. */
     AuditEvidence witnessedBy(ExportWitness witness) {
-        return new AuditEvidence(publicKey, checkpoints, problems, maxUnlinked, witness);
+        Set<ChainCheckpoint> all = new LinkedHashSet<>(checkpoints);
+        all.addAll(witness.checkpoints());
+        return new AuditEvidence(publicKey, List.copyOf(all), problems, maxUnlinked, witness);
     }
 }

@@ -2,8 +2,10 @@ package io.archipelago.coordinator.readside;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.archipelago.projections.chain.ChainCheckpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,20 +21,22 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * The Kafka export as a witness for the audit: the payload of every exported event, by event identifier (the first
  * record of each, as a repeated batch sends the same bytes again), read once from the beginning of the topic. An event
- * the export has not reached is not compared.
+ * the export has not reached is not compared. The chain's checkpoints on their topic count like those in the file.
  */
 final class ExportWitness {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, JsonNode> payloads;
+    private final List<ChainCheckpoint> checkpoints;
 
-    private ExportWitness(Map<String, JsonNode> payloads) {
+    private ExportWitness(Map<String, JsonNode> payloads, List<ChainCheckpoint> checkpoints) {
         this.payloads = payloads;
+        this.checkpoints = checkpoints;
     }
 
-    /** The export on {@code topic} of the cluster at {@code servers}. */
-    static ExportWitness read(String servers, String topic) {
+    /** The export on {@code topic} of the cluster at {@code servers}, and the chain's checkpoints on theirs. */
+    static ExportWitness read(String servers, String topic, String checkpointTopic) {
         Map<String, JsonNode> payloads = new HashMap<>();
         try {
             for (ConsumerRecord<byte[], byte[]> record : records(servers, topic)) {
@@ -42,7 +46,14 @@ final class ExportWitness {
         } catch (IOException unreadable) {
             throw new UncheckedIOException("a record of " + topic + " is not an exported event", unreadable);
         }
-        return new ExportWitness(payloads);
+        List<ChainCheckpoint> checkpoints = records(servers, checkpointTopic).stream()
+                .map(record -> ChainCheckpoint.parse(new String(record.value(), StandardCharsets.UTF_8))).toList();
+        return new ExportWitness(payloads, checkpoints);
+    }
+
+    /** The checkpoints the export holds. */
+    List<ChainCheckpoint> checkpoints() {
+        return checkpoints;
     }
 
     /** Every record of {@code topic} (none when there is no such topic), each partition in its order. */

@@ -134,10 +134,14 @@ class KafkaExportTest {
         assertThat(firstOfEach(consumeAll(servers))).hasSize((int) stored);
     }
 
-    /** The export as the audit's witness: a payout changed in the store no longer matches its exported record. */
+    /**
+     * The export as the audit's witness: its checkpoints stand in for a lost file, and a payout changed in the store
+     * no longer matches its exported record.
+     */
     private static void assertTheExportWitnessesAForgedPayload(CoordinatorNode node) {
-        AuditEvidence witnessed = AuditEvidence.of(dataDir, null, null, Long.MAX_VALUE)
-                .witnessedBy(ExportWitness.read(kafka.bootstrapServers(), TOPIC));
+        AuditEvidence witnessed = AuditEvidence.of(dataDir, null, dataDir.resolve("lost.jsonl"), Long.MAX_VALUE)
+                .witnessedBy(ExportWitness.read(kafka.bootstrapServers(), TOPIC, CHECKPOINTS));
+        assertThat(witnessed.checkpoints()).isNotEmpty();
         Map<String, Object> payout = node.jdbc().queryForMap("""
                 SELECT global_index, event_identifier, payload FROM domain_event_entry
                 WHERE payload_type LIKE '%.PayoutPaid'""");
@@ -161,7 +165,8 @@ class KafkaExportTest {
     private static List<String> exportProblems(CoordinatorNode node, AuditEvidence evidence) {
         AuditReport report = new LedgerAudit(node.bean(DataSource.class), evidence,
                 new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8)).run();
-        return report.problems().stream().filter(problem -> problem.startsWith("export:")).toList();
+        return report.problems().stream().filter(problem -> problem.startsWith("export:")
+                || problem.startsWith("checkpoint:") || problem.startsWith("chain: no signed checkpoint")).toList();
     }
 
     /** The checkpoint signed at shutdown is on the checkpoints' topic, signed with the key in the data directory. */
