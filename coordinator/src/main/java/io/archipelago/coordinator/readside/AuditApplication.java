@@ -1,6 +1,9 @@
 package io.archipelago.coordinator.readside;
 
+import java.nio.file.Path;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
@@ -10,7 +13,11 @@ import org.springframework.context.annotation.ComponentScan;
 
 /**
  * The audit's own application: the coordinator's database configuration (its embedded PostgreSQL, or
- * {@code DATABASE_URL}) and the auditor, nothing more, so that an audit starts in a second and changes nothing.
+ * {@code DATABASE_URL}) and the auditor, nothing more, so that an audit starts in a second and changes nothing. The
+ * evidence outside the database comes from the data directory unless given: {@code archipelago.audit.public-key} (a
+ * file or base64), {@code archipelago.audit.checkpoints} (a file) and {@code archipelago.audit.max-unlinked} (0);
+ * with {@code archipelago.audit.kafka} (bootstrap servers) the export topic is a witness too, and the checkpoints on
+ * the export count with those of the file.
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @ComponentScan("io.archipelago.coordinator.database")
@@ -19,21 +26,32 @@ import org.springframework.context.annotation.ComponentScan;
 class AuditApplication {
 
     @Bean
-    Auditor auditor(DataSource dataSource) {
-        return new Auditor(dataSource);
+    Auditor auditor(DataSource dataSource, @Value("${archipelago.data-dir:./data}") Path dataDir,
+                    @Value("${archipelago.audit.public-key:#{null}}") @Nullable String publicKey,
+                    @Value("${archipelago.audit.checkpoints:#{null}}") @Nullable Path checkpoints,
+                    @Value("${archipelago.audit.max-unlinked:0}") long maxUnlinked,
+                    @Value("${archipelago.audit.kafka:}") String kafka,
+                    @Value("${archipelago.kafka.export.topic:archipelago.events}") String topic,
+                    @Value("${archipelago.kafka.export.checkpoint-topic:archipelago.event-chain.checkpoints}")
+                    String checkpointTopic) {
+        AuditEvidence evidence = AuditEvidence.of(dataDir, publicKey, checkpoints, maxUnlinked);
+        return new Auditor(dataSource, kafka.isBlank() ? evidence
+                : evidence.witnessedBy(ExportWitness.read(kafka, topic, checkpointTopic)));
     }
 
     /** Runs one audit and prints its report on standard output. */
     static final class Auditor {
 
         private final DataSource dataSource;
+        private final AuditEvidence evidence;
 
-        Auditor(DataSource dataSource) {
+        Auditor(DataSource dataSource, AuditEvidence evidence) {
             this.dataSource = dataSource;
+            this.evidence = evidence;
         }
 
         AuditReport audit() {
-            AuditReport report = new LedgerAudit(dataSource, System.out).run();
+            AuditReport report = new LedgerAudit(dataSource, evidence, System.out).run();
             LedgerAudit.print(report, System.out);
             return report;
         }

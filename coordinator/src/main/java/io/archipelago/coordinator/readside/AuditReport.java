@@ -5,12 +5,14 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What the auditor found: the events replayed, the links of the hash chain verified (and its head), the events not
- * yet linked, the money events booked, deposits and payouts, the accounts compared with the balance read model, and
- * every problem. Clean when there is no problem. Deposits and payouts are exact sums, which no amount overflows.
+ * What the auditor found: the events replayed, the links of the hash chain verified (and its head), the signed
+ * checkpoints verified and the links the latest of them covers, the events not yet linked, the money events booked,
+ * deposits and payouts, the accounts compared with the balance read model, and every problem. Clean when there is
+ * no problem. Deposits and payouts are exact sums, which no amount overflows.
  */
-record AuditReport(long events, long links, String chainHead, long unlinked, long moneyEvents, BigInteger deposits,
-                   BigInteger payouts, int accountsCompared, List<String> problems, Duration took) {
+record AuditReport(long events, long links, String chainHead, long checkpoints, long signedLinks, long unlinked,
+                   long moneyEvents, BigInteger deposits, BigInteger payouts, int accountsCompared,
+                   List<String> problems, Duration took) {
 
     boolean clean() {
         return problems.isEmpty();

@@ -18,7 +18,9 @@ import io.archipelago.exchange.account.api.PayoutRequested;
 import io.archipelago.exchange.ledger.Bucket;
 import io.archipelago.exchange.ledger.Ledger;
 import io.archipelago.exchange.ledger.Posting.Entry;
+import io.archipelago.projections.chain.ChainCheckpoint;
 import io.archipelago.projections.chain.EventChain;
+import io.archipelago.projections.chain.StoredEvent;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigInteger;
@@ -29,8 +31,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,6 +52,11 @@ import org.postgresql.PGConnection;
  * <ol>
  *     <li>recomputes every link of the hash chain ({@link EventChain}) from the stored rows, in the chain's order,
  *     and compares it with the link the chain writer stored: a changed, removed or reordered event breaks it;</li>
+ *     <li>checks the chain against the signed checkpoints kept outside the database ({@link AuditEvidence}): every
+ *     signature, the chain recomputed from the first event against each checkpoint's head (links rewritten to match
+ *     a changed event do not), a store shorter than the latest checkpoint, and no more unlinked events than
+ *     allowed;</li>
+ *     <li>when given the Kafka export, compares every exported event's payload with the stored one;</li>
  *     <li>books every money event in a fresh double-entry {@link Ledger}, which refuses any entry going below zero,
  *     and checks that money is conserved (balances = deposits - payouts) and no settlement is left half done;</li>
  *     <li>compares every account's four balances with the balance read model ({@code account_balance_view}).</li>
@@ -67,6 +76,7 @@ final class LedgerAudit {
     private static final int FETCH_SIZE = 10_000;
 
     private final DataSource dataSource;
+    private final AuditEvidence evidence;
     private final PrintStream out;
     private final Map<String, ObjectReader> readers = readers();
 
@@ -81,6 +91,13 @@ final class LedgerAudit {
     private long started;
     private long lastProgress;
     private byte[] head = EventChain.GENESIS;
+    /** The chain recomputed from the first event and the store alone; null once an event it needs is missing. */
+    private byte @Nullable [] recomputed = EventChain.GENESIS;
+    private long recomputedFrom;
+    private Iterator<ChainCheckpoint> checkpoints = List.<ChainCheckpoint>of().iterator();
+    private @Nullable ChainCheckpoint nextCheckpoint;
+    private @Nullable ChainCheckpoint lastCheckpoint;
+    private long checkpointsVerified;
 
     private static Map<String, ObjectReader> readers() {
         ObjectMapper json = JsonMapper.builder()
@@ -93,8 +110,9 @@ final class LedgerAudit {
                 .collect(Collectors.toMap(Map.Entry::getKey, type -> json.readerFor(type.getValue())));
     }
 
-    LedgerAudit(DataSource dataSource, PrintStream out) {
+    LedgerAudit(DataSource dataSource, AuditEvidence evidence, PrintStream out) {
         this.dataSource = dataSource;
+        this.evidence = evidence;
         this.out = out;
     }
 
@@ -110,12 +128,16 @@ final class LedgerAudit {
             connection.unwrap(PGConnection.class).setPrepareThreshold(-1);
             total = count(connection);
             out.printf("audit: %,d events in the store%n", total);
+            verifySignatures();
             replayChained(connection);
+            checkTruncation();
             replayUnlinked(connection);
             checkLedger();
             int compared = compareWithReadModel(connection);
             connection.rollback();
-            return new AuditReport(events, links, EventChain.hex(head), unlinked, moneyEvents, ledger.deposits(),
+            long signed = lastCheckpoint == null ? 0 : lastCheckpoint.position();
+            return new AuditReport(events, links, EventChain.hex(head), checkpointsVerified, signed, unlinked,
+                    moneyEvents, ledger.deposits(),
                     ledger.payouts(), compared, List.copyOf(problems), Duration.ofNanos(System.nanoTime() - started));
         } catch (SQLException failed) {
             throw new IllegalStateException("the audit could not read the database: " + failed.getMessage(), failed);
@@ -132,12 +154,10 @@ final class LedgerAudit {
 
     /** Every linked event, in the order the chain linked them. */
     private void replayChained(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("""
-                SELECT c.chain_position, c.global_index, c.event_identifier AS linked_identifier, c.hash,
-                       e.event_identifier, e.aggregate_identifier, e.sequence_number, e.payload_type, e.time_stamp,
-                       e.payload
-                FROM event_chain c LEFT JOIN domain_event_entry e ON e.global_index = c.global_index
-                ORDER BY c.chain_position""")) {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT c.chain_position,"
+                + " c.global_index AS linked_index, c.event_identifier AS linked_identifier, c.hash, "
+                + StoredEvent.COLUMNS + " FROM event_chain c"
+                + " LEFT JOIN domain_event_entry e ON e.global_index = c.global_index ORDER BY c.chain_position")) {
             statement.setFetchSize(FETCH_SIZE);
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
@@ -150,7 +170,7 @@ final class LedgerAudit {
     private void verifyLink(ResultSet row) throws SQLException {
         links++;
         long position = row.getLong("chain_position");
-        long globalIndex = row.getLong("global_index");
+        long globalIndex = row.getLong("linked_index");
         byte[] stored = EventChain.bytes(row.getString("hash"));
         String identifier = row.getString("event_identifier");
         if (position != links) {
@@ -160,23 +180,83 @@ final class LedgerAudit {
             problem("chain: link " + position + " names event " + globalIndex + " ("
                     + row.getString("linked_identifier") + "), which is no longer in the store");
             head = stored;
+            recomputed = null;
+            checkpointAt(position, globalIndex);
             return;
         }
-        String payloadType = row.getString("payload_type");
-        byte[] payload = row.getBytes("payload");
-        long sequence = row.getLong("sequence_number");
-        Long sequenceNumber = row.wasNull() ? null : sequence;
-        String aggregate = row.getString("aggregate_identifier");
-        byte[] computed = chain.next(head, identifier, aggregate, sequenceNumber, payloadType,
-                row.getString("time_stamp"), payload);
+        StoredEvent event = StoredEvent.read(row);
+        byte[] computed = chain.next(head, event);
         if (!Arrays.equals(computed, stored)) {
             problem("chain: link " + position + " does not match event " + globalIndex + " (" + identifier + ", "
-                    + simpleName(payloadType) + " of " + aggregate + " #" + sequenceNumber
-                    + "): the stored event was changed after it was linked");
+                    + simpleName(event.payloadType()) + " of " + event.aggregateIdentifier() + " #"
+                    + event.sequenceNumber() + "): the stored event was changed after it was linked");
+        }
+        if (recomputed != null) {
+            recomputed = Arrays.equals(recomputed, head) ? computed : chain.next(recomputed, event);
         }
         // the next link is checked against what the writer chained, so one changed event shows as one problem
         head = stored;
-        replay(globalIndex, payloadType, payload);
+        checkpointAt(position, globalIndex);
+        replay(globalIndex, identifier, event.payloadType(), event.payload());
+    }
+
+    /** Every checkpoint's signature; those signed with another key are problems and vouch for nothing. */
+    private void verifySignatures() {
+        evidence.problems().forEach(this::problem);
+        List<ChainCheckpoint> valid = new ArrayList<>();
+        for (ChainCheckpoint checkpoint : evidence.checkpoints()) {
+            if (evidence.publicKey() != null && checkpoint.verifies(evidence.publicKey())) {
+                valid.add(checkpoint);
+                checkpointsVerified++;
+            } else if (evidence.publicKey() != null) {
+                problem("checkpoint: the checkpoint of link " + checkpoint.position() + " at " + checkpoint.time()
+                        + " has a bad signature: it was not signed with the chain's key");
+            }
+        }
+        valid.sort(Comparator.comparingLong(ChainCheckpoint::position));
+        lastCheckpoint = valid.isEmpty() ? null : valid.get(valid.size() - 1);
+        checkpoints = valid.iterator();
+        nextCheckpoint = checkpoints.hasNext() ? checkpoints.next() : null;
+    }
+
+    /** The chain recomputed up to link {@code position} against the checkpoints signed there. */
+    private void checkpointAt(long position, long globalIndex) {
+        while (nextCheckpoint != null && nextCheckpoint.position() <= position) {
+            ChainCheckpoint checkpoint = nextCheckpoint;
+            nextCheckpoint = checkpoints.hasNext() ? checkpoints.next() : null;
+            if (checkpoint.position() < position) {
+                continue;
+            }
+            String since = "between link " + (recomputedFrom + 1) + " and link " + position;
+            if (recomputed == null) {
+                problem("chain: the checkpoint of link " + position + " at " + checkpoint.time() + " cannot be"
+                        + " verified: an event " + since + " is missing from the store");
+            } else if (!EventChain.hex(recomputed).equals(checkpoint.head())) {
+                problem("chain: the store recomputed to link " + position + " (event " + globalIndex + ") does not"
+                        + " match the checkpoint signed at " + checkpoint.time() + ": an event " + since
+                        + " was changed, removed, inserted or reordered after it was signed");
+            } else if (checkpoint.globalIndex() != globalIndex) {
+                problem("chain: link " + position + " names event " + globalIndex + " but the checkpoint signed at "
+                        + checkpoint.time() + " names event " + checkpoint.globalIndex());
+            }
+            // from here on the chain is recomputed from the signed head, so each broken stretch is one problem
+            recomputed = EventChain.bytes(checkpoint.head());
+            recomputedFrom = position;
+        }
+    }
+
+    /** A store whose chain ends before the latest checkpoint lost its newest events, links and all. */
+    private void checkTruncation() {
+        if (lastCheckpoint == null) {
+            if (links > 0) {
+                problem("chain: no signed checkpoint vouches for the " + links + " links: the chain is only"
+                        + " consistent with itself");
+            }
+        } else if (lastCheckpoint.position() > links) {
+            problem("chain: the chain ends at link " + links + " but the checkpoint signed at "
+                    + lastCheckpoint.time() + " covers " + lastCheckpoint.position() + " links up to event "
+                    + lastCheckpoint.globalIndex() + ": the newest events were removed");
+        }
     }
 
     /** Events the chain has not linked (yet): booked too; one behind the chain's head means a hole in it. */
@@ -202,14 +282,23 @@ final class LedgerAudit {
                         problem("chain: event " + globalIndex + " (" + row.getString("event_identifier")
                                 + ") lies behind the chain's head but was never linked: it was slipped in");
                     }
-                    replay(globalIndex, row.getString("payload_type"), row.getBytes("payload"));
+                    replay(globalIndex, row.getString("event_identifier"), row.getString("payload_type"),
+                            row.getBytes("payload"));
                 }
             }
         }
+        if (unlinked > evidence.maxUnlinked()) {
+            problem("chain: " + unlinked + " events are not linked, at most " + evidence.maxUnlinked() + " may be:"
+                    + " the chain lags behind the store and vouches for none of them");
+        }
     }
 
-    private void replay(long globalIndex, String payloadType, byte[] payload) {
+    private void replay(long globalIndex, String identifier, String payloadType, byte[] payload) {
         events++;
+        if (evidence.export() != null && evidence.export().contradicts(identifier, payload)) {
+            problem("export: event " + globalIndex + " (" + identifier + ", " + simpleName(payloadType)
+                    + ") is stored with another payload than the Kafka export holds");
+        }
         ObjectReader moneyEvent = readers.get(payloadType);
         if (moneyEvent != null) {
             moneyEvents++;
@@ -304,8 +393,10 @@ final class LedgerAudit {
         out.printf("  events replayed     %,d in %.2f s (%,d events/s)%n", report.events(),
                 report.took().toNanos() / 1e9, report.rate());
         out.printf("  hash chain          %,d links verified, head %s%n", report.links(), report.chainHead());
+        out.printf("  checkpoints         %,d signatures verified, the latest signed at link %,d%n",
+                report.checkpoints(), report.signedLinks());
         if (report.unlinked() > 0) {
-            out.printf("                      %,d events not linked yet (the chain writer has not reached them)%n",
+            out.printf("                      %,d events not linked (the chain writer has not reached them)%n",
                     report.unlinked());
         }
         out.printf("  ledger              %,d money events, deposits %,d, payouts %,d micro-credits%n",

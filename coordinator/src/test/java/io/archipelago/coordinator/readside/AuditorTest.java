@@ -1,6 +1,7 @@
 package io.archipelago.coordinator.readside;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.archipelago.coordinator.CoordinatorNode;
 import io.archipelago.exchange.ids.AccountId;
@@ -11,13 +12,23 @@ import io.archipelago.exchange.account.api.EarningsKind;
 import io.archipelago.exchange.ids.Country;
 import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.money.MicroCredits;
+import io.archipelago.projections.chain.ChainCheckpoint;
+import io.archipelago.projections.chain.EventChain;
+import io.archipelago.projections.chain.StoredEvent;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -32,7 +43,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The auditor's replay against a real coordinator's store: clean after honest trading, and it finds an event changed
  * in the database behind the exchange's back and a ledger that does not balance, and its totals stay exact for any
- * amount the store holds. The tests run in order on one coordinator; the one that tampers restores what it changed.
+ * amount the store holds. Whoever can write the database can also rewrite the links to match, remove the newest
+ * events with theirs or stall the chain: the checkpoints signed outside the database show each. The coordinator signs
+ * a checkpoint after every batch here. The tests run in order on one coordinator; those that tamper restore what they
+ * changed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AuditorTest {
@@ -44,9 +58,11 @@ class AuditorTest {
 
     @BeforeAll
     static void trade() {
-        node = CoordinatorNode.start(dataDir, ReadSideNodes.withoutBridge(ReadSideNodes.freePort()));
+        Map<String, Object> settings = new HashMap<>(ReadSideNodes.withoutBridge(ReadSideNodes.freePort()));
+        settings.put("archipelago.event-chain.checkpoint-every-links", 1);
+        node = CoordinatorNode.start(dataDir, settings);
         new ReadSideWorkload(node).open().jobs(0, 40).payout(ReadSideWorkload.HOST, "payout-1", 500, 50);
-        ReadSideNodes.awaitCaughtUp(node);
+        awaitSigned();
     }
 
     @AfterAll
@@ -68,21 +84,20 @@ class AuditorTest {
         assertThat(report.deposits()).isEqualTo(BigInteger.valueOf(3_000_000_000L));
         assertThat(report.payouts()).isEqualTo(BigInteger.valueOf(500));
         assertThat(report.chainHead()).hasSize(64).isNotEqualTo("0".repeat(64));
+        assertThat(report.checkpoints()).isPositive();
+        assertThat(report.signedLinks()).isEqualTo(stored);
+        assertThat(Path.of(dataDir.toString(), "chain-signing.key")).isRegularFile();
+        assertThat(Path.of(dataDir.toString(), "chain-signing.key.pub")).isRegularFile();
     }
 
     @Test
     @Order(2)
     void aPayoutChangedInTheDatabaseBreaksTheChainAndTheComparison() {
-        Map<String, Object> payout = node.jdbc().queryForMap("""
-                SELECT global_index, payload FROM domain_event_entry
-                WHERE payload_type LIKE '%.PayoutPaid'""");
-        long globalIndex = ((Number) payout.get("global_index")).longValue();
-        byte[] honest = (byte[]) payout.get("payload");
-        String forged = new String(honest, StandardCharsets.UTF_8).replace("\"value\":500", "\"value\":50");
-        assertThat(forged).isNotEqualTo(new String(honest, StandardCharsets.UTF_8));
+        PaidPayout payout = PaidPayout.stored();
+        long globalIndex = payout.globalIndex();
+        byte[] honest = payout.honest();
         try {
-            node.jdbc().update("UPDATE domain_event_entry SET payload = ? WHERE global_index = ?",
-                    forged.getBytes(StandardCharsets.UTF_8), globalIndex);
+            setColumn("payload", payout.forged(), globalIndex);
 
             AuditReport report = audit();
 
@@ -92,8 +107,7 @@ class AuditorTest {
             assertThat(report.problems()).anySatisfy(problem -> assertThat(problem)
                     .isEqualTo("read model: host-1 PAYOUTS_IN_FLIGHT shows 0, the ledger says 450"));
         } finally {
-            node.jdbc().update("UPDATE domain_event_entry SET payload = ? WHERE global_index = ?", honest,
-                    globalIndex);
+            setColumn("payload", honest, globalIndex);
         }
         assertThat(audit().problems()).isEmpty();
     }
@@ -107,17 +121,13 @@ class AuditorTest {
         try {
             node.jdbc().update("DELETE FROM domain_event_entry WHERE global_index = ?", globalIndex);
 
-            assertThat(audit().problems()).containsExactly("chain: link " + chainPosition(globalIndex)
+            assertThat(audit().problems()).hasSize(2).contains("chain: link " + chainPosition(globalIndex)
                     + " names event " + globalIndex + " (" + removed.get("event_identifier")
-                    + "), which is no longer in the store");
+                    + "), which is no longer in the store").anySatisfy(problem -> assertThat(problem)
+                    .startsWith("chain: the checkpoint of link ").contains(" cannot be verified: an event between link")
+                    .endsWith("is missing from the store"));
         } finally {
-            node.jdbc().update("""
-                    INSERT INTO domain_event_entry (global_index, aggregate_identifier, sequence_number, type,
-                        event_identifier, meta_data, payload, payload_revision, payload_type, time_stamp)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", removed.get("global_index"),
-                    removed.get("aggregate_identifier"), removed.get("sequence_number"), removed.get("type"),
-                    removed.get("event_identifier"), removed.get("meta_data"), removed.get("payload"),
-                    removed.get("payload_revision"), removed.get("payload_type"), removed.get("time_stamp"));
+            restore(removed);
         }
         assertThat(audit().problems()).isEmpty();
     }
@@ -127,7 +137,7 @@ class AuditorTest {
      * auditor's totals exceed a {@code long} and stay exact, and the store still audits clean.
      */
     @Test
-    @Order(4)
+    @Order(10)
     void aDepositNearTheLargestLongAuditsCleanWithExactTotals() {
         AccountId whale = new AccountId("whale");
         String aggregate = "account:" + whale.value();
@@ -138,7 +148,7 @@ class AuditorTest {
                 new GenericDomainEventMessage<>("Account", aggregate, 1,
                         new CreditsDeposited(whale, "before-the-caps", MicroCredits.of(huge),
                                 ReadSideWorkload.at(98))));
-        ReadSideNodes.awaitCaughtUp(node);
+        awaitSigned();
 
         AuditReport report = audit();
 
@@ -152,7 +162,7 @@ class AuditorTest {
 
     /** Earnings that no consumer paid for: linked and projected like any event, but the ledger cannot book them. */
     @Test
-    @Order(5)
+    @Order(11)
     void earningsNobodyPaidForMakeALedgerThatDoesNotBalance() {
         String host = "account:" + ReadSideWorkload.HOST.value();
         long next = count("SELECT max(sequence_number) + 1 FROM domain_event_entry WHERE aggregate_identifier = '"
@@ -160,7 +170,7 @@ class AuditorTest {
         EarningsCredited forged = new EarningsCredited(ReadSideWorkload.HOST, new JobId("job-never-run"),
                 EarningsKind.HOST, MicroCredits.of(777), ReadSideWorkload.at(99));
         node.bean(EventStore.class).publish(new GenericDomainEventMessage<>("Account", host, next, forged));
-        ReadSideNodes.awaitCaughtUp(node);
+        awaitSigned();
 
         AuditReport report = audit();
 
@@ -170,13 +180,226 @@ class AuditorTest {
         assertThat(report.problems()).noneMatch(problem -> problem.startsWith("chain:"));
     }
 
+    /** A forged payout whose links were all recomputed: the chain agrees with itself, not with what was signed. */
+    @Test
+    @Order(4)
+    void aForgedEventWithRecomputedLinksContradictsTheSignedCheckpoints() {
+        PaidPayout payout = PaidPayout.stored();
+
+        assertRelinkedForgeryContradictsACheckpoint(chainPosition(payout.globalIndex()),
+                () -> setColumn("payload", payout.forged(), payout.globalIndex()),
+                () -> setColumn("payload", payout.honest(), payout.globalIndex()));
+    }
+
+    /** The chain covers an event's metadata like its payload. */
+    @Test
+    @Order(5)
+    void changedMetadataWithRecomputedLinksContradictsTheSignedCheckpoints() {
+        Map<String, Object> event = node.jdbc().queryForMap("""
+                SELECT global_index, meta_data FROM domain_event_entry WHERE meta_data IS NOT NULL
+                ORDER BY global_index LIMIT 1""");
+        long globalIndex = ((Number) event.get("global_index")).longValue();
+        byte[] honest = (byte[]) event.get("meta_data");
+        byte[] forged = "{\"traceId\":\"forged\"}".getBytes(StandardCharsets.UTF_8);
+
+        assertRelinkedForgeryContradictsACheckpoint(chainPosition(globalIndex),
+                () -> setColumn("meta_data", forged, globalIndex), () -> setColumn("meta_data", honest, globalIndex));
+    }
+
+    /** Two events that swapped places in the store, links recomputed. */
+    @Test
+    @Order(6)
+    void reorderedEventsWithRecomputedLinksContradictTheSignedCheckpoints() {
+        long first = count("SELECT min(global_index) FROM domain_event_entry");
+        long second = count("SELECT min(global_index) FROM domain_event_entry WHERE global_index > " + first);
+
+        assertRelinkedForgeryContradictsACheckpoint(chainPosition(first), () -> swap(first, second),
+                () -> swap(first, second));
+    }
+
+    /**
+     * The store changed by {@code forge} with every link recomputed: the links agree with the events, and a
+     * checkpoint signed over the stretch holding link {@code position} does not; clean again once restored.
+     */
+    private static void assertRelinkedForgeryContradictsACheckpoint(long position, Runnable forge, Runnable restore) {
+        try {
+            forge.run();
+            relink();
+
+            List<String> problems = audit().problems();
+
+            assertThat(problems).noneMatch(problem -> problem.startsWith("chain: link"));
+            assertContradicted(problems, position);
+        } finally {
+            restore.run();
+            relink();
+        }
+        assertThat(audit().problems()).isEmpty();
+    }
+
+    /** The store's one payout of 500, and its payload forged to 50. */
+    private record PaidPayout(long globalIndex, byte[] honest, byte[] forged) {
+
+        static PaidPayout stored() {
+            Map<String, Object> payout = node.jdbc().queryForMap("""
+                    SELECT global_index, payload FROM domain_event_entry
+                    WHERE payload_type LIKE '%.PayoutPaid'""");
+            byte[] honest = (byte[]) payout.get("payload");
+            String forged = new String(honest, StandardCharsets.UTF_8).replace("\"value\":500", "\"value\":50");
+            assertThat(forged).isNotEqualTo(new String(honest, StandardCharsets.UTF_8));
+            return new PaidPayout(((Number) payout.get("global_index")).longValue(), honest,
+                    forged.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void setColumn(String column, byte[] value, long globalIndex) {
+        node.jdbc().update("UPDATE domain_event_entry SET " + column + " = ? WHERE global_index = ?", value,
+                globalIndex);
+    }
+
+    /** The newest events removed with their links leave a chain that agrees with itself but ends too early. */
+    @Test
+    @Order(7)
+    void theNewestEventsRemovedWithTheirLinksAreShorterThanTheLatestCheckpoint() {
+        List<Map<String, Object>> removed = node.jdbc().queryForList("""
+                SELECT * FROM domain_event_entry ORDER BY global_index DESC LIMIT 2""");
+        List<Map<String, Object>> links = node.jdbc().queryForList("""
+                SELECT * FROM event_chain ORDER BY chain_position DESC LIMIT 2""");
+        long kept = count("SELECT max(chain_position) FROM event_chain") - 2;
+        try {
+            node.jdbc().update("DELETE FROM event_chain WHERE chain_position > ?", kept);
+            node.jdbc().update("DELETE FROM domain_event_entry WHERE global_index >= ?",
+                    removed.get(1).get("global_index"));
+
+            assertThat(audit().problems()).anySatisfy(problem -> assertThat(problem)
+                    .startsWith("chain: the chain ends at link " + kept + " but the checkpoint signed at")
+                    .endsWith("covers " + (kept + 2) + " links up to event " + removed.get(0).get("global_index")
+                            + ": the newest events were removed"))
+                    .noneMatch(problem -> problem.startsWith("chain: link"));
+        } finally {
+            removed.forEach(AuditorTest::restore);
+            links.forEach(AuditorTest::restoreLink);
+        }
+        assertThat(audit().problems()).isEmpty();
+    }
+
+    /** A chain that stopped linking vouches for none of the events after it: the audit fails, it does not wait. */
+    @Test
+    @Order(8)
+    void aLaggingChainFailsTheAudit() {
+        List<Map<String, Object>> links = node.jdbc().queryForList("""
+                SELECT * FROM event_chain ORDER BY chain_position DESC LIMIT 3""");
+        long kept = count("SELECT max(chain_position) FROM event_chain") - 3;
+        try {
+            node.jdbc().update("DELETE FROM event_chain WHERE chain_position > ?", kept);
+
+            AuditReport report = audit();
+
+            assertThat(report.unlinked()).isEqualTo(3);
+            assertThat(report.problems()).contains("chain: 3 events are not linked, at most 0 may be: the chain lags"
+                    + " behind the store and vouches for none of them");
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            LedgerAudit.print(report, new PrintStream(printed, true, StandardCharsets.UTF_8));
+            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("RESULT: FAILED");
+        } finally {
+            links.forEach(AuditorTest::restoreLink);
+        }
+        assertThat(audit().problems()).isEmpty();
+    }
+
+    /** A checkpoint signed with another key, here one that vouches for a rewritten chain, counts for nothing. */
+    @Test
+    @Order(9)
+    void aCheckpointWithABadSignatureFailsTheAudit() throws IOException {
+        Path file = dataDir.resolve("chain-checkpoints.jsonl");
+        String honest = Files.readString(file, StandardCharsets.UTF_8);
+        String last = honest.lines().reduce((earlier, later) -> later).orElseThrow();
+        ChainCheckpoint signed = ChainCheckpoint.parse(last);
+        String forged = last.replace(signed.head(), "0".repeat(64));
+        try {
+            Files.writeString(file, forged + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+
+            assertThat(audit().problems()).containsExactly("checkpoint: the checkpoint of link " + signed.position()
+                    + " at " + signed.time() + " has a bad signature: it was not signed with the chain's key");
+        } finally {
+            Files.writeString(file, honest, StandardCharsets.UTF_8);
+        }
+        assertThat(audit().problems()).isEmpty();
+    }
+
     private static AuditReport audit() {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        AuditReport report = new LedgerAudit(node.bean(DataSource.class), new PrintStream(progress, true,
-                StandardCharsets.UTF_8)).run();
+        AuditReport report = new LedgerAudit(node.bean(DataSource.class), AuditEvidence.of(dataDir, null, null, 0),
+                new PrintStream(progress, true, StandardCharsets.UTF_8)).run();
         LedgerAudit.print(report, System.out);
         assertThat(progress.toString(StandardCharsets.UTF_8)).contains("events in the store");
         return report;
+    }
+
+    /** A problem says a checkpoint contradicts the recomputed chain, between links that include {@code position}. */
+    private static void assertContradicted(List<String> problems, long position) {
+        Pattern contradicted = Pattern.compile("chain: the store recomputed to link (\\d+) \\(event \\d+\\) does not"
+                + " match the checkpoint signed at \\S+: an event between link (\\d+) and link \\1 was changed,"
+                + " removed, inserted or reordered after it was signed");
+        assertThat(problems).anySatisfy(problem -> {
+            Matcher matcher = contradicted.matcher(problem);
+            assertThat(matcher.matches()).as(problem).isTrue();
+            assertThat(position).isBetween(Long.parseLong(matcher.group(2)), Long.parseLong(matcher.group(1)));
+        });
+    }
+
+    /** Waits until the chain links every stored event and the latest checkpoint signs its head. */
+    private static void awaitSigned() {
+        ReadSideNodes.awaitCaughtUp(node);
+        await().atMost(Duration.ofSeconds(30)).until(() -> signedPosition()
+                == count("SELECT count(*) FROM domain_event_entry"));
+    }
+
+    private static long signedPosition() throws IOException {
+        Path file = dataDir.resolve("chain-checkpoints.jsonl");
+        if (!Files.isRegularFile(file)) {
+            return 0;
+        }
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(ChainCheckpoint::parse)
+                .mapToLong(ChainCheckpoint::position).max().orElse(0);
+    }
+
+    /** What someone with write access to the database does after changing events: recomputes every link. */
+    private static void relink() {
+        EventChain chain = new EventChain();
+        byte[] link = EventChain.GENESIS;
+        List<Map<String, Object>> links = node.jdbc().queryForList(
+                "SELECT chain_position, global_index FROM event_chain ORDER BY chain_position");
+        for (Map<String, Object> linked : links) {
+            StoredEvent event = node.jdbc().queryForObject("SELECT " + StoredEvent.COLUMNS
+                    + " FROM domain_event_entry e WHERE e.global_index = ?", (row, number) -> StoredEvent.read(row),
+                    linked.get("global_index"));
+            link = chain.next(link, event);
+            node.jdbc().update("UPDATE event_chain SET hash = ?, event_identifier = ? WHERE chain_position = ?",
+                    EventChain.hex(link), event.identifier(), linked.get("chain_position"));
+        }
+    }
+
+    private static void swap(long first, long second) {
+        node.jdbc().update("UPDATE domain_event_entry SET global_index = -1 WHERE global_index = ?", first);
+        node.jdbc().update("UPDATE domain_event_entry SET global_index = ? WHERE global_index = ?", first, second);
+        node.jdbc().update("UPDATE domain_event_entry SET global_index = ? WHERE global_index = -1", second);
+    }
+
+    private static void restore(Map<String, Object> removed) {
+        node.jdbc().update("""
+                INSERT INTO domain_event_entry (global_index, aggregate_identifier, sequence_number, type,
+                    event_identifier, meta_data, payload, payload_revision, payload_type, time_stamp)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", removed.get("global_index"),
+                removed.get("aggregate_identifier"), removed.get("sequence_number"), removed.get("type"),
+                removed.get("event_identifier"), removed.get("meta_data"), removed.get("payload"),
+                removed.get("payload_revision"), removed.get("payload_type"), removed.get("time_stamp"));
+    }
+
+    private static void restoreLink(Map<String, Object> link) {
+        node.jdbc().update("INSERT INTO event_chain (chain_position, global_index, event_identifier, hash)"
+                + " VALUES (?, ?, ?, ?)", link.get("chain_position"), link.get("global_index"),
+                link.get("event_identifier"), link.get("hash"));
     }
 
     private static long chainPosition(long globalIndex) {

@@ -7,23 +7,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.archipelago.coordinator.CoordinatorNode;
 import io.archipelago.kafkabroker.EmbeddedKafka;
+import io.archipelago.projections.chain.ChainCheckpoint;
+import io.archipelago.projections.chain.ChainSigningKey;
 import io.archipelago.projections.export.KafkaBootstrap;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaExportTest {
 
     private static final String TOPIC = "archipelago.events";
+    private static final String CHECKPOINTS = "archipelago.event-chain.checkpoints";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -77,6 +78,7 @@ class KafkaExportTest {
         }
         System.out.printf("export: %d of %d events on the topic when the coordinator stopped%n",
                 exportedBeforeStop, storedBeforeStop);
+        assertTheShutdownCheckpointWasExported(storedBeforeStop);
 
         try (CoordinatorNode node = CoordinatorNode.start(dataDir, settings)) {
             new ReadSideWorkload(node).jobs(60, 90).payout(ReadSideWorkload.HOST, "payout-1", 1_000, 100);
@@ -98,6 +100,7 @@ class KafkaExportTest {
                 assertThat(record.get("payload").isObject()).isTrue();
             }
             assertSequencesNeverGoBackPerKey(records);
+            assertTheExportWitnessesAForgedPayload(node);
             System.out.printf("export: %d events stored, %d records on the topic (%d repeated after the stop)%n",
                     stored.size(), records.size(), records.size() - stored.size());
         }
@@ -129,6 +132,53 @@ class KafkaExportTest {
         long stored = storedEvents(node);
         await().atMost(Duration.ofSeconds(60)).until(() -> consumeAll(servers).size() >= stored);
         assertThat(firstOfEach(consumeAll(servers))).hasSize((int) stored);
+    }
+
+    /**
+     * The export as the audit's witness: its checkpoints stand in for a lost file, and a payout changed in the store
+     * no longer matches its exported record.
+     */
+    private static void assertTheExportWitnessesAForgedPayload(CoordinatorNode node) {
+        AuditEvidence witnessed = AuditEvidence.of(dataDir, null, dataDir.resolve("lost.jsonl"), Long.MAX_VALUE)
+                .witnessedBy(ExportWitness.read(kafka.bootstrapServers(), TOPIC, CHECKPOINTS));
+        assertThat(witnessed.checkpoints()).isNotEmpty();
+        Map<String, Object> payout = node.jdbc().queryForMap("""
+                SELECT global_index, event_identifier, payload FROM domain_event_entry
+                WHERE payload_type LIKE '%.PayoutPaid'""");
+        byte[] honest = (byte[]) payout.get("payload");
+        String forged = new String(honest, StandardCharsets.UTF_8).replace("\"value\":1000", "\"value\":100");
+        assertThat(forged).isNotEqualTo(new String(honest, StandardCharsets.UTF_8));
+        assertThat(exportProblems(node, witnessed)).isEmpty();
+        try {
+            node.jdbc().update("UPDATE domain_event_entry SET payload = ? WHERE global_index = ?",
+                    forged.getBytes(StandardCharsets.UTF_8), payout.get("global_index"));
+
+            assertThat(exportProblems(node, witnessed)).containsExactly("export: event " + payout.get("global_index")
+                    + " (" + payout.get("event_identifier") + ", PayoutPaid) is stored with another payload than the"
+                    + " Kafka export holds");
+        } finally {
+            node.jdbc().update("UPDATE domain_event_entry SET payload = ? WHERE global_index = ?", honest,
+                    payout.get("global_index"));
+        }
+    }
+
+    private static List<String> exportProblems(CoordinatorNode node, AuditEvidence evidence) {
+        AuditReport report = new LedgerAudit(node.bean(DataSource.class), evidence,
+                new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8)).run();
+        return report.problems().stream().filter(problem -> problem.startsWith("export:")
+                || problem.startsWith("checkpoint:") || problem.startsWith("chain: no signed checkpoint")).toList();
+    }
+
+    /** The checkpoint signed at shutdown is on the checkpoints' topic, signed with the key in the data directory. */
+    private static void assertTheShutdownCheckpointWasExported(long stored) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> !consumeAll(kafka.bootstrapServers(), CHECKPOINTS)
+                .isEmpty());
+        List<ChainCheckpoint> checkpoints = consumeAll(kafka.bootstrapServers(), CHECKPOINTS).stream()
+                .map(record -> ChainCheckpoint.parse(new String(record.value(), StandardCharsets.UTF_8))).toList();
+        PublicKey key = ChainSigningKey.publicKey(ChainSigningKey.publicFile(dataDir.resolve(ChainSigningKey.FILE))
+                .toString());
+        assertThat(checkpoints).allMatch(checkpoint -> checkpoint.verifies(key));
+        assertThat(checkpoints.get(checkpoints.size() - 1).position()).isPositive().isLessThanOrEqualTo(stored);
     }
 
     /**
@@ -165,26 +215,11 @@ class KafkaExportTest {
 
     /** Every record of the topic, partition by partition, each partition in its order. */
     static List<ConsumerRecord<byte[], byte[]>> consumeAll(String servers) {
-        Properties settings = new Properties();
-        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-        settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings)) {
-            if (!consumer.listTopics(Duration.ofSeconds(10)).containsKey(TOPIC)) {
-                return records;
-            }
-            List<TopicPartition> partitions = consumer.partitionsFor(TOPIC, Duration.ofSeconds(10)).stream()
-                    .map(info -> new TopicPartition(TOPIC, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(10));
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
+        return consumeAll(servers, TOPIC);
+    }
+
+    static List<ConsumerRecord<byte[], byte[]>> consumeAll(String servers, String topic) {
+        return ExportWitness.records(servers, topic);
     }
 
     private static long storedEvents(CoordinatorNode node) {

@@ -59,7 +59,8 @@ class ReadSideBench {
             System.out.printf("bench: rebuild of all read models: %,d events in %.1f s = %,d events/s%n",
                     rebuild.events(), rebuild.took().toNanos() / 1e9, rebuild.rate());
 
-            AuditReport audit = new LedgerAudit(node.bean(DataSource.class), System.out).run();
+            AuditReport audit = new LedgerAudit(node.bean(DataSource.class),
+                    AuditEvidence.of(dataDir, null, null, 0), System.out).run();
             LedgerAudit.print(audit, System.out);
             System.out.printf("bench: audit replay: %,d events in %.2f s = %,d events/s%n", audit.events(),
                     audit.took().toNanos() / 1e9, audit.rate());

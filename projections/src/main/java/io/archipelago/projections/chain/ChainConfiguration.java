@@ -1,8 +1,14 @@
 package io.archipelago.projections.chain;
 
+import io.archipelago.projections.CheckpointWitness;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,7 +16,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The hash chain's own tracking processor, {@value #PROCESSING_GROUP}: one segment and one thread, because each link
- * depends on the one before; a failure stops and retries it, never skips an event.
+ * depends on the one before; a failure stops and retries it, never skips an event. Its head is signed by
+ * {@link ChainCheckpoints} every {@code archipelago.event-chain.checkpoint-every-links} links (1000), at the latest
+ * {@code archipelago.event-chain.checkpoint-interval} (60 s) after a link, and at shutdown, with
+ * {@link ChainSigningKey}.
  */
 @Configuration(proxyBeanMethods = false)
 class ChainConfiguration {
@@ -19,8 +28,20 @@ class ChainConfiguration {
     static final String PROCESSING_GROUP = "event-chain";
 
     @Bean
-    EventChainWriter eventChainWriter(JdbcTemplate jdbc) {
-        return new EventChainWriter(jdbc);
+    EventChainWriter eventChainWriter(JdbcTemplate jdbc, ChainCheckpoints checkpoints) {
+        return new EventChainWriter(jdbc, checkpoints);
+    }
+
+    @Bean
+    ChainCheckpoints chainCheckpoints(@Value("${archipelago.data-dir:./data}") Path dataDir,
+                                      @Value("${archipelago.event-chain.signing-key:#{null}}") @Nullable String key,
+                                      @Value("${archipelago.event-chain.public-key:#{null}}")
+                                      @Nullable String publicKey,
+                                      @Value("${archipelago.event-chain.checkpoint-every-links:1000}") long every,
+                                      @Value("${archipelago.event-chain.checkpoint-interval:60s}") Duration interval,
+                                      List<CheckpointWitness> witnesses) {
+        return new ChainCheckpoints(dataDir, ChainSigningKey.of(key, publicKey, dataDir), every, interval,
+                Clock.systemUTC(), witnesses);
     }
 
     @Bean

@@ -9,10 +9,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The hash chain over the event store: {@code H(n) = SHA-256(H(n-1) ‖ canonical bytes of event n)}, from
- * {@link #GENESIS}. The canonical bytes of an event are, as stored in {@code domain_event_entry}, its identifier,
- * aggregate identifier, sequence number, payload type, timestamp and payload: each text as a 4-byte big-endian length
- * and its UTF-8 bytes, the sequence as 8 bytes (-1 when absent), the payload as a 4-byte length and its bytes. Any
- * change to a stored event changes its link and every link after it. Not thread-safe: one per thread.
+ * {@link #GENESIS}. The canonical bytes of an event are the whole row as stored in {@code domain_event_entry}: its
+ * global index (8 bytes), identifier, aggregate type, aggregate identifier, sequence number (8 bytes, -1 when absent),
+ * payload type, payload revision, timestamp, payload and metadata; each text as a 4-byte big-endian length and its
+ * UTF-8 bytes (an absent one as empty), the payload and the metadata as a 4-byte length and their bytes (absent
+ * metadata as length -1). Any
+ * change to a stored event, or to its place in the store, changes its link and every link after it. Not thread-safe:
+ * one per thread.
  */
 public final class EventChain {
 
@@ -30,23 +33,38 @@ public final class EventChain {
         }
     }
 
-    /** The link of an event after {@code previous}. */
-    public byte[] next(byte[] previous, String eventIdentifier, @Nullable String aggregateIdentifier,
-                       @Nullable Long sequenceNumber, String payloadType, String timestamp, byte[] payload) {
+    /** The link of {@code event} after {@code previous}. */
+    public byte[] next(byte[] previous, StoredEvent event) {
         sha256.reset();
         sha256.update(previous);
-        text(eventIdentifier);
-        text(aggregateIdentifier == null ? "" : aggregateIdentifier);
-        sha256.update(number.clear().putLong(sequenceNumber == null ? -1 : sequenceNumber).array());
-        text(payloadType);
-        text(timestamp);
-        length(payload.length);
-        sha256.update(payload);
+        number(event.globalIndex());
+        text(event.identifier());
+        text(event.type());
+        text(event.aggregateIdentifier());
+        number(event.sequenceNumber() == null ? -1 : event.sequenceNumber());
+        text(event.payloadType());
+        text(event.payloadRevision());
+        text(event.timestamp());
+        bytes(event.payload());
+        bytes(event.metaData());
         return sha256.digest();
     }
 
-    private void text(String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    private void number(long value) {
+        sha256.update(number.clear().putLong(value).array());
+    }
+
+    private void bytes(byte @Nullable [] value) {
+        if (value == null) {
+            length(-1);
+        } else {
+            length(value.length);
+            sha256.update(value);
+        }
+    }
+
+    private void text(@Nullable String value) {
+        byte[] bytes = value == null ? new byte[0] : value.getBytes(StandardCharsets.UTF_8);
         length(bytes.length);
         sha256.update(bytes);
     }

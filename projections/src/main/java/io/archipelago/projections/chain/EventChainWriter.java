@@ -1,7 +1,6 @@
 package io.archipelago.projections.chain;
 
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,7 +10,6 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
-import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -20,7 +18,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * are computed from the rows of {@code domain_event_entry} themselves, found by event identifier and read once per
  * batch, so they cover exactly the bytes an auditor reads; a late event's token stands at the highest index seen,
  * not at its own, so the row gives its {@code global_index}. They are written in the batch's transaction, with the
- * processor's token, so each event is linked exactly once.
+ * processor's token, so each event is linked exactly once; once committed, the new head goes to
+ * {@link ChainCheckpoints} to be signed.
  */
 @ProcessingGroup(ChainConfiguration.PROCESSING_GROUP)
 final class EventChainWriter {
@@ -28,9 +27,11 @@ final class EventChainWriter {
     private static final String BATCH = EventChainWriter.class.getName() + ".batch";
 
     private final JdbcTemplate jdbc;
+    private final ChainCheckpoints checkpoints;
 
-    EventChainWriter(JdbcTemplate jdbc) {
+    EventChainWriter(JdbcTemplate jdbc, ChainCheckpoints checkpoints) {
         this.jdbc = jdbc;
+        this.checkpoints = checkpoints;
     }
 
     @EventHandler
@@ -42,12 +43,12 @@ final class EventChainWriter {
         UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
         return unitOfWork.getOrComputeResource(BATCH, key -> {
             List<String> identifiers = new ArrayList<>();
-            unitOfWork.onPrepareCommit(committing -> link(identifiers));
+            unitOfWork.onPrepareCommit(committing -> link(unitOfWork, identifiers));
             return identifiers;
         });
     }
 
-    private void link(List<String> identifiers) {
+    private void link(UnitOfWork<?> unitOfWork, List<String> identifiers) {
         Map<String, StoredEvent> events = read(identifiers);
         List<Object[]> rows = new ArrayList<>(identifiers.size());
         Link last = last();
@@ -59,13 +60,14 @@ final class EventChainWriter {
             if (event == null) {
                 throw new IllegalStateException("event " + identifier + " was delivered but is not in the store");
             }
-            hash = chain.next(hash, event.identifier(), event.aggregateIdentifier(), event.sequenceNumber(),
-                    event.payloadType(), event.timestamp(), event.payload());
+            hash = chain.next(hash, event);
             position++;
             rows.add(new Object[] {position, event.globalIndex(), event.identifier(), EventChain.hex(hash)});
         }
         jdbc.batchUpdate("INSERT INTO event_chain (chain_position, global_index, event_identifier, hash)"
                 + " VALUES (?, ?, ?, ?)", rows);
+        Object[] head = rows.get(rows.size() - 1);
+        unitOfWork.afterCommit(committed -> checkpoints.linked((Long) head[0], (Long) head[1], (String) head[3]));
     }
 
     private Link last() {
@@ -77,24 +79,15 @@ final class EventChainWriter {
     private Map<String, StoredEvent> read(List<String> identifiers) {
         Map<String, StoredEvent> events = new HashMap<>();
         jdbc.query(connection -> {
-            var statement = connection.prepareStatement("SELECT global_index, event_identifier, aggregate_identifier,"
-                    + " sequence_number, payload_type, time_stamp, payload FROM domain_event_entry"
-                    + " WHERE event_identifier = ANY (?)");
+            var statement = connection.prepareStatement("SELECT " + StoredEvent.COLUMNS
+                    + " FROM domain_event_entry e WHERE e.event_identifier = ANY (?)");
             statement.setArray(1, connection.createArrayOf("text", identifiers.toArray()));
             return statement;
         }, (ResultSet row) -> {
-            StoredEvent event = storedEvent(row);
+            StoredEvent event = StoredEvent.read(row);
             events.put(event.identifier(), event);
         });
         return events;
-    }
-
-    private static StoredEvent storedEvent(ResultSet row) throws SQLException {
-        long sequence = row.getLong("sequence_number");
-        @Nullable Long sequenceNumber = row.wasNull() ? null : sequence;
-        return new StoredEvent(row.getLong("global_index"), row.getString("event_identifier"),
-                row.getString("aggregate_identifier"), sequenceNumber, row.getString("payload_type"),
-                row.getString("time_stamp"), row.getBytes("payload"));
     }
 
     private record Link(long position, byte[] hash) {

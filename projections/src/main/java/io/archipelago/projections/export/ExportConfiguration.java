@@ -29,7 +29,8 @@ import org.springframework.context.annotation.Configuration;
  * The export of every event to Kafka by its own tracking processor, {@value #PROCESSING_GROUP}, with one segment:
  * one thread reads the stream in order, so per-aggregate order holds on the topic. Kafka is the cluster named by
  * {@code KAFKA_BOOTSTRAP}, or the embedded broker of the {@code kafka-broker} module. Turned off by
- * {@code archipelago.kafka.export.enabled=false}.
+ * {@code archipelago.kafka.export.enabled=false}. The event chain's signed checkpoints go to a topic of their own
+ * ({@link KafkaCheckpointWitness}).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "archipelago.kafka.export.enabled", matchIfMissing = true)
@@ -85,6 +86,13 @@ class ExportConfiguration {
                             @Value("${archipelago.kafka.export.partitions:6}") int partitions,
                             @Value("${archipelago.kafka.export.replication-factor:1}") short replicationFactor) {
         return new ExportTopic(name, partitions, replicationFactor, kafka.servers());
+    }
+
+    @Bean
+    KafkaCheckpointWitness kafkaCheckpointWitness(Producer<byte[], byte[]> exportProducer, KafkaBootstrap kafka,
+            @Value("${archipelago.kafka.export.checkpoint-topic:archipelago.event-chain.checkpoints}") String name,
+            @Value("${archipelago.kafka.export.replication-factor:1}") short replicationFactor) {
+        return new KafkaCheckpointWitness(exportProducer, new ExportTopic(name, 1, replicationFactor, kafka.servers()));
     }
 
     @Bean
