@@ -18,6 +18,7 @@ import io.archipelago.exchange.market.api.PlaceAsk;
 import io.archipelago.exchange.market.api.RegisterCargo;
 import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.money.MicroCredits;
+import io.archipelago.exchange.money.MoneyCaps;
 import io.archipelago.exchange.money.PricePerUnit;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,8 +98,9 @@ final class ExchangeFixture {
     private void consumer(int index, Instant at) {
         AccountId consumer = consumerId(index);
         gateway.sendAndWait(new OpenAccount(consumer, COUNTRIES.get(index % COUNTRIES.size()), at));
-        gateway.sendAndWait(new DepositCredits(consumer, "bench-deposit-" + index, MicroCredits.credits(1_000_000_000L),
-                at));
+        // the largest deposit there is: millions of bids' escrow
+        gateway.sendAndWait(new DepositCredits(consumer, "bench-deposit-" + index,
+                MicroCredits.of(MoneyCaps.MAX_DEPOSIT), at));
     }
 
     private static AccountId consumerId(int index) {
