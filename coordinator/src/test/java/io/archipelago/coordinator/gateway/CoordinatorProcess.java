@@ -134,16 +134,6 @@ final class CoordinatorProcess implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A JSON POST with {@code credential} as its bearer and {@code headers}, whatever its status. */
-    HttpResponse<String> sendWith(String credential, String path, String body, Map<String, String> headers)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url.resolve(path)).timeout(Duration.ofSeconds(120))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + credential)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        headers.forEach(request::header);
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     /**
      * SIGKILL, as {@code kill -9}: no shutdown hook runs, nothing is flushed or closed. What the coordinator started
      * (its embedded PostgreSQL, its nats-server) is left running as such a kill leaves it, for the next coordinator
