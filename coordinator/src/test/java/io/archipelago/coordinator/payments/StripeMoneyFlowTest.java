@@ -229,6 +229,10 @@ class StripeMoneyFlowTest {
         stripe.stubFor(post(urlEqualTo("/v1/identity/verification_sessions")).willReturn(okJson(
                 "{\"id\":\"vs_e2e\",\"object\":\"identity.verification_session\","
                         + "\"url\":\"https://verify.test/e2e\"}")));
+        // payments knows the Island once the read side does
+        await().atMost(Duration.ofSeconds(30)).until(() -> http.send(HttpRequest.newBuilder(
+                URI.create(base + "/islands/" + island)).header("Authorization", TestCredentials.OPERATOR).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
         HttpResponse<String> started = postJson("/islands/" + island + "/verification", "", OPERATOR);
         assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
         assertThat(started.body()).contains("https://verify.test/e2e");
