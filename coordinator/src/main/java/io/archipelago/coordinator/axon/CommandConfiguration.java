@@ -23,9 +23,17 @@ import org.springframework.context.annotation.Configuration;
 class CommandConfiguration {
 
     @Bean
+    DeadlockEscalation deadlockEscalation(CommandBus commandBus) {
+        DeadlockEscalation escalation = new DeadlockEscalation();
+        commandBus.registerHandlerInterceptor(escalation);
+        return escalation;
+    }
+
+    @Bean
     TransientFailureRetryScheduler commandRetryScheduler(
             @Value("${archipelago.command-retry.max-retries:8}") int maxRetries,
-            @Value("${archipelago.command-retry.initial-interval:10ms}") Duration initialInterval) {
+            @Value("${archipelago.command-retry.initial-interval:10ms}") Duration initialInterval,
+            DeadlockEscalation deadlockEscalation) {
         AtomicInteger threads = new AtomicInteger();
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(
                 Math.max(2, Runtime.getRuntime().availableProcessors()), task -> {
@@ -34,7 +42,7 @@ class CommandConfiguration {
                     return thread;
                 });
         executor.setRemoveOnCancelPolicy(true);
-        return new TransientFailureRetryScheduler(executor, maxRetries, initialInterval);
+        return new TransientFailureRetryScheduler(executor, maxRetries, initialInterval, deadlockEscalation);
     }
 
     /** {@code archipelago.command.retries}: the retries scheduled since start, contention between nodes among them. */
@@ -42,6 +50,13 @@ class CommandConfiguration {
     MeterBinder commandRetriesMetric(TransientFailureRetryScheduler commandRetryScheduler) {
         return registry -> Gauge.builder("archipelago.command.retries", commandRetryScheduler,
                 TransientFailureRetryScheduler::retriesScheduled).register(registry);
+    }
+
+    /** {@code archipelago.command.run-alone}: commands that lost deadlocks again and again and then ran alone. */
+    @Bean
+    MeterBinder commandsRunAloneMetric(DeadlockEscalation deadlockEscalation) {
+        return registry -> Gauge.builder("archipelago.command.run-alone", deadlockEscalation,
+                DeadlockEscalation::commandsRunAlone).register(registry);
     }
 
     @Bean

@@ -40,24 +40,34 @@ final class TransientFailureRetryScheduler extends ExponentialBackOffIntervalRet
     private static final long MAX_INTERVAL_MILLIS = 1_000;
 
     private final ScheduledExecutorService executor;
+    private final DeadlockEscalation escalation;
     private final LongAdder retries = new LongAdder();
 
-    /** Retries at most {@code maxRetries} times on {@code executor}, which it shuts down when closed. */
-    TransientFailureRetryScheduler(ScheduledExecutorService executor, int maxRetries, Duration initialInterval) {
+    /**
+     * Retries at most {@code maxRetries} times on {@code executor}, which it shuts down when closed, telling
+     * {@code escalation} of each retry so that a command losing deadlocks again and again ends up running alone.
+     */
+    TransientFailureRetryScheduler(ScheduledExecutorService executor, int maxRetries, Duration initialInterval,
+                                   DeadlockEscalation escalation) {
         super(ExponentialBackOffIntervalRetryScheduler.builder()
                 .retryExecutor(executor)
                 .maxRetryCount(maxRetries)
                 .backoffFactor(Math.max(1, initialInterval.toMillis())));
         this.executor = executor;
+        this.escalation = escalation;
     }
 
     @Override
     @SuppressWarnings("rawtypes") // Axon's RetryScheduler declares the raw type
     public boolean scheduleRetry(CommandMessage commandMessage, RuntimeException lastFailure,
                                  List<Class<? extends Throwable>[]> failures, Runnable dispatchTask) {
+        // marked before it is scheduled, so that the retry cannot run before the mark
+        escalation.beforeRetry(commandMessage, lastFailure, failures.size());
         boolean scheduled = super.scheduleRetry(commandMessage, lastFailure, failures, dispatchTask);
         if (scheduled) {
             retries.increment();
+        } else {
+            escalation.forget(commandMessage);
         }
         return scheduled;
     }

@@ -60,7 +60,7 @@ class TransientFailureRetrySchedulerTest {
     void schedulesAtMostTheConfiguredRetriesWithGrowingIntervalsAndCountsThem() {
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
         try (TransientFailureRetryScheduler scheduler = new TransientFailureRetryScheduler(executor, 2,
-                Duration.ofMillis(10))) {
+                Duration.ofMillis(10), new DeadlockEscalation())) {
             var command = GenericCommandMessage.asCommandMessage("bid");
             List<Class<? extends Throwable>[]> failures = new ArrayList<>();
             RuntimeException conflict = new ConcurrencyException("conflict");
