@@ -46,7 +46,8 @@ import org.jspecify.annotations.Nullable;
  * again if they had streamed nothing, else failed and refunded.
  *
  * <p>Several coordinator nodes may run a bridge each over one store and one NATS ({@link Cluster}): each placement is
- * dispatched by the node that claims it, its output is relayed to the node holding the client, each Island is probed
+ * dispatched by the node that claims it, which alone hears its output ({@link OutputSubjects}) and relays it to the
+ * node holding the client, each Island is probed
  * by one live node, and the jobs of a node that stops are taken over by another, as those of a restart are.
  */
 @ProcessingGroup(IslandBridge.PROCESSING_GROUP)
@@ -69,6 +70,7 @@ public final class IslandBridge implements AutoCloseable {
     private final Prober prober;
     private final IslandRequests requests;
     private final StreamRelay relay;
+    private final OutputSubjects outputSubjects = new OutputSubjects();
     private final ExecutorService commandExecutor;
     private final ScheduledExecutorService timer;
     private @Nullable TrackingToken history;
@@ -92,7 +94,7 @@ public final class IslandBridge implements AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(daemons("bridge-timer"));
         this.requests = new IslandRequests(nats, rejections, cluster.node());
         this.dispatcher = new JobDispatcher(nats, commands, clock, settings, streams, inputs,
-                rejections, commandExecutor, requests, cluster, relay);
+                rejections, commandExecutor, requests, cluster, relay, outputSubjects);
         this.prober = new Prober(nats, commands, clock, settings, rejections,
                 island -> dispatcher.islandLost(island, HEARTBEATS_MISSED), commandExecutor, requests, cluster);
     }
@@ -110,8 +112,8 @@ public final class IslandBridge implements AutoCloseable {
                 dispatcher.output(message);
             }
         });
-        results.subscribe(Subjects.ALL_RESULTS);
         results.subscribe(requests.replies());
+        outputSubjects.attach(results);
         long sliceMicros = Math.max(1, settings.probeInterval().toNanos() / 1_000 / PROBE_SLICES);
         long tickMillis = settings.tick().toMillis();
         AtomicInteger slice = new AtomicInteger();
@@ -155,6 +157,11 @@ public final class IslandBridge implements AutoCloseable {
         } catch (IllegalArgumentException notAnIslandId) {
             return false;
         }
+    }
+
+    /** How many jobs' output subjects this node hears: those it dispatched and that still run. */
+    public int heardOutputSubjects() {
+        return outputSubjects.size();
     }
 
     /** Jobs dispatched and not yet finished. */
@@ -264,6 +271,7 @@ public final class IslandBridge implements AutoCloseable {
     public synchronized void close() {
         timer.shutdownNow();
         if (results != null) {
+            outputSubjects.detach();
             nats.closeDispatcher(results);
             results = null;
         }

@@ -65,6 +65,7 @@ final class JobDispatcher {
     private final IslandRequests requests;
     private final Cluster cluster;
     private final StreamRelay relay;
+    private final OutputSubjects outputSubjects;
     private final Map<JobId, ActiveJob> jobs = new ConcurrentHashMap<>();
     private final Map<JobId, Long> maxUnits = new ConcurrentHashMap<>();
     /** Jobs taken back from their Island that no other Island took yet: they wait for a slot or their expiry. */
@@ -98,7 +99,7 @@ final class JobDispatcher {
 
     JobDispatcher(Connection nats, CommandSender commands, Clock clock, BridgeSettings settings, JobStreams streams,
                   JobInputs inputs, Rejections rejections, Executor commandExecutor, IslandRequests requests,
-                  Cluster cluster, StreamRelay relay) {
+                  Cluster cluster, StreamRelay relay, OutputSubjects outputSubjects) {
         this.nats = nats;
         this.commands = commands;
         this.clock = clock;
@@ -110,6 +111,7 @@ final class JobDispatcher {
         this.requests = requests;
         this.cluster = cluster;
         this.relay = relay;
+        this.outputSubjects = outputSubjects;
     }
 
     void submitted(JobId jobId, long units) {
@@ -152,7 +154,11 @@ final class JobDispatcher {
             synchronized (previous) {
                 previous.end();
             }
+            if (!previous.islandId.equals(job.islandId)) {
+                outputSubjects.stopHearing(previous.islandId, previous.jobId);
+            }
         }
+        outputSubjects.hear(job.islandId, job.jobId);
         JobOffer offer = new JobOffer(Codec.VERSION, placed.jobId().value(), placed.cargo().value(),
                 inputs.get(placed.jobId().value()), maxUnits.getOrDefault(placed.jobId(), 1L),
                 System.currentTimeMillis() + settings.jobDeadline().toMillis());
@@ -242,7 +248,7 @@ final class JobDispatcher {
             if (!job.end()) {
                 return;
             }
-            jobs.remove(job.jobId, job);
+            untrack(job);
             send(job, () -> new CompleteJob(job.cargo, job.jobId, units, clock.instant()));
         }
     }
@@ -258,7 +264,7 @@ final class JobDispatcher {
             if (!job.end()) {
                 return;
             }
-            jobs.remove(job.jobId, job);
+            untrack(job);
             boolean streamed = job.hasStreamed();
             LOG.info("job {} lost on island {} ({}): {}", job.jobId, job.islandId,
                     streamed ? "failing it" : "placing it again", reason);
@@ -323,6 +329,15 @@ final class JobDispatcher {
         return done;
     }
 
+    /** Forgets a job dispatched here and stops hearing its output; false when another run replaced it. */
+    private boolean untrack(ActiveJob job) {
+        if (!jobs.remove(job.jobId, job)) {
+            return false;
+        }
+        outputSubjects.stopHearing(job.islandId, job.jobId);
+        return true;
+    }
+
     /** The market settled, failed or expired the job: nothing more to do for it here. */
     void ended(JobId jobId) {
         waiting.remove(jobId);
@@ -330,8 +345,8 @@ final class JobDispatcher {
         placements.remove(jobId);
         maxUnits.remove(jobId);
         inputs.forget(jobId.value());
-        ActiveJob job = jobs.remove(jobId);
-        if (job != null) {
+        ActiveJob job = jobs.get(jobId);
+        if (job != null && untrack(job)) {
             synchronized (job) {
                 job.end();
             }
@@ -356,7 +371,7 @@ final class JobDispatcher {
         elsewhere.remove(jobId);
         ActiveJob job = jobs.get(jobId);
         if (job != null && job.islandId.equals(islandId)) {
-            jobs.remove(jobId, job);
+            untrack(job);
             synchronized (job) {
                 job.end();
             }

@@ -220,7 +220,8 @@ class IslandBridgeTest {
             assertThat(bridge.rejections().count(RejectedMessage.Reason.MALFORMED)).isEqualTo(1);
             assertThat(bridge.rejections().count(RejectedMessage.Reason.UNKNOWN_VERSION)).isEqualTo(1);
             assertThat(bridge.rejections().count(RejectedMessage.Reason.OVERSIZED)).isEqualTo(1);
-            assertThat(bridge.rejections().count(RejectedMessage.Reason.UNEXPECTED)).isEqualTo(1);
+            // output of a job nobody dispatched reaches no coordinator: only dispatched jobs' subjects are heard
+            assertThat(bridge.rejections().count(RejectedMessage.Reason.UNEXPECTED)).isZero();
 
             bridge.on(placed("job-3d", "island-3"), null);
             await().atMost(WAIT).until(() -> island.offers.size() == 4);
@@ -379,7 +380,6 @@ class IslandBridgeTest {
             a.send(JobOutput.chunk("job-7", 0, "forged on its own subject"));
             a.connection.publish(Subjects.results("island-7b", "job-7"),
                     Codec.encode(JobOutput.chunk("job-7", 0, "forged on b's subject")));
-            await().atMost(WAIT).until(() -> bridge.rejections().count(RejectedMessage.Reason.UNEXPECTED) == 1);
             await().atMost(WAIT).until(() -> !a.errors.isEmpty());
             b.send(JobOutput.chunk("job-7", 0, "genuine"));
             b.send(JobOutput.done("job-7", 1, 1));

@@ -103,6 +103,9 @@ class TwoBridgesTest {
             a.bridge.on(placed("job-1", "island-1"), null);
             b.bridge.on(placed("job-1", "island-1"), null);
             await().atMost(WAIT).until(() -> island.offers.size() == 1);
+            // only the node that dispatched the job hears the Island's output for it
+            assertThat(a.bridge.heardOutputSubjects()).isEqualTo(1);
+            assertThat(b.bridge.heardOutputSubjects()).isZero();
             island.send(JobOutput.chunk("job-1", 1, "world"));
             island.send(JobOutput.chunk("job-1", 0, "Hello, "));
             island.send(JobOutput.done("job-1", 2, 7));
@@ -113,6 +116,8 @@ class TwoBridgesTest {
             assertThat(a.commands.of(StartJob.class)).hasSize(1);
             assertThat(b.commands.sent).isEmpty();
             assertThat(b.bridge.rejections().count(RejectedMessage.Reason.UNEXPECTED)).isZero();
+            assertThat(b.bridge.rejections().duplicates()).isZero();
+            assertThat(a.bridge.heardOutputSubjects()).isZero();
 
             JobCompleted completed = completed("job-1", "island-1", 7);
             a.bridge.on(completed, null);

@@ -14,7 +14,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Subjects {
 
-    /** Where the coordinator hears every Island's job output. */
+    /**
+     * Every Island's job output. Coordinator nodes do not subscribe to it: each hears the {@link #results} subject of
+     * the jobs it dispatched only.
+     */
     public static final String ALL_RESULTS = "results.*.*";
 
 

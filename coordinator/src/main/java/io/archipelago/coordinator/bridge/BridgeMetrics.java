@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The bridge on {@code /actuator/prometheus}: messages refused from Islands by reason
- * ({@code archipelago_bridge_rejected_total}), duplicate chunks dropped, and the jobs dispatched and not finished.
+ * ({@code archipelago_bridge_rejected_total}), duplicate chunks dropped, the jobs dispatched and not finished, and
+ * the job output subjects heard.
  */
 @Component
 @ConditionalOnProperty(name = "archipelago.bridge.enabled", havingValue = "true", matchIfMissing = true)
@@ -37,6 +38,9 @@ final class BridgeMetrics implements MeterBinder {
                 .register(registry);
         Gauge.builder("archipelago.bridge.jobs.running", bridge, IslandBridge::runningJobs)
                 .description("jobs dispatched to Islands and not finished")
+                .register(registry);
+        Gauge.builder("archipelago.bridge.output.subjects", bridge, IslandBridge::heardOutputSubjects)
+                .description("job output subjects this node hears: one per job it dispatched that still runs")
                 .register(registry);
     }
 }
