@@ -88,7 +88,8 @@ public final class IslandBridge implements AutoCloseable {
         this.nats = nats;
         this.settings = settings;
         this.inputs = inputs;
-        this.relay = new StreamRelay(nats, chunk -> streams().chunk(chunk));
+        this.relay = new StreamRelay(nats, chunk -> streams().relayed(chunk), chunk -> streams().fromHistory(chunk),
+                jobId -> streams().historyReceived(jobId), (jobId, from, max) -> streams().released(jobId, from, max));
         this.streams = new JobStreams(settings.streamRetention(), relay);
         this.commandExecutor = Executors.newFixedThreadPool(4, daemons("bridge-command"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemons("bridge-timer"));

@@ -159,6 +159,7 @@ final class JobDispatcher {
             }
         }
         outputSubjects.hear(job.islandId, job.jobId);
+        streams.dispatching(job.jobId.value());
         JobOffer offer = new JobOffer(Codec.VERSION, placed.jobId().value(), placed.cargo().value(),
                 inputs.get(placed.jobId().value()), maxUnits.getOrDefault(placed.jobId(), 1L),
                 System.currentTimeMillis() + settings.jobDeadline().toMillis());

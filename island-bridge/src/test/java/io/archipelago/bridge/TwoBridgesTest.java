@@ -23,6 +23,8 @@ import io.nats.client.Connection;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,6 +126,81 @@ class TwoBridgesTest {
             b.bridge.on(completed, null);
             await().atMost(WAIT).until(() -> client.completedUnits != null);
             assertThat(island.offers).hasSize(1);
+        }
+    }
+
+    @Test
+    void aClientJoiningLateOnAnotherNodeGetsTheWholeStreamInOrder() throws Exception {
+        try (FakeIsland island = new FakeIsland(server, "island-3")) {
+            a.bridge.on(placed("job-3", "island-3"), null);
+            b.bridge.on(placed("job-3", "island-3"), null);
+            await().atMost(WAIT).until(() -> island.offers.size() == 1);
+            island.send(JobOutput.chunk("job-3", 0, "one "));
+            island.send(JobOutput.chunk("job-3", 1, "two "));
+            await().atMost(WAIT).until(() -> a.bridge.streams().released("job-3", 0, 10)
+                    .map(List::size).orElse(0) == 2);
+
+            // b follows only now: it asks a for what was released before, and takes it ahead of what comes live
+            RecordingListener late = new RecordingListener();
+            b.bridge.streams().subscribe("job-3", late);
+            island.send(JobOutput.chunk("job-3", 2, "three"));
+            island.send(JobOutput.done("job-3", 3, 3));
+            await().atMost(WAIT).until(() -> a.commands.of(CompleteJob.class).size() == 1);
+            JobCompleted completed = completed("job-3", "island-3", 3);
+            a.bridge.on(completed, null);
+            b.bridge.on(completed, null);
+
+            await().atMost(WAIT).until(() -> late.completedUnits != null);
+            assertThat(late.texts()).containsExactly("one ", "two ", "three");
+            assertThat(late.completedUnits).isEqualTo(3);
+            // only the node that dispatched the job holds its stream whole; b does not answer for it
+            assertThat(b.bridge.streams().released("job-3", 0, 10)).isEmpty();
+        }
+    }
+
+    @Test
+    void aLongHistoryComesPageByPage() throws Exception {
+        int chunks = StreamRelay.PAGE_CHUNKS * 2 + 500;
+        try (FakeIsland island = new FakeIsland(server, "island-5")) {
+            a.bridge.on(placed("job-5", "island-5"), null);
+            b.bridge.on(placed("job-5", "island-5"), null);
+            await().atMost(WAIT).until(() -> island.offers.size() == 1);
+            for (int seq = 0; seq < chunks; seq++) {
+                island.send(JobOutput.chunk("job-5", seq, seq + " "));
+            }
+            await().atMost(WAIT).until(() -> a.bridge.streams().released("job-5", 0, chunks)
+                    .map(List::size).orElse(0) == chunks);
+
+            RecordingListener late = new RecordingListener();
+            b.bridge.streams().subscribe("job-5", late);
+            island.send(JobOutput.done("job-5", chunks, chunks));
+            await().atMost(WAIT).until(() -> a.commands.of(CompleteJob.class).size() == 1);
+            JobCompleted completed = completed("job-5", "island-5", chunks);
+            b.bridge.on(completed, null);
+
+            await().atMost(WAIT).until(() -> late.completedUnits != null);
+            assertThat(late.chunks).extracting(chunk -> chunk.seq())
+                    .containsExactlyElementsOf(LongStream.range(0, chunks).boxed().toList());
+        }
+    }
+
+    @Test
+    void aFollowerWhoseJobNobodyDispatchedGoesOnWithoutHistory() throws Exception {
+        RecordingListener early = new RecordingListener();
+        b.bridge.streams().subscribe("job-4", early);
+        try (FakeIsland island = new FakeIsland(server, "island-4")) {
+            a.bridge.on(placed("job-4", "island-4"), null);
+            b.bridge.on(placed("job-4", "island-4"), null);
+            await().atMost(WAIT).until(() -> island.offers.size() == 1);
+            island.send(JobOutput.chunk("job-4", 0, "from the start"));
+            island.send(JobOutput.done("job-4", 1, 1));
+            await().atMost(WAIT).until(() -> a.commands.of(CompleteJob.class).size() == 1);
+            JobCompleted completed = completed("job-4", "island-4", 1);
+            a.bridge.on(completed, null);
+            b.bridge.on(completed, null);
+
+            await().atMost(WAIT).until(() -> early.completedUnits != null);
+            assertThat(early.texts()).containsExactly("from the start");
         }
     }
 

@@ -20,6 +20,9 @@ public final class Subjects {
      */
     public static final String ALL_RESULTS = "results.*.*";
 
+    /** Every job's {@link #outputHistory} requests, which every coordinator node hears. */
+    public static final String ALL_OUTPUT_HISTORY = "output.*.history";
+
 
     private Subjects() {
     }
@@ -51,6 +54,21 @@ public final class Subjects {
      */
     public static String output(String jobId) {
         return "output." + token(jobId);
+    }
+
+    /**
+     * Where a coordinator node asks for what the node that dispatched a job released of its output before (the
+     * request's body is the first sequence number wanted). Coordinators only.
+     */
+    public static String outputHistory(String jobId) {
+        return output(jobId) + ".history";
+    }
+
+    /** The job an {@link #outputHistory} subject is about, or null when the subject is not one. */
+    public static @Nullable String jobOfOutputHistory(String subject) {
+        String[] tokens = subject.split("\\.", -1);
+        return tokens.length == 3 && tokens[0].equals("output") && tokens[2].equals("history")
+                ? tokens[1].replace('~', '.') : null;
     }
 
     /** Where an Island answers request number {@code request} of coordinator node {@code node}. */

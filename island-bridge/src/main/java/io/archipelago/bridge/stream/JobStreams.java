@@ -5,6 +5,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,8 +21,11 @@ import org.jspecify.annotations.Nullable;
  * {@link JobStreamListener#onFailed}. Finished streams are kept for {@code retention} for late subscribers.
  *
  * <p>A job may be dispatched by another coordinator node than the one its client is connected to: while a job has
- * subscribers here, its {@link StreamFeed} brings the chunks that node released. Chunks may then come twice (from
- * this node's own dispatch and from the feed) and are taken once, by sequence number.
+ * subscribers here, its {@link StreamFeed} brings the chunks that node released, and first asks that node for the
+ * ones it released before ({@link #released}). Until that history has come ({@link #historyReceived}), a chunk after a
+ * gap waits for the chunks before it, and so does the stream's end, so a subscriber on any node gets the whole
+ * stream in order. Chunks may come twice (from this node's own dispatch, the feed and the history) and are taken
+ * once, by sequence number.
  */
 public final class JobStreams implements AutoCloseable {
 
@@ -62,9 +67,53 @@ public final class JobStreams implements AutoCloseable {
         };
     }
 
-    /** The next chunk of {@code jobId}, in order; a chunk at or below one taken before is dropped. */
+    /**
+     * The next chunk of {@code jobId} as this node's dispatch released it from the Island, in order; a chunk at or
+     * below one taken before is dropped.
+     */
     public void chunk(StreamChunk chunk) {
-        streams.computeIfAbsent(chunk.jobId(), id -> new Stream()).chunk(chunk);
+        streams.computeIfAbsent(chunk.jobId(), id -> new Stream()).released(chunk);
+    }
+
+    /** This node dispatches {@code jobId}: its chunks come from the Island through here, none from elsewhere. */
+    public void dispatching(String jobId) {
+        if (streams.computeIfAbsent(jobId, id -> new Stream()).dispatching(System.nanoTime())) {
+            feed.unfollow(jobId);
+        }
+    }
+
+    /** A chunk of {@code jobId} that another node released and relayed live. */
+    public void relayed(StreamChunk chunk) {
+        Stream stream = streams.get(chunk.jobId());
+        if (stream != null) {
+            stream.chunk(chunk, true);
+        }
+    }
+
+    /** A chunk of {@code jobId} from the history of the node that dispatched it. */
+    public void fromHistory(StreamChunk chunk) {
+        Stream stream = streams.get(chunk.jobId());
+        if (stream != null) {
+            stream.chunk(chunk, false);
+        }
+    }
+
+    /**
+     * What this node released of {@code jobId} from sequence number {@code from} on, at most {@code max} chunks;
+     * empty when this node did not dispatch it (only the dispatching node holds a stream whole from its start) or no
+     * longer holds all of it.
+     */
+    public Optional<List<StreamChunk>> released(String jobId, long from, int max) {
+        Stream stream = streams.get(jobId);
+        return stream == null ? Optional.empty() : stream.releasedFrom(from, max);
+    }
+
+    /** The history of {@code jobId} asked of another node came, or will not: its stream goes on without waiting. */
+    public void historyReceived(String jobId) {
+        Stream stream = streams.get(jobId);
+        if (stream != null && stream.historyReceived(System.nanoTime())) {
+            feed.unfollow(jobId);
+        }
     }
 
     public void complete(String jobId, long units) {
@@ -81,7 +130,10 @@ public final class JobStreams implements AutoCloseable {
     }
 
     private void end(String jobId, Event end) {
-        if (streams.computeIfAbsent(jobId, id -> new Stream()).finish(end, System.nanoTime())) {
+        Stream stream = streams.computeIfAbsent(jobId, id -> new Stream());
+        // a bid that expired was never run: no chunks are to come from anywhere
+        boolean endedWaiting = end.expired() && stream.historyReceived(System.nanoTime());
+        if (stream.finish(end, System.nanoTime()) || endedWaiting) {
             feed.unfollow(jobId);
         }
     }
@@ -113,11 +165,19 @@ public final class JobStreams implements AutoCloseable {
     private static final class Stream {
         private final List<Event> history = new ArrayList<>();
         private final List<Subscriber> subscribers = new ArrayList<>();
+        /** Chunks that came after a gap while the history from another node is awaited, by sequence number. */
+        private final TreeMap<Long, StreamChunk> early = new TreeMap<>();
         private boolean finished;
         private long finishedAt;
         private long nextSeq;
         /** Whether the feed brings this stream's chunks from other nodes. */
         private boolean followed;
+        /** Whether this node dispatched the job: its chunks came from the Island through this node. */
+        private boolean dispatchedHere;
+        /** Whether the chunks released before this node followed the job are still to come from another node. */
+        private boolean awaitingHistory;
+        /** The end, held back until the history came. */
+        private @Nullable Event heldEnd;
 
         /** Returns true when the stream is to be followed from now on. */
         synchronized boolean add(Subscriber subscriber) {
@@ -128,6 +188,9 @@ public final class JobStreams implements AutoCloseable {
             subscribers.add(subscriber);
             boolean follow = !followed;
             followed = true;
+            if (follow && !dispatchedHere) {
+                awaitingHistory = true;
+            }
             return follow;
         }
 
@@ -138,14 +201,50 @@ public final class JobStreams implements AutoCloseable {
             boolean unfollow = followed && subscribers.isEmpty() && !finished;
             if (unfollow) {
                 followed = false;
+                if (awaitingHistory) {
+                    awaitingHistory = false;
+                    drainEarly(true);
+                    Event end = heldEnd;
+                    heldEnd = null;
+                    if (end != null) {
+                        finish(end, System.nanoTime());
+                    }
+                }
             }
             return unfollow;
         }
 
-        synchronized void chunk(StreamChunk chunk) {
+        synchronized void released(StreamChunk chunk) {
+            dispatchedHere = true;
+            chunk(chunk, true);
+        }
+
+        /** Returns true when the stream ended while it waited for history, and is no longer to be followed. */
+        synchronized boolean dispatching(long now) {
+            dispatchedHere = true;
+            return historyReceived(now);
+        }
+
+        /** Takes a chunk in order; a {@code live} one numbered 0 shows the stream was followed from its start. */
+        synchronized void chunk(StreamChunk chunk, boolean live) {
             if (finished || chunk.seq() < nextSeq) {
                 return;
             }
+            if (chunk.seq() > nextSeq && awaitingHistory) {
+                if (early.size() < MAX_PENDING) {
+                    early.putIfAbsent(chunk.seq(), chunk);
+                }
+                return;
+            }
+            take(chunk);
+            drainEarly(false);
+            if (live && chunk.seq() == 0 && early.isEmpty()) {
+                // followed from the start: there is no history to wait for
+                awaitingHistory = false;
+            }
+        }
+
+        private void take(StreamChunk chunk) {
             nextSeq = chunk.seq() + 1;
             Event event = new Event(chunk, 0, null, false);
             if (history.size() < MAX_HISTORY) {
@@ -154,9 +253,54 @@ public final class JobStreams implements AutoCloseable {
             subscribers.forEach(subscriber -> subscriber.offer(event));
         }
 
+        /** Takes the early chunks that are next in order; all of them, over any gap, when {@code all}. */
+        private void drainEarly(boolean all) {
+            while (!early.isEmpty() && (all || early.firstKey() <= nextSeq)) {
+                StreamChunk next = early.pollFirstEntry().getValue();
+                if (next.seq() >= nextSeq) {
+                    take(next);
+                }
+            }
+        }
+
+        /** Returns true when the stream ended while it waited, and is no longer to be followed. */
+        synchronized boolean historyReceived(long now) {
+            if (!awaitingHistory) {
+                return false;
+            }
+            awaitingHistory = false;
+            if (finished) {
+                return false;
+            }
+            drainEarly(true);
+            Event end = heldEnd;
+            heldEnd = null;
+            return end != null && finish(end, now);
+        }
+
+        synchronized Optional<List<StreamChunk>> releasedFrom(long from, int max) {
+            if (!dispatchedHere || history.size() >= MAX_HISTORY) {
+                return Optional.empty();
+            }
+            List<StreamChunk> chunks = new ArrayList<>();
+            for (Event event : history) {
+                if (chunks.size() >= max) {
+                    break;
+                }
+                if (event.chunk() != null && event.chunk().seq() >= from) {
+                    chunks.add(event.chunk());
+                }
+            }
+            return Optional.of(chunks);
+        }
+
         /** Returns true when the stream was followed until now. */
         synchronized boolean finish(Event end, long now) {
             if (finished) {
+                return false;
+            }
+            if (awaitingHistory) {
+                heldEnd = end;
                 return false;
             }
             finished = true;
@@ -170,7 +314,7 @@ public final class JobStreams implements AutoCloseable {
         }
 
         synchronized boolean isAbandoned() {
-            return !finished && subscribers.isEmpty() && history.isEmpty();
+            return !finished && subscribers.isEmpty() && history.isEmpty() && heldEnd == null;
         }
 
         synchronized boolean isExpired(long now, long retentionNanos) {
