@@ -11,9 +11,11 @@ import io.archipelago.exchange.market.api.BidExpired;
 import io.archipelago.exchange.market.api.BidSubmitted;
 import io.archipelago.exchange.market.api.CargoRegistered;
 import io.archipelago.exchange.market.api.IslandConditionsChanged;
+import io.archipelago.exchange.market.api.JobCancelled;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.market.api.JobFailed;
 import io.archipelago.exchange.market.api.JobPlaced;
+import io.archipelago.exchange.market.api.JobReassigned;
 import io.archipelago.exchange.money.PricePerUnit;
 import io.archipelago.exchange.pricing.Pricing;
 import java.util.HashMap;
@@ -87,6 +89,14 @@ final class EventAudit {
             release(e.cargo(), e.islandId(), e.jobId().value());
         } else if (event instanceof JobFailed e) {
             assertThat(e.refunded()).isEqualTo(bids.get(e.jobId().value()).escrow());
+            release(e.cargo(), e.islandId(), e.jobId().value());
+        } else if (event instanceof JobCancelled e) {
+            assertThat(e.units()).isLessThanOrEqualTo(bids.get(e.jobId().value()).maxUnits());
+            assertThat(e.charged()).isEqualTo(e.hostEarnings().plus(e.royalty()).plus(e.fee()));
+            release(e.cargo(), e.islandId(), e.jobId().value());
+        } else if (event instanceof JobReassigned e) {
+            assertThat(running.get(e.jobId().value())).as("a reassigned job was running").isNotNull();
+            assertThat(running.get(e.jobId().value()).islandId()).isEqualTo(e.islandId());
             release(e.cargo(), e.islandId(), e.jobId().value());
         } else if (event instanceof BidExpired e) {
             assertThat(running).doesNotContainKey(e.jobId().value());

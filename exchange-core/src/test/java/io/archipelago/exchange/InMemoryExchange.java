@@ -23,6 +23,7 @@ import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.DefaultConfigurer;
 import org.axonframework.eventsourcing.EventSourcingRepository;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
 import org.axonframework.eventhandling.EventMessage;
@@ -38,8 +39,16 @@ public final class InMemoryExchange implements AutoCloseable {
     private final Configuration configuration;
 
     public InMemoryExchange() {
+        this(new InMemoryEventStorageEngine());
+    }
+
+    /**
+     * An exchange over {@code storage}, which may hold the events of an exchange that came before: a restart after a
+     * crash, with every cache and unit of work of the one before gone.
+     */
+    public InMemoryExchange(EventStorageEngine storage) {
         configuration = DefaultConfigurer.defaultConfiguration()
-                .configureEmbeddedEventStore(c -> new InMemoryEventStorageEngine())
+                .configureEmbeddedEventStore(c -> storage)
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Market.class)
                         .configureCache(c -> new MapCache()))
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Island.class)
