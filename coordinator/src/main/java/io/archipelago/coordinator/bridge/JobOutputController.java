@@ -23,7 +23,9 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -31,7 +33,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * {@code PUT /jobs/{jobId}/input} leaves the input (a JSON object such as {@code {"prompt": "..."}}) before the
  * job's bid is submitted, and answers 204 once it is stored in PostgreSQL (413 when it is over
  * {@code archipelago.inputs.max-bytes}, and nothing is stored); {@code GET /jobs/{jobId}/output} streams its chunks
- * as server-sent events ({@code chunk}, then {@code completed} with the units or {@code failed} with the reason).
+ * as server-sent events ({@code chunk}, then {@code completed} with the units or {@code failed} with the reason);
+ * a client that reconnects, to this node or another, with {@code Last-Event-ID} resumes after the chunk it names.
  */
 @RestController
 @ConditionalOnProperty(name = "archipelago.bridge.enabled", havingValue = "true", matchIfMissing = true)
@@ -63,12 +66,17 @@ final class JobOutputController {
     }
 
     @GetMapping(path = "/jobs/{jobId}/output", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter output(@PathVariable String jobId) {
+    SseEmitter output(@PathVariable String jobId,
+                      @RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventId) {
+        long resumeAfter = resumeAfter(lastEventId);
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT_MILLIS);
         StreamSubscription subscription = bridge.streams().subscribe(new JobId(jobId).value(),
                 new JobStreamListener() {
                     @Override
                     public void onChunk(StreamChunk chunk) {
+                        if (chunk.seq() <= resumeAfter) {
+                            return;
+                        }
                         send(emitter, SseEmitter.event().name("chunk").id(String.valueOf(chunk.seq()))
                                 .data(Map.of("seq", chunk.seq(), "text", chunk.text())));
                     }
@@ -89,6 +97,26 @@ final class JobOutputController {
         emitter.onTimeout(subscription::close);
         emitter.onError(failure -> subscription.close());
         return emitter;
+    }
+
+    /**
+     * The last chunk a reconnecting client saw, from the standard {@code Last-Event-ID} header (each chunk's event id
+     * is its sequence number): the stream resumes after it, on any node. Absent: from the first chunk.
+     */
+    private static long resumeAfter(@Nullable String lastEventId) {
+        if (lastEventId == null || lastEventId.isBlank()) {
+            return -1;
+        }
+        try {
+            long seq = Long.parseLong(lastEventId.trim());
+            if (seq >= 0) {
+                return seq;
+            }
+        } catch (NumberFormatException notANumber) {
+            // refused below
+        }
+        throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
+                "Last-Event-ID is the sequence number of a chunk (a whole number from 0), not " + lastEventId);
     }
 
     private static void send(SseEmitter emitter, SseEmitter.SseEventBuilder event) {

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -184,6 +185,43 @@ class OpenAiClientTest {
         assertThat(error.path("apiError").asBoolean()).as(error.toString()).isTrue();
         assertThat(error.path("status").asInt()).as(error.toString()).isEqualTo(status);
         assertThat(error.path("code").asText()).as(error.toString()).isEqualTo(code);
+    }
+
+    @Test
+    void aClientThatReconnectsWithLastEventIdResumesAfterTheChunkItSaw() throws Exception {
+        String key = issueKey("demo-consumer");
+        HttpResponse<String> chat = post("/v1/chat/completions", key, "{\"model\":\"" + MODEL + "\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"resume me please\"}]}");
+        assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
+        String job = chat.headers().firstValue("X-Archipelago-Job-Id").orElseThrow();
+
+        List<String> whole = output(job, key, null);
+        List<String> resumed = output(job, key, "6");
+        assertThat(whole).filteredOn(line -> line.startsWith("id:")).hasSizeGreaterThan(7);
+        assertThat(resumed).filteredOn(line -> line.startsWith("id:")).first().isEqualTo("id:7");
+        assertThat(resumed).contains("event:completed");
+        // what the reconnected client gets is exactly the rest of what the first one got
+        // (from the event line of chunk 7, just before its id)
+        assertThat(whole.subList(whole.indexOf("id:7") - 1, whole.size())).isEqualTo(resumed);
+
+        HttpResponse<String> nonsense = http.send(HttpRequest.newBuilder(url.resolve("/jobs/" + job + "/output"))
+                .header("Authorization", "Bearer " + key).header("Accept", "text/event-stream")
+                .header("Last-Event-ID", "seven").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(nonsense.statusCode()).isEqualTo(400);
+        assertThat(nonsense.body()).contains("Last-Event-ID");
+    }
+
+    /** The lines of a job's output stream up to its end, resumed after {@code lastEventId} when given. */
+    private List<String> output(String job, String key, @Nullable String lastEventId) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url.resolve("/jobs/" + job + "/output"))
+                .header("Authorization", "Bearer " + key).header("Accept", "text/event-stream")
+                .timeout(Duration.ofSeconds(30));
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response.body().lines().filter(line -> !line.isBlank()).toList();
     }
 
     private String issueKey(String account) throws Exception {
