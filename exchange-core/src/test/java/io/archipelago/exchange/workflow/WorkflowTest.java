@@ -110,6 +110,12 @@ class WorkflowTest {
                 .when(new CompleteStep(WF, job(0, 1), FRANKFURT, 3, COST, null, T0))
                 .expectEvents(new StepRetried(WF, "a", 0, 1, job(0, 1), FRANKFURT, Workflow.OUTPUT_LOST,
                         List.of(FRANKFURT), COST, T0), attempted("a", 0, 2, "{\"p\":\"tides\"}", List.of(FRANKFURT)));
+        fixture.given(bothBranchesPlaced(FailMode.FAIL_FAST))
+                .andGiven(completed("b", 1, AMSTERDAM, "B"), completed("c", 2, FRANKFURT, "C"),
+                        attempted("d", 3, 1, "{\"p\":\"B + C\"}", List.of()))
+                .when(new CompleteStep(WF, job(3, 1), FRANKFURT, 3, COST, null, T0))
+                .expectEvents(completed("d", 3, FRANKFURT, null), new WorkflowEnded(WF, WorkflowStatus.COMPLETED, 4,
+                        4, 0, 0, MicroCredits.of(60_000), T0));
     }
 
     @Test
