@@ -57,6 +57,8 @@ final class IdempotencyFilter extends OncePerRequestFilter {
     static final List<PathPattern> CREATES_WORK = List.of(
             PathPatternParser.defaultInstance.parse("/v1/**"),
             PathPatternParser.defaultInstance.parse("/batches"),
+            PathPatternParser.defaultInstance.parse("/workflows"),
+            PathPatternParser.defaultInstance.parse("/workflow-templates/{name}/runs"),
             PathPatternParser.defaultInstance.parse("/markets/{cargo}/bids"));
 
     /** Longer than any request may run (a stream ends within 15 minutes): a key still in progress was abandoned. */

@@ -13,7 +13,8 @@ import org.springframework.context.annotation.ComponentScan;
  */
 @AutoConfiguration
 @ComponentScan(basePackages = {"io.archipelago.projections.account", "io.archipelago.projections.batch",
-        "io.archipelago.projections.job", "io.archipelago.projections.market"})
+        "io.archipelago.projections.job", "io.archipelago.projections.market",
+        "io.archipelago.projections.workflow"})
 public class ProjectionsConfiguration {
 
     /** The processing group, and processor, of every read model. */

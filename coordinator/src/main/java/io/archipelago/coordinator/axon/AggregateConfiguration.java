@@ -7,6 +7,7 @@ import io.archipelago.exchange.island.Island;
 import io.archipelago.exchange.island.RepositoryIslands;
 import io.archipelago.exchange.market.Market;
 import io.archipelago.exchange.market.RepositoryMarkets;
+import io.archipelago.exchange.workflow.Workflow;
 import java.util.Map;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.ConfigurerModule;
@@ -22,7 +23,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The four aggregates, registered without {@code @Aggregate} so that exchange-core stays free of Spring: each is
+ * The exchange's aggregates, registered without {@code @Aggregate} so that exchange-core stays free of Spring: each is
  * event sourced from the JDBC event store under identifiers scoped by type ({@link TypeScopedEventStore}), held in
  * its own {@link CaffeineCache}, and locked per identifier inside this JVM while a unit of work uses it. The ports
  * a command handler receives as extra parameters ({@code Markets}, {@code Islands}, {@code Accounts}) are beans Axon
@@ -42,7 +43,8 @@ class AggregateConfiguration {
             Market.class, "market",
             Island.class, "island",
             Account.class, "account",
-            Batch.class, "batch");
+            Batch.class, "batch",
+            Workflow.class, "workflow");
 
     @Bean
     ConfigurerModule exchangeAggregates(@Value("${archipelago.aggregate-cache.maximum-size:10000}") long size) {
@@ -50,7 +52,8 @@ class AggregateConfiguration {
                 .configureAggregate(aggregate(Market.class, size))
                 .configureAggregate(aggregate(Island.class, size))
                 .configureAggregate(aggregate(Account.class, size))
-                .configureAggregate(aggregate(Batch.class, size));
+                .configureAggregate(aggregate(Batch.class, size))
+                .configureAggregate(aggregate(Workflow.class, size));
     }
 
     static String scopeOf(Class<?> type) {
@@ -102,6 +105,11 @@ class AggregateConfiguration {
     @Bean
     Repository<Batch> batchRepository(org.axonframework.config.Configuration axon) {
         return axon.repository(Batch.class);
+    }
+
+    @Bean
+    Repository<Workflow> workflowRepository(org.axonframework.config.Configuration axon) {
+        return axon.repository(Workflow.class);
     }
 
     @Bean

@@ -22,6 +22,7 @@ import io.archipelago.exchange.market.api.MarketRateCleared;
 import io.archipelago.exchange.market.api.SubmitBids;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.money.PricePerUnit;
+import io.archipelago.exchange.workflow.api.WorkflowId;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -62,6 +63,7 @@ class ExchangeJsonTest {
             Map.entry(IslandId.class, () -> new IslandId("island-sample")),
             Map.entry(JobId.class, () -> new JobId("job-sample")),
             Map.entry(BatchId.class, () -> new BatchId("batch-sample")),
+            Map.entry(WorkflowId.class, () -> new WorkflowId("wf-sample")),
             Map.entry(Country.class, () -> Country.of("CH")),
             Map.entry(Karma.class, () -> Karma.of(731)),
             Map.entry(JurisdictionPolicy.class, JurisdictionPolicy::eu),
