@@ -5,6 +5,7 @@ import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 /**
  * The read models and their queries. Every projection belongs to one pooled streaming processor,
@@ -29,6 +30,12 @@ public class ProjectionsConfiguration {
      * A failing handler stops the processor, which retries the batch with back-off, instead of skipping the event
      * and leaving a read model silently wrong.
      */
+    /** The read models' writes, batched while replaying. */
+    @Bean
+    ReadModelWrites readModelWrites(NamedParameterJdbcTemplate jdbc) {
+        return new ReadModelWrites(jdbc);
+    }
+
     @Bean
     ConfigurerModule projectionsProcessor() {
         return configurer -> configurer.eventProcessing(processing -> processing
