@@ -90,6 +90,9 @@ final class LedgerAudit {
     private final List<String> problems = new ArrayList<>();
     private long events;
     private long links;
+    /** Links whose event is in the store. */
+    private long linkedEvents;
+    private long total;
     private long unlinked;
     private long moneyEvents;
     private long started;
@@ -132,7 +135,8 @@ final class LedgerAudit {
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             // binary transfer from the first execution: bytea payloads arrive as bytes, not as hex text to decode
             connection.unwrap(PGConnection.class).setPrepareThreshold(-1);
-            progress.start(count(connection));
+            total = count(connection);
+            progress.start(total);
             verifySignatures();
             replayChained(connection);
             checkTruncation();
@@ -187,6 +191,7 @@ final class LedgerAudit {
             checkpointAt(position, globalIndex);
             return;
         }
+        linkedEvents++;
         StoredEvent event = StoredEvent.read(row);
         byte[] computed = chain.next(head, event);
         if (!Arrays.equals(computed, stored)) {
@@ -271,11 +276,19 @@ final class LedgerAudit {
             row.next();
             chainHead = row.getLong(1);
         }
-        try (PreparedStatement statement = connection.prepareStatement("""
+        // every event up to the chain's head linked (as many events there as links naming one): only those after
+        // the head remain, read by the index; otherwise every unlinked event, by a second pass over the store
+        boolean holes = total - countAfter(connection, chainHead) != linkedEvents;
+        try (PreparedStatement statement = connection.prepareStatement(holes ? """
                 SELECT e.global_index, e.event_identifier, e.payload_type, e.payload
                 FROM domain_event_entry e
                 WHERE NOT EXISTS (SELECT 1 FROM event_chain c WHERE c.global_index = e.global_index)
-                ORDER BY e.global_index""")) {
+                ORDER BY e.global_index""" : """
+                SELECT e.global_index, e.event_identifier, e.payload_type, e.payload
+                FROM domain_event_entry e WHERE e.global_index > ? ORDER BY e.global_index""")) {
+            if (!holes) {
+                statement.setLong(1, chainHead);
+            }
             statement.setFetchSize(FETCH_SIZE);
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
@@ -293,6 +306,17 @@ final class LedgerAudit {
         if (unlinked > evidence.maxUnlinked()) {
             problem("chain: " + unlinked + " events are not linked, at most " + evidence.maxUnlinked() + " may be:"
                     + " the chain lags behind the store and vouches for none of them");
+        }
+    }
+
+    private static long countAfter(Connection connection, long globalIndex) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT count(*) FROM domain_event_entry WHERE global_index > ?")) {
+            statement.setLong(1, globalIndex);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
         }
     }
 
