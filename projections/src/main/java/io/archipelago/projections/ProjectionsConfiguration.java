@@ -2,6 +2,7 @@ package io.archipelago.projections;
 
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
@@ -20,7 +21,10 @@ public class ProjectionsConfiguration {
     /** The processing group, and processor, of every read model. */
     public static final String PROCESSING_GROUP = "projections";
 
-    /** Events handled per transaction: fewer commits while catching up, little to redo after a crash. */
+    /**
+     * Events handled per transaction unless {@code archipelago.projections.batch-size} says otherwise: fewer commits
+     * while catching up, little to redo after a crash.
+     */
     static final int BATCH_SIZE = 100;
 
     /** Segments the stream is split into (by aggregate), so several threads or nodes can share the work. */
@@ -37,11 +41,12 @@ public class ProjectionsConfiguration {
     }
 
     @Bean
-    ConfigurerModule projectionsProcessor() {
+    ConfigurerModule projectionsProcessor(
+            @Value("${archipelago.projections.batch-size:" + BATCH_SIZE + "}") int batchSize) {
         return configurer -> configurer.eventProcessing(processing -> processing
                 .registerPooledStreamingEventProcessor(PROCESSING_GROUP,
                         axon -> axon.eventStore(),
-                        (axon, builder) -> builder.batchSize(BATCH_SIZE).initialSegmentCount(SEGMENTS))
+                        (axon, builder) -> builder.batchSize(batchSize).initialSegmentCount(SEGMENTS))
                 .registerListenerInvocationErrorHandler(PROCESSING_GROUP, axon -> PropagatingErrorHandler.instance()));
     }
 }

@@ -52,13 +52,17 @@ public final class ReadModelWrites {
         return new Statement(List.of(table, key));
     }
 
-    /** Whether this handler's writes are deferred to its unit of work: a replay inside one. */
+    /**
+     * Whether this handler's writes are deferred to its unit of work: a replay inside one, or any event after one in
+     * the same unit of work (a batch can end past the replay; its newer events must not overtake the deferred ones).
+     */
     public static boolean deferring() {
         if (!CurrentUnitOfWork.isStarted()) {
             return false;
         }
         UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get();
-        return unitOfWork.getMessage() != null && ReplayToken.isReplay(unitOfWork.getMessage());
+        return unitOfWork.root().getResource(PENDING) != null
+                || unitOfWork.getMessage() != null && ReplayToken.isReplay(unitOfWork.getMessage());
     }
 
     /** How many deferred writes the current unit of work holds; a mark for {@link #discardFrom}. */

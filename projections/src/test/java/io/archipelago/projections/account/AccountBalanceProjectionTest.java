@@ -153,6 +153,22 @@ class AccountBalanceProjectionTest {
         assertThat(bob.payoutsInFlightMicroCredits()).isEqualTo(200_000);
     }
 
+    /** A batch that ends past the replay: its live events wait behind the replayed ones, or these would be lost. */
+    @Test
+    void liveEventsAfterReplayedOnesInOneBatchWaitForThem() {
+        DefaultUnitOfWork.startAndGet(replayed());
+        deliver(aliceEvents.subList(0, 3), 0);
+        CurrentUnitOfWork.get().transformMessage(replayedUntilNow -> GenericEventMessage.asEventMessage("live"));
+        deliver(aliceEvents.subList(3, 6), 3);
+        assertThat(balances.find("alice")).isEmpty();
+
+        CurrentUnitOfWork.get().commit();
+
+        AccountBalanceView alice = balances.find("alice").orElseThrow();
+        assertThat(alice.availableMicroCredits()).isEqualTo(10_000_000 - 600_000);
+        assertThat(alice.escrowMicroCredits()).isZero();
+    }
+
     @Test
     void outsideAReplayEveryWriteRunsAtOnce() {
         DefaultUnitOfWork.startAndGet(GenericEventMessage.asEventMessage("live"));
