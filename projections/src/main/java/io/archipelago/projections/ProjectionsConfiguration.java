@@ -2,9 +2,11 @@ package io.archipelago.projections;
 
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 /**
  * The read models and their queries. Every projection belongs to one pooled streaming processor,
@@ -20,7 +22,10 @@ public class ProjectionsConfiguration {
     /** The processing group, and processor, of every read model. */
     public static final String PROCESSING_GROUP = "projections";
 
-    /** Events handled per transaction: fewer commits while catching up, little to redo after a crash. */
+    /**
+     * Events handled per transaction unless {@code archipelago.projections.batch-size} says otherwise: fewer commits
+     * while catching up, little to redo after a crash.
+     */
     static final int BATCH_SIZE = 100;
 
     /** Segments the stream is split into (by aggregate), so several threads or nodes can share the work. */
@@ -30,12 +35,19 @@ public class ProjectionsConfiguration {
      * A failing handler stops the processor, which retries the batch with back-off, instead of skipping the event
      * and leaving a read model silently wrong.
      */
+    /** The read models' writes, batched while replaying. */
     @Bean
-    ConfigurerModule projectionsProcessor() {
+    ReadModelWrites readModelWrites(NamedParameterJdbcTemplate jdbc) {
+        return new ReadModelWrites(jdbc);
+    }
+
+    @Bean
+    ConfigurerModule projectionsProcessor(
+            @Value("${archipelago.projections.batch-size:" + BATCH_SIZE + "}") int batchSize) {
         return configurer -> configurer.eventProcessing(processing -> processing
                 .registerPooledStreamingEventProcessor(PROCESSING_GROUP,
                         axon -> axon.eventStore(),
-                        (axon, builder) -> builder.batchSize(BATCH_SIZE).initialSegmentCount(SEGMENTS))
+                        (axon, builder) -> builder.batchSize(batchSize).initialSegmentCount(SEGMENTS))
                 .registerListenerInvocationErrorHandler(PROCESSING_GROUP, axon -> PropagatingErrorHandler.instance()));
     }
 }

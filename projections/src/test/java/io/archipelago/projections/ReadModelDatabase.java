@@ -4,6 +4,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -29,6 +30,12 @@ public final class ReadModelDatabase {
                     .locations("classpath:db/migration/projections").load().migrate();
         }
         return JdbcClient.create(postgres.getPostgresDatabase());
+    }
+
+    /** The read models' writes on the same database, at once (no replay runs here). */
+    public static ReadModelWrites writes() {
+        jdbc();
+        return new ReadModelWrites(new NamedParameterJdbcTemplate(postgres.getPostgresDatabase()));
     }
 
     public static void clean() {

@@ -39,7 +39,7 @@ class AuditApplication {
                 : evidence.witnessedBy(ExportWitness.read(kafka, topic, checkpointTopic)));
     }
 
-    /** Runs one audit and prints its report on standard output. */
+    /** Runs one audit, its progress on standard error, and prints its report on standard output. */
     static final class Auditor {
 
         private final DataSource dataSource;
@@ -51,7 +51,7 @@ class AuditApplication {
         }
 
         AuditReport audit() {
-            AuditReport report = new LedgerAudit(dataSource, evidence, System.out).run();
+            AuditReport report = new LedgerAudit(dataSource, evidence, AuditProgress.onStandardError()).run();
             LedgerAudit.print(report, System.out);
             return report;
         }

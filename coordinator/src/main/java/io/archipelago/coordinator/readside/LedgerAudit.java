@@ -39,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -61,7 +60,9 @@ import org.postgresql.PGConnection;
  *     and checks that money is conserved (balances = deposits - payouts) and no settlement is left half done;</li>
  *     <li>compares every account's four balances with the balance read model ({@code account_balance_view}).</li>
  * </ol>
- * It writes nothing. Progress goes to {@code out} about once a second.
+ * It writes nothing, and reads the store in two streaming queries (a server-side cursor: autocommit off, fetch size
+ * {@value #FETCH_SIZE}), never one query per event. Progress, with the time left, goes to its {@link AuditProgress}
+ * about once a second.
  */
 final class LedgerAudit {
 
@@ -73,11 +74,15 @@ final class LedgerAudit {
             PayoutPaid.class, PayoutFailed.class);
     private static final Map<String, Class<?>> MONEY_EVENT_TYPES = MONEY_EVENTS.stream()
             .collect(Collectors.toMap(Class::getName, type -> type));
-    private static final int FETCH_SIZE = 10_000;
+    static final int FETCH_SIZE = 10_000;
+    /** Every link with the event it names, in the chain's order: the one query the replay of the chain reads. */
+    static final String CHAINED = "SELECT c.chain_position, c.global_index AS linked_index,"
+            + " c.event_identifier AS linked_identifier, c.hash, " + StoredEvent.COLUMNS + " FROM event_chain c"
+            + " LEFT JOIN domain_event_entry e ON e.global_index = c.global_index ORDER BY c.chain_position";
 
     private final DataSource dataSource;
     private final AuditEvidence evidence;
-    private final PrintStream out;
+    private final AuditProgress progress;
     private final Map<String, ObjectReader> readers = readers();
 
     private final Ledger ledger = new Ledger();
@@ -85,11 +90,12 @@ final class LedgerAudit {
     private final List<String> problems = new ArrayList<>();
     private long events;
     private long links;
+    /** Links whose event is in the store. */
+    private long linkedEvents;
+    private long total;
     private long unlinked;
     private long moneyEvents;
-    private long total;
     private long started;
-    private long lastProgress;
     private byte[] head = EventChain.GENESIS;
     /** The chain recomputed from the first event and the store alone; null once an event it needs is missing. */
     private byte @Nullable [] recomputed = EventChain.GENESIS;
@@ -111,14 +117,17 @@ final class LedgerAudit {
     }
 
     LedgerAudit(DataSource dataSource, AuditEvidence evidence, PrintStream out) {
+        this(dataSource, evidence, new AuditProgress(out, false));
+    }
+
+    LedgerAudit(DataSource dataSource, AuditEvidence evidence, AuditProgress progress) {
         this.dataSource = dataSource;
         this.evidence = evidence;
-        this.out = out;
+        this.progress = progress;
     }
 
     AuditReport run() {
         started = System.nanoTime();
-        lastProgress = started;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             connection.setReadOnly(true);
@@ -127,11 +136,12 @@ final class LedgerAudit {
             // binary transfer from the first execution: bytea payloads arrive as bytes, not as hex text to decode
             connection.unwrap(PGConnection.class).setPrepareThreshold(-1);
             total = count(connection);
-            out.printf("audit: %,d events in the store%n", total);
+            progress.start(total);
             verifySignatures();
             replayChained(connection);
             checkTruncation();
             replayUnlinked(connection);
+            progress.finish();
             checkLedger();
             int compared = compareWithReadModel(connection);
             connection.rollback();
@@ -154,10 +164,7 @@ final class LedgerAudit {
 
     /** Every linked event, in the order the chain linked them. */
     private void replayChained(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT c.chain_position,"
-                + " c.global_index AS linked_index, c.event_identifier AS linked_identifier, c.hash, "
-                + StoredEvent.COLUMNS + " FROM event_chain c"
-                + " LEFT JOIN domain_event_entry e ON e.global_index = c.global_index ORDER BY c.chain_position")) {
+        try (PreparedStatement statement = connection.prepareStatement(CHAINED)) {
             statement.setFetchSize(FETCH_SIZE);
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
@@ -184,6 +191,7 @@ final class LedgerAudit {
             checkpointAt(position, globalIndex);
             return;
         }
+        linkedEvents++;
         StoredEvent event = StoredEvent.read(row);
         byte[] computed = chain.next(head, event);
         if (!Arrays.equals(computed, stored)) {
@@ -268,11 +276,19 @@ final class LedgerAudit {
             row.next();
             chainHead = row.getLong(1);
         }
-        try (PreparedStatement statement = connection.prepareStatement("""
+        // every event up to the chain's head linked (as many events there as links naming one): only those after
+        // the head remain, read by the index; otherwise every unlinked event, by a second pass over the store
+        boolean holes = total - countAfter(connection, chainHead) != linkedEvents;
+        try (PreparedStatement statement = connection.prepareStatement(holes ? """
                 SELECT e.global_index, e.event_identifier, e.payload_type, e.payload
                 FROM domain_event_entry e
                 WHERE NOT EXISTS (SELECT 1 FROM event_chain c WHERE c.global_index = e.global_index)
-                ORDER BY e.global_index""")) {
+                ORDER BY e.global_index""" : """
+                SELECT e.global_index, e.event_identifier, e.payload_type, e.payload
+                FROM domain_event_entry e WHERE e.global_index > ? ORDER BY e.global_index""")) {
+            if (!holes) {
+                statement.setLong(1, chainHead);
+            }
             statement.setFetchSize(FETCH_SIZE);
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
@@ -290,6 +306,17 @@ final class LedgerAudit {
         if (unlinked > evidence.maxUnlinked()) {
             problem("chain: " + unlinked + " events are not linked, at most " + evidence.maxUnlinked() + " may be:"
                     + " the chain lags behind the store and vouches for none of them");
+        }
+    }
+
+    private static long countAfter(Connection connection, long globalIndex) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT count(*) FROM domain_event_entry WHERE global_index > ?")) {
+            statement.setLong(1, globalIndex);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
         }
     }
 
@@ -311,17 +338,7 @@ final class LedgerAudit {
                         + unreadable.getMessage());
             }
         }
-        progress();
-    }
-
-    private void progress() {
-        long now = System.nanoTime();
-        if (now - lastProgress >= TimeUnit.SECONDS.toNanos(1)) {
-            lastProgress = now;
-            double seconds = (now - started) / 1e9;
-            out.printf("audit: %,d of %,d events (%,.0f events/s), %d problems%n", events, total, events / seconds,
-                    problems.size());
-        }
+        progress.at(events, problems.size());
     }
 
     private void checkLedger() {

@@ -11,6 +11,8 @@ import io.archipelago.exchange.account.api.PayoutFailed;
 import io.archipelago.exchange.account.api.PayoutPaid;
 import io.archipelago.exchange.account.api.PayoutRequested;
 import io.archipelago.projections.ProjectionsConfiguration;
+import io.archipelago.projections.ReadModelWrites;
+import io.archipelago.projections.WritesInBatches;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -18,7 +20,6 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,23 +28,24 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ProcessingGroup(ProjectionsConfiguration.PROCESSING_GROUP)
+@WritesInBatches
 final class AccountBalanceProjection {
 
-    private final JdbcClient jdbc;
+    private final ReadModelWrites writes;
 
-    AccountBalanceProjection(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    AccountBalanceProjection(ReadModelWrites writes) {
+        this.writes = writes;
     }
 
     /** A rebuild replays every event into empty tables. */
     @ResetHandler
     void reset() {
-        jdbc.sql("TRUNCATE account_balance_view").update();
+        writes.jdbc().sql("TRUNCATE account_balance_view").update();
     }
 
     @EventHandler
     void on(AccountOpened event, @SequenceNumber long sequence) {
-        jdbc.sql("""
+        writes.row("account_balance_view", event.accountId().value()).sql("""
                 INSERT INTO account_balance_view (account_id, country, available_micro_credits, escrow_micro_credits,
                                                   earnings_micro_credits, payouts_in_flight_micro_credits,
                                                   opened_at, updated_at, last_sequence)
@@ -72,7 +74,7 @@ final class AccountBalanceProjection {
     /** The whole escrow of the job leaves escrow: the charged part leaves the account, the rest is available. */
     @EventHandler
     void on(CreditsSettled event, @SequenceNumber long sequence) {
-        jdbc.sql("""
+        writes.row("account_balance_view", event.accountId().value()).sql("""
                 UPDATE account_balance_view
                 SET escrow_micro_credits = escrow_micro_credits - :charged - :released,
                     available_micro_credits = available_micro_credits + :released,
@@ -122,7 +124,8 @@ final class AccountBalanceProjection {
     }
 
     private void change(AccountId account, String assignments, long amount, Instant at, long sequence) {
-        jdbc.sql("UPDATE account_balance_view SET " + assignments + ", updated_at = :at, last_sequence = :sequence"
+        writes.row("account_balance_view", account.value())
+                .sql("UPDATE account_balance_view SET " + assignments + ", updated_at = :at, last_sequence = :sequence"
                         + " WHERE account_id = :account AND last_sequence < :sequence")
                 .param("amount", amount)
                 .param("account", account.value())

@@ -17,7 +17,9 @@ import org.springframework.transaction.PlatformTransactionManager;
  * rethrow failures (Axon's default would log and skip the event), so a failing event lands here, parked with every
  * later event of its aggregate, while other aggregates go on; a reset of the processor (a rebuild) empties it. Each
  * handler runs in a savepoint ({@link SavepointPerHandler}), so a failed SQL statement is parked like any other
- * failure. The gauge {@code archipelago.dead_letters} counts parked events per processor.
+ * failure. Which aggregates have parked events is cached per segment (Axon's sequence identifier cache), so an event
+ * of an aggregate with none costs no query of the queue. The gauge {@code archipelago.dead_letters} counts parked
+ * events per processor.
  */
 @Configuration(proxyBeanMethods = false)
 class DeadLetterConfiguration {
@@ -37,7 +39,8 @@ class DeadLetterConfiguration {
                                 .eventSerializer(axon.eventSerializer())
                                 .build())
                         .registerDeadLetteringEventHandlerInvokerConfiguration(processor,
-                                (axon, invoker) -> invoker.allowReset(true));
+                                (axon, invoker) -> invoker.allowReset(true)
+                                .enableSequenceIdentifierCache());
             }
         });
     }

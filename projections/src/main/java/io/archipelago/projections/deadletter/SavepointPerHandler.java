@@ -1,5 +1,7 @@
 package io.archipelago.projections.deadletter;
 
+import io.archipelago.projections.ReadModelWrites;
+import io.archipelago.projections.WritesInBatches;
 import java.util.Optional;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventMessage;
@@ -19,7 +21,9 @@ import org.springframework.transaction.support.DefaultTransactionDefinition;
  * SQL statement aborts a PostgreSQL transaction: without the savepoint, the dead letter of the failing event could
  * not be written in it (and the whole batch, with the segment behind it, would stall); with it, only the failing
  * handler's writes are undone, the event is parked, and the batch goes on. Handlers that succeed keep their writes,
- * so a parked event retried later reaches them again: the read models apply an event delivered twice once.
+ * so a parked event retried later reaches them again: the read models apply an event delivered twice once. A
+ * projection that {@link WritesInBatches} sends nothing from its handlers while replaying: there, instead of a
+ * savepoint, a failing handler's deferred writes are dropped.
  */
 final class SavepointPerHandler implements HandlerEnhancerDefinition {
 
@@ -39,17 +43,30 @@ final class SavepointPerHandler implements HandlerEnhancerDefinition {
                 && Optional.ofNullable(original.declaringClass().getAnnotation(ProcessingGroup.class))
                         .map(group -> DeadLetters.PROCESSORS.contains(group.value()))
                         .orElse(false);
-        return parked ? new InSavepoint<>(original) : original;
+        boolean batched = original.declaringClass().isAnnotationPresent(WritesInBatches.class);
+        return parked ? new InSavepoint<>(original, batched) : original;
     }
 
     private final class InSavepoint<T> extends WrappedMessageHandlingMember<T> {
 
-        InSavepoint(MessageHandlingMember<T> delegate) {
+        private final boolean batched;
+
+        InSavepoint(MessageHandlingMember<T> delegate, boolean batched) {
             super(delegate);
+            this.batched = batched;
         }
 
         @Override
         public @Nullable Object handle(Message<?> message, @Nullable T target) throws Exception {
+            if (batched && ReadModelWrites.deferring()) {
+                int mark = ReadModelWrites.pending();
+                try {
+                    return super.handle(message, target);
+                } catch (Exception | Error failed) {
+                    ReadModelWrites.discardFrom(mark);
+                    throw failed;
+                }
+            }
             PlatformTransactionManager manager = transactions.getObject();
             TransactionStatus savepoint = manager.getTransaction(NESTED);
             Object result;

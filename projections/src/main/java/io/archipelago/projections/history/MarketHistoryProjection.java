@@ -6,14 +6,17 @@ import io.archipelago.exchange.market.api.JobCancelled;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.projections.ProjectionsConfiguration;
+import io.archipelago.projections.ReadModelWrites;
+import io.archipelago.projections.WritesInBatches;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,17 +26,18 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ProcessingGroup(ProjectionsConfiguration.PROCESSING_GROUP)
+@WritesInBatches
 final class MarketHistoryProjection {
 
-    private final JdbcClient jdbc;
+    private final ReadModelWrites writes;
 
-    MarketHistoryProjection(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    MarketHistoryProjection(ReadModelWrites writes) {
+        this.writes = writes;
     }
 
     @ResetHandler
     void reset() {
-        jdbc.sql("TRUNCATE market_candle, cargo_usage").update();
+        writes.jdbc().sql("TRUNCATE market_candle, cargo_usage").update();
     }
 
     /** The trade price is the Island's ask per unit, the price the market rate is cleared from. */
@@ -59,7 +63,8 @@ final class MarketHistoryProjection {
     private void trade(Trade event, long sequence) {
         long price = event.price();
         for (Resolution resolution : Resolution.values()) {
-            jdbc.sql("""
+            Instant bucket = resolution.bucketOf(event.at());
+            writes.row("market_candle", List.of(event.cargo().value(), resolution.code(), bucket)).sql("""
                     INSERT INTO market_candle AS c (cargo, resolution, bucket_start, open_price, high_price,
                                                     low_price, close_price, volume_units, trades, last_sequence)
                     VALUES (:cargo, :resolution, :bucket, :price, :price, :price, :price, :units, 1, :sequence)
@@ -70,13 +75,14 @@ final class MarketHistoryProjection {
                     WHERE c.last_sequence < :sequence""")
                     .param("cargo", event.cargo().value())
                     .param("resolution", resolution.code())
-                    .param("bucket", utc(resolution.bucketOf(event.at())))
+                    .param("bucket", utc(bucket))
                     .param("price", price)
                     .param("units", event.units())
                     .param("sequence", sequence)
                     .update();
         }
-        jdbc.sql("""
+        LocalDate day = event.at().atOffset(ZoneOffset.UTC).toLocalDate();
+        writes.row("cargo_usage", List.of(event.cargo().value(), day)).sql("""
                 INSERT INTO cargo_usage AS u (cargo, publisher, day, jobs, units, charged_micro_credits,
                                               host_micro_credits, royalty_micro_credits, fee_micro_credits,
                                               last_sequence)
@@ -90,7 +96,7 @@ final class MarketHistoryProjection {
                 WHERE u.last_sequence < :sequence""")
                 .param("cargo", event.cargo().value())
                 .param("publisher", event.publisher().value())
-                .param("day", event.at().atOffset(ZoneOffset.UTC).toLocalDate())
+                .param("day", day)
                 .param("units", event.units())
                 .param("charged", event.charged().value())
                 .param("host", event.hostEarnings().value())

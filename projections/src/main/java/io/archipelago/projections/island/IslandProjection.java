@@ -9,15 +9,17 @@ import io.archipelago.exchange.island.api.IslandWentOnline;
 import io.archipelago.exchange.karma.api.KarmaChanged;
 import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.projections.ProjectionsConfiguration;
+import io.archipelago.projections.ReadModelWrites;
+import io.archipelago.projections.WritesInBatches;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.stream.Collectors;
+import java.util.List;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,22 +29,23 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ProcessingGroup(ProjectionsConfiguration.PROCESSING_GROUP)
+@WritesInBatches
 final class IslandProjection {
 
-    private final JdbcClient jdbc;
+    private final ReadModelWrites writes;
 
-    IslandProjection(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    IslandProjection(ReadModelWrites writes) {
+        this.writes = writes;
     }
 
     @ResetHandler
     void reset() {
-        jdbc.sql("TRUNCATE island_view, karma_history").update();
+        writes.jdbc().sql("TRUNCATE island_view, karma_history").update();
     }
 
     @EventHandler
     void on(IslandRegistered event, @SequenceNumber long sequence) {
-        jdbc.sql("""
+        writes.row("island_view", event.islandId().value()).sql("""
                 INSERT INTO island_view (island_id, owner, country, cargo_types, slots, verified, online,
                                          uptime_millis, karma, registered_at, updated_at, last_sequence)
                 VALUES (:island, :owner, :country, :cargoTypes, :slots, :verified, false, 0, :karma, :at, :at,
@@ -82,7 +85,8 @@ final class IslandProjection {
 
     @EventHandler
     void on(IslandRttMeasured event, @SequenceNumber long sequence) {
-        jdbc.sql("UPDATE island_view SET rtt_micros = :rtt, updated_at = :at, last_sequence = :sequence"
+        writes.row("island_view", event.islandId().value())
+                .sql("UPDATE island_view SET rtt_micros = :rtt, updated_at = :at, last_sequence = :sequence"
                         + " WHERE island_id = :island AND last_sequence < :sequence")
                 .param("rtt", event.rttMicros())
                 .param("island", event.islandId().value())
@@ -93,14 +97,15 @@ final class IslandProjection {
 
     @EventHandler
     void on(KarmaChanged event, @SequenceNumber long sequence) {
-        jdbc.sql("UPDATE island_view SET karma = :karma, updated_at = :at, last_sequence = :sequence"
+        writes.row("island_view", event.islandId().value())
+                .sql("UPDATE island_view SET karma = :karma, updated_at = :at, last_sequence = :sequence"
                         + " WHERE island_id = :island AND last_sequence < :sequence")
                 .param("karma", event.current().points())
                 .param("island", event.islandId().value())
                 .param("at", utc(event.at()))
                 .param("sequence", sequence)
                 .update();
-        jdbc.sql("""
+        writes.row("karma_history", List.of(event.islandId().value(), sequence)).sql("""
                 INSERT INTO karma_history (island_id, sequence, previous, current, reason, job_id, at)
                 VALUES (:island, :sequence, :previous, :current, :reason, :job, :at)
                 ON CONFLICT (island_id, sequence) DO NOTHING""")
@@ -115,7 +120,8 @@ final class IslandProjection {
     }
 
     private void change(IslandId island, String assignments, Instant at, long sequence) {
-        jdbc.sql("UPDATE island_view SET " + assignments + ", updated_at = :at, last_sequence = :sequence"
+        writes.row("island_view", island.value())
+                .sql("UPDATE island_view SET " + assignments + ", updated_at = :at, last_sequence = :sequence"
                         + " WHERE island_id = :island AND last_sequence < :sequence")
                 .param("island", island.value())
                 .param("at", utc(at))

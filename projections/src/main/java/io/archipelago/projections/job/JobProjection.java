@@ -13,15 +13,17 @@ import io.archipelago.exchange.market.api.JobPlaced;
 import io.archipelago.exchange.market.api.JobReassigned;
 import io.archipelago.exchange.market.api.JobStarted;
 import io.archipelago.projections.ProjectionsConfiguration;
+import io.archipelago.projections.ReadModelWrites;
+import io.archipelago.projections.WritesInBatches;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.List;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,23 +33,24 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ProcessingGroup(ProjectionsConfiguration.PROCESSING_GROUP)
+@WritesInBatches
 final class JobProjection {
 
-    private final JdbcClient jdbc;
+    private final ReadModelWrites writes;
 
-    JobProjection(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    JobProjection(ReadModelWrites writes) {
+        this.writes = writes;
     }
 
     /** A rebuild replays every event into empty tables. */
     @ResetHandler
     void reset() {
-        jdbc.sql("TRUNCATE job_view").update();
+        writes.jdbc().sql("TRUNCATE job_view").update();
     }
 
     @EventHandler
     void on(BidSubmitted event, @SequenceNumber long sequence) {
-        jdbc.sql("""
+        writes.row("job_view", List.of(event.cargo().value(), event.jobId().value())).sql("""
                 INSERT INTO job_view (cargo, job_id, consumer, status, limit_micro_credits, max_units,
                                       escrow_micro_credits, jurisdiction, submitted_at, expires_at, updated_at,
                                       last_sequence)
@@ -69,7 +72,7 @@ final class JobProjection {
 
     @EventHandler
     void on(BidRejected event, @SequenceNumber long sequence) {
-        jdbc.sql("""
+        writes.row("job_view", List.of(event.cargo().value(), event.jobId().value())).sql("""
                 INSERT INTO job_view (cargo, job_id, consumer, status, rejection_reason, detail, submitted_at,
                                       finished_at, updated_at, last_sequence)
                 VALUES (:cargo, :job, :consumer, 'REJECTED', :reason, :detail, :at, :at, :at, :sequence)
@@ -86,7 +89,7 @@ final class JobProjection {
 
     @EventHandler
     void on(JobPlaced event, @SequenceNumber long sequence) {
-        jdbc.sql("""
+        writes.row("job_view", List.of(event.cargo().value(), event.jobId().value())).sql("""
                 UPDATE job_view SET status = 'PLACED', island_id = :island, host = :host, ask_micro_credits = :ask,
                        royalty_micro_credits = :royalty, fee_micro_credits = :fee, rtt_micros = :rtt,
                        placed_at = :at, updated_at = :at, last_sequence = :sequence
@@ -105,7 +108,7 @@ final class JobProjection {
     /** The Island lost the job before it streamed: it rests again until another Island takes it. */
     @EventHandler
     void on(JobReassigned event, @SequenceNumber long sequence) {
-        jdbc.sql("""
+        writes.row("job_view", List.of(event.cargo().value(), event.jobId().value())).sql("""
                 UPDATE job_view SET status = 'RESTING', island_id = NULL, host = NULL, ask_micro_credits = NULL,
                        royalty_micro_credits = NULL, fee_micro_credits = NULL, rtt_micros = NULL, placed_at = NULL,
                        detail = :detail, updated_at = :at, last_sequence = :sequence
@@ -118,7 +121,7 @@ final class JobProjection {
 
     @EventHandler
     void on(JobStarted event, @SequenceNumber long sequence) {
-        jdbc.sql("""
+        writes.row("job_view", List.of(event.cargo().value(), event.jobId().value())).sql("""
                 UPDATE job_view SET status = 'STARTED', ttft_micros = :ttft, started_at = :at, updated_at = :at,
                        last_sequence = :sequence
                 WHERE cargo = :cargo AND job_id = :job AND last_sequence < :sequence""")
@@ -130,7 +133,7 @@ final class JobProjection {
 
     @EventHandler
     void on(JobCompleted event, @SequenceNumber long sequence) {
-        jdbc.sql("""
+        writes.row("job_view", List.of(event.cargo().value(), event.jobId().value())).sql("""
                 UPDATE job_view SET status = 'COMPLETED', units = :units, charged_micro_credits = :charged,
                        released_micro_credits = :released, finished_at = :at, updated_at = :at,
                        last_sequence = :sequence
@@ -145,7 +148,7 @@ final class JobProjection {
 
     @EventHandler
     void on(JobFailed event, @SequenceNumber long sequence) {
-        jdbc.sql("""
+        writes.row("job_view", List.of(event.cargo().value(), event.jobId().value())).sql("""
                 UPDATE job_view SET status = 'FAILED', detail = :reason, released_micro_credits = :refunded,
                        finished_at = :at, updated_at = :at, last_sequence = :sequence
                 WHERE cargo = :cargo AND job_id = :job AND last_sequence < :sequence""")
@@ -159,7 +162,7 @@ final class JobProjection {
     /** The consumer left: the job settled the units that reached it. */
     @EventHandler
     void on(JobCancelled event, @SequenceNumber long sequence) {
-        jdbc.sql("""
+        writes.row("job_view", List.of(event.cargo().value(), event.jobId().value())).sql("""
                 UPDATE job_view SET status = 'CANCELLED', units = :units, charged_micro_credits = :charged,
                        released_micro_credits = :released, detail = :reason, finished_at = :at, updated_at = :at,
                        last_sequence = :sequence
@@ -176,7 +179,7 @@ final class JobProjection {
     /** The consumer left before any Island took the job. */
     @EventHandler
     void on(BidCancelled event, @SequenceNumber long sequence) {
-        jdbc.sql("""
+        writes.row("job_view", List.of(event.cargo().value(), event.jobId().value())).sql("""
                 UPDATE job_view SET status = 'CANCELLED', units = 0, charged_micro_credits = 0,
                        released_micro_credits = :released, detail = :reason, finished_at = :at, updated_at = :at,
                        last_sequence = :sequence
@@ -190,7 +193,7 @@ final class JobProjection {
 
     @EventHandler
     void on(BidExpired event, @SequenceNumber long sequence) {
-        jdbc.sql("""
+        writes.row("job_view", List.of(event.cargo().value(), event.jobId().value())).sql("""
                 UPDATE job_view SET status = 'EXPIRED', released_micro_credits = :released, finished_at = :at,
                        updated_at = :at, last_sequence = :sequence
                 WHERE cargo = :cargo AND job_id = :job AND last_sequence < :sequence""")

@@ -4,14 +4,16 @@ import io.archipelago.exchange.account.api.PayoutFailed;
 import io.archipelago.exchange.account.api.PayoutPaid;
 import io.archipelago.exchange.account.api.PayoutRequested;
 import io.archipelago.projections.ProjectionsConfiguration;
+import io.archipelago.projections.ReadModelWrites;
+import io.archipelago.projections.WritesInBatches;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,22 +22,23 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ProcessingGroup(ProjectionsConfiguration.PROCESSING_GROUP)
+@WritesInBatches
 final class PayoutProjection {
 
-    private final JdbcClient jdbc;
+    private final ReadModelWrites writes;
 
-    PayoutProjection(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    PayoutProjection(ReadModelWrites writes) {
+        this.writes = writes;
     }
 
     @ResetHandler
     void reset() {
-        jdbc.sql("TRUNCATE payout_view").update();
+        writes.jdbc().sql("TRUNCATE payout_view").update();
     }
 
     @EventHandler
     void on(PayoutRequested event, @SequenceNumber long sequence) {
-        jdbc.sql("""
+        writes.row("payout_view", List.of(event.accountId().value(), event.payoutId())).sql("""
                 INSERT INTO payout_view (account_id, payout_id, amount_micro_credits, status, requested_at,
                                          last_sequence)
                 VALUES (:account, :payout, :amount, 'REQUESTED', :at, :sequence)
@@ -50,7 +53,7 @@ final class PayoutProjection {
 
     @EventHandler
     void on(PayoutPaid event, @SequenceNumber long sequence) {
-        jdbc.sql("""
+        writes.row("payout_view", List.of(event.accountId().value(), event.payoutId())).sql("""
                 UPDATE payout_view SET status = 'PAID', paid_at = :at, last_sequence = :sequence
                 WHERE account_id = :account AND payout_id = :payout AND last_sequence < :sequence""")
                 .param("account", event.accountId().value())
@@ -62,7 +65,7 @@ final class PayoutProjection {
 
     @EventHandler
     void on(PayoutFailed event, @SequenceNumber long sequence) {
-        jdbc.sql("""
+        writes.row("payout_view", List.of(event.accountId().value(), event.payoutId())).sql("""
                 UPDATE payout_view SET status = :status, reason = :reason, failed_at = :at, last_sequence = :sequence
                 WHERE account_id = :account AND payout_id = :payout AND last_sequence < :sequence""")
                 .param("status", event.reversed() ? "REVERSED" : "FAILED")

@@ -17,9 +17,18 @@ import io.archipelago.exchange.ids.Country;
 import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.projections.ReadModelDatabase;
+import io.archipelago.projections.ReadModelWrites;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.BiConsumer;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventhandling.GenericTrackedEventMessage;
+import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
+import org.axonframework.eventhandling.ReplayToken;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -33,7 +42,7 @@ class AccountBalanceProjectionTest {
     private static final Instant T0 = Instant.parse("2025-03-03T10:00:00Z");
 
     private final JdbcClient jdbc = ReadModelDatabase.jdbc();
-    private final AccountBalanceProjection projection = new AccountBalanceProjection(jdbc);
+    private final AccountBalanceProjection projection = new AccountBalanceProjection(ReadModelDatabase.writes());
     private final AccountBalances balances = new AccountBalances(jdbc);
 
     @BeforeEach
@@ -113,6 +122,68 @@ class AccountBalanceProjectionTest {
         AccountBalanceView reversed = balances.find("bob").orElseThrow();
         assertThat(reversed.payoutsInFlightMicroCredits()).isZero();
         assertThat(reversed.earningsMicroCredits()).isEqualTo(500_000);
+    }
+
+    /**
+     * While replaying, a unit of work's writes wait for its commit and then give what one by one would have: the two
+     * accounts' events interleaved, each account's in order, twice over (the second delivery changes nothing).
+     */
+    @Test
+    void aReplayedBatchWritesAtItsCommitWhatEventsOneByOneWould() {
+        UnitOfWork<EventMessage<?>> batch = DefaultUnitOfWork.startAndGet(replayed());
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < aliceEvents.size(); i++) {
+                aliceEvents.get(i).accept(projection, i);
+                if (i < bobEvents.size()) {
+                    bobEvents.get(i).accept(projection, i);
+                }
+            }
+        }
+        assertThat(ReadModelWrites.pending()).isEqualTo(2 * (aliceEvents.size() + bobEvents.size()));
+        assertThat(balances.find("alice")).isEmpty();
+
+        batch.commit();
+
+        AccountBalanceView alice = balances.find("alice").orElseThrow();
+        assertThat(alice.availableMicroCredits()).isEqualTo(10_000_000 - 600_000);
+        assertThat(alice.escrowMicroCredits()).isZero();
+        assertThat(alice.updatedAt()).isEqualTo(T0.plusSeconds(5));
+        AccountBalanceView bob = balances.find("bob").orElseThrow();
+        assertThat(bob.earningsMicroCredits()).isEqualTo(300_000);
+        assertThat(bob.payoutsInFlightMicroCredits()).isEqualTo(200_000);
+    }
+
+    /** A batch that ends past the replay: its live events wait behind the replayed ones, or these would be lost. */
+    @Test
+    void liveEventsAfterReplayedOnesInOneBatchWaitForThem() {
+        DefaultUnitOfWork.startAndGet(replayed());
+        deliver(aliceEvents.subList(0, 3), 0);
+        CurrentUnitOfWork.get().transformMessage(replayedUntilNow -> GenericEventMessage.asEventMessage("live"));
+        deliver(aliceEvents.subList(3, 6), 3);
+        assertThat(balances.find("alice")).isEmpty();
+
+        CurrentUnitOfWork.get().commit();
+
+        AccountBalanceView alice = balances.find("alice").orElseThrow();
+        assertThat(alice.availableMicroCredits()).isEqualTo(10_000_000 - 600_000);
+        assertThat(alice.escrowMicroCredits()).isZero();
+    }
+
+    @Test
+    void outsideAReplayEveryWriteRunsAtOnce() {
+        DefaultUnitOfWork.startAndGet(GenericEventMessage.asEventMessage("live"));
+        try {
+            aliceEvents.get(0).accept(projection, 0);
+            assertThat(ReadModelWrites.pending()).isZero();
+            assertThat(balances.find("alice")).isPresent();
+        } finally {
+            CurrentUnitOfWork.get().rollback();
+        }
+    }
+
+    private static EventMessage<?> replayed() {
+        return new GenericTrackedEventMessage<>(ReplayToken.createReplayToken(new GlobalSequenceTrackingToken(100)),
+                GenericEventMessage.asEventMessage("replayed"));
     }
 
     @Test

@@ -24,7 +24,7 @@ class MarketHistoryProjectionTest {
     private static final Instant FAR = Instant.parse("2100-01-01T00:00:00Z");
 
     private final JdbcClient jdbc = ReadModelDatabase.jdbc();
-    private final MarketHistoryProjection projection = new MarketHistoryProjection(jdbc);
+    private final MarketHistoryProjection projection = new MarketHistoryProjection(ReadModelDatabase.writes());
     private final MarketHistory history = new MarketHistory(jdbc);
 
     /** Trades of one market in sequence order: asks 100, 130, 90 in the first minute, 110 in the next hour. */

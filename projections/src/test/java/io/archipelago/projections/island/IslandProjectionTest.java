@@ -33,7 +33,7 @@ class IslandProjectionTest {
     private static final Instant FAR = Instant.parse("2100-01-01T00:00:00Z");
 
     private final JdbcClient jdbc = ReadModelDatabase.jdbc();
-    private final IslandProjection projection = new IslandProjection(jdbc);
+    private final IslandProjection projection = new IslandProjection(ReadModelDatabase.writes());
     private final IslandViews islands = new IslandViews(jdbc);
 
     /** The events of one Island in order; the index is the sequence number. */

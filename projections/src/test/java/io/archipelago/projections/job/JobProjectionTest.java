@@ -43,7 +43,7 @@ class JobProjectionTest {
             PricePerUnit.of(7));
 
     private final JdbcClient jdbc = ReadModelDatabase.jdbc();
-    private final JobProjection projection = new JobProjection(jdbc);
+    private final JobProjection projection = new JobProjection(ReadModelDatabase.writes());
     private final JobViews jobs = new JobViews(jdbc);
 
     @BeforeEach

@@ -21,7 +21,7 @@ class PayoutProjectionTest {
     private static final Instant FAR = Instant.parse("2100-01-01T00:00:00Z");
 
     private final JdbcClient jdbc = ReadModelDatabase.jdbc();
-    private final PayoutProjection projection = new PayoutProjection(jdbc);
+    private final PayoutProjection projection = new PayoutProjection(ReadModelDatabase.writes());
     private final PayoutViews payouts = new PayoutViews(jdbc);
 
     @BeforeEach
