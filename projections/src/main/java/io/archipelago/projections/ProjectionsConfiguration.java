@@ -13,6 +13,7 @@ import org.springframework.context.annotation.ComponentScan;
  */
 @AutoConfiguration
 @ComponentScan(basePackages = {"io.archipelago.projections.account", "io.archipelago.projections.batch",
+        "io.archipelago.projections.cache",
         "io.archipelago.projections.job", "io.archipelago.projections.market"})
 public class ProjectionsConfiguration {
 
