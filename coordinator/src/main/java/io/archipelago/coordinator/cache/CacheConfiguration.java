@@ -22,10 +22,15 @@ public class CacheConfiguration {
         return new CacheEntries(jdbc, json);
     }
 
+    @Bean(destroyMethod = "close")
+    SemanticIndex semanticIndex() {
+        return new SemanticIndex();
+    }
+
     @Bean
     InferenceCache inferenceCache(CacheEntries entries, CacheProperties properties, CommandGateway commands,
-                                  JobViews jobs, Clock clock) {
-        return new InferenceCache(entries, properties, commands, jobs, clock);
+                                  JobViews jobs, SemanticIndex index, Clock clock) {
+        return new InferenceCache(entries, properties, commands, jobs, index, clock);
     }
 
     @Bean

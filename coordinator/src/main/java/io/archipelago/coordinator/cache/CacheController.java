@@ -27,7 +27,8 @@ import org.springframework.web.server.ResponseStatusException;
 /**
  * The consumer's view of its inference cache: statistics ({@code GET /cache/stats}: hits per tier from the read
  * model of {@code CacheHitRecorded}, misses and bypasses, hit rates, credits saved), deletion of every answer kept
- * for it ({@code DELETE /cache}) and whether its sampled requests are cached too ({@code /cache/preferences}). A key
+ * for it ({@code DELETE /cache}) and whether its sampled requests are cached too and near-duplicates answer its
+ * requests ({@code /cache/preferences}). A key
  * acts as its own account; the operator names one with {@code ?account=}, and without it sees the statistics of all
  * accounts, overall and each.
  */
@@ -77,8 +78,9 @@ final class CacheController {
             @RequestAttribute(name = Principal.ACCOUNT_ATTRIBUTE, required = false) @Nullable AccountId key,
             @RequestParam(name = "account", required = false) @Nullable String named) {
         AccountId account = target(key, named);
-        return json.createObjectNode().put("account", account.value())
-                .put("sampled", entries.cachesSampled(account.value()));
+        CacheEntries.Preference preference = entries.preference(account.value());
+        return json.createObjectNode().put("account", account.value()).put("sampled", preference.sampled())
+                .put("semantic", preference.semantic());
     }
 
     @PutMapping(path = "/cache/preferences", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -87,11 +89,13 @@ final class CacheController {
                       @RequestBody JsonNode body) {
         AccountId account = target(key, named);
         JsonNode sampled = body.path("sampled");
-        if (!body.isObject() || !sampled.isBoolean() || body.size() != 1) {
+        JsonNode semantic = body.path("semantic");
+        if (!body.isObject() || !sampled.isBoolean() || !semantic.isBoolean() || body.size() != 2) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
-                    "the body is {\"sampled\": true} or {\"sampled\": false}");
+                    "the body is {\"sampled\": true or false, \"semantic\": true or false}, both named");
         }
-        entries.preferSampled(account.value(), sampled.asBoolean(), clock.instant());
+        entries.prefer(account.value(), new CacheEntries.Preference(sampled.asBoolean(), semantic.asBoolean()),
+                clock.instant());
         return preferences(key, named);
     }
 

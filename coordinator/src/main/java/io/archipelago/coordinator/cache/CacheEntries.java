@@ -3,6 +3,10 @@ package io.archipelago.coordinator.cache;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -32,47 +36,92 @@ final class CacheEntries {
 
     /** The account's answer to the request {@code key}, if one was kept after {@code notBefore}. */
     Optional<CachedAnswer> find(String account, String key, Instant notBefore) {
-        return jdbc.sql("""
-                SELECT id, cargo, chunks, prompt_tokens, completion_tokens, units, job_id, charged_micro_credits
-                FROM inference_cache WHERE account_id = :account AND request_key = :key AND created_at >= :notBefore""")
+        return jdbc.sql(SELECT + "WHERE account_id = :account AND request_key = :key AND created_at >= :notBefore")
                 .param("account", account).param("key", key).param("notBefore", utc(notBefore))
-                .query((row, number) -> new CachedAnswer(row.getLong("id"), row.getString("cargo"),
-                        chunks(row.getString("chunks")), row.getLong("prompt_tokens"),
-                        row.getLong("completion_tokens"), row.getLong("units"), row.getString("job_id"),
-                        row.getObject("charged_micro_credits", Long.class)))
-                .optional();
+                .query((row, number) -> answer(row)).optional();
+    }
+
+    /** The account's answer {@code id}, if it was kept after {@code notBefore}. */
+    Optional<CachedAnswer> find(String account, long id, Instant notBefore) {
+        return jdbc.sql(SELECT + "WHERE id = :id AND account_id = :account AND created_at >= :notBefore")
+                .param("id", id).param("account", account).param("notBefore", utc(notBefore))
+                .query((row, number) -> answer(row)).optional();
+    }
+
+    private static final String SELECT = "SELECT id, cargo, prompt_text, chunks, prompt_tokens, completion_tokens, "
+            + "units, job_id, charged_micro_credits FROM inference_cache ";
+
+    private CachedAnswer answer(ResultSet row) throws SQLException {
+        return new CachedAnswer(row.getLong("id"), row.getString("cargo"), row.getString("prompt_text"),
+                chunks(row.getString("chunks")), row.getLong("prompt_tokens"), row.getLong("completion_tokens"),
+                row.getLong("units"), row.getString("job_id"), row.getObject("charged_micro_credits", Long.class));
     }
 
     /**
      * Keeps an answer unless the account already holds one for the key (a newer identical request answered twice
-     * keeps the first; an expired one not swept yet is replaced). An answer bigger than {@code maxBytes} is not kept.
+     * keeps the first; an expired one not swept yet is replaced). An answer bigger than {@code maxBytes} is not
+     * kept. {@code embedding} is the prompt's vector when the request opted into the semantic tier.
      *
-     * @return whether it was kept
+     * @return the entry's id, when it was kept
      */
-    boolean put(String account, String key, String cargo, List<String> chunks, @Nullable String promptText,
-                long promptTokens, long completionTokens, long units, String jobId, int maxBytes, Instant at,
-                Instant expiredBefore) {
+    Optional<Long> put(String account, RequestKey key, String cargo, List<String> chunks, String promptText,
+                       float @Nullable [] embedding, long promptTokens, long completionTokens, long units,
+                       String jobId, int maxBytes, Instant at, Instant expiredBefore) {
         String stored = write(chunks);
-        int size = stored.length() + (promptText == null ? 0 : promptText.length());
+        int size = stored.length() + promptText.length() + (embedding == null ? 0 : embedding.length * Float.BYTES);
         if (size > maxBytes) {
-            return false;
+            return Optional.empty();
         }
         return jdbc.sql("""
-                INSERT INTO inference_cache (account_id, request_key, cargo, chunks, prompt_text, prompt_tokens,
-                                             completion_tokens, units, job_id, size_bytes, created_at)
-                VALUES (:account, :key, :cargo, :chunks, :prompt, :promptTokens, :completionTokens, :units, :job,
-                        :size, :at)
+                INSERT INTO inference_cache (account_id, request_key, scope_key, cargo, chunks, prompt_text, embedding,
+                                             prompt_tokens, completion_tokens, units, job_id, size_bytes, created_at)
+                VALUES (:account, :key, :scope, :cargo, :chunks, :prompt, :embedding, :promptTokens,
+                        :completionTokens, :units, :job, :size, :at)
                 ON CONFLICT (account_id, request_key) DO UPDATE
-                SET cargo = EXCLUDED.cargo, chunks = EXCLUDED.chunks, prompt_text = EXCLUDED.prompt_text,
+                SET scope_key = EXCLUDED.scope_key, cargo = EXCLUDED.cargo, chunks = EXCLUDED.chunks,
+                    prompt_text = EXCLUDED.prompt_text, embedding = EXCLUDED.embedding,
                     prompt_tokens = EXCLUDED.prompt_tokens, completion_tokens = EXCLUDED.completion_tokens,
                     units = EXCLUDED.units, job_id = EXCLUDED.job_id, charged_micro_credits = NULL,
                     size_bytes = EXCLUDED.size_bytes, created_at = EXCLUDED.created_at
-                WHERE inference_cache.created_at < :expired""")
-                .param("account", account).param("key", key).param("cargo", cargo).param("chunks", stored)
-                .param("prompt", promptText).param("promptTokens", promptTokens)
+                WHERE inference_cache.created_at < :expired
+                RETURNING id""")
+                .param("account", account).param("key", key.hash()).param("scope", key.scope())
+                .param("cargo", cargo).param("chunks", stored).param("prompt", promptText)
+                .param("embedding", embedding == null ? null : bytes(embedding)).param("promptTokens", promptTokens)
                 .param("completionTokens", completionTokens).param("units", units).param("job", jobId)
                 .param("size", size).param("at", utc(at)).param("expired", utc(expiredBefore))
-                .update() > 0;
+                .query(Long.class).optional();
+    }
+
+    /** A stored embedding, for the index. */
+    record Embedded(long id, String account, String scope, float[] vector) {
+    }
+
+    /** The stored embeddings of entries after {@code afterId}, in id order, at most {@code limit}. */
+    List<Embedded> embeddings(long afterId, int limit) {
+        return jdbc.sql("SELECT id, account_id, scope_key, embedding FROM inference_cache "
+                        + "WHERE id > :after AND embedding IS NOT NULL ORDER BY id LIMIT :limit")
+                .param("after", afterId).param("limit", limit)
+                .query((row, number) -> new Embedded(row.getLong("id"), row.getString("account_id"),
+                        row.getString("scope_key"), floats(row.getBytes("embedding"))))
+                .list();
+    }
+
+    private static byte[] bytes(float[] vector) {
+        ByteBuffer buffer = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (float value : vector) {
+            buffer.putFloat(value);
+        }
+        return buffer.array();
+    }
+
+    private static float[] floats(byte[] stored) {
+        ByteBuffer buffer = ByteBuffer.wrap(stored).order(ByteOrder.LITTLE_ENDIAN);
+        float[] vector = new float[stored.length / Float.BYTES];
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = buffer.getFloat();
+        }
+        return vector;
     }
 
     /** Notes what the source job of entry {@code id} cost, once the read model knows it. */
@@ -142,18 +191,26 @@ final class CacheEntries {
         return expired + overCount + overSize;
     }
 
-    /** Whether the account caches its sampled requests too. */
-    boolean cachesSampled(String account) {
-        return jdbc.sql("SELECT sampled FROM inference_cache_preference WHERE account_id = :account")
-                .param("account", account).query(Boolean.class).optional().orElse(false);
+    /** What an account asks of the cache for the requests that do not say. */
+    record Preference(boolean sampled, boolean semantic) {
+        static final Preference NONE = new Preference(false, false);
     }
 
-    void preferSampled(String account, boolean sampled, Instant at) {
+    Preference preference(String account) {
+        return jdbc.sql("SELECT sampled, semantic FROM inference_cache_preference WHERE account_id = :account")
+                .param("account", account)
+                .query((row, number) -> new Preference(row.getBoolean("sampled"), row.getBoolean("semantic")))
+                .optional().orElse(Preference.NONE);
+    }
+
+    void prefer(String account, Preference preference, Instant at) {
         jdbc.sql("""
-                INSERT INTO inference_cache_preference (account_id, sampled, updated_at)
-                VALUES (:account, :sampled, :at)
-                ON CONFLICT (account_id) DO UPDATE SET sampled = EXCLUDED.sampled, updated_at = EXCLUDED.updated_at""")
-                .param("account", account).param("sampled", sampled).param("at", utc(at)).update();
+                INSERT INTO inference_cache_preference (account_id, sampled, semantic, updated_at)
+                VALUES (:account, :sampled, :semantic, :at)
+                ON CONFLICT (account_id) DO UPDATE
+                SET sampled = EXCLUDED.sampled, semantic = EXCLUDED.semantic, updated_at = EXCLUDED.updated_at""")
+                .param("account", account).param("sampled", preference.sampled())
+                .param("semantic", preference.semantic()).param("at", utc(at)).update();
     }
 
     private String write(List<String> chunks) {

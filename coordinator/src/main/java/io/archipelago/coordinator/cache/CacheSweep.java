@@ -45,7 +45,8 @@ final class CacheSweep implements SmartLifecycle {
             thread.setDaemon(true);
             return thread;
         });
-        started.scheduleWithFixedDelay(this::sweep, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        // the first sweep at once, so that the semantic index holds the stored embeddings from the start
+        started.scheduleWithFixedDelay(this::sweep, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         timer = started;
     }
 

@@ -36,10 +36,15 @@ public enum CacheUse {
         if ("bypass".equals(asked) || noCache(headers)) {
             return BYPASSED;
         }
-        if ("use".equals(asked) || accountCachesSampled || deterministic(request)) {
+        if ("use".equals(asked) || "semantic".equals(asked) || accountCachesSampled || deterministic(request)) {
             return CACHED;
         }
         return SAMPLED;
+    }
+
+    /** Whether the request itself asks for the semantic tier (an account may ask for all its requests). */
+    public static boolean semantic(JsonNode request, HttpHeaders headers) {
+        return "semantic".equals(asked(request, headers));
     }
 
     /** A request whose answer does not depend on chance: temperature 0, or a seed. */
@@ -59,14 +64,14 @@ public enum CacheUse {
             return null;
         }
         if (!field.isTextual()) {
-            throw new IllegalArgumentException("`" + FIELD + "` is \"bypass\" or \"use\"");
+            throw new IllegalArgumentException("`" + FIELD + "` is \"bypass\", \"use\" or \"semantic\"");
         }
         return choice(field.asText(), "`" + FIELD + "`");
     }
 
     private static String choice(String value, String where) {
-        if (!value.equals("bypass") && !value.equals("use")) {
-            throw new IllegalArgumentException(where + " is \"bypass\" or \"use\"");
+        if (!value.equals("bypass") && !value.equals("use") && !value.equals("semantic")) {
+            throw new IllegalArgumentException(where + " is \"bypass\", \"use\" or \"semantic\"");
         }
         return value;
     }

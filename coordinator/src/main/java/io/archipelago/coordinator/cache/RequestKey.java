@@ -20,9 +20,10 @@ import java.util.TreeMap;
  * {@code stream_options}, {@code user}, {@code metadata}, the exchange's own bid terms) is left out.
  *
  * @param hash  SHA-256 of the canonical form, in hex: the key of the entry
+ * @param scope SHA-256 of the canonical form without the messages: what a near-duplicate must share exactly
  * @param bytes the canonical form's length, in bytes
  */
-public record RequestKey(String hash, int bytes) {
+public record RequestKey(String hash, String scope, int bytes) {
 
     /** The request fields that change what the model answers. */
     static final Set<String> OUTPUT_FIELDS = Set.of("messages", "temperature", "top_p", "seed", "max_tokens",
@@ -45,9 +46,33 @@ public record RequestKey(String hash, int bytes) {
         }
         fields.forEach(canonical::set);
         byte[] form = canonical.toString().getBytes(StandardCharsets.UTF_8);
+        canonical.remove("messages");
+        return new RequestKey(sha256(form), sha256(canonical.toString().getBytes(StandardCharsets.UTF_8)),
+                form.length);
+    }
+
+    /** The text of the request's messages, one line per message, as the semantic tier compares prompts. */
+    public static String prompt(JsonNode request) {
+        StringBuilder prompt = new StringBuilder();
+        for (JsonNode message : request.path("messages")) {
+            JsonNode content = message.path("content");
+            prompt.append(message.path("role").asText()).append(": ");
+            if (content.isTextual()) {
+                prompt.append(content.asText());
+            }
+            for (JsonNode part : content.isArray() ? content : JSON.createArrayNode()) {
+                if (part.path("type").asText().equals("text")) {
+                    prompt.append(part.path("text").asText()).append(' ');
+                }
+            }
+            prompt.append('\n');
+        }
+        return prompt.toString();
+    }
+
+    private static String sha256(byte[] form) {
         try {
-            return new RequestKey(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(form)),
-                    form.length);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(form));
         } catch (NoSuchAlgorithmException impossible) {
             throw new IllegalStateException("every JDK has SHA-256", impossible);
         }

@@ -15,6 +15,7 @@ import io.archipelago.projections.market.MarketView;
 import io.archipelago.projections.market.MarketViews;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
@@ -96,8 +97,8 @@ final class ChatCompletionsController {
      * Island starts; a whole one is answered when the job ends, without holding a worker thread meanwhile. Either
      * ends within the bid's time to live and the job deadline ({@link #bound}), with the answer or a named error; a
      * client that leaves first cancels its job and pays for the tokens that reached it. A request the inference cache
-     * answers ({@code X-Archipelago-Cache: exact}) is served at once in the same shape, without a job and free; the
-     * answer of a job it missed is kept once the job completed with its client still there.
+     * answers ({@code X-Archipelago-Cache: exact} or {@code semantic}) is served at once in the same shape, without a
+     * job and free; the answer of a job it missed is kept once the job completed with its client still there.
      */
     @PostMapping(path = "/v1/chat/completions")
     Object chat(@RequestBody JsonNode request, @RequestAttribute(Principal.ACCOUNT_ATTRIBUTE) AccountId account,
@@ -115,14 +116,14 @@ final class ChatCompletionsController {
         answer.set(CacheUse.HEADER, lookup.outcome().label());
         relay.cache(lookup.outcome().label(), lookup.answer() != null);
         if (lookup.answer() != null) {
-            return fromCache(account, id, lookup.answer(), relay, emitter, answer);
+            return fromCache(account, id, lookup, relay, emitter, answer);
         }
         relay.onGone(tokens -> desk.cancel(chat.model(), id, tokens, "the client closed the connection"));
         StreamSubscription subscription = desk.place(id, chat.model(), account, bid, chat.input(json), relay);
         relay.finished().whenComplete((units, failure) -> subscription.close());
         relay.finished().thenAccept(units -> {
             if (relay.present()) {
-                cache.keep(account, lookup, chat.model(), id, relay.pieces(), null, chat.promptTokens(),
+                cache.keep(account, lookup, chat.model(), id, relay.pieces(), chat.promptTokens(),
                         relay.completionTokens(), units);
             }
         });
@@ -170,14 +171,16 @@ final class ChatCompletionsController {
      * Serves a cached answer as a live one would arrive: the same chunks streamed and {@code [DONE]}, or the whole
      * completion; no job runs, nothing is charged, and the hit is recorded on the account.
      */
-    private ResponseEntity<?> fromCache(AccountId account, String id, CachedAnswer cached, CompletionRelay relay,
-                                        @Nullable ResponseBodyEmitter emitter, HttpHeaders answer) {
+    private ResponseEntity<?> fromCache(AccountId account, String id, InferenceCache.Lookup lookup,
+                                        CompletionRelay relay, @Nullable ResponseBodyEmitter emitter,
+                                        HttpHeaders answer) {
+        CachedAnswer cached = Objects.requireNonNull(lookup.answer());
         long seq = 0;
         for (String piece : cached.chunks()) {
             relay.onChunk(new StreamChunk(id, seq++, piece));
         }
         relay.onCompleted(cached.units());
-        cache.served(account, id, cached);
+        cache.served(account, id, lookup);
         answer.set("X-Archipelago-Cache-Source-Job", cached.jobId());
         if (emitter != null) {
             answer.setCacheControl("no-cache");

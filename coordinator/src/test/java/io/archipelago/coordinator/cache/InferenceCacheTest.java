@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.archipelago.access.TestCredentials;
 import io.archipelago.coordinator.WholeCoordinator;
+import io.archipelago.projections.market.MarketViews;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -182,6 +183,40 @@ class InferenceCacheTest {
         assertThat(badChoice.statusCode()).isEqualTo(400);
         assertThat(json.readTree(badChoice.body()).path("error").path("code").asText())
                 .isEqualTo("invalid_cache_choice");
+    }
+
+    @Test
+    void aNearDuplicateIsAnsweredBySemanticOptInAndANearMissIsNot() throws Exception {
+        String account = "cache-semantic";
+        String key = funded(account);
+        String asked = chat("What is the capital of France?");
+        HttpResponse<String> first = send("POST", "/v1/chat/completions", key, asked);
+        assertThat(cacheOf(first)).isEqualTo("miss");
+        await().atMost(SETTLED).until(() -> entries(account, "France") == 1);
+        // the answer's row commits a moment before its vector reaches this node's index
+        String version = coordinator.getBean(MarketViews.class).find(MODEL).orElseThrow().openedAt().toString();
+        String scope = RequestKey.of(MODEL, version, json.readTree(asked)).scope();
+        SemanticIndex index = coordinator.getBean(SemanticIndex.class);
+        await().atMost(SETTLED).until(() -> !index.nearest(account, scope, index.embed("user: x\n"), 1).isEmpty());
+
+        HttpResponse<String> near = send("POST", "/v1/chat/completions", key, chat("what is the capital of France"));
+        assertThat(cacheOf(near)).isEqualTo("semantic");
+        assertThat(json.readTree(near.body()).path("archipelago_cache").asText()).isEqualTo("semantic");
+        assertThat(json.readTree(near.body()).path("choices").path(0).path("message").path("content").asText())
+                .isEqualTo(json.readTree(first.body()).path("choices").path(0).path("message").path("content")
+                        .asText());
+        assertThat(cacheOf(send("POST", "/v1/chat/completions", key, chat("What is the capital of Germany?"))))
+                .as("another entity is a near miss").isEqualTo("miss");
+        assertThat(cacheOf(send("POST", "/v1/chat/completions", key,
+                chat("what is the capital of France").replace(",\"cache\":\"semantic\"", ""))))
+                .as("without the opt-in only the exact tier answers").isEqualTo("miss");
+        await().atMost(SETTLED).untilAsserted(() -> assertThat(json.readTree(
+                send("GET", "/cache/stats", key, null).body()).path("hits").path("semantic").asLong()).isEqualTo(1));
+    }
+
+    private static String chat(String content) {
+        return "{\"model\":\"" + MODEL + "\",\"temperature\":0,\"cache\":\"semantic\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"" + content + "\"}]}";
     }
 
     /** The entries of {@code account} whose answer mentions {@code word} (the demo Islands repeat the prompt). */
