@@ -3,7 +3,11 @@ package io.archipelago.coordinator.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.archipelago.bridge.stream.StreamChunk;
 import io.archipelago.bridge.stream.StreamSubscription;
+import io.archipelago.coordinator.cache.CacheUse;
+import io.archipelago.coordinator.cache.CachedAnswer;
+import io.archipelago.coordinator.cache.InferenceCache;
 import io.archipelago.command.web.Commands;
 import io.archipelago.access.Principal;
 import io.archipelago.exchange.ids.AccountId;
@@ -11,6 +15,7 @@ import io.archipelago.projections.market.MarketView;
 import io.archipelago.projections.market.MarketViews;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
@@ -41,16 +46,19 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
 final class ChatCompletionsController {
 
     private final JobDesk desk;
+    private final InferenceCache cache;
     private final BidTermsResolver terms;
     private final MarketViews markets;
     private final ObjectMapper json;
     private final Clock clock;
     private final Duration jobDeadline;
 
-    ChatCompletionsController(JobDesk desk, BidTermsResolver terms, MarketViews markets, ObjectMapper json,
-                              Clock clock, @Value("${archipelago.bridge.job-deadline:10m}") Duration jobDeadline) {
+    ChatCompletionsController(JobDesk desk, InferenceCache cache, BidTermsResolver terms, MarketViews markets,
+                              ObjectMapper json, Clock clock,
+                              @Value("${archipelago.bridge.job-deadline:10m}") Duration jobDeadline) {
         this.jobDeadline = jobDeadline;
         this.desk = desk;
+        this.cache = cache;
         this.terms = terms;
         this.markets = markets;
         this.json = json;
@@ -88,7 +96,9 @@ final class ChatCompletionsController {
      * A streamed request is answered at once (headers and the role chunk) and then hears SSE comments until an
      * Island starts; a whole one is answered when the job ends, without holding a worker thread meanwhile. Either
      * ends within the bid's time to live and the job deadline ({@link #bound}), with the answer or a named error; a
-     * client that leaves first cancels its job and pays for the tokens that reached it.
+     * client that leaves first cancels its job and pays for the tokens that reached it. A request the inference cache
+     * answers ({@code X-Archipelago-Cache: exact} or {@code semantic}) is served at once in the same shape, without a
+     * job and free; the answer of a job it missed is kept once the job completed with its client still there.
      */
     @PostMapping(path = "/v1/chat/completions")
     Object chat(@RequestBody JsonNode request, @RequestAttribute(Principal.ACCOUNT_ATTRIBUTE) AccountId account,
@@ -96,15 +106,27 @@ final class ChatCompletionsController {
         ChatRequest chat = ChatRequest.of(request);
         desk.requireModel(chat.model());
         BidTerms bid = terms.resolve(account, headers, request);
+        InferenceCache.Lookup lookup = lookup(account, chat.model(), request, headers);
         String id = "chatcmpl-" + UUID.randomUUID();
         Duration bound = bound();
         @Nullable ResponseBodyEmitter emitter = chat.stream() ? new ResponseBodyEmitter(bound.toMillis()) : null;
         CompletionRelay relay = new CompletionRelay(json, id, chat.model(), clock.instant().getEpochSecond(),
                 chat.promptTokens(), chat.includeUsage(), desk.bidTtl(), emitter);
+        HttpHeaders answer = new HttpHeaders();
+        answer.set(CacheUse.HEADER, lookup.outcome().label());
+        relay.cache(lookup.outcome().label(), lookup.answer() != null);
+        if (lookup.answer() != null) {
+            return fromCache(account, id, lookup, relay, emitter, answer);
+        }
         relay.onGone(tokens -> desk.cancel(chat.model(), id, tokens, "the client closed the connection"));
         StreamSubscription subscription = desk.place(id, chat.model(), account, bid, chat.input(json), relay);
         relay.finished().whenComplete((units, failure) -> subscription.close());
-        HttpHeaders answer = new HttpHeaders();
+        relay.finished().thenAccept(units -> {
+            if (relay.present()) {
+                cache.keep(account, lookup, chat.model(), id, relay.pieces(), chat.promptTokens(),
+                        relay.completionTokens(), units);
+            }
+        });
         answer.set("X-Archipelago-Job-Id", id);
         if (emitter != null) {
             relay.begin();
@@ -132,6 +154,39 @@ final class ChatCompletionsController {
             }
         });
         return whole;
+    }
+
+    /** What the cache says of the request; a cache header or field it does not know is a 400. */
+    private InferenceCache.Lookup lookup(AccountId account, String model, JsonNode request, HttpHeaders headers) {
+        String version = markets.find(model).map(market -> market.openedAt().toString()).orElse("");
+        try {
+            return cache.lookup(account, model, version, request, headers);
+        } catch (IllegalArgumentException refused) {
+            throw new OpenAiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "invalid_cache_choice",
+                    refused.getMessage());
+        }
+    }
+
+    /**
+     * Serves a cached answer as a live one would arrive: the same chunks streamed and {@code [DONE]}, or the whole
+     * completion; no job runs, nothing is charged, and the hit is recorded on the account.
+     */
+    private ResponseEntity<?> fromCache(AccountId account, String id, InferenceCache.Lookup lookup,
+                                        CompletionRelay relay, @Nullable ResponseBodyEmitter emitter,
+                                        HttpHeaders answer) {
+        CachedAnswer cached = Objects.requireNonNull(lookup.answer());
+        long seq = 0;
+        for (String piece : cached.chunks()) {
+            relay.onChunk(new StreamChunk(id, seq++, piece));
+        }
+        relay.onCompleted(cached.units());
+        cache.served(account, id, lookup);
+        answer.set("X-Archipelago-Cache-Source-Job", cached.jobId());
+        if (emitter != null) {
+            answer.setCacheControl("no-cache");
+            return ResponseEntity.ok().headers(answer).contentType(MediaType.TEXT_EVENT_STREAM).body(emitter);
+        }
+        return ResponseEntity.ok().headers(answer).contentType(MediaType.APPLICATION_JSON).body(relay.completion());
     }
 
     /** The longest a request waits: its bid's time to live, then the job's deadline on its Island, then a margin. */

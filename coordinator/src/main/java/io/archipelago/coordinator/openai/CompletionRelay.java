@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.bridge.stream.StreamChunk;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -31,6 +33,7 @@ final class CompletionRelay implements JobRelay {
     private final Duration bidTtl;
     private final @Nullable ResponseBodyEmitter emitter;
     private final StringBuilder text = new StringBuilder();
+    private final List<String> pieces = new ArrayList<>();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final CompletableFuture<Long> finished = new CompletableFuture<>();
     private @Nullable GoneAction onGone;
@@ -38,6 +41,8 @@ final class CompletionRelay implements JobRelay {
     private boolean gone;
     private long completionTokens;
     private long delivered;
+    private @Nullable String cache;
+    private long cachedTokens;
 
     /** What to do when the client left before the job ended: told the tokens that reached it. */
     interface GoneAction {
@@ -67,6 +72,29 @@ final class CompletionRelay implements JobRelay {
         return finished;
     }
 
+    /**
+     * Marks every object of the answer with what the inference cache did ({@code archipelago_cache}: {@code exact},
+     * {@code miss}, {@code bypass}); an answer from the cache counts its whole prompt as cached tokens.
+     */
+    synchronized void cache(String outcome, boolean fromCache) {
+        cache = outcome;
+        cachedTokens = fromCache ? promptTokens : 0;
+    }
+
+    /** The text chunks of the answer so far, in order. */
+    synchronized List<String> pieces() {
+        return List.copyOf(pieces);
+    }
+
+    synchronized long completionTokens() {
+        return completionTokens;
+    }
+
+    /** Whether the client is still there: it received, or is receiving, the whole answer. */
+    synchronized boolean present() {
+        return !gone;
+    }
+
     synchronized void onGone(GoneAction action) {
         onGone = action;
     }
@@ -91,6 +119,7 @@ final class CompletionRelay implements JobRelay {
         begin();
         completionTokens++;
         text.append(chunk.text());
+        pieces.add(chunk.text());
         if (send(chunk(json.createObjectNode().put("content", chunk.text()), null))) {
             delivered++;
         }
@@ -194,13 +223,19 @@ final class CompletionRelay implements JobRelay {
     }
 
     private ObjectNode envelope(String object) {
-        return json.createObjectNode().put("id", id).put("object", object).put("created", created)
+        ObjectNode envelope = json.createObjectNode().put("id", id).put("object", object).put("created", created)
                 .put("model", model);
+        if (cache != null) {
+            envelope.put("archipelago_cache", cache);
+        }
+        return envelope;
     }
 
     private ObjectNode usage() {
-        return json.createObjectNode().put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
-                .put("total_tokens", promptTokens + completionTokens);
+        ObjectNode usage = json.createObjectNode().put("prompt_tokens", promptTokens)
+                .put("completion_tokens", completionTokens).put("total_tokens", promptTokens + completionTokens);
+        usage.putObject("prompt_tokens_details").put("cached_tokens", cachedTokens);
+        return usage;
     }
 
     /** Sends one event; true when it was written to a client still there. */

@@ -6,6 +6,7 @@ import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.AccountOpened;
 import io.archipelago.exchange.account.api.BidPreferences;
 import io.archipelago.exchange.account.api.BidPreferencesSet;
+import io.archipelago.exchange.account.api.CacheHitRecorded;
 import io.archipelago.exchange.account.api.CreditsDeposited;
 import io.archipelago.exchange.account.api.CreditsReleased;
 import io.archipelago.exchange.account.api.CreditsReserved;
@@ -17,6 +18,7 @@ import io.archipelago.exchange.account.api.OpenAccount;
 import io.archipelago.exchange.account.api.PayoutFailed;
 import io.archipelago.exchange.account.api.PayoutPaid;
 import io.archipelago.exchange.account.api.PayoutRequested;
+import io.archipelago.exchange.account.api.RecordCacheHit;
 import io.archipelago.exchange.account.api.RecordPayoutFailed;
 import io.archipelago.exchange.account.api.RecordPayoutPaid;
 import io.archipelago.exchange.account.api.RequestPayout;
@@ -97,6 +99,23 @@ public class Account {
         if (!preferences.equals(command.preferences())) {
             apply(new BidPreferencesSet(accountId, command.preferences(), command.at()));
         }
+    }
+
+    /** A cached answer served to the consumer: recorded for usage and audit, with no money moving. */
+    @CommandHandler
+    void handle(RecordCacheHit command) {
+        if (command.requestId() == null || command.requestId().isBlank() || command.requestId().length() > 128) {
+            throw new IllegalArgumentException("a cache hit names its request by an id of 1-128 characters");
+        }
+        if (command.sourceJob() == null || command.cargo() == null || command.tier() == null
+                || command.saved() == null || command.at() == null) {
+            throw new IllegalArgumentException("a cache hit names its source job, Cargo type, tier, saving and time");
+        }
+        if (country == null) {
+            throw new IllegalStateException("account " + accountId + " only earns: it submits no requests to answer");
+        }
+        apply(new CacheHitRecorded(accountId, command.requestId(), command.sourceJob(), command.cargo(),
+                command.tier(), command.saved(), command.at()));
     }
 
     @CommandHandler

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 
 import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.account.api.AccountOpened;
+import io.archipelago.exchange.account.api.CacheHitRecorded;
+import io.archipelago.exchange.account.api.CacheTier;
 import io.archipelago.exchange.account.api.CreditsDeposited;
 import io.archipelago.exchange.account.api.CreditsReleased;
 import io.archipelago.exchange.account.api.CreditsReserved;
@@ -14,6 +17,7 @@ import io.archipelago.exchange.account.api.EarningsCredited;
 import io.archipelago.exchange.account.api.EarningsKind;
 import io.archipelago.exchange.account.api.OpenAccount;
 import io.archipelago.exchange.account.api.PayoutRequested;
+import io.archipelago.exchange.account.api.RecordCacheHit;
 import io.archipelago.exchange.account.api.RequestPayout;
 import io.archipelago.exchange.account.api.Reservation;
 import io.archipelago.exchange.ids.Country;
@@ -338,6 +342,28 @@ class AccountTest {
                     assertThat(account.earnings()).isEqualTo(MicroCredits.of(400_000));
                     assertThat(account.available()).isEqualTo(MicroCredits.ZERO);
                 });
+    }
+
+    @Test
+    void recordsACacheHitWithoutMovingMoney() {
+        CargoType chat = new CargoType("llm.chat.demo");
+        MicroCredits saved = MicroCredits.of(1_234);
+        fixture.given(opened(), deposited("deposit-1", HUNDRED))
+                .when(new RecordCacheHit(ALICE, "chatcmpl-2", JOB, chat, CacheTier.EXACT, saved, LATER))
+                .expectEvents(new CacheHitRecorded(ALICE, "chatcmpl-2", JOB, chat, CacheTier.EXACT, saved, LATER))
+                .expectState(account -> {
+                    assertThat(account.available()).isEqualTo(HUNDRED);
+                    assertThat(account.inEscrow()).isEqualTo(MicroCredits.ZERO);
+                });
+    }
+
+    @Test
+    void refusesACacheHitForAnAccountThatOnlyEarns() {
+        fixture.given(new AccountOpened(HOST, null, T0))
+                .when(new RecordCacheHit(HOST, "chatcmpl-2", JOB, new CargoType("llm.chat.demo"), CacheTier.EXACT,
+                        MicroCredits.ZERO, LATER))
+                .expectException(IllegalStateException.class)
+                .expectNoEvents();
     }
 
     private static AccountOpened opened() {
