@@ -11,6 +11,7 @@ import io.archipelago.exchange.batch.api.BatchId;
 import io.archipelago.exchange.batch.api.SubmitBatch;
 import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.money.MicroCredits;
+import io.archipelago.projections.batch.BatchProgressView;
 import io.archipelago.projections.batch.BatchItemView;
 import io.archipelago.projections.batch.BatchView;
 import io.archipelago.projections.batch.BatchViews;
@@ -66,7 +67,7 @@ final class BatchController {
 
     private final CommandGateway commands;
     private final BatchViews views;
-    private final BatchStream stream;
+    private final ProgressStream stream;
     private final BidTermsResolver terms;
     private final MarketViews markets;
     private final Accounts accounts;
@@ -74,7 +75,7 @@ final class BatchController {
     private final Clock clock;
     private final int maxAttempts;
 
-    BatchController(CommandGateway commands, BatchViews views, BatchStream stream, BidTermsResolver terms,
+    BatchController(CommandGateway commands, BatchViews views, ProgressStream stream, BidTermsResolver terms,
                     MarketViews markets, Accounts accounts, ObjectMapper json, Clock clock,
                     @Value("${archipelago.batches.max-attempts:3}") int maxAttempts) {
         this.commands = commands;
@@ -132,7 +133,9 @@ final class BatchController {
                                                  @Nullable AccountId account) {
         find(id, required(account));
         ResponseBodyEmitter emitter = new ResponseBodyEmitter(STREAM_TIMEOUT_MILLIS);
-        stream.subscribe(id, emitter);
+        stream.subscribe(seq -> views.progress(id, seq).stream()
+                .map(event -> new ProgressStream.Event(event.seq(), event.type(), event.data())).toList(),
+                BatchProgressView.LAST, emitter);
         return ResponseEntity.ok().cacheControl(CacheControl.noCache())
                 .contentType(MediaType.TEXT_EVENT_STREAM).body(emitter);
     }

@@ -13,6 +13,7 @@ import io.archipelago.exchange.workflow.api.CancelWorkflow;
 import io.archipelago.exchange.workflow.api.SubmitWorkflow;
 import io.archipelago.exchange.workflow.api.WorkflowId;
 import io.archipelago.projections.market.MarketViews;
+import io.archipelago.projections.workflow.WorkflowProgressView;
 import io.archipelago.projections.workflow.WorkflowStepView;
 import io.archipelago.projections.workflow.WorkflowView;
 import io.archipelago.projections.workflow.WorkflowViews;
@@ -73,7 +74,7 @@ final class WorkflowController {
 
     private final CommandGateway commands;
     private final WorkflowViews views;
-    private final WorkflowStream stream;
+    private final ProgressStream stream;
     private final WorkflowTemplates templates;
     private final BidTermsResolver terms;
     private final MarketViews markets;
@@ -83,7 +84,7 @@ final class WorkflowController {
     private final Clock clock;
     private final int maxAttempts;
 
-    WorkflowController(CommandGateway commands, WorkflowViews views, WorkflowStream stream,
+    WorkflowController(CommandGateway commands, WorkflowViews views, ProgressStream stream,
                        WorkflowTemplates templates, BidTermsResolver terms, MarketViews markets,
                        EmbeddingModels embeddings, Accounts accounts, ObjectMapper json, Clock clock,
                        @Value("${archipelago.workflows.max-attempts:${archipelago.batches.max-attempts:3}}")
@@ -126,7 +127,9 @@ final class WorkflowController {
                                                  @Nullable AccountId account) {
         find(id, required(account));
         ResponseBodyEmitter emitter = new ResponseBodyEmitter(STREAM_TIMEOUT_MILLIS);
-        stream.subscribe(id, emitter);
+        stream.subscribe(seq -> views.progress(id, seq).stream()
+                .map(event -> new ProgressStream.Event(event.seq(), event.type(), event.data())).toList(),
+                WorkflowProgressView.LAST, emitter);
         return ResponseEntity.ok().cacheControl(CacheControl.noCache())
                 .contentType(MediaType.TEXT_EVENT_STREAM).body(emitter);
     }

@@ -1,7 +1,5 @@
 package io.archipelago.coordinator.openai;
 
-import io.archipelago.projections.batch.BatchProgressView;
-import io.archipelago.projections.batch.BatchViews;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -16,34 +14,43 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 
 /**
- * The progress of a batch as server-sent events, {@code event: <type>}, {@code data: <one-line JSON>} and a blank
- * line, read from the batch read model ({@link BatchViews}): a subscriber first gets every event of the batch so far,
- * then the rest as the projection records them, on whichever node it asked; its stream ends after
- * {@value BatchProgressView#LAST}. Each subscriber reads the model on its own turn of a shared pool, so a slow reader
- * delays only itself.
+ * The progress of a multi-step piece of work (a batch, a workflow) as server-sent events, {@code event: <type>},
+ * {@code data: <one-line JSON>} and a blank line, read from its read model: a subscriber first gets every event so
+ * far, then the rest as the projection records them, on whichever node it asked; its stream ends after the event of
+ * the type it names last. Each subscriber reads the model on its own turn of a shared pool, so a slow reader delays
+ * only itself.
  */
 @Component
-final class BatchStream implements AutoCloseable {
+final class ProgressStream implements AutoCloseable {
 
-    /** How often a subscriber looks for the batch's next events. */
+    /** One progress event: its number (increasing, with gaps), its type and its data as one line of JSON. */
+    record Event(long seq, String type, String data) {
+    }
+
+    /** The events of one piece of work after a given number, in order. */
+    @FunctionalInterface
+    interface Source {
+        List<Event> after(long seq);
+    }
+
+
+    /** How often a subscriber looks for the next events. */
     private static final Duration POLL = Duration.ofMillis(200);
 
-    private final BatchViews views;
     private final ScheduledExecutorService readers;
 
-    BatchStream(BatchViews views) {
-        this.views = views;
+    ProgressStream() {
         AtomicInteger threads = new AtomicInteger();
         this.readers = Executors.newScheduledThreadPool(2, task -> {
-            Thread thread = new Thread(task, "batch-stream-" + threads.incrementAndGet());
+            Thread thread = new Thread(task, "progress-stream-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
     }
 
-    /** Sends the batch's events to {@code emitter} from the first, until the last. */
-    void subscribe(String batchId, ResponseBodyEmitter emitter) {
-        Subscriber subscriber = new Subscriber(batchId, emitter);
+    /** Sends the events of {@code source} to {@code emitter} from the first, until one of type {@code last}. */
+    void subscribe(Source source, String last, ResponseBodyEmitter emitter) {
+        Subscriber subscriber = new Subscriber(source, last, emitter);
         subscriber.polling = readers.scheduleWithFixedDelay(subscriber, 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
         Runnable leave = subscriber::stop;
         emitter.onCompletion(leave);
@@ -58,14 +65,16 @@ final class BatchStream implements AutoCloseable {
 
     /** One SSE response and how far it has read. */
     private final class Subscriber implements Runnable {
-        private final String batchId;
+        private final Source source;
+        private final String last;
         private final ResponseBodyEmitter emitter;
         private volatile @Nullable ScheduledFuture<?> polling;
         private long lastSeq = -1;
         private volatile boolean ended;
 
-        Subscriber(String batchId, ResponseBodyEmitter emitter) {
-            this.batchId = batchId;
+        Subscriber(Source source, String last, ResponseBodyEmitter emitter) {
+            this.source = source;
+            this.last = last;
             this.emitter = emitter;
         }
 
@@ -75,14 +84,14 @@ final class BatchStream implements AutoCloseable {
                 stop();
                 return;
             }
-            List<BatchProgressView> events;
+            List<Event> events;
             try {
-                events = views.progress(batchId, lastSeq);
+                events = source.after(lastSeq);
             } catch (RuntimeException unreadable) {
                 // the read model is briefly unavailable: look again at the next turn
                 return;
             }
-            for (BatchProgressView event : events) {
+            for (Event event : events) {
                 try {
                     emitter.send("event: " + event.type() + "\ndata: " + event.data() + "\n\n", MediaType.TEXT_PLAIN);
                 } catch (IOException | IllegalStateException gone) {
@@ -91,7 +100,7 @@ final class BatchStream implements AutoCloseable {
                     return;
                 }
                 lastSeq = event.seq();
-                if (event.type().equals(BatchProgressView.LAST)) {
+                if (event.type().equals(last)) {
                     stop();
                     emitter.complete();
                     return;
