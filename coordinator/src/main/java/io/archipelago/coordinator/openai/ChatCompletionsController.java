@@ -3,7 +3,6 @@ package io.archipelago.coordinator.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.archipelago.bridge.stream.StreamChunk;
 import io.archipelago.bridge.stream.StreamSubscription;
 import io.archipelago.coordinator.cache.CacheUse;
 import io.archipelago.coordinator.cache.CachedAnswer;
@@ -15,7 +14,6 @@ import io.archipelago.projections.market.MarketView;
 import io.archipelago.projections.market.MarketViews;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
@@ -46,7 +44,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
 final class ChatCompletionsController {
 
     private final JobDesk desk;
-    private final InferenceCache cache;
+    private final CachedCompletions cache;
     private final BidTermsResolver terms;
     private final MarketViews markets;
     private final ObjectMapper json;
@@ -58,7 +56,7 @@ final class ChatCompletionsController {
                               @Value("${archipelago.bridge.job-deadline:10m}") Duration jobDeadline) {
         this.jobDeadline = jobDeadline;
         this.desk = desk;
-        this.cache = cache;
+        this.cache = new CachedCompletions(cache, markets);
         this.terms = terms;
         this.markets = markets;
         this.json = json;
@@ -106,7 +104,7 @@ final class ChatCompletionsController {
         ChatRequest chat = ChatRequest.of(request);
         desk.requireModel(chat.model());
         BidTerms bid = terms.resolve(account, headers, request);
-        InferenceCache.Lookup lookup = lookup(account, chat.model(), request, headers);
+        InferenceCache.Lookup lookup = cache.lookup(account, chat.model(), request, headers);
         String id = "chatcmpl-" + UUID.randomUUID();
         Duration bound = bound();
         @Nullable ResponseBodyEmitter emitter = chat.stream() ? new ResponseBodyEmitter(bound.toMillis()) : null;
@@ -114,19 +112,14 @@ final class ChatCompletionsController {
                 chat.promptTokens(), chat.includeUsage(), desk.bidTtl(), emitter);
         HttpHeaders answer = new HttpHeaders();
         answer.set(CacheUse.HEADER, lookup.outcome().label());
-        relay.cache(lookup.outcome().label(), lookup.answer() != null);
-        if (lookup.answer() != null) {
-            return fromCache(account, id, lookup, relay, emitter, answer);
+        @Nullable CachedAnswer cached = cache.answer(account, id, lookup, relay);
+        if (cached != null) {
+            return fromCache(cached, relay, emitter, answer);
         }
         relay.onGone(tokens -> desk.cancel(chat.model(), id, tokens, "the client closed the connection"));
         StreamSubscription subscription = desk.place(id, chat.model(), account, bid, chat.input(json), relay);
         relay.finished().whenComplete((units, failure) -> subscription.close());
-        relay.finished().thenAccept(units -> {
-            if (relay.present()) {
-                cache.keep(account, lookup, chat.model(), id, relay.pieces(), chat.promptTokens(),
-                        relay.completionTokens(), units);
-            }
-        });
+        cache.keepWhenCompleted(account, lookup, chat, id, relay);
         answer.set("X-Archipelago-Job-Id", id);
         if (emitter != null) {
             relay.begin();
@@ -156,31 +149,9 @@ final class ChatCompletionsController {
         return whole;
     }
 
-    /** What the cache says of the request; a cache header or field it does not know is a 400. */
-    private InferenceCache.Lookup lookup(AccountId account, String model, JsonNode request, HttpHeaders headers) {
-        String version = markets.find(model).map(market -> market.openedAt().toString()).orElse("");
-        try {
-            return cache.lookup(account, model, version, request, headers);
-        } catch (IllegalArgumentException refused) {
-            throw new OpenAiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "invalid_cache_choice",
-                    refused.getMessage());
-        }
-    }
-
-    /**
-     * Serves a cached answer as a live one would arrive: the same chunks streamed and {@code [DONE]}, or the whole
-     * completion; no job runs, nothing is charged, and the hit is recorded on the account.
-     */
-    private ResponseEntity<?> fromCache(AccountId account, String id, InferenceCache.Lookup lookup,
-                                        CompletionRelay relay, @Nullable ResponseBodyEmitter emitter,
-                                        HttpHeaders answer) {
-        CachedAnswer cached = Objects.requireNonNull(lookup.answer());
-        long seq = 0;
-        for (String piece : cached.chunks()) {
-            relay.onChunk(new StreamChunk(id, seq++, piece));
-        }
-        relay.onCompleted(cached.units());
-        cache.served(account, id, lookup);
+    /** Answers with what the cache relayed: the same chunks streamed and {@code [DONE]}, or the whole completion. */
+    private static ResponseEntity<?> fromCache(CachedAnswer cached, CompletionRelay relay,
+                                               @Nullable ResponseBodyEmitter emitter, HttpHeaders answer) {
         answer.set("X-Archipelago-Cache-Source-Job", cached.jobId());
         if (emitter != null) {
             answer.setCacheControl("no-cache");

@@ -7,6 +7,7 @@ import io.archipelago.bridge.InputTooLarge;
 import io.archipelago.bridge.stream.StreamSubscription;
 import io.archipelago.command.web.Commands;
 import io.archipelago.access.Principal;
+import io.archipelago.coordinator.cache.InferenceCache;
 import io.archipelago.exchange.ids.AccountId;
 import java.time.Clock;
 import java.util.Map;
@@ -50,17 +51,19 @@ final class StreamSocket extends TextWebSocketHandler implements AutoCloseable {
     private final JobDesk desk;
     private final BidTermsResolver terms;
     private final EmbeddingJobs embeddings;
+    private final CachedCompletions cache;
     private final ObjectMapper json;
     private final Clock clock;
     private final Map<String, SocketConversation> conversations = new ConcurrentHashMap<>();
     // placing a job waits for the market, up to the resting wait: never on the socket's own thread
     private final ExecutorService placements;
 
-    StreamSocket(JobDesk desk, BidTermsResolver terms, EmbeddingJobs embeddings, ObjectMapper json, Clock clock,
-                 int maxPlacements) {
+    StreamSocket(JobDesk desk, BidTermsResolver terms, EmbeddingJobs embeddings, CachedCompletions cache,
+                 ObjectMapper json, Clock clock, int maxPlacements) {
         this.desk = desk;
         this.terms = terms;
         this.embeddings = embeddings;
+        this.cache = cache;
         this.json = json;
         this.clock = clock;
         AtomicInteger threads = new AtomicInteger();
@@ -165,6 +168,11 @@ final class StreamSocket extends TextWebSocketHandler implements AutoCloseable {
         CompletionRelay relay = new CompletionRelay(json, jobId, chat.model(), clock.instant().getEpochSecond(),
                 chat.promptTokens(), chat.includeUsage(), desk.bidTtl(),
                 new SocketEmitter(conversation, json, requestId, jobId));
+        InferenceCache.Lookup lookup = cache.lookup(account, chat.model(), request, headers);
+        if (cache.answer(account, jobId, lookup, relay) != null) {
+            conversation.end(requestId, null);
+            return;
+        }
         relay.onGone(tokens -> desk.cancel(chat.model(), jobId, tokens, "the WebSocket closed"));
         StreamSubscription subscription = desk.place(jobId, chat.model(), account, bid, chat.input(json), relay);
         relay.begin();
@@ -173,6 +181,7 @@ final class StreamSocket extends TextWebSocketHandler implements AutoCloseable {
             relay.left();
             subscription.close();
         });
+        cache.keepWhenCompleted(account, lookup, chat, jobId, relay);
         relay.finished().whenComplete((units, failure) -> {
             subscription.close();
             conversation.end(requestId, jobId);

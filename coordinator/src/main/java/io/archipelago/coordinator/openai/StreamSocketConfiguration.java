@@ -1,6 +1,8 @@
 package io.archipelago.coordinator.openai;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.archipelago.coordinator.cache.InferenceCache;
+import io.archipelago.projections.market.MarketViews;
 import io.archipelago.access.SocketKeys;
 import java.time.Clock;
 import java.util.List;
@@ -32,11 +34,13 @@ class StreamSocketConfiguration implements WebSocketConfigurer {
     private final int maxMessageBytes;
     private final List<String> allowedOrigins;
 
-    StreamSocketConfiguration(JobDesk desk, BidTermsResolver terms, EmbeddingJobs embeddings, ObjectMapper json,
-                              Clock clock, @Value("${archipelago.openai.ws.max-placements:256}") int maxPlacements,
+    StreamSocketConfiguration(JobDesk desk, BidTermsResolver terms, EmbeddingJobs embeddings, InferenceCache cache,
+                              MarketViews markets, ObjectMapper json, Clock clock,
+                              @Value("${archipelago.openai.ws.max-placements:256}") int maxPlacements,
                               @Value("${archipelago.openai.ws.max-message-bytes:524288}") int maxMessageBytes,
                               @Value("${archipelago.openai.ws.allowed-origins:}") List<String> allowedOrigins) {
-        this.socket = new StreamSocket(desk, terms, embeddings, json, clock, maxPlacements);
+        this.socket = new StreamSocket(desk, terms, embeddings, new CachedCompletions(cache, markets), json,
+                clock, maxPlacements);
         this.maxMessageBytes = maxMessageBytes;
         this.allowedOrigins = allowedOrigins.stream().map(String::trim).filter(origin -> !origin.isEmpty()).toList();
     }

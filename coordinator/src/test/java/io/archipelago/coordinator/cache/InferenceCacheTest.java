@@ -71,7 +71,7 @@ class InferenceCacheTest {
         String otherKey = funded(OTHER);
         long before = await().atMost(SETTLED).until(() -> available(CONSUMER), balance -> balance != null);
 
-        JsonNode results = run(key, otherKey);
+        JsonNode results = node("cache.mjs", Map.of("API_KEY", key, "OTHER_KEY", otherKey));
 
         JsonNode first = results.path("first");
         JsonNode second = results.path("second");
@@ -193,11 +193,7 @@ class InferenceCacheTest {
         HttpResponse<String> first = send("POST", "/v1/chat/completions", key, asked);
         assertThat(cacheOf(first)).isEqualTo("miss");
         await().atMost(SETTLED).until(() -> entries(account, "France") == 1);
-        // the answer's row commits a moment before its vector reaches this node's index
-        String version = coordinator.getBean(MarketViews.class).find(MODEL).orElseThrow().openedAt().toString();
-        String scope = RequestKey.of(MODEL, version, json.readTree(asked)).scope();
-        SemanticIndex index = coordinator.getBean(SemanticIndex.class);
-        await().atMost(SETTLED).until(() -> !index.nearest(account, scope, index.embed("user: x\n"), 1).isEmpty());
+        awaitIndexed(account);
 
         HttpResponse<String> near = send("POST", "/v1/chat/completions", key, chat("what is the capital of France"));
         assertThat(cacheOf(near)).isEqualTo("semantic");
@@ -212,6 +208,44 @@ class InferenceCacheTest {
                 .as("without the opt-in only the exact tier answers").isEqualTo("miss");
         await().atMost(SETTLED).untilAsserted(() -> assertThat(json.readTree(
                 send("GET", "/cache/stats", key, null).body()).path("hits").path("semantic").asLong()).isEqualTo(1));
+    }
+
+    @Test
+    void theOfficialClientGetsANearDuplicatesAnswerWholeAndStreamedWhenItOptsIn() throws Exception {
+        String account = "cache-semantic-client";
+        String key = funded(account);
+        JsonNode first = node("cache-semantic.mjs", Map.of("API_KEY", key, "PHASE", "first")).path("first");
+        assertThat(first.path("cache").asText()).isEqualTo("miss");
+        await().atMost(SETTLED).until(() -> entries(account, "password") == 1);
+        awaitIndexed(account);
+
+        JsonNode results = node("cache-semantic.mjs", Map.of("API_KEY", key, "PHASE", "near"));
+
+        JsonNode near = results.path("near");
+        assertThat(near.path("cache").asText()).isEqualTo("semantic");
+        assertThat(near.path("field").asText()).isEqualTo("semantic");
+        assertThat(near.path("job").isNull()).as("no job ran").isTrue();
+        assertThat(near.path("source").asText()).isEqualTo(first.path("job").asText());
+        assertThat(near.path("content").asText()).isEqualTo(first.path("content").asText()).contains("password");
+        assertThat(near.path("cached").asInt()).isPositive();
+        JsonNode streamed = results.path("nearStreamed");
+        assertThat(streamed.path("cache").asText()).isEqualTo("semantic");
+        assertThat(streamed.path("content").asText()).isEqualTo(first.path("content").asText());
+        assertThat(streamed.path("fields").toString()).contains("semantic").doesNotContain("miss");
+        assertThat(streamed.path("cached").asInt()).isPositive();
+        assertThat(results.path("nearMiss").path("cache").asText()).as("another word is a near miss")
+                .isEqualTo("miss");
+        assertThat(results.path("nearMiss").path("job").asText()).startsWith("chatcmpl-");
+        await().atMost(SETTLED).untilAsserted(() -> assertThat(json.readTree(
+                send("GET", "/cache/stats", key, null).body()).path("hits").path("semantic").asLong()).isEqualTo(2));
+    }
+
+    /** Waits until the vector of the account's answer reached this node's index (its row commits a moment before). */
+    private void awaitIndexed(String account) throws Exception {
+        String version = coordinator.getBean(MarketViews.class).find(MODEL).orElseThrow().openedAt().toString();
+        String scope = RequestKey.of(MODEL, version, json.readTree(chat("x"))).scope();
+        SemanticIndex index = coordinator.getBean(SemanticIndex.class);
+        await().atMost(SETTLED).until(() -> !index.nearest(account, scope, index.embed("user: x\n"), 1).isEmpty());
     }
 
     private static String chat(String content) {
@@ -234,13 +268,13 @@ class InferenceCacheTest {
         return issueKey(account);
     }
 
-    private JsonNode run(String key, String otherKey) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("node", "cache.mjs").directory(NODE_DIR.toFile())
+    /** Runs {@code script} of the official client's tests with {@code env} and reads the JSON it prints. */
+    private JsonNode node(String script, Map<String, String> env) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("node", script).directory(NODE_DIR.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().put("BASE_URL", url.toString());
-        builder.environment().put("API_KEY", key);
-        builder.environment().put("OTHER_KEY", otherKey);
         builder.environment().put("MODEL", MODEL);
+        builder.environment().putAll(env);
         Process node = builder.start();
         byte[] output = node.getInputStream().readAllBytes();
         assertThat(node.waitFor(120, TimeUnit.SECONDS)).isTrue();

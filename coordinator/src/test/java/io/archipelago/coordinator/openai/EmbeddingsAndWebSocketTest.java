@@ -203,6 +203,42 @@ class EmbeddingsAndWebSocketTest {
     }
 
     @Test
+    void aRepeatedDeterministicChatOnTheSocketIsAnsweredFromTheCacheInTheSameFrames() throws Exception {
+        Frames frames = new Frames();
+        WebSocket socket = connect(key, frames).get(10, TimeUnit.SECONDS);
+        String request = "\"request\":{\"model\":\"" + CHAT + "\",\"temperature\":0,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"cache me on the socket\"}]}}";
+        socket.sendText("{\"type\":\"chat.completions\",\"request_id\":\"live\"," + request, true)
+                .get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(30)).until(() -> frames.done("live"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> json.readTree(http.send(HttpRequest.newBuilder(
+                url.resolve("/cache/stats")).header("Authorization", "Bearer " + key).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).path("entries").asLong() >= 1);
+        socket.sendText("{\"type\":\"chat.completions\",\"request_id\":\"again\"," + request, true)
+                .get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(30)).until(() -> frames.done("again"));
+
+        List<JsonNode> live = frames.of("live");
+        List<JsonNode> again = frames.of("again");
+        assertThat(again).hasSameSizeAs(live);
+        assertThat(content(again)).isEqualTo(content(live)).endsWith("heard 5 words: socket the on me cache.");
+        for (JsonNode chunk : live.subList(0, live.size() - 1)) {
+            assertThat(chunk.path("archipelago_cache").asText()).isEqualTo("miss");
+        }
+        for (JsonNode chunk : again.subList(0, again.size() - 1)) {
+            assertThat(chunk.path("archipelago_cache").asText()).isEqualTo("exact");
+        }
+        assertThat(again.get(again.size() - 1).path("type").asText()).isEqualTo("done");
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+    }
+
+    private static String content(List<JsonNode> chunks) {
+        StringBuilder content = new StringBuilder();
+        chunks.forEach(chunk -> content.append(chunk.path("choices").path(0).path("delta").path("content").asText("")));
+        return content.toString();
+    }
+
+    @Test
     void malformedMessagesGetErrorFramesAndTheSocketStaysOpen() throws Exception {
         Frames frames = new Frames();
         WebSocket socket = connect(key, frames).get(10, TimeUnit.SECONDS);
