@@ -63,6 +63,20 @@ final class Ownership {
         return ownsJob(jobId, account);
     }
 
+    /**
+     * Claims {@code jobId}, an id its door just made, for {@code account} in one statement; only when the id was
+     * already claimed does it look further, and then it is {@code account}'s only if it already was.
+     */
+    boolean claimNewJob(String jobId, AccountId account) {
+        int claimed = jdbc.sql("INSERT INTO job_claim (job_id, account_id, claimed_at) VALUES (:job, :account, :at) "
+                        + "ON CONFLICT (job_id) DO NOTHING")
+                .param("job", jobId)
+                .param("account", account.value())
+                .param("at", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                .update();
+        return claimed == 1 || ownsJob(jobId, account);
+    }
+
     private Set<String> jobOwners(String jobId) {
         Set<String> owners = new HashSet<>(jdbc.sql("SELECT DISTINCT consumer FROM job_view WHERE job_id = :job")
                 .param("job", jobId).query(String.class).list());

@@ -1,7 +1,10 @@
 package io.archipelago.projections;
 
+import java.time.Duration;
 import org.axonframework.config.ConfigurerModule;
+import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -35,6 +38,13 @@ public class ProjectionsConfiguration {
      * A failing handler stops the processor, which retries the batch with back-off, instead of skipping the event
      * and leaving a read model silently wrong.
      */
+    /** Read-your-writes over the read models, waiting at most {@code archipelago.read-your-writes.max-wait}. */
+    @Bean
+    ReadYourWrites readYourWrites(EventStore eventStore, EventProcessingConfiguration processing,
+                                  @Value("${archipelago.read-your-writes.max-wait:2s}") Duration maxWait) {
+        return new ReadYourWrites(eventStore, processing, maxWait);
+    }
+
     /** The read models' writes, batched while replaying. */
     @Bean
     ReadModelWrites readModelWrites(NamedParameterJdbcTemplate jdbc) {

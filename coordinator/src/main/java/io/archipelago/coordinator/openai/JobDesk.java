@@ -1,6 +1,7 @@
 package io.archipelago.coordinator.openai;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.archipelago.access.JobClaims;
 import io.archipelago.bridge.IslandBridge;
 import io.archipelago.bridge.stream.JobStreamListener;
 import io.archipelago.bridge.stream.StreamSubscription;
@@ -59,6 +60,7 @@ final class JobDesk {
     private final IslandBridge bridge;
     private final MarketViews markets;
     private final CommandGateway commands;
+    private final JobClaims claims;
     private final Clock clock;
     private final Duration bidTtl;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -67,9 +69,11 @@ final class JobDesk {
         return thread;
     });
 
-    JobDesk(BidBatcher batcher, IslandBridge bridge, MarketViews markets, CommandGateway commands, Clock clock,
+    JobDesk(BidBatcher batcher, IslandBridge bridge, MarketViews markets, CommandGateway commands, JobClaims claims,
+            Clock clock,
             @Value("${archipelago.openai.bid-ttl:${archipelago.openai.resting-wait:30s}}") Duration bidTtl) {
         this.batcher = batcher;
+        this.claims = claims;
         this.bridge = bridge;
         this.markets = markets;
         this.commands = commands;
@@ -110,6 +114,10 @@ final class JobDesk {
      */
     Placed place(String jobId, String model, AccountId account, BidTerms terms, ObjectNode input,
                  JobStreamListener relay, Set<IslandId> avoid) {
+        // the door made the id: the job is its account's at once for /jobs/{id}, before the read side saw the bid
+        if (!claims.claim(jobId, account)) {
+            throw new IllegalStateException("job id " + jobId + " is another account's");
+        }
         bridge.inputs().put(jobId, account.value(), input);
         StreamSubscription subscription = bridge.streams().subscribe(jobId, relay);
         try {

@@ -131,6 +131,29 @@ class ExchangeOverHttpTest {
     }
 
     @Test
+    void aJobIsReadBackAtOnceAfterItsBidIsAcknowledged() {
+        String cargo = "llm.chat." + scenario;
+        String consumer = scenario + "-consumer";
+        exchange.openAccount(consumer, "DE", 100_000_000);
+        exchange.registerCargo(cargo, scenario + "-publisher", 0);
+        exchange.onlineIsland(scenario + "-island", scenario + "-host", "DE", cargo, 2_000);
+        exchange.post("/markets/" + cargo + "/asks", "{\"islandId\":\"" + scenario + "-island\","
+                + "\"priceMicroCredits\":1000}", 201);
+        for (int i = 0; i < 20; i++) {
+            String job = scenario + "-job-" + i;
+            Reply bid = exchange.post("/markets/" + cargo + "/bids", "{\"jobId\":\"" + job + "\",\"consumer\":\""
+                    + consumer + "\",\"limitMicroCredits\":5000,\"maxUnits\":1}", 201);
+            Reply read = exchange.get("/jobs/" + job);
+            assertThat(read.status()).as("GET /jobs/%s right after its bid: %s", job, read.body()).isEqualTo(200);
+            assertThat(read.json("$.jobId")).isEqualTo(job);
+            if ("PLACED".equals(bid.json("$.status"))) {
+                assertThat(read.json("$.status")).isEqualTo("PLACED");
+            }
+        }
+        assertThat(exchange.get("/jobs/" + scenario + "-never-bid").status()).isEqualTo(404);
+    }
+
+    @Test
     void aBidRestsUntilAnAskAppearsAndIsThenPlaced() {
         String cargo = "llm.chat." + scenario;
         String consumer = scenario + "-consumer";

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.archipelago.coordinator.WholeCoordinator;
 import io.archipelago.access.ApiKeys;
 import io.archipelago.access.TestCredentials;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -209,6 +210,34 @@ class OpenAiClientTest {
                 .header("Last-Event-ID", "seven").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(nonsense.statusCode()).isEqualTo(400);
         assertThat(nonsense.body()).contains("Last-Event-ID");
+    }
+
+    @Test
+    void theJobOfAStreamIsReadableByItsIdTheMomentTheHeadersArrive() throws Exception {
+        String key = issueKey("demo-consumer");
+        HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(url.resolve(
+                        "/v1/chat/completions")).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"" + MODEL + "\",\"stream\":true,\"messages\":[{\"role\":\"user\","
+                                + "\"content\":\"read my job\"}]}")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        String job = stream.headers().firstValue("X-Archipelago-Job-Id").orElseThrow();
+
+        HttpResponse<String> read = http.send(HttpRequest.newBuilder(url.resolve("/jobs/" + job))
+                .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
+        try (InputStream body = stream.body()) {
+            body.readAllBytes();
+        }
+
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        assertThat(json.readTree(read.body()).path("jobId").asText()).isEqualTo(job);
+        assertThat(json.readTree(read.body()).path("consumer").asText()).isEqualTo("demo-consumer");
+        assertThat(post("/accounts", TestCredentials.OPERATOR_TOKEN,
+                "{\"accountId\":\"job-reader\",\"country\":\"DE\"}").statusCode()).isEqualTo(201);
+        HttpResponse<String> other = http.send(HttpRequest.newBuilder(url.resolve("/jobs/" + job))
+                .header("Authorization", "Bearer " + issueKey("job-reader")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(other.statusCode()).as("another account's job is not known to it").isEqualTo(404);
     }
 
     /** The lines of a job's output stream up to its end, resumed after {@code lastEventId} when given. */
