@@ -49,8 +49,17 @@ public record RolloutPolicy(double alpha, double rollbackAlpha, double tauSquare
 
         /** With one more observation: its primary metric's value and whether it failed. */
         public Variant observe(double primaryValue, boolean failed) {
-            return new Variant(name, primary.add(primaryValue), errors.add(failed ? 1 : 0), primaryEvidence,
-                    errorEvidence);
+            return withPrimary(primaryValue).withError(failed);
+        }
+
+        /** With one more observation of the primary metric alone (a feedback score that came later). */
+        public Variant withPrimary(double value) {
+            return new Variant(name, primary.add(value), errors, primaryEvidence, errorEvidence);
+        }
+
+        /** With one more job that failed or not, and nothing of the primary metric. */
+        public Variant withError(boolean failed) {
+            return new Variant(name, primary, errors.add(failed ? 1 : 0), primaryEvidence, errorEvidence);
         }
     }
 

@@ -1,0 +1,24 @@
+package io.archipelago.exchange.rollout.api;
+
+import java.util.regex.Pattern;
+
+/**
+ * Identifies a rollout by the model name consumers ask for while it runs, e.g. {@code llm.chat}: shaped as a Cargo
+ * type (1-96 lower-case letters, digits, '.', '_' or '-', starting with a letter), and never the name of one.
+ */
+public record RolloutId(String value) {
+
+    private static final Pattern FORM = Pattern.compile("[a-z][a-z0-9._-]{0,95}");
+
+    public RolloutId {
+        if (value == null || !FORM.matcher(value).matches()) {
+            throw new IllegalArgumentException("a rollout's model name is 1-96 lower-case letters, digits, '.', '_' "
+                    + "or '-' starting with a letter, got " + value);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}
