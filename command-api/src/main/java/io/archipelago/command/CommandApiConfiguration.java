@@ -17,7 +17,7 @@ import org.springframework.context.annotation.ComponentScan;
  */
 @AutoConfiguration
 @ComponentScan(basePackages = {"io.archipelago.command.account", "io.archipelago.command.island",
-        "io.archipelago.command.market", "io.archipelago.command.web"})
+        "io.archipelago.command.market", "io.archipelago.command.rollout", "io.archipelago.command.web"})
 public class CommandApiConfiguration {
 
     @Bean
@@ -47,7 +47,8 @@ public class CommandApiConfiguration {
                 Route.delete("/markets/{cargo}/asks/{islandId}", Rule.OWN_ISLAND),
                 Route.post("/islands", Rule.ISLAND_REGISTRATION),
                 Route.post("/islands/{islandId}/online", Rule.OWN_ISLAND),
-                Route.post("/islands/{islandId}/offline", Rule.OWN_ISLAND));
+                Route.post("/islands/{islandId}/offline", Rule.OWN_ISLAND),
+                Route.post("/rollouts/{rollout}/jobs/{jobId}/feedback", Rule.OWN_JOB));
     }
 
     @Bean

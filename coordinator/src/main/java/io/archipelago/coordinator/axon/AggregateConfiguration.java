@@ -7,6 +7,7 @@ import io.archipelago.exchange.island.Island;
 import io.archipelago.exchange.island.RepositoryIslands;
 import io.archipelago.exchange.market.Market;
 import io.archipelago.exchange.market.RepositoryMarkets;
+import io.archipelago.exchange.rollout.Rollout;
 import io.archipelago.exchange.workflow.Workflow;
 import java.util.Map;
 import org.axonframework.config.AggregateConfigurer;
@@ -44,7 +45,8 @@ class AggregateConfiguration {
             Island.class, "island",
             Account.class, "account",
             Batch.class, "batch",
-            Workflow.class, "workflow");
+            Workflow.class, "workflow",
+            Rollout.class, "rollout");
 
     @Bean
     ConfigurerModule exchangeAggregates(@Value("${archipelago.aggregate-cache.maximum-size:10000}") long size) {
@@ -53,7 +55,8 @@ class AggregateConfiguration {
                 .configureAggregate(aggregate(Island.class, size))
                 .configureAggregate(aggregate(Account.class, size))
                 .configureAggregate(aggregate(Batch.class, size))
-                .configureAggregate(aggregate(Workflow.class, size));
+                .configureAggregate(aggregate(Workflow.class, size))
+                .configureAggregate(aggregate(Rollout.class, size));
     }
 
     static String scopeOf(Class<?> type) {
@@ -110,6 +113,11 @@ class AggregateConfiguration {
     @Bean
     Repository<Workflow> workflowRepository(org.axonframework.config.Configuration axon) {
         return axon.repository(Workflow.class);
+    }
+
+    @Bean
+    Repository<Rollout> rolloutRepository(org.axonframework.config.Configuration axon) {
+        return axon.repository(Rollout.class);
     }
 
     @Bean

@@ -57,12 +57,15 @@ final class CachedCompletions {
         return cached;
     }
 
-    /** Keeps the answer of job {@code id} once it completed, while its client is still there to have received it. */
-    void keepWhenCompleted(AccountId account, InferenceCache.Lookup lookup, ChatRequest chat, String id,
-                           CompletionRelay relay) {
+    /**
+     * Keeps the answer of job {@code id} on Cargo {@code model} once it completed, while its client is still there to
+     * have received it.
+     */
+    void keepWhenCompleted(AccountId account, InferenceCache.Lookup lookup, String model, ChatRequest chat,
+                           String id, CompletionRelay relay) {
         relay.finished().thenAccept(units -> {
             if (relay.present()) {
-                cache.keep(account, lookup, chat.model(), id, relay.pieces(), chat.promptTokens(),
+                cache.keep(account, lookup, model, id, relay.pieces(), chat.promptTokens(),
                         relay.completionTokens(), units);
             }
         });

@@ -43,21 +43,26 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
 @ConditionalOnProperty(name = "archipelago.bridge.enabled", havingValue = "true", matchIfMissing = true)
 final class ChatCompletionsController {
 
+    /** Names, on the answer of a request for a model name under rollout, that rollout; {@code model} the variant. */
+    static final String ROLLOUT_HEADER = "X-Archipelago-Rollout";
+
     private final JobDesk desk;
     private final CachedCompletions cache;
     private final BidTermsResolver terms;
+    private final RolloutRouter rollouts;
     private final MarketViews markets;
     private final ObjectMapper json;
     private final Clock clock;
     private final Duration jobDeadline;
 
-    ChatCompletionsController(JobDesk desk, InferenceCache cache, BidTermsResolver terms, MarketViews markets,
-                              ObjectMapper json, Clock clock,
+    ChatCompletionsController(JobDesk desk, InferenceCache cache, BidTermsResolver terms, RolloutRouter rollouts,
+                              MarketViews markets, ObjectMapper json, Clock clock,
                               @Value("${archipelago.bridge.job-deadline:10m}") Duration jobDeadline) {
         this.jobDeadline = jobDeadline;
         this.desk = desk;
         this.cache = new CachedCompletions(cache, markets);
         this.terms = terms;
+        this.rollouts = rollouts;
         this.markets = markets;
         this.json = json;
         this.clock = clock;
@@ -102,24 +107,30 @@ final class ChatCompletionsController {
     Object chat(@RequestBody JsonNode request, @RequestAttribute(Principal.ACCOUNT_ATTRIBUTE) AccountId account,
                 @RequestHeader HttpHeaders headers) {
         ChatRequest chat = ChatRequest.of(request);
-        desk.requireModel(chat.model());
-        BidTerms bid = terms.resolve(account, headers, request);
-        InferenceCache.Lookup lookup = cache.lookup(account, chat.model(), request, headers);
         String id = "chatcmpl-" + UUID.randomUUID();
+        RolloutRouter.Route route = rollouts.route(chat.model(), id);
+        String model = route.cargo();
+        desk.requireModel(model);
+        BidTerms bid = terms.resolve(account, headers, request);
+        InferenceCache.Lookup lookup = cache.lookup(account, model, request, headers);
         Duration bound = bound();
         @Nullable ResponseBodyEmitter emitter = chat.stream() ? new ResponseBodyEmitter(bound.toMillis()) : null;
-        CompletionRelay relay = new CompletionRelay(json, id, chat.model(), clock.instant().getEpochSecond(),
+        CompletionRelay relay = new CompletionRelay(json, id, model, clock.instant().getEpochSecond(),
                 chat.promptTokens(), chat.includeUsage(), desk.bidTtl(), emitter);
         HttpHeaders answer = new HttpHeaders();
+        if (route.rollout() != null) {
+            answer.set(ROLLOUT_HEADER, route.rollout());
+        }
         answer.set(CacheUse.HEADER, lookup.outcome().label());
         @Nullable CachedAnswer cached = cache.answer(account, id, lookup, relay);
         if (cached != null) {
             return fromCache(cached, relay, emitter, answer);
         }
-        relay.onGone(tokens -> desk.cancel(chat.model(), id, tokens, "the client closed the connection"));
-        StreamSubscription subscription = desk.place(id, chat.model(), account, bid, chat.input(json), relay);
+        relay.onGone(tokens -> desk.cancel(model, id, tokens, "the client closed the connection"));
+        StreamSubscription subscription = desk.place(id, model, account, bid, chat.input(json), relay);
         relay.finished().whenComplete((units, failure) -> subscription.close());
-        cache.keepWhenCompleted(account, lookup, chat, id, relay);
+        cache.keepWhenCompleted(account, lookup, model, chat, id, relay);
+        rollouts.observe(route, id, relay);
         answer.set("X-Archipelago-Job-Id", id);
         if (emitter != null) {
             relay.begin();

@@ -181,7 +181,7 @@ final class StreamSocket extends TextWebSocketHandler implements AutoCloseable {
             relay.left();
             subscription.close();
         });
-        cache.keepWhenCompleted(account, lookup, chat, jobId, relay);
+        cache.keepWhenCompleted(account, lookup, chat.model(), chat, jobId, relay);
         relay.finished().whenComplete((units, failure) -> {
             subscription.close();
             conversation.end(requestId, jobId);

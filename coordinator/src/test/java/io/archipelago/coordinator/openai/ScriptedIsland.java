@@ -38,7 +38,9 @@ final class ScriptedIsland implements AutoCloseable {
         /** Drops its connection before any output, as a machine that loses power would; it never answers again. */
         VANISH_AFTER_ACCEPTING,
         /** Streams {@link #ANSWER_CHUNKS} chunks and completes with one unit. */
-        ANSWER
+        ANSWER,
+        /** Answers as {@link #ANSWER}, except every third job it accepts, which fails as {@link #FAIL_MID_ANSWER}. */
+        FAIL_EVERY_THIRD
     }
 
     static final List<String> ANSWER_CHUNKS = List.of("answered", " by", " a", " scripted", " Island");
@@ -81,8 +83,10 @@ final class ScriptedIsland implements AutoCloseable {
                 jobs.add(offer.jobId());
                 nats.publish(message.getReplyTo(), Codec.encode(JobAccepted.yes(offer.jobId())));
                 String results = Subjects.results(islandId, offer.jobId());
-                switch (script) {
-                    case FAIL_MID_ANSWER -> {
+                Script now = script == Script.FAIL_EVERY_THIRD
+                        ? (jobs.size() % 3 == 0 ? Script.FAIL_MID_ANSWER : Script.ANSWER) : script;
+                switch (now) {
+                    case FAIL_EVERY_THIRD, FAIL_MID_ANSWER -> {
                         nats.publish(results, Codec.encode(JobOutput.chunk(offer.jobId(), 0, "half an answer")));
                         nats.publish(results, Codec.encode(JobOutput.error(offer.jobId(),
                                 "the runtime ran out of memory")));

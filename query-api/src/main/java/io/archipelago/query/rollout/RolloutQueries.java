@@ -1,0 +1,30 @@
+package io.archipelago.query.rollout;
+
+import io.archipelago.projections.rollout.RolloutView;
+import io.archipelago.projections.rollout.RolloutViews;
+import io.archipelago.query.web.NotFound;
+import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Rollouts: every one, or one with its variants' tallies and its decisions with their statistics. */
+@RestController
+final class RolloutQueries {
+
+    private final RolloutViews rollouts;
+
+    RolloutQueries(RolloutViews rollouts) {
+        this.rollouts = rollouts;
+    }
+
+    @GetMapping("/rollouts")
+    List<RolloutView> all() {
+        return rollouts.all();
+    }
+
+    @GetMapping("/rollouts/{rollout}")
+    RolloutView rollout(@PathVariable String rollout) {
+        return rollouts.find(rollout).orElseThrow(() -> new NotFound("rollout " + rollout));
+    }
+}
