@@ -2,6 +2,7 @@ package io.archipelago.coordinator.gateway;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.access.TestCredentials;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Random;
 import java.util.TreeMap;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.Test;
@@ -64,6 +66,9 @@ class CacheHitBenchmark {
     private static final AccountId CONSUMER = new AccountId("bench-consumer");
     private static final Duration KEPT = Duration.ofSeconds(60);
     private static final String WARM_UP = "warm-up";
+    private static final double NEW_SHARE = 0.5;
+    private static final double REPEAT_SHARE = 0.3;
+    private static final double PARAPHRASE_SHARE = 0.2;
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -91,7 +96,7 @@ class CacheHitBenchmark {
                 MarketViews markets = coordinator.getBean(MarketViews.class);
                 await().atMost(KEPT).until(() -> markets.find(MODEL)
                         .map(market -> market.onlineAsks() == 2).orElse(false));
-                run(url, issueKey(url), coordinator);
+                run(url, issueKey(url, CONSUMER), coordinator);
             } finally {
                 islands.forEach(IslandAgent::close);
             }
@@ -127,9 +132,10 @@ class CacheHitBenchmark {
             lookup(cache, version, "semantic", request(pair[1], "semantic"));
             long start = System.nanoTime();
             HttpResponse<String> model = send(url, key, "GET", "/v1/models/" + MODEL, null);
-            record("door GET /v1/models/{model}", model.statusCode(), Optional.of("{model}"),
+            record("door floor, GET /v1/models/{id} ok", model.statusCode(), Optional.of("ok"),
                     (System.nanoTime() - start) / 1_000);
         }
+        workload(url, coordinator, pairs);
         System.out.printf("cache: %d rounds, one request at a time; Islands answer without a pause (test double);"
                 + " bypass = answered live (the anchor), miss = answered live and kept%n", pairs.size());
         micros.forEach((kind, sample) -> System.out.printf("cache %-28s %s%n", kind + ":",
@@ -141,6 +147,58 @@ class CacheHitBenchmark {
         ObjectNode body = json.createObjectNode().put("model", MODEL).put("temperature", 0).put("cache", cache);
         body.putArray("messages").addObject().put("role", "user").put("content", prompt);
         return body;
+    }
+
+    /**
+     * A repetitive workload on an account of its own, stated: each request is, by a seeded draw, a question not asked
+     * before ({@value #NEW_SHARE}), the exact repeat of one asked before ({@value #REPEAT_SHARE}) or a paraphrase of
+     * one ({@value #PARAPHRASE_SHARE}), all opted into the semantic tier; then the account's hit rate and the credits
+     * the cache saved beside what its jobs were charged.
+     */
+    private void workload(URI url, ConfigurableApplicationContext coordinator, List<String[]> pairs)
+            throws Exception {
+        CommandGateway commands = coordinator.getBean(CommandGateway.class);
+        Clock clock = coordinator.getBean(Clock.class);
+        AccountId account = new AccountId("bench-workload");
+        commands.sendAndWait(new OpenAccount(account, Country.of("DE"), clock.instant()));
+        commands.sendAndWait(new DepositCredits(account, "deposit-1", MicroCredits.credits(1_000_000),
+                clock.instant()));
+        String key = issueKey(url, account);
+        Random draw = new Random(7);
+        List<String[]> asked = new ArrayList<>();
+        int next = 0;
+        int requests = 0;
+        while (next < pairs.size()) {
+            double kind = draw.nextDouble();
+            String prompt;
+            if (asked.isEmpty() || kind < NEW_SHARE) {
+                String[] pair = pairs.get(next++);
+                asked.add(pair);
+                prompt = pair[0];
+            } else {
+                String[] earlier = asked.get(draw.nextInt(asked.size()));
+                prompt = kind < NEW_SHARE + REPEAT_SHARE ? earlier[0] : earlier[1];
+            }
+            whole(url, key, "workload", request(prompt, "semantic"));
+            requests++;
+        }
+        int count = requests;
+        long deposited = MicroCredits.credits(1_000_000).value();
+        JsonNode stats = await().atMost(KEPT).until(() -> json.readTree(send(url, key, "GET", "/cache/stats", null)
+                .body()), node -> node.path("hits").path("total").asLong() + node.path("misses").asLong() == count);
+        // every job settled: nothing is held in escrow any more
+        long available = await().atMost(KEPT).until(() -> json.readTree(send(url, TestCredentials.OPERATOR_TOKEN,
+                "GET", "/accounts/" + account.value() + "/balance", null).body()), balance -> balance
+                .path("escrowMicroCredits").asLong() == 0).path("availableMicroCredits").asLong();
+        long charged = deposited - available;
+        long saved = stats.path("saved_micro_credits").asLong();
+        System.out.printf("cache workload: %d requests (drawn %.0f%% new, %.0f%% exact repeats, %.0f%% paraphrases):"
+                        + " %d exact hits, %d semantic hits, %d misses; hit rate %.1f%%; charged %d, saved %d"
+                        + " micro-credits: %.1f%% of what the workload would have cost without the cache%n",
+                count, NEW_SHARE * 100, REPEAT_SHARE * 100, PARAPHRASE_SHARE * 100,
+                stats.path("hits").path("exact").asLong(), stats.path("hits").path("semantic").asLong(),
+                stats.path("misses").asLong(), stats.path("hit_rate").path("total").asDouble() * 100, charged, saved,
+                100.0 * saved / (saved + charged));
     }
 
     /** Times {@link InferenceCache#lookup} alone, on the request's thread as the door calls it. */
@@ -232,9 +290,9 @@ class CacheHitBenchmark {
                 clock.instant()));
     }
 
-    private String issueKey(URI url) throws IOException, InterruptedException {
+    private String issueKey(URI url, AccountId account) throws IOException, InterruptedException {
         HttpResponse<String> issued = send(url, TestCredentials.OPERATOR_TOKEN, "POST",
-                "/accounts/" + CONSUMER.value() + "/keys", null);
+                "/accounts/" + account.value() + "/keys", null);
         if (issued.statusCode() != 201) {
             throw new IllegalStateException("no key: " + issued.statusCode() + " " + issued.body());
         }
