@@ -110,8 +110,10 @@ final class ContainerRuntime implements JobRuntime {
 
             return execute(id, state, bundle, input, output);
         } finally {
-            quietly(List.of(RUNC, "--root", state.toString(), "delete", "--force", id), job);
+            long started = System.nanoTime();
+            quietly(List.of(RUNC, "--root", state.toString(), "delete", "--force", id));
             delete(job);
+            steps.took("clean up", System.nanoTime() - started);
         }
     }
 
@@ -171,7 +173,7 @@ final class ContainerRuntime implements JobRuntime {
                 String reason = output.cancelled() ? "cancelled" : System.nanoTime() > deadline ? "timed out" : null;
                 if (reason != null) {
                     stopped.compareAndSet(null, reason);
-                    quietly(List.of(RUNC, "--root", state.toString(), "kill", id, "KILL"), state);
+                    quietly(List.of(RUNC, "--root", state.toString(), "kill", id, "KILL"));
                     runc.destroyForcibly();
                     return;
                 }
@@ -202,7 +204,7 @@ final class ContainerRuntime implements JobRuntime {
         }
     }
 
-    private static void quietly(List<String> command, Path dir) {
+    private static void quietly(List<String> command) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
