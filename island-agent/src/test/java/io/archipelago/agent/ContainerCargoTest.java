@@ -165,6 +165,29 @@ class ContainerCargoTest {
     }
 
     @Test
+    void killsAContainerThatHoldsMoreMemoryThanItsLimit() throws Exception {
+        ImageReference image = signedImage("echo before; x=$(head -c 33554432 /dev/zero | tr '\\0' a);"
+                + " echo after ${#x}");
+        assertThat(run(runtime(image, ContainerLimits.DEFAULT, Duration.ofSeconds(30)), false))
+                .containsExactly("before", "after 33554432");
+        ContainerLimits littleMemory = new ContainerLimits(16L << 20, 16, 1000, 1L << 20);
+        List<String> chunks = new CopyOnWriteArrayList<>();
+        assertThatThrownBy(() -> runtime(image, littleMemory, Duration.ofSeconds(30)).run("container.test",
+                Codec.json().createObjectNode(), 1, new Output() {
+                    @Override
+                    public void send(Payload payload) {
+                        chunks.add(((Payloads.TextDelta) payload).delta());
+                    }
+
+                    @Override
+                    public boolean cancelled() {
+                        return false;
+                    }
+                })).hasMessageContaining("exited with 137");
+        assertThat(chunks).containsExactly("before");
+    }
+
+    @Test
     void refusesAnUnsignedImage() throws Exception {
         ImageReference unsigned = images.push("cargos/unsigned", "echo ran");
         assertThatThrownBy(() -> run(unsigned)).isInstanceOf(CargoRefused.class).hasMessageContaining("unsigned");
