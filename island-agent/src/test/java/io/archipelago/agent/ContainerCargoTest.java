@@ -2,12 +2,19 @@ package io.archipelago.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.archipelago.agent.CargoVerifier.CargoRefused;
 import io.archipelago.protocol.Codec;
+import io.archipelago.protocol.JobOffer;
+import io.archipelago.protocol.JobOutput;
 import io.archipelago.protocol.Payload;
 import io.archipelago.protocol.Payloads;
+import io.archipelago.protocol.Subjects;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +22,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -117,6 +126,46 @@ class ContainerCargoTest {
     void runsTheSignedImageAndStreamsTheLinesItWritesForTheInputItReads() throws Exception {
         assertThat(run(signedImage("read input; echo \"read: $input\"; echo done")))
                 .containsExactly("read: {\"prompt\":\"three little words\"}", "done");
+    }
+
+    @Test
+    void runsAContainerJobOfferedOverNatsAndRefusesATamperedOneThere() throws Exception {
+        ImageReference echo = signedImage("read input; echo \"read: $input\"");
+        ImageReference tampered = signedImage("echo tampered");
+        Path manifest = registry.blob(tampered.digest());
+        Files.writeString(manifest, Files.readString(manifest) + " ");
+        JobRuntime cargos = new CargoRuntimes(Map.of("container.echo", runtime(echo, ContainerLimits.DEFAULT,
+                Duration.ofSeconds(30)), "container.tampered", runtime(tampered, ContainerLimits.DEFAULT,
+                Duration.ofSeconds(30))), new DemoRuntime("box-1", Duration.ZERO));
+        try (NatsServerProcess nats = new NatsServerProcess(shared);
+             Connection coordinator = Nats.connect(nats.url()); Connection island = Nats.connect(nats.url());
+             JobRunner runner = new JobRunner("box-1", island, cargos, Set.of("container.echo",
+                     "container.tampered"), 2)) {
+            runner.start();
+            List<JobOutput> outputs = new CopyOnWriteArrayList<>();
+            coordinator.createDispatcher(message -> {
+                try {
+                    outputs.add(Codec.decode(message.getData(), JobOutput.class));
+                } catch (Exception malformed) {
+                    throw new IllegalStateException(malformed);
+                }
+            }).subscribe("results.box-1.>");
+            coordinator.flush(Duration.ofSeconds(10));
+            for (String job : List.of("echo", "tampered")) {
+                coordinator.request(Subjects.jobs("box-1"), Codec.encode(new JobOffer(Codec.VERSION, "job-" + job,
+                        "container." + job, Codec.json().createObjectNode().put("prompt", "over nats"), 10,
+                        System.currentTimeMillis() + 60_000)), Duration.ofSeconds(10));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> outputs.stream()
+                    .filter(out -> out.kind() != JobOutput.Kind.CHUNK).count() == 2);
+            assertThat(outputs.stream().filter(out -> out.jobId().equals("job-echo")))
+                    .extracting(JobOutput::kind, JobOutput::text)
+                    .containsExactly(tuple(JobOutput.Kind.CHUNK, "read: {\"prompt\":\"over nats\"}"),
+                            tuple(JobOutput.Kind.DONE, null));
+            assertThat(outputs.stream().filter(out -> out.jobId().equals("job-tampered")))
+                    .singleElement().satisfies(out -> assertThat(out.kind()).isEqualTo(JobOutput.Kind.ERROR))
+                    .extracting(JobOutput::error).asString().contains("asked for");
+        }
     }
 
     @Test
