@@ -1,7 +1,6 @@
 package io.archipelago.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.archipelago.agent.CargoVerifier.CargoRefused;
 import io.archipelago.protocol.Codec;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -24,9 +23,10 @@ import java.util.stream.Stream;
  * Runs a container Cargo: an OCI image named by digest, pulled from a registry, its signature checked before each
  * run, unpacked by umoci and run by runc in a {@link RuncBundle} (read-only root, fresh namespaces with no network,
  * the {@link SeccompProfile}, the {@link ContainerLimits}). The job's input goes to the container's standard input
- * as one line of JSON, and each line it writes to standard output is a chunk, as for a {@link ProcessRuntime}. It is
- * killed when the job is cancelled or runs past its deadline, and its bundle and container are removed on every
- * path. Units are the seconds it ran, rounded up, at least one.
+ * as one line of JSON, and each line it writes to standard output is a chunk, as for a {@link ProcessRuntime}. It
+ * stops when the job is cancelled or runs past its deadline ({@code timeout} from the start of the job, pulling
+ * included), killing the container if it runs, and its bundle and container are removed on every path. Units are
+ * the seconds it ran, rounded up, at least one.
  */
 final class ContainerRuntime implements JobRuntime {
 
@@ -87,6 +87,7 @@ final class ContainerRuntime implements JobRuntime {
         String id = "cargo-" + UUID.randomUUID();
         Path job = Files.createDirectories(workDir.resolve(id));
         Path state = Files.createDirectories(workDir.resolve("runc"));
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
             long started = System.nanoTime();
             OciRegistry.Manifest manifest = registry.manifest(image);
@@ -96,10 +97,12 @@ final class ContainerRuntime implements JobRuntime {
             started = System.nanoTime();
             signatures.check(image, found);
             steps.took("verify signature", System.nanoTime() - started);
+            stopIfCancelledOrLate(output, deadline);
 
             started = System.nanoTime();
             registry.pull(manifest, job.resolve("layout"), "cargo");
             steps.took("pull layers", System.nanoTime() - started);
+            stopIfCancelledOrLate(output, deadline);
 
             started = System.nanoTime();
             Path bundle = job.resolve("bundle");
@@ -107,8 +110,9 @@ final class ContainerRuntime implements JobRuntime {
                     "--image", job.resolve("layout") + ":cargo", bundle.toString()), job);
             RuncBundle.write(bundle, id, limits);
             steps.took("unpack", System.nanoTime() - started);
+            stopIfCancelledOrLate(output, deadline);
 
-            return execute(id, state, bundle, input, output);
+            return execute(id, state, bundle, input, output, deadline);
         } finally {
             long started = System.nanoTime();
             quietly(List.of(RUNC, "--root", state.toString(), "delete", "--force", id));
@@ -117,10 +121,15 @@ final class ContainerRuntime implements JobRuntime {
         }
     }
 
-    private long execute(String id, Path state, Path bundle, JsonNode input, Output output) throws IOException,
-            InterruptedException, CargoRefused {
+    private static void stopIfCancelledOrLate(Output output, long deadline) throws IOException {
+        if (output.cancelled() || System.nanoTime() > deadline) {
+            throw new IOException("stopped: " + (output.cancelled() ? "cancelled" : "timed out"));
+        }
+    }
+
+    private long execute(String id, Path state, Path bundle, JsonNode input, Output output, long deadline)
+            throws IOException, InterruptedException {
         long started = System.nanoTime();
-        long deadline = started + timeout.toNanos();
         Path errors = bundle.resolveSibling("stderr");
         Process runc = new ProcessBuilder(RUNC, "--root", state.toString(), "run", "--bundle", bundle.toString(), id)
                 .redirectError(errors.toFile())

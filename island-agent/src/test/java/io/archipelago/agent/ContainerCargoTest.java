@@ -294,6 +294,24 @@ class ContainerCargoTest {
     }
 
     @Test
+    void startsNoContainerForAJobCancelledWhileItsImageIsPulled() throws Exception {
+        ContainerRuntime runtime = runtime(signedImage("echo ran"), ContainerLimits.DEFAULT, Duration.ofSeconds(30));
+        List<String> chunks = new CopyOnWriteArrayList<>();
+        assertThatThrownBy(() -> runtime.run("container.test", Codec.json().createObjectNode(), 1, new Output() {
+            @Override
+            public void send(Payload payload) {
+                chunks.add(((Payloads.TextDelta) payload).delta());
+            }
+
+            @Override
+            public boolean cancelled() {
+                return true;
+            }
+        })).hasMessageContaining("cancelled");
+        assertThat(chunks).isEmpty();
+    }
+
+    @Test
     void failsAJobWhoseContainerExitsWithAnError() throws Exception {
         assertThatThrownBy(() -> run(signedImage("echo partial; exit 3"))).hasMessageContaining("exited with 3");
     }
