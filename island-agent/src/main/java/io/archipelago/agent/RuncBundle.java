@@ -79,6 +79,8 @@ final class RuncBundle {
             memory.put("swap", limits.memoryBytes());
         }
         resources.putObject("pids").put("limit", limits.pids());
+        // every device refused first; runc then allows only its standard ones (null, zero, full, random, tty...)
+        resources.putArray("devices").addObject().put("allow", false).put("access", "rwm");
         resources.putObject("cpu").put("period", 100_000).put("quota", limits.cpuMillis() * 100);
         linux.put("cgroupsPath", "/archipelago-cargo/" + containerId);
         ArrayNode masked = linux.putArray("maskedPaths");

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Tiny real OCI images for the tests: one layer holding Debian's static busybox at /bin/busybox, built with umoci,
- * and any number of images on it that differ by the shell script they run, pushed with skopeo.
+ * Tiny real OCI images for the tests: one layer holding Debian's static busybox at /bin/busybox (and a device node,
+ * /bin/loop0), built with umoci, and any number of images on it that differ by the shell script they run, pushed
+ * with skopeo.
  */
 final class BusyboxImages {
 
@@ -28,6 +29,8 @@ final class BusyboxImages {
         run(directory, "umoci", "unpack", "--image", layout + ":base", bundle.toString());
         Path bin = Files.createDirectories(bundle.resolve("rootfs/bin"));
         Files.copy(Path.of("/bin/busybox"), bin.resolve("busybox"));
+        // a host block device (loop0) in the image, open to all, which the container must still not open
+        run(directory, "mknod", "-m", "666", bin.resolve("loop0").toString(), "b", "7", "0");
         run(directory, "umoci", "repack", "--image", layout + ":base", bundle.toString());
     }
 
