@@ -213,7 +213,9 @@ final class ContainerRuntime implements JobRuntime {
         }
     }
 
+    /** Runs a step of the clean up to its end, even on a thread interrupted (its interrupt is kept for after). */
     private static void quietly(List<String> command) {
+        boolean interrupted = Thread.interrupted();
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -222,6 +224,10 @@ final class ContainerRuntime implements JobRuntime {
             }
         } catch (IOException | InterruptedException ignored) {
             // best effort: the next step of the cleanup still runs
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
