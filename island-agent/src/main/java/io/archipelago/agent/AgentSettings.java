@@ -30,12 +30,26 @@ import org.jspecify.annotations.Nullable;
  *                    (null: nowhere, so a restarted agent cannot take its Island's session back)
  * @param key         the owner's API key (or the operator token), sent as {@code Authorization: Bearer} on every
  *                    call to the coordinator; null sends none
+ * @param registry    the OCI registry container Cargos are pulled from ({@code REGISTRY_URL}); null: none
+ * @param containers  Cargo type -> its image, {@code REPOSITORY@sha256:DIGEST}, run under runc + seccomp
+ * @param imageKeys   files of the ECDSA P-256 public keys (PEM) whose cosign-format image signatures are accepted
  */
 public record AgentSettings(String name, String owner, String country, Map<String, Long> asks, int slots,
                            List<int[]> schedule, URI coordinator, @Nullable String natsUrl, String runtime,
                            @Nullable URI upstream, @Nullable String upstreamModel, Duration demoPause,
                            Map<String, String> trust, List<Path> cargos, @Nullable Path stateDir,
-                           @Nullable String key) {
+                           @Nullable String key, @Nullable URI registry, Map<String, String> containers,
+                           List<Path> imageKeys) {
+
+    /** Settings without container Cargos. */
+    public AgentSettings(String name, String owner, String country, Map<String, Long> asks, int slots,
+                         List<int[]> schedule, URI coordinator, @Nullable String natsUrl, String runtime,
+                         @Nullable URI upstream, @Nullable String upstreamModel, Duration demoPause,
+                         Map<String, String> trust, List<Path> cargos, @Nullable Path stateDir,
+                         @Nullable String key) {
+        this(name, owner, country, asks, slots, schedule, coordinator, natsUrl, runtime, upstream, upstreamModel,
+                demoPause, trust, cargos, stateDir, key, null, Map.of(), List.of());
+    }
 
     /** Settings without a key. */
     public AgentSettings(String name, String owner, String country, Map<String, Long> asks, int slots,
@@ -57,7 +71,7 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
     /** These settings, calling the coordinator with {@code key}. */
     public AgentSettings withKey(String key) {
         return new AgentSettings(name, owner, country, asks, slots, schedule, coordinator, natsUrl, runtime, upstream,
-                upstreamModel, demoPause, trust, cargos, stateDir, key);
+                upstreamModel, demoPause, trust, cargos, stateDir, key, registry, containers, imageKeys);
     }
 
     static final String USAGE = """
@@ -65,7 +79,8 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
                                 [--owner ACCOUNT] [--slots N] [--schedule always|START-END,...] [--nats URL]
                                 [--runtime demo|openai-upstream|embeddings] [--upstream URL] [--upstream-model NAME]
                                 [--demo-pause-ms N] [--trust PUBLISHER=KEY ...] [--cargo MANIFEST ...]
-                                [--state-dir DIR] [--key KEY]
+                                [--state-dir DIR] [--key KEY] [--registry URL] [--container CARGO=IMAGE ...]
+                                [--image-key PEM ...]
               --ask CARGO=PRICE   a Cargo type served and its asking price in micro-credits per unit
               --schedule          weekly selling windows in minutes from Monday 00:00 UTC, e.g. 0-600,1440-2040
               --nats URL          connect to NATS here instead of where the coordinator says (e.g. a proxy)
@@ -74,6 +89,10 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
                                   and content check out, run under bubblewrap + seccomp
               --state-dir DIR     where the Island's NATS key is kept between runs (~/.archipelago-agent/ID)
               --key KEY           the owner account's API key (default: environment ARCHIPELAGO_KEY)
+              --registry URL      the OCI registry of container Cargos (default: environment REGISTRY_URL)
+              --container C=IMAGE serve Cargo C from the image REPOSITORY@sha256:DIGEST, pulled by digest, its
+                                  cosign-format signature checked before each run, run by runc under seccomp
+              --image-key PEM     trust image signatures by this ECDSA P-256 public key (cosign.pub)
             """;
 
     public AgentSettings {
@@ -81,6 +100,19 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
         schedule = List.copyOf(schedule);
         trust = Map.copyOf(trust);
         cargos = List.copyOf(cargos);
+        containers = Map.copyOf(containers);
+        imageKeys = List.copyOf(imageKeys);
+        if (!containers.isEmpty() && (registry == null || imageKeys.isEmpty())) {
+            throw new IllegalArgumentException("container Cargos need --registry URL (or REGISTRY_URL) and at least"
+                    + " one --image-key");
+        }
+        for (Map.Entry<String, String> container : containers.entrySet()) {
+            ImageReference.parse(container.getValue());
+            if (!asks.containsKey(container.getKey())) {
+                throw new IllegalArgumentException("container Cargo " + container.getKey() + " has no ask: add --ask "
+                        + container.getKey() + "=PRICE");
+            }
+        }
         if (asks.isEmpty()) {
             throw new IllegalArgumentException("an Island serves at least one Cargo type (--ask CARGO=PRICE)");
         }
@@ -124,9 +156,13 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
                 options.getOrDefault("cargo", List.of()).stream().map(Path::of).toList(),
                 Path.of(orElse(single(options, "state-dir"),
                         Path.of(System.getProperty("user.home"), ".archipelago-agent", name).toString())),
-                single(options, "key") != null ? single(options, "key") : System.getenv("ARCHIPELAGO_KEY"));
+                single(options, "key") != null ? single(options, "key") : System.getenv("ARCHIPELAGO_KEY"),
+                registry(orElse(single(options, "registry"), orElse(System.getenv("REGISTRY_URL"), ""))),
+                pairs(options.getOrDefault("container", List.of()), "--container is CARGO=REPOSITORY@sha256:DIGEST"),
+                options.getOrDefault("image-key", List.of()).stream().map(Path::of).toList());
         for (String known : List.of("name", "owner", "country", "ask", "slots", "schedule", "coordinator", "nats",
-                "runtime", "upstream", "upstream-model", "demo-pause-ms", "trust", "cargo", "state-dir", "key")) {
+                "runtime", "upstream", "upstream-model", "demo-pause-ms", "trust", "cargo", "state-dir", "key",
+                "registry", "container", "image-key")) {
             options.remove(known);
         }
         if (!options.isEmpty()) {
@@ -145,6 +181,10 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
             pairs.put(value.substring(0, equals), value.substring(equals + 1));
         }
         return pairs;
+    }
+
+    private static @Nullable URI registry(String url) {
+        return url.isBlank() ? null : URI.create(url);
     }
 
     static List<int[]> schedule(String text) {

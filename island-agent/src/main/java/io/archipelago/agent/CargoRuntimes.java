@@ -22,6 +22,6 @@ final class CargoRuntimes implements JobRuntime {
 
     @Override
     public String label() {
-        return byCargo.isEmpty() ? fallback.label() : fallback.label() + ", " + byCargo.keySet() + " as process Cargos";
+        return byCargo.isEmpty() ? fallback.label() : fallback.label() + ", " + byCargo.keySet() + " as signed Cargos";
     }
 }

@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -44,7 +46,9 @@ public final class IslandAgent implements AutoCloseable {
 
     /** Registers the Island, joins NATS, answers probes, goes online and lists its asks. */
     public static IslandAgent start(AgentSettings settings) throws IOException, InterruptedException {
-        JobRuntime runtime = new CargoRuntimes(processCargos(settings), runtime(settings));
+        Map<String, JobRuntime> cargos = processCargos(settings);
+        cargos.putAll(containerCargos(settings));
+        JobRuntime runtime = new CargoRuntimes(cargos, runtime(settings));
         CoordinatorClient coordinator = new CoordinatorClient(settings.coordinator(), settings.key());
         coordinator.register(settings);
         Path seedFile = settings.stateDir() == null ? null : settings.stateDir().resolve("nkey.seed");
@@ -124,6 +128,35 @@ public final class IslandAgent implements AutoCloseable {
             Files.write(executable, cargo.content());
             Files.setPosixFilePermissions(executable, PosixFilePermissions.fromString("r-x------"));
             runtimes.put(type, new ProcessRuntime(sandbox.get(), executable, type, Duration.ofMinutes(10)));
+        }
+        return runtimes;
+    }
+
+    /**
+     * The container Cargos, each checked again before every run (image digest, signature, blobs); an agent that
+     * cannot run containers here (no runc or umoci, not root) stops before it registers anything.
+     */
+    private static Map<String, JobRuntime> containerCargos(AgentSettings settings) throws IOException {
+        Map<String, JobRuntime> runtimes = new HashMap<>();
+        if (settings.containers().isEmpty()) {
+            return runtimes;
+        }
+        if (!ContainerRuntime.available()) {
+            throw new IOException("refusing container Cargos " + settings.containers().keySet() + ": they need runc"
+                    + " and umoci (apt-get install -y runc umoci) and an agent run as root");
+        }
+        List<String> keys = new ArrayList<>();
+        for (Path key : settings.imageKeys()) {
+            keys.add(Files.readString(key, StandardCharsets.US_ASCII));
+        }
+        ImageSignatureCheck check = SimpleSigningCheck.trusting(keys);
+        OciRegistry registry = new OciRegistry(Objects.requireNonNull(settings.registry()), Duration.ofSeconds(30));
+        // under /tmp, whose every ancestor the containers' unprivileged root can traverse
+        Path workDir = Files.createTempDirectory("island-agent-containers-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+        for (Map.Entry<String, String> container : settings.containers().entrySet()) {
+            runtimes.put(container.getKey(), new ContainerRuntime(registry, ImageReference.parse(container.getValue()),
+                    check, workDir, ContainerLimits.DEFAULT, Duration.ofMinutes(10), ContainerRuntime.Steps.NONE));
         }
         return runtimes;
     }

@@ -38,4 +38,30 @@ class AgentSettingsTest {
         assertThatThrownBy(() -> AgentSettings.parse("--name", "x", "--country", "CH", "--ask", "a=1",
                 "--coordinator", "http://h", "--colour", "red")).hasMessageContaining("colour");
     }
+
+    @Test
+    void readsContainerCargosWithTheirRegistryAndImageKeys() {
+        String image = "cargos/echo@sha256:" + "ab".repeat(32);
+        AgentSettings settings = AgentSettings.parse("--name", "x", "--country", "CH", "--ask", "echo=1",
+                "--coordinator", "http://h", "--registry", "http://127.0.0.1:5000", "--container", "echo=" + image,
+                "--image-key", "/etc/archipelago/cosign.pub");
+
+        assertThat(settings.registry()).hasToString("http://127.0.0.1:5000");
+        assertThat(settings.containers()).containsEntry("echo", image);
+        assertThat(settings.imageKeys()).extracting(Object::toString).containsExactly("/etc/archipelago/cosign.pub");
+    }
+
+    @Test
+    void refusesContainerCargosNamedByTagOrWithoutRegistryOrKey() {
+        String image = "cargos/echo@sha256:" + "ab".repeat(32);
+        assertThatThrownBy(() -> AgentSettings.parse("--name", "x", "--country", "CH", "--ask", "echo=1",
+                "--coordinator", "http://h", "--registry", "http://r", "--image-key", "k.pub",
+                "--container", "echo=cargos/echo:latest")).hasMessageContaining("sha256:DIGEST");
+        assertThatThrownBy(() -> AgentSettings.parse("--name", "x", "--country", "CH", "--ask", "echo=1",
+                "--coordinator", "http://h", "--registry", "http://r", "--container", "echo=" + image))
+                .hasMessageContaining("--image-key");
+        assertThatThrownBy(() -> AgentSettings.parse("--name", "x", "--country", "CH", "--ask", "other=1",
+                "--coordinator", "http://h", "--registry", "http://r", "--image-key", "k.pub",
+                "--container", "echo=" + image)).hasMessageContaining("--ask echo=PRICE");
+    }
 }

@@ -1,0 +1,76 @@
+package io.archipelago.agent;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * For the tests of other modules (shipped in this module's test jar): a real OCI registry on loopback holding
+ * busybox container Cargos signed in cosign's format, and the publisher key that signed them, as a PEM file to give
+ * an Island with {@code --image-key}.
+ */
+public final class ContainerCargoFixture implements AutoCloseable {
+
+    private static final List<String> TOOLS = List.of(ContainerRuntime.RUNC, ContainerRuntime.UMOCI,
+            "/usr/bin/skopeo", "/usr/bin/docker-registry");
+
+    private final OciRegistryProcess registry;
+    private final BusyboxImages images;
+    private final CosignStyleSignatures signer;
+    private final KeyPair publisher;
+    private final Path publicKey;
+
+    /** Starts the registry and builds the busybox layer in {@code directory}. */
+    public ContainerCargoFixture(Path directory) throws Exception {
+        registry = new OciRegistryProcess(directory);
+        try {
+            images = new BusyboxImages(directory, registry);
+            signer = new CosignStyleSignatures(registry.url());
+            publisher = CosignStyleSignatures.newKey();
+            publicKey = Files.writeString(directory.resolve("cosign.pub"), CosignStyleSignatures.pem(publisher));
+        } catch (Exception failed) {
+            registry.close();
+            throw failed;
+        }
+    }
+
+    /** What this machine lacks to run container Cargos, or an empty string when it lacks nothing. */
+    public static String missing() {
+        List<String> absent = Stream.concat(TOOLS.stream().filter(tool -> !Files.isExecutable(Path.of(tool))),
+                ContainerRuntime.available() ? Stream.empty() : Stream.of("root")).toList();
+        return absent.isEmpty() ? "" : "container Cargos need root and runc, umoci, skopeo, docker-registry"
+                + " (apt-get install -y runc umoci skopeo docker-registry busybox-static); missing: " + absent;
+    }
+
+    public URI registry() {
+        return registry.url();
+    }
+
+    /** The publisher's public key, PEM. */
+    public Path publicKey() {
+        return publicKey;
+    }
+
+    /** Pushes and signs an image that runs {@code script} with busybox's sh; returns {@code repository@digest}. */
+    public String signedImage(String repository, String script) throws Exception {
+        ImageReference image = images.push(repository, script);
+        signer.sign(image, image, publisher);
+        return image.toString();
+    }
+
+    /** As {@link #signedImage}, then alters the manifest the registry serves under that digest. */
+    public String alteredImage(String repository, String script) throws Exception {
+        ImageReference image = ImageReference.parse(signedImage(repository, script));
+        Path manifest = registry.blob(image.digest());
+        Files.writeString(manifest, Files.readString(manifest) + " ");
+        return image.toString();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        registry.close();
+    }
+}
