@@ -15,6 +15,9 @@ public final class Payloads {
     /** The most axes a tensor has. */
     public static final int MAX_RANK = 8;
 
+    /** The most bytes one {@link ArtifactPart} carries, decoded: its message stays under {@code Codec.MAX_BYTES}. */
+    public static final int MAX_PART_BYTES = 131_072;
+
     private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern CONTENT_TYPE = Pattern.compile("[a-z0-9][a-z0-9.+-]{0,62}/[a-z0-9][a-z0-9.+-]{0,62}");
     private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -73,6 +76,39 @@ public final class Payloads {
 
         public static Artifact of(ArtifactReference ref) {
             return new Artifact(VERSION, ref);
+        }
+    }
+
+    /**
+     * One piece of an artifact's bytes, sent on the job's output subject before the {@link Artifact} that names them
+     * with an {@code inline:} location: the artifact's {@code sha256} (64 lower-case hex digits), the {@code offset}
+     * of this piece (0 for the first, then the number of bytes sent before it) and its Base64 {@code data}, 1 to
+     * {@link #MAX_PART_BYTES} bytes once decoded. {@link InlineArtifacts} splits and joins them.
+     */
+    public record ArtifactPart(int v, String sha256, long offset, String data) implements Payload {
+
+        public ArtifactPart {
+            Payload.version(v);
+            if (!isSha256Hex(sha256)) {
+                throw new IllegalArgumentException("an artifact part names its artifact's sha256, 64 lower-case hex");
+            }
+            if (offset < 0) {
+                throw new IllegalArgumentException("an artifact part's offset is never negative, got " + offset);
+            }
+            int length = base64("artifact part data", data).length;
+            if (length < 1 || length > MAX_PART_BYTES) {
+                throw new IllegalArgumentException("an artifact part holds 1 to " + MAX_PART_BYTES + " bytes, got "
+                        + length);
+            }
+        }
+
+        public static ArtifactPart of(String sha256, long offset, byte[] bytes) {
+            return new ArtifactPart(VERSION, sha256, offset, Base64.getEncoder().encodeToString(bytes));
+        }
+
+        /** The piece's bytes, decoded. */
+        public byte[] bytes() {
+            return Base64.getDecoder().decode(data);
         }
     }
 
