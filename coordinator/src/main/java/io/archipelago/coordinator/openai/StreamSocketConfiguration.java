@@ -32,11 +32,12 @@ class StreamSocketConfiguration implements WebSocketConfigurer {
     private final int maxMessageBytes;
     private final List<String> allowedOrigins;
 
-    StreamSocketConfiguration(JobDesk desk, BidTermsResolver terms, EmbeddingJobs embeddings, ObjectMapper json,
-                              Clock clock, @Value("${archipelago.openai.ws.max-placements:256}") int maxPlacements,
+    StreamSocketConfiguration(JobDesk desk, BidTermsResolver terms, EmbeddingJobs embeddings, ImageJobs images,
+                              ObjectMapper json, Clock clock,
+                              @Value("${archipelago.openai.ws.max-placements:256}") int maxPlacements,
                               @Value("${archipelago.openai.ws.max-message-bytes:524288}") int maxMessageBytes,
                               @Value("${archipelago.openai.ws.allowed-origins:}") List<String> allowedOrigins) {
-        this.socket = new StreamSocket(desk, terms, embeddings, json, clock, maxPlacements);
+        this.socket = new StreamSocket(desk, terms, embeddings, images, json, clock, maxPlacements);
         this.maxMessageBytes = maxMessageBytes;
         this.allowedOrigins = allowedOrigins.stream().map(String::trim).filter(origin -> !origin.isEmpty()).toList();
     }
