@@ -12,10 +12,12 @@ import io.archipelago.agent.IslandAgent;
 import io.archipelago.coordinator.WholeCoordinator;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.projections.market.MarketViews;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +26,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -144,6 +148,49 @@ class ImagesTest {
         assertThat(jdbc.sql("SELECT sha256 FROM image_artifact WHERE job_id = :job ORDER BY image_index")
                 .param("job", job).query(String.class).list())
                 .containsExactly(b64.path("sha256").get(0).asText(), b64.path("sha256").get(1).asText());
+    }
+
+    @Test
+    void theWebSocketStreamsProgressAndTheImageThenDone() throws Exception {
+        List<JsonNode> frames = new CopyOnWriteArrayList<>();
+        WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + issueKey("demo-consumer"))
+                .buildAsync(URI.create("ws://" + url.getAuthority() + "/v1/ws"), new WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            frames.add(parse(partial.toString()));
+                            partial.setLength(0);
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        socket.sendText("{\"type\":\"images.generations\",\"request_id\":\"img-1\",\"request\":{\"model\":\""
+                + MODEL + "\",\"prompt\":\"a paper boat\",\"size\":\"64x64\"}}", true).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(30)).until(() -> frames.stream()
+                .anyMatch(frame -> frame.path("type").asText().matches("done|error")));
+
+        assertThat(frames).allSatisfy(frame -> assertThat(frame.path("request_id").asText()).isEqualTo("img-1"));
+        List<String> types = frames.stream().map(frame -> frame.path("type").asText()).toList();
+        assertThat(types).containsSequence("image_generation.completed", "done").startsWith("progress")
+                .doesNotContain("error");
+        JsonNode lastProgress = frames.get(types.lastIndexOf("progress"));
+        assertThat(lastProgress.path("value").asLong()).isEqualTo(lastProgress.path("max").asLong());
+        JsonNode image = frames.get(types.indexOf("image_generation.completed"));
+        byte[] png = Base64.getDecoder().decode(image.path("b64_json").asText());
+        assertThat(png).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+    }
+
+    private JsonNode parse(String frame) {
+        try {
+            return json.readTree(frame);
+        } catch (IOException notJson) {
+            throw new IllegalStateException(notJson);
+        }
     }
 
     @Test
