@@ -12,7 +12,10 @@ import io.archipelago.agent.IslandAgent;
 import io.archipelago.coordinator.WholeCoordinator;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.projections.market.MarketViews;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -191,6 +194,31 @@ class ImagesTest {
         } catch (IOException notJson) {
             throw new IllegalStateException(notJson);
         }
+    }
+
+    @Test
+    void aClientThatLeavesMidStreamCancelsItsJobAndPaysForTheImagesItGot() throws Exception {
+        String key = issueKey("demo-consumer");
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(url.resolve("/v1/images/generations"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + MODEL + "\",\"prompt\":\"a long "
+                        + "walk\",\"n\":4,\"size\":\"256x256\",\"stream\":true}")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        String job = response.headers().firstValue("X-Archipelago-Job-Id").orElseThrow();
+        try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            do {
+                line = events.readLine();
+            } while (line != null && !line.startsWith("event: progress"));
+            assertThat(line).isNotNull();
+        }
+
+        // it left after the first step of four images: the job ends cancelled at the none it received
+        JdbcClient jdbc = coordinator.getBean(JdbcClient.class);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(jdbc.sql(
+                        "SELECT status || ':' || units FROM job_view WHERE job_id = :job")
+                .param("job", job).query(String.class).optional()).contains("CANCELLED:0"));
     }
 
     @Test
