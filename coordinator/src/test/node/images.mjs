@@ -43,21 +43,24 @@ async function apiError(call) {
   results.url.tampered = { status: tampered.status, body: await tampered.json() };
 }
 
-// streamed: progress to 100 %, then the image
+// streamed: progress to 100 %, two partial images, then the image
 {
   const stream = await client.images.generate({ model: MODEL, prompt: 'a red fox in snow', size: '128x128',
-    stream: true });
+    stream: true, partial_images: 2 });
   const progress = [];
+  const partials = [];
   const completed = [];
   for await (const event of stream) {
     if (event.type === 'progress') {
       progress.push({ value: event.value, max: event.max, stage: event.stage });
+    } else if (event.type === 'image_generation.partial_image') {
+      partials.push({ index: event.partial_image_index, png: png(Buffer.from(event.b64_json, 'base64')) });
     } else if (event.type === 'image_generation.completed') {
       const bytes = Buffer.from(event.b64_json, 'base64');
       completed.push({ png: png(bytes), sha256: sha256(bytes), claimed: event.sha256, size: event.size });
     }
   }
-  results.streamed = { progress, completed };
+  results.streamed = { progress, partials, completed };
 }
 
 // a retry with the same Idempotency-Key gets the same answer and starts no second job

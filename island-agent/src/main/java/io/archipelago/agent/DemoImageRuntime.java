@@ -14,8 +14,9 @@ import javax.imageio.ImageIO;
  * A deterministic image generator for the embedded demo, not a model: it paints a small PNG (16 to
  * {@value #MAX_SIDE} pixels a side) from the SHA-256 of the prompt and the image's index, two colour gradients and
  * rings, row band by row band, reporting each of its {@value #STEPS} steps as progress (stage {@code "painting"}) and
- * pausing between them so the progress shows. The same prompt, size and index always give the same bytes. The image
- * travels inline in the job's output; the units are the images made.
+ * pausing between them so the progress shows. With {@code partial_images} (0 to {@value #MAX_PARTIALS}) it also
+ * sends that many partial PNGs of each image as it is painted (the bands so far). The same prompt, size and index
+ * always give the same bytes. Images travel inline in the job's output; the units are the images made.
  */
 final class DemoImageRuntime implements JobRuntime {
 
@@ -23,6 +24,7 @@ final class DemoImageRuntime implements JobRuntime {
     static final int MAX_IMAGES = 4;
     static final int STEPS = 8;
     static final String STAGE = "painting";
+    static final int MAX_PARTIALS = 3;
 
     private final Duration stepPause;
 
@@ -39,9 +41,10 @@ final class DemoImageRuntime implements JobRuntime {
                     + " images a job, asked " + images);
         }
         int[] size = size(input.path("size").asText("256x256"));
+        int partials = Math.max(0, Math.min(MAX_PARTIALS, input.path("partial_images").asInt(0)));
         long made = 0;
         for (int index = 0; index < images && !output.cancelled(); index++) {
-            byte[] png = paint(prompt, index, size[0], size[1], images, output);
+            byte[] png = paint(prompt, index, size[0], size[1], images, partials, output);
             if (output.cancelled()) {
                 break;
             }
@@ -70,7 +73,7 @@ final class DemoImageRuntime implements JobRuntime {
                 + size);
     }
 
-    private byte[] paint(String prompt, int index, int width, int height, int images, Output output)
+    private byte[] paint(String prompt, int index, int width, int height, int images, int partials, Output output)
             throws IOException, InterruptedException {
         byte[] seed = InlineArtifacts.sha256((index + "\n" + prompt)
                 .getBytes(StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII);
@@ -93,10 +96,20 @@ final class DemoImageRuntime implements JobRuntime {
                 }
             }
             output.progress((long) index * STEPS + step + 1, (long) images * STEPS, STAGE);
+            for (int partial = 0; partial < partials; partial++) {
+                // partial number p shows the bands painted by the (p+1)th of partials+1 equal shares of the steps
+                if (step + 1 == (partial + 1) * STEPS / (partials + 1)) {
+                    output.inlinePartialArtifact(png(image), "image/png", partial);
+                }
+            }
             if (!stepPause.isZero()) {
                 TimeUnit.NANOSECONDS.sleep(stepPause.toNanos());
             }
         }
+        return png(image);
+    }
+
+    private static byte[] png(BufferedImage image) throws IOException {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(image, "png", png);
         return png.toByteArray();

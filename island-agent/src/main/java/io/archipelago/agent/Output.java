@@ -42,6 +42,11 @@ interface Output {
         InlineArtifacts.payloads(bytes, contentType).forEach(this::send);
     }
 
+    /** As {@link #inlineArtifact}, for partial artifact number {@code partial}: an early look at the next result. */
+    default void inlinePartialArtifact(byte[] bytes, String contentType, int partial) {
+        InlineArtifacts.payloads(bytes, contentType, partial).forEach(this::send);
+    }
+
     /** Sends the embedding vector of input number {@code index}. */
     default void embedding(int index, float[] vector) {
         send(Payloads.Embedding.of(index, vector));

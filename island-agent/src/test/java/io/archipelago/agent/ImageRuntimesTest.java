@@ -23,6 +23,7 @@ class ImageRuntimesTest {
     private static final class Recorded implements Output {
         final List<Payloads.Progress> progress = new ArrayList<>();
         final List<byte[]> images = new ArrayList<>();
+        final List<Integer> partials = new ArrayList<>();
         private final InlineArtifacts.Assembly assembly = new InlineArtifacts.Assembly(1 << 22);
 
         @Override
@@ -32,6 +33,9 @@ class ImageRuntimesTest {
                     progress.add(step);
                 } else if (payload instanceof Payloads.ArtifactPart part) {
                     assembly.add(part);
+                } else if (payload instanceof Payloads.Artifact artifact && artifact.partial() != null) {
+                    assembly.complete(artifact.ref());
+                    partials.add(artifact.partial());
                 } else if (payload instanceof Payloads.Artifact artifact) {
                     images.add(assembly.complete(artifact.ref()));
                 } else {
@@ -76,6 +80,15 @@ class ImageRuntimesTest {
         Payloads.Progress last = first.progress.get(first.progress.size() - 1);
         assertThat(last.value()).isEqualTo(last.max()).isEqualTo(2L * DemoImageRuntime.STEPS);
         assertThat(last.stage()).isEqualTo("painting");
+    }
+
+    @Test
+    void theDemoSendsThePartialImagesAskedBeforeEachImage() throws Exception {
+        Recorded output = new Recorded();
+        ObjectNode request = request("a slow dawn", 1, "32x32").put("partial_images", 2);
+        new DemoImageRuntime(Duration.ZERO).run("images.demo", request, 1, output);
+        assertThat(output.partials).containsExactly(0, 1);
+        assertThat(output.images).hasSize(1);
     }
 
     @Test

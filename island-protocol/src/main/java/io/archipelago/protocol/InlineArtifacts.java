@@ -27,13 +27,18 @@ public final class InlineArtifacts {
 
     /** The payloads that carry {@code bytes} of {@code contentType}: its parts, then its reference. */
     public static List<Payload> payloads(byte[] bytes, String contentType) {
+        return payloads(bytes, contentType, null);
+    }
+
+    /** As {@link #payloads(byte[], String)}, for partial artifact number {@code partial} when it is not null. */
+    public static List<Payload> payloads(byte[] bytes, String contentType, @Nullable Integer partial) {
         String sha256 = sha256(bytes);
         List<Payload> payloads = new ArrayList<>();
         for (int offset = 0; offset < bytes.length; offset += Payloads.MAX_PART_BYTES) {
             int end = Math.min(bytes.length, offset + Payloads.MAX_PART_BYTES);
             payloads.add(Payloads.ArtifactPart.of(sha256, offset, Arrays.copyOfRange(bytes, offset, end)));
         }
-        payloads.add(Payloads.Artifact.of(reference(bytes.length, sha256, contentType)));
+        payloads.add(new Payloads.Artifact(Payload.VERSION, reference(bytes.length, sha256, contentType), partial));
         return payloads;
     }
 

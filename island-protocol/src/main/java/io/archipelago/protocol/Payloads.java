@@ -1,5 +1,6 @@
 package io.archipelago.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -64,18 +65,36 @@ public final class Payloads {
         }
     }
 
-    /** A result too large or too binary for a message (an image, a file), stored and referenced by {@code ref}. */
-    public record Artifact(int v, ArtifactReference ref) implements Payload {
+    /**
+     * A result too large or too binary for a message (an image, a file), stored and referenced by {@code ref}. A
+     * {@code partial} artifact (its number, from 0) is an early look at the result that follows it, such as a
+     * half-denoised image: a reader may show it, and counts and keeps only the final one (no {@code partial}).
+     */
+    public record Artifact(int v, ArtifactReference ref,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Integer partial) implements Payload {
 
         public Artifact {
             Payload.version(v);
             if (ref == null) {
                 throw new IllegalArgumentException("an artifact says where it is");
             }
+            if (partial != null && partial < 0) {
+                throw new IllegalArgumentException("a partial artifact's number is never negative, got " + partial);
+            }
+        }
+
+        /** A final artifact. */
+        public Artifact(int v, ArtifactReference ref) {
+            this(v, ref, null);
         }
 
         public static Artifact of(ArtifactReference ref) {
-            return new Artifact(VERSION, ref);
+            return new Artifact(VERSION, ref, null);
+        }
+
+        /** Partial artifact number {@code partial} of the result to come. */
+        public static Artifact partial(ArtifactReference ref, int partial) {
+            return new Artifact(VERSION, ref, partial);
         }
     }
 

@@ -128,6 +128,10 @@ final class ImageRelay implements JobRelay {
         if (!artifact.ref().contentType().equals("image/png")) {
             throw new IOException("an image is image/png, not " + artifact.ref().contentType());
         }
+        if (artifact.partial() != null) {
+            partial(artifact.partial(), bytes);
+            return;
+        }
         if (images.size() >= request.n()) {
             throw new IOException("the Island sent more than the " + request.n() + " images asked");
         }
@@ -142,6 +146,18 @@ final class ImageRelay implements JobRelay {
         if (send("image_generation.completed", event)) {
             delivered++;
         }
+    }
+
+    /** An early look at the image being made: shown on a stream that asked for that many, never kept or counted. */
+    private void partial(int number, byte[] bytes) {
+        if (number >= request.partialImages()) {
+            return;
+        }
+        ObjectNode event = json.createObjectNode().put("type", "image_generation.partial_image")
+                .put("b64_json", Base64.getEncoder().encodeToString(bytes)).put("partial_image_index", number)
+                .put("index", images.size()).put("created_at", created).put("size", request.size())
+                .put("quality", "auto").put("background", "opaque").put("output_format", "png").put("job_id", jobId);
+        send("image_generation.partial_image", event);
     }
 
     @Override

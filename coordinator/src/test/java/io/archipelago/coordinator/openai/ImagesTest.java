@@ -121,6 +121,10 @@ class ImagesTest {
         JsonNode last = progress.get(progress.size() - 1);
         assertThat(last.path("value").asLong()).isEqualTo(last.path("max").asLong()).isPositive();
         assertThat(last.path("stage").asText()).isEqualTo("painting");
+        assertThat(streamed.path("partials")).hasSize(2);
+        assertThat(streamed.path("partials").get(0).path("index").asInt()).isZero();
+        assertThat(streamed.path("partials").get(1).path("index").asInt()).isEqualTo(1);
+        assertThat(streamed.path("partials").get(1).path("png").asBoolean()).isTrue();
         assertThat(streamed.path("completed")).hasSize(1);
         assertThat(streamed.path("completed").get(0).path("png").asBoolean()).isTrue();
         assertThat(streamed.path("completed").get(0).path("sha256"))
