@@ -20,10 +20,13 @@ import org.jspecify.annotations.Nullable;
  * @param schedule    weekly selling windows [start, end) in minutes from Monday 00:00 UTC; empty: always
  * @param coordinator the coordinator's HTTP base URL
  * @param natsUrl     the NATS server to use instead of the one the coordinator names (e.g. through a proxy)
- * @param runtime     what runs the jobs: {@code demo}, {@code openai-upstream} or {@code embeddings}
- * @param upstream    the OpenAI-compatible server {@code openai-upstream} forwards to
+ * @param runtime     what runs the jobs: {@code demo}, {@code openai-upstream}, {@code embeddings},
+ *                    {@code images-demo} (a deterministic painter, not a model) or {@code automatic1111}
+ * @param upstream    the OpenAI-compatible server {@code openai-upstream} forwards to, or the AUTOMATIC1111 server
+ *                    {@code automatic1111} fronts
  * @param upstreamModel the model name sent upstream
- * @param demoPause   the pause between tokens of the {@code demo} runtime, so its streaming shows
+ * @param demoPause   the pause between tokens of the {@code demo} runtime (between steps of {@code images-demo}),
+ *                    so its streaming shows
  * @param trust       publisher → pinned Ed25519 public key (Base64 X.509) whose signatures this Island accepts
  * @param cargos      manifests of signed process Cargos to serve, each verified before anything of it runs
  * @param stateDir    where the Island keeps its NATS key between runs, to prove it when it asks for a new session
@@ -74,14 +77,20 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
                 upstreamModel, demoPause, trust, cargos, stateDir, key, registry, containers, imageKeys);
     }
 
+    static final List<String> RUNTIMES = List.of("demo", "openai-upstream", "embeddings", "images-demo",
+            "automatic1111");
+
     static final String USAGE = """
             usage: island-agent --name ID --country CC --ask CARGO=PRICE [--ask ...] --coordinator URL
                                 [--owner ACCOUNT] [--slots N] [--schedule always|START-END,...] [--nats URL]
-                                [--runtime demo|openai-upstream|embeddings] [--upstream URL] [--upstream-model NAME]
+                                [--runtime demo|openai-upstream|embeddings|images-demo|automatic1111]
+                                [--upstream URL] [--upstream-model NAME]
                                 [--demo-pause-ms N] [--trust PUBLISHER=KEY ...] [--cargo MANIFEST ...]
                                 [--state-dir DIR] [--key KEY] [--registry URL] [--container CARGO=IMAGE ...]
                                 [--image-key PEM ...]
               --ask CARGO=PRICE   a Cargo type served and its asking price in micro-credits per unit
+              --runtime           images-demo paints deterministic PNGs (not a model); automatic1111 fronts
+                                  the host's AUTOMATIC1111 server at --upstream URL
               --schedule          weekly selling windows in minutes from Monday 00:00 UTC, e.g. 0-600,1440-2040
               --nats URL          connect to NATS here instead of where the coordinator says (e.g. a proxy)
               --trust P=KEY       pin publisher P's Ed25519 public key (Base64 X.509, from CargoSigner keygen)
@@ -119,11 +128,11 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
         if (slots < 1) {
             throw new IllegalArgumentException("an Island runs at least one job at a time, got --slots " + slots);
         }
-        if (!List.of("demo", "openai-upstream", "embeddings").contains(runtime)) {
-            throw new IllegalArgumentException("--runtime is demo, openai-upstream or embeddings, got " + runtime);
+        if (!RUNTIMES.contains(runtime)) {
+            throw new IllegalArgumentException("--runtime is one of " + RUNTIMES + ", got " + runtime);
         }
-        if (runtime.equals("openai-upstream") && upstream == null) {
-            throw new IllegalArgumentException("the openai-upstream runtime needs --upstream URL");
+        if ((runtime.equals("openai-upstream") || runtime.equals("automatic1111")) && upstream == null) {
+            throw new IllegalArgumentException("the " + runtime + " runtime needs --upstream URL");
         }
     }
 

@@ -166,6 +166,9 @@ public final class IslandAgent implements AutoCloseable {
             case "openai-upstream" -> new OpenAiUpstreamRuntime(Objects.requireNonNull(settings.upstream()),
                     settings.upstreamModel());
             case "embeddings" -> new EmbeddingsRuntime();
+            case "images-demo" -> new DemoImageRuntime(settings.demoPause());
+            case "automatic1111" -> new Automatic1111Runtime(Objects.requireNonNull(settings.upstream()), 20,
+                    Automatic1111Runtime.POLL);
             default -> new DemoRuntime(settings.name(), settings.demoPause());
         };
     }

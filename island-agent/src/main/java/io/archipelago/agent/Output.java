@@ -1,6 +1,7 @@
 package io.archipelago.agent;
 
 import io.archipelago.protocol.ArtifactReference;
+import io.archipelago.protocol.InlineArtifacts;
 import io.archipelago.protocol.Payload;
 import io.archipelago.protocol.Payloads;
 import java.util.List;
@@ -31,6 +32,19 @@ interface Output {
     /** Sends a reference to an artifact already put in an artifact store. */
     default void artifact(ArtifactReference ref) {
         send(Payloads.Artifact.of(ref));
+    }
+
+    /**
+     * Sends {@code bytes} of {@code contentType} inside the job's output, as bounded parts and then their reference,
+     * for a coordinator that shares no store with this Island.
+     */
+    default void inlineArtifact(byte[] bytes, String contentType) {
+        InlineArtifacts.payloads(bytes, contentType).forEach(this::send);
+    }
+
+    /** As {@link #inlineArtifact}, for partial artifact number {@code partial}: an early look at the next result. */
+    default void inlinePartialArtifact(byte[] bytes, String contentType, int partial) {
+        InlineArtifacts.payloads(bytes, contentType, partial).forEach(this::send);
     }
 
     /** Sends the embedding vector of input number {@code index}. */

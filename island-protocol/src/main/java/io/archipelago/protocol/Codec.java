@@ -88,6 +88,11 @@ public final class Codec {
                     ((ObjectNode) tree).putNull(optional);
                 }
             }
+            // an artifact is final unless it says it is partial
+            if (tree.get("payload") instanceof ObjectNode payload && "artifact".equals(payload.path("type").asText())
+                    && !payload.has("partial")) {
+                payload.putNull("partial");
+            }
         }
         try {
             return JSON.treeToValue(tree, type);

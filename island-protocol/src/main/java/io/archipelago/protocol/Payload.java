@@ -13,13 +13,14 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Payloads.TextDelta.class, name = "text"),
     @JsonSubTypes.Type(value = Payloads.Progress.class, name = "progress"),
     @JsonSubTypes.Type(value = Payloads.Artifact.class, name = "artifact"),
+    @JsonSubTypes.Type(value = Payloads.ArtifactPart.class, name = "artifact_part"),
     @JsonSubTypes.Type(value = Payloads.Embedding.class, name = "embedding"),
     @JsonSubTypes.Type(value = Payloads.Tensor.class, name = "tensor"),
     @JsonSubTypes.Type(value = Payloads.Sealed.class, name = "sealed"),
     @JsonSubTypes.Type(value = Payloads.Usage.class, name = "usage")
 })
 public sealed interface Payload permits Payloads.TextDelta, Payloads.Progress, Payloads.Artifact,
-        Payloads.Embedding, Payloads.Tensor, Payloads.Sealed, Payloads.Usage {
+        Payloads.ArtifactPart, Payloads.Embedding, Payloads.Tensor, Payloads.Sealed, Payloads.Usage {
 
     /** The only payload version this build writes and reads. */
     int VERSION = 1;

@@ -1,5 +1,6 @@
 package io.archipelago.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -14,6 +15,9 @@ public final class Payloads {
 
     /** The most axes a tensor has. */
     public static final int MAX_RANK = 8;
+
+    /** The most bytes one {@link ArtifactPart} carries, decoded: its message stays under {@code Codec.MAX_BYTES}. */
+    public static final int MAX_PART_BYTES = 131_072;
 
     private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern CONTENT_TYPE = Pattern.compile("[a-z0-9][a-z0-9.+-]{0,62}/[a-z0-9][a-z0-9.+-]{0,62}");
@@ -61,18 +65,69 @@ public final class Payloads {
         }
     }
 
-    /** A result too large or too binary for a message (an image, a file), stored and referenced by {@code ref}. */
-    public record Artifact(int v, ArtifactReference ref) implements Payload {
+    /**
+     * A result too large or too binary for a message (an image, a file), stored and referenced by {@code ref}. A
+     * {@code partial} artifact (its number, from 0) is an early look at the result that follows it, such as a
+     * half-denoised image: a reader may show it, and counts and keeps only the final one (no {@code partial}).
+     */
+    public record Artifact(int v, ArtifactReference ref,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Integer partial) implements Payload {
 
         public Artifact {
             Payload.version(v);
             if (ref == null) {
                 throw new IllegalArgumentException("an artifact says where it is");
             }
+            if (partial != null && partial < 0) {
+                throw new IllegalArgumentException("a partial artifact's number is never negative, got " + partial);
+            }
+        }
+
+        /** A final artifact. */
+        public Artifact(int v, ArtifactReference ref) {
+            this(v, ref, null);
         }
 
         public static Artifact of(ArtifactReference ref) {
-            return new Artifact(VERSION, ref);
+            return new Artifact(VERSION, ref, null);
+        }
+
+        /** Partial artifact number {@code partial} of the result to come. */
+        public static Artifact partial(ArtifactReference ref, int partial) {
+            return new Artifact(VERSION, ref, partial);
+        }
+    }
+
+    /**
+     * One piece of an artifact's bytes, sent on the job's output subject before the {@link Artifact} that names them
+     * with an {@code inline:} location: the artifact's {@code sha256} (64 lower-case hex digits), the {@code offset}
+     * of this piece (0 for the first, then the number of bytes sent before it) and its Base64 {@code data}, 1 to
+     * {@link #MAX_PART_BYTES} bytes once decoded. {@link InlineArtifacts} splits and joins them.
+     */
+    public record ArtifactPart(int v, String sha256, long offset, String data) implements Payload {
+
+        public ArtifactPart {
+            Payload.version(v);
+            if (!isSha256Hex(sha256)) {
+                throw new IllegalArgumentException("an artifact part names its artifact's sha256, 64 lower-case hex");
+            }
+            if (offset < 0) {
+                throw new IllegalArgumentException("an artifact part's offset is never negative, got " + offset);
+            }
+            int length = base64("artifact part data", data).length;
+            if (length < 1 || length > MAX_PART_BYTES) {
+                throw new IllegalArgumentException("an artifact part holds 1 to " + MAX_PART_BYTES + " bytes, got "
+                        + length);
+            }
+        }
+
+        public static ArtifactPart of(String sha256, long offset, byte[] bytes) {
+            return new ArtifactPart(VERSION, sha256, offset, Base64.getEncoder().encodeToString(bytes));
+        }
+
+        /** The piece's bytes, decoded. */
+        public byte[] bytes() {
+            return Base64.getDecoder().decode(data);
         }
     }
 

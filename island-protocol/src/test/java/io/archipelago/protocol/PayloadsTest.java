@@ -24,6 +24,9 @@ class PayloadsTest {
                 JobOutput.chunk("job-1", 4, Payloads.Tensor.of(Payloads.Dtype.float16, List.of(2L, 3L), new byte[12])),
                 JobOutput.chunk("job-1", 5, new Payloads.Sealed(1, "key-1", "ZW5j", "c2VjcmV0")),
                 JobOutput.chunk("job-1", 6, Payloads.Usage.of(2)),
+                JobOutput.chunk("job-1", 6, Payloads.ArtifactPart.of(SHA, 0, new byte[] {1, 2, 3})),
+                JobOutput.chunk("job-1", 6, Payloads.Artifact.partial(InlineArtifacts.reference(3, SHA, "image/png"),
+                        1)),
                 new JobOutput(1, "job-1", JobOutput.Kind.DONE, 7, null, 2, null, Payloads.Usage.of(2)),
                 JobOutput.done("job-1", 7, 2),
                 JobOutput.error("job-1", "out of memory"));
@@ -48,6 +51,10 @@ class PayloadsTest {
                 chunk + "{\"type\":\"sealed\",\"v\":1,\"keyId\":\"k\",\"ciphertext\":\"not base64!\"}}",
                 chunk + "{\"type\":\"sealed\",\"v\":1,\"keyId\":\"k\",\"ciphertext\":\"\"}}",
                 chunk + "{\"type\":\"usage\",\"v\":1,\"units\":-5}}",
+                chunk + "{\"type\":\"artifact\",\"v\":1,\"partial\":-1,\"ref\":{\"location\":\"https://a/b\","
+                        + "\"contentType\":\"image/png\",\"sizeBytes\":1,\"sha256\":\"" + SHA + "\"}}}",
+                chunk + "{\"type\":\"artifact_part\",\"v\":1,\"sha256\":\"XYZ\",\"offset\":0,\"data\":\"AAAA\"}}",
+                chunk + "{\"type\":\"artifact_part\",\"v\":1,\"sha256\":\"" + SHA + "\",\"offset\":0,\"data\":\"\"}}",
                 chunk + "{\"type\":\"what\",\"v\":1}}",
                 chunk + "{\"type\":\"text\",\"v\":1,\"delta\":\"travels as text\"}}",
                 chunk + "{\"type\":\"usage\",\"v\":1,\"units\":1},\"text\":\"both\"}",

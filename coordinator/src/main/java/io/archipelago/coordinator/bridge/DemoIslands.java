@@ -44,6 +44,8 @@ import org.springframework.stereotype.Component;
  * coordinator with a key of its host's account ({@code host-<island>}, opened here).
  * A fourth, demo-embeddings (DE), serves {@value #EMBEDDINGS_CARGO} with the {@code embeddings} runtime, a real model
  * (all-MiniLM-L6-v2, 384 dimensions); it starts on a thread of its own because loading the model takes seconds.
+ * A fifth, demo-images (DE), serves {@value #IMAGES_CARGO}, priced per image, with the {@code images-demo} runtime:
+ * a deterministic painter of small PNGs that reports its steps as progress, not a model.
  */
 @Component
 @ConditionalOnProperty(name = "archipelago.demo-islands", havingValue = "true")
@@ -53,6 +55,7 @@ final class DemoIslands implements SmartLifecycle {
     static final String CONSUMER = "demo-consumer";
     static final String CONSUMER_KEY_FILE = "demo-consumer-key";
     static final String EMBEDDINGS_CARGO = "embeddings.minilm";
+    static final String IMAGES_CARGO = "images.demo";
     static final int ZURICH_DELAY_MS = 10;
     static final int AMSTERDAM_DELAY_MS = 20;
 
@@ -98,8 +101,11 @@ final class DemoIslands implements SmartLifecycle {
                     proxy(natsAddress, ZURICH_DELAY_MS))));
             agents.add(IslandAgent.start(settings("demo-amsterdam", "NL", 700, coordinator,
                     proxy(natsAddress, AMSTERDAM_DELAY_MS))));
+            agents.add(IslandAgent.start(settings("demo-images", "DE", IMAGES_CARGO, 2_000, "images-demo", coordinator,
+                    null)));
             LOG.info("demo islands online on {}: demo-frankfurt (DE), demo-zurich (CH, +{} ms), demo-amsterdam "
-                    + "(NL, +{} ms); bid as {}", CARGO, ZURICH_DELAY_MS, AMSTERDAM_DELAY_MS, CONSUMER);
+                    + "(NL, +{} ms); demo-images (DE) on {}; bid as {}", CARGO, ZURICH_DELAY_MS, AMSTERDAM_DELAY_MS,
+                    IMAGES_CARGO, CONSUMER);
             Thread embeddings = new Thread(() -> startEmbeddingsIsland(coordinator), "demo-embeddings-island");
             embeddings.setDaemon(true);
             embeddings.start();
@@ -167,6 +173,8 @@ final class DemoIslands implements SmartLifecycle {
                 PricePerUnit.of(100), clock.instant()));
         quietly(new RegisterCargo(new CargoType(EMBEDDINGS_CARGO), CargoUnit.THOUSAND_TOKENS,
                 new AccountId("demo-publisher"), PricePerUnit.of(20), clock.instant()));
+        quietly(new RegisterCargo(new CargoType(IMAGES_CARGO), CargoUnit.IMAGE, new AccountId("demo-publisher"),
+                PricePerUnit.of(500), clock.instant()));
         quietly(new OpenAccount(new AccountId(CONSUMER), Country.of("DE"), clock.instant()));
         quietly(new DepositCredits(new AccountId(CONSUMER), "demo-credits", MicroCredits.credits(100),
                 clock.instant()));

@@ -147,8 +147,16 @@ final class JobDesk {
      * Island is told to stop. A job that ended meanwhile stays as it ended.
      */
     void cancel(String model, String jobId, long tokensDelivered, String reason) {
-        CancelJob cancel = new CancelJob(new CargoType(model), new JobId(jobId), unitsOfTokens(tokensDelivered),
-                reason, clock.instant());
+        cancelAtUnits(model, jobId, unitsOfTokens(tokensDelivered), reason);
+    }
+
+    /**
+     * As {@link #cancel}, for a Cargo whose units the door counts itself (images): the market settles
+     * {@code unitsDelivered}.
+     */
+    void cancelAtUnits(String model, String jobId, long unitsDelivered, String reason) {
+        CancelJob cancel = new CancelJob(new CargoType(model), new JobId(jobId), unitsDelivered, reason,
+                clock.instant());
         commands.send(cancel).whenComplete((ignored, refused) -> {
             if (refused != null) {
                 LOG.debug("job {} was not cancelled: {}", jobId, refused.getMessage());

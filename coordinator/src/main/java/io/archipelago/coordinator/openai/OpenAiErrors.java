@@ -17,7 +17,8 @@ import org.springframework.web.context.request.async.AsyncRequestNotUsableExcept
  * Errors of the OpenAI-compatible controllers in OpenAI's shape rather than RFC 7807, ahead of the exchange's
  * problem handler: a client such as the official {@code openai} package reads {@code error.message}.
  */
-@RestControllerAdvice(assignableTypes = {ChatCompletionsController.class, EmbeddingsController.class})
+@RestControllerAdvice(assignableTypes = {ChatCompletionsController.class, EmbeddingsController.class,
+    ImagesController.class})
 @Order(Ordered.HIGHEST_PRECEDENCE)
 final class OpenAiErrors {
 

@@ -14,6 +14,8 @@ public class OpenAiRoutes {
     public RouteTable openAiRouteTable() {
         return RouteTable.of("openai",
                 Route.any("/v1/**", Rule.CONSUMER),
+                // a signed, expiring URL is its own credential: a browser's <img> sends no key
+                Route.get("/v1/images/files/**", Rule.PUBLIC),
                 Route.any("/batches", Rule.CONSUMER),
                 Route.any("/batches/**", Rule.CONSUMER),
                 Route.any("/quotes", Rule.CONSUMER),

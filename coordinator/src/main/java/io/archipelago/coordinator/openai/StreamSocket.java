@@ -3,6 +3,7 @@ package io.archipelago.coordinator.openai;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.bridge.InputTooLarge;
 import io.archipelago.bridge.stream.StreamSubscription;
 import io.archipelago.command.web.Commands;
@@ -32,9 +33,10 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
  * The OpenAI door over one WebSocket, {@code /v1/ws}: each text message is one request,
- * {@code {"type": "chat.completions" | "embeddings", "request_id": "...", "request": {...}}} with the same body as
- * the HTTP endpoint, and its answer comes back as frames carrying the same {@code request_id}: the
- * {@code chat.completion.chunk} objects of the SSE stream one per frame (or one {@code list} of embeddings), then
+ * {@code {"type": "chat.completions" | "embeddings" | "images.generations", "request_id": "...", "request": {...}}}
+ * with the same body as the HTTP endpoint, and its answer comes back as frames carrying the same {@code request_id}:
+ * the {@code chat.completion.chunk} objects of the SSE stream one per frame (or one {@code list} of embeddings, or
+ * the {@code progress} and {@code image_generation.completed} events of a streamed image request), then
  * {@code {"type": "done"}}, or an {@code {"type": "error", "error": {...}}} frame in OpenAI's error shape. Several
  * requests run at once on one socket. A message that is not such a request gets an error frame and the socket stays
  * open; a closed socket lets go of its jobs.
@@ -43,6 +45,7 @@ final class StreamSocket extends TextWebSocketHandler implements AutoCloseable {
 
     static final String CHAT = "chat.completions";
     static final String EMBEDDINGS = "embeddings";
+    static final String IMAGES = "images.generations";
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamSocket.class);
     private static final int SEND_TIME_LIMIT_MILLIS = 10_000;
@@ -52,6 +55,7 @@ final class StreamSocket extends TextWebSocketHandler implements AutoCloseable {
     private final BidTermsResolver terms;
     private final EmbeddingJobs embeddings;
     private final CachedCompletions cache;
+    private final ImageJobs images;
     private final ObjectMapper json;
     private final Clock clock;
     private final Map<String, SocketConversation> conversations = new ConcurrentHashMap<>();
@@ -59,11 +63,12 @@ final class StreamSocket extends TextWebSocketHandler implements AutoCloseable {
     private final ExecutorService placements;
 
     StreamSocket(JobDesk desk, BidTermsResolver terms, EmbeddingJobs embeddings, CachedCompletions cache,
-                 ObjectMapper json, Clock clock, int maxPlacements) {
+                 ImageJobs images, ObjectMapper json, Clock clock, int maxPlacements) {
         this.desk = desk;
         this.terms = terms;
         this.embeddings = embeddings;
         this.cache = cache;
+        this.images = images;
         this.json = json;
         this.clock = clock;
         AtomicInteger threads = new AtomicInteger();
@@ -108,14 +113,14 @@ final class StreamSocket extends TextWebSocketHandler implements AutoCloseable {
                 ? frame.path("request_id").asText() : null;
         if (frame == null || !frame.isObject() || !frame.path("request").isObject()) {
             conversation.error(requestId, invalid("invalid_request",
-                    "a message is {\"type\": \"chat.completions\" | \"embeddings\", \"request_id\": \"...\", "
-                            + "\"request\": {...}}"));
+                    "a message is {\"type\": \"chat.completions\" | \"embeddings\" | \"images.generations\", "
+                            + "\"request_id\": \"...\", \"request\": {...}}"));
             return;
         }
         String type = frame.path("type").asText("");
-        if (!type.equals(CHAT) && !type.equals(EMBEDDINGS)) {
-            conversation.error(requestId, invalid("invalid_type",
-                    "`type` is \"chat.completions\" or \"embeddings\", got " + frame.path("type")));
+        if (!type.equals(CHAT) && !type.equals(EMBEDDINGS) && !type.equals(IMAGES)) {
+            conversation.error(requestId, invalid("invalid_type", "`type` is \"chat.completions\", \"embeddings\" "
+                    + "or \"images.generations\", got " + frame.path("type")));
             return;
         }
         if (!conversation.begin(requestId)) {
@@ -139,6 +144,8 @@ final class StreamSocket extends TextWebSocketHandler implements AutoCloseable {
         try {
             if (type.equals(CHAT)) {
                 chat(conversation, requestId, request, account, headers);
+            } else if (type.equals(IMAGES)) {
+                generate(conversation, requestId, request, account, headers);
             } else {
                 embed(conversation, requestId, request, account, headers);
             }
@@ -186,6 +193,42 @@ final class StreamSocket extends TextWebSocketHandler implements AutoCloseable {
             subscription.close();
             conversation.end(requestId, jobId);
         });
+    }
+
+    /**
+     * Streams always, as a streamed HTTP request: {@code progress} and {@code image_generation.completed} frames, then
+     * {@code done}; images come as {@code b64_json} unless {@code response_format} is {@code url}.
+     */
+    private void generate(SocketConversation conversation, @Nullable String requestId, JsonNode request,
+                          AccountId account, HttpHeaders headers) {
+        ImageRequest image = ImageRequest.of(request);
+        String jobId = "img-" + UUID.randomUUID();
+        // the address the socket was opened at; archipelago.images.public-url overrides it
+        String base = headers.getFirst(HttpHeaders.HOST) == null ? "" : "http://" + headers.getFirst(HttpHeaders.HOST);
+        ImageRelay relay = images.place(jobId, image, request, account, headers, base,
+                new ImageRelay.Sink() {
+                    @Override
+                    public boolean event(String type, ObjectNode data) {
+                        conversation.send(type, requestId, data);
+                        return true;
+                    }
+
+                    @Override
+                    public void error(OpenAiException failure) {
+                        conversation.error(requestId, failure);
+                    }
+
+                    @Override
+                    public void beat() {
+                    }
+
+                    @Override
+                    public void end() {
+                        conversation.done(requestId, jobId);
+                    }
+                });
+        conversation.hold(jobId, relay::left);
+        relay.finished().whenComplete((units, failure) -> conversation.end(requestId, jobId));
     }
 
     /** One {@code list} frame with every vector, as the HTTP endpoint answers, then {@code done}. */

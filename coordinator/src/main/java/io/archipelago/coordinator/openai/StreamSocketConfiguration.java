@@ -35,11 +35,11 @@ class StreamSocketConfiguration implements WebSocketConfigurer {
     private final List<String> allowedOrigins;
 
     StreamSocketConfiguration(JobDesk desk, BidTermsResolver terms, EmbeddingJobs embeddings, InferenceCache cache,
-                              MarketViews markets, ObjectMapper json, Clock clock,
+                              MarketViews markets, ImageJobs images, ObjectMapper json, Clock clock,
                               @Value("${archipelago.openai.ws.max-placements:256}") int maxPlacements,
                               @Value("${archipelago.openai.ws.max-message-bytes:524288}") int maxMessageBytes,
                               @Value("${archipelago.openai.ws.allowed-origins:}") List<String> allowedOrigins) {
-        this.socket = new StreamSocket(desk, terms, embeddings, new CachedCompletions(cache, markets), json,
+        this.socket = new StreamSocket(desk, terms, embeddings, new CachedCompletions(cache, markets), images, json,
                 clock, maxPlacements);
         this.maxMessageBytes = maxMessageBytes;
         this.allowedOrigins = allowedOrigins.stream().map(String::trim).filter(origin -> !origin.isEmpty()).toList();

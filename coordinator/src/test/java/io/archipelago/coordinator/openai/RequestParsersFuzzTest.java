@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 
 /**
- * Whatever JSON a consumer sends to /v1, the chat and embeddings parsers either read a request or refuse it with an
- * {@link OpenAiException} (a 4xx in OpenAI's shape), never another exception, and an accepted request gives a job
- * input. In every build the stored inputs run (regression mode); {@code scripts/fuzz.sh} fuzzes for longer.
+ * Whatever JSON a consumer sends to /v1, the chat, embeddings and image parsers either read a request or refuse it
+ * with an {@link OpenAiException} (a 4xx in OpenAI's shape), never another exception, and an accepted request gives
+ * a job input. In every build the stored inputs run (regression mode); {@code scripts/fuzz.sh} fuzzes for longer.
  */
 class RequestParsersFuzzTest {
 
@@ -33,6 +33,11 @@ class RequestParsersFuzzTest {
         }
         try {
             EmbeddingsRequest.of(body).input(JSON);
+        } catch (OpenAiException refused) {
+            // a 4xx in OpenAI's shape
+        }
+        try {
+            ImageRequest.of(body).input(JSON);
         } catch (OpenAiException refused) {
             // a 4xx in OpenAI's shape
         }
