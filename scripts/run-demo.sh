@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Runs the coordinator as a newcomer should first see it: embedded PostgreSQL, a local nats-server, and four demo
+# Runs the coordinator as a newcomer should first see it: embedded PostgreSQL, a local nats-server, and five demo
 # Islands: Frankfurt DE, Zurich CH and Amsterdam NL (the last two behind proxies that add distance) serving the demo
-# market llm.chat.demo with a deterministic text generator (not a model), and one in DE serving embeddings.minilm
-# with all-MiniLM-L6-v2. Extra arguments go to the coordinator,
-# e.g. --server.port=9090. Stop with Ctrl-C.
+# market llm.chat.demo with a deterministic text generator (not a model), one in DE serving embeddings.minilm with
+# all-MiniLM-L6-v2, and one in DE serving images.demo with a deterministic painter (not a model). Extra arguments go
+# to the coordinator, e.g. --server.port=9090. Stop with Ctrl-C.
 set -euo pipefail
 
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
