@@ -51,8 +51,8 @@ export function Auditor() {
         </div>
       </div>
       <h2>Chain head</h2>
-      <pre data-testid="chain-head">${audit.links} links verified, head ${audit.chainHead}
-${audit.unlinked} events not linked yet</pre>
+      <pre data-testid="chain-head"><div>${audit.links} links verified, head ${audit.chainHead}</div><div>${
+        audit.unlinked} events not linked yet</div></pre>
       <h2>Latest signed checkpoint</h2>
       ${audit.latestCheckpoint ? html`<pre>${JSON.stringify(audit.latestCheckpoint, null, 2)}</pre>
         <p>${audit.checkpointsVerified} signatures verified; the latest covers link ${audit.signedLinks}.</p>`

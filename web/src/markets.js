@@ -61,7 +61,9 @@ export function Markets() {
   const market = markets[cargo];
 
   useEffect(() => {
-    if (!cargo && Object.keys(markets).length) setCargo(Object.keys(markets).sort()[0]);
+    // the busiest market first
+    const all = Object.values(markets).sort((a, b) => b.trades - a.trades || a.cargo.localeCompare(b.cargo));
+    if (!cargo && all.length) setCargo(all[0].cargo);
   }, [markets]);
 
   // each change the feed pushes for this market brings its candles and depth again
