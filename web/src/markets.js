@@ -94,7 +94,7 @@ export function Markets() {
         <div class="card">trades <b>${market.trades}</b></div>
         <div class="card">asks online <b>${market.onlineAsks} / ${market.asks}</b></div>
       </div>
-      <h2>Candles, volume and rate (1m)</h2>
+      <h2>Trade price candles, volume and cleared rate (1m, micro-credits per unit)</h2>
       <${PriceChart} candles=${candles} rates=${rates} />
       <h2>Depth</h2>
       <${Depth} depth=${depth} />`}

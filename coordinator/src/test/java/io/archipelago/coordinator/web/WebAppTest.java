@@ -156,9 +156,9 @@ class WebAppTest {
         // the first page, compressed as served, within the goal of 300 KB
         assertThat(load.path("transferredBytes").asLong()).isPositive().isLessThanOrEqualTo(300 * 1024);
         System.out.printf("web app first load: %d ms to the sign-in form (load event at %.0f ms), %d bytes"
-                        + " transferred in %d requests; anchor: GET /actuator/health round trip %d ms%n",
+                        + " transferred in %d requests; anchor: GET /app/index.html round trip %d ms%n",
                 load.path("millis").asLong(), load.path("load").asDouble(), load.path("transferredBytes").asLong(),
-                load.path("requests").asInt(), load.path("healthRoundTripMillis").asLong());
+                load.path("requests").asInt(), load.path("anchorRoundTripMillis").asLong());
     }
 
     private String issueKey(String account) throws Exception {
