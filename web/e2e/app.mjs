@@ -145,6 +145,8 @@ try {
     result: (await page.getByTestId("audit-result").textContent()).trim(),
     conserved: (await page.getByTestId("conserved").textContent()).trim(),
     head: (await page.getByTestId("chain-head").textContent()).trim(),
+    problems: await page.getByTestId("audit-problems").count()
+      ? (await page.getByTestId("audit-problems").textContent()).trim() : "",
   };
   await page.screenshot({ path: `${SHOTS}/auditor.png`, fullPage: true });
   await context.close();

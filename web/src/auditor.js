@@ -41,7 +41,7 @@ export function Auditor() {
         <div class="card">events replayed <b>${audit.events}</b></div>
         <div class="card">took <b>${audit.tookMillis} ms</b></div>
       </div>
-      ${audit.problems.length > 0 && html`<ul class="error">${audit.problems.map((p) => html`<li>${p}</li>`)}</ul>`}
+      ${audit.problems.length > 0 && html`<ul class="error" data-testid="audit-problems">${audit.problems.map((p) => html`<li>${p}</li>`)}</ul>`}
       <h2>Conservation</h2>
       <div class="cards" data-testid="totals">
         <div class="card">deposits <b>${amount(audit.depositsMicroCredits)}</b></div>

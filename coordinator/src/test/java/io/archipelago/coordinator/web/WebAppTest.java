@@ -144,7 +144,7 @@ class WebAppTest {
         assertThat(result.path("reprice").path("after").asText()).isEqualTo(newPrice);
         assertThat(result.path("reprice").path("dashboard").asText()).isEqualTo(newPrice);
 
-        assertThat(result.path("audit").path("result").asText()).isEqualTo("OK");
+        assertThat(result.path("audit").path("result").asText()).as(result.path("audit").toString()).isEqualTo("OK");
         assertThat(result.path("audit").path("conserved").asText()).isEqualTo("yes");
         assertThat(result.path("audit").path("head").asText()).containsPattern("head [0-9a-f]{64}");
 
