@@ -29,7 +29,9 @@ done
 # Every call needs a credential: demo-consumer's API key (a new one each start) or the operator's token (made at the
 # first start unless archipelago.security.operator-token sets it).
 cat <<HINTS
-run-demo: once "demo islands online" shows, in another terminal:
+run-demo: once "demo islands online" shows, open http://localhost:${port}/app/ and sign in with the key below
+(account demo-consumer; a host's key from POST /accounts/host-demo-frankfurt/keys with the token shows the host
+console), or in another terminal:
   KEY=\$(cat ${data}/demo-consumer-key)      # demo-consumer's API key
   TOKEN=\$(cat ${data}/operator-token)       # the operator's token
   curl -X PUT localhost:${port}/jobs/job-1/input -H "Authorization: Bearer \$KEY" -H 'Content-Type: application/json' \\

@@ -8,7 +8,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The {@link RouteTable} of what the assembly serves itself: health and info are public, for load balancers and
- * orchestrators; the other actuator endpoints (metrics, Prometheus) are named by no route, so the operator's alone.
+ * orchestrators; the other actuator endpoints (metrics, Prometheus) are named by no route, so the operator's alone, as
+ * the ledger audits run on a live node are.
  */
 @Configuration(proxyBeanMethods = false)
 public class CoordinatorRoutes {
@@ -18,6 +19,8 @@ public class CoordinatorRoutes {
         return RouteTable.of("coordinator",
                 Route.get("/actuator/health", Rule.PUBLIC),
                 Route.get("/actuator/health/**", Rule.PUBLIC),
-                Route.get("/actuator/info", Rule.PUBLIC));
+                Route.get("/actuator/info", Rule.PUBLIC),
+                Route.post("/ledger/audits", Rule.OPERATOR),
+                Route.get("/ledger/audits/last", Rule.OPERATOR));
     }
 }

@@ -25,6 +25,8 @@ public class QueryApiConfiguration {
         return RouteTable.of("query-api",
                 Route.get("/accounts/{accountId}/balance", Rule.OWN_ACCOUNT),
                 Route.get("/accounts/{accountId}/preferences", Rule.OWN_ACCOUNT),
+                Route.get("/accounts/{accountId}/islands", Rule.OWN_ACCOUNT),
+                Route.get("/accounts/{accountId}/payouts", Rule.OWN_ACCOUNT),
                 Route.get("/jobs/{jobId}", Rule.OWN_JOB),
                 Route.get("/markets", Rule.ANY_CALLER),
                 Route.get("/markets/**", Rule.ANY_CALLER),

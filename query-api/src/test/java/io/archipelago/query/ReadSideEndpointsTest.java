@@ -1,12 +1,16 @@
 package io.archipelago.query;
 
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.archipelago.projections.ProjectionsConfiguration;
@@ -19,6 +23,9 @@ import io.archipelago.projections.history.OrderBookDepth;
 import io.archipelago.projections.history.Resolution;
 import io.archipelago.projections.island.IslandView;
 import io.archipelago.projections.island.IslandViews;
+import io.archipelago.projections.market.MarketAsk;
+import io.archipelago.projections.market.MarketView;
+import io.archipelago.projections.market.MarketViews;
 import io.archipelago.projections.payout.PayoutViews;
 import io.archipelago.projections.rebuild.ReadModelRebuild;
 import java.time.Instant;
@@ -67,6 +74,9 @@ class ReadSideEndpointsTest {
     private PayoutViews payouts;
 
     @MockitoBean
+    private MarketViews markets;
+
+    @MockitoBean
     private DeadLetters deadLetters;
 
     @MockitoBean
@@ -96,6 +106,41 @@ class ReadSideEndpointsTest {
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.items").isEmpty())
                 .andExpect(jsonPath("$.nextOffset").doesNotExist());
+    }
+
+    @Test
+    void aHostReadsItsIslandsWithTheirAsksOwnerIncluded() throws Exception {
+        IslandView island = new IslandView("island-1", "host-1", "DE", List.of("llm.chat"), 4, true, true, T0, 0, 520,
+                20_000L, T0, T0);
+        when(islands.ownedBy("host-1")).thenReturn(List.of(island));
+        when(markets.asksOf("island-1")).thenReturn(List.of(new MarketAsk("llm.chat", "island-1", 900, true)));
+
+        mvc.perform(get("/accounts/host-1/islands"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$[0].island.islandId").value("island-1"))
+                .andExpect(jsonPath("$[0].island.owner").value("host-1"))
+                .andExpect(jsonPath("$[0].asks[0].cargo").value("llm.chat"))
+                .andExpect(jsonPath("$[0].asks[0].priceMicroCredits").value(900));
+        mvc.perform(get("/accounts/nobody/islands"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$").isEmpty());
+    }
+
+    @Test
+    void theFeedStartsWithEveryMarketAndTheIslandsWithoutOwners() throws Exception {
+        when(markets.all()).thenReturn(List.of(new MarketView("llm.chat", "THOUSAND_TOKENS", "publisher-1", 20, 2, 2,
+                700L, 1, 500L, 650L, T0, 42, 3, T0, T0)));
+        when(islands.byKarma(null, 0, 200)).thenReturn(List.of(new IslandView("island-1", "host-1", "DE",
+                List.of("llm.chat"), 4, true, true, T0, 0, 520, 20_000L, T0, T0)));
+
+        mvc.perform(get("/markets/feed"))
+                .andExpect(request().asyncStarted())
+                .andExpect(content().string(containsString(
+                        "event:market\ndata:{\"cargo\":\"llm.chat\"")))
+                .andExpect(content().string(containsString("\"bestAskMicroCredits\":700")))
+                .andExpect(content().string(containsString(
+                        "event:islands\ndata:[{\"islandId\":\"island-1\"")))
+                .andExpect(content().string(not(containsString("host-1"))));
     }
 
     @Test

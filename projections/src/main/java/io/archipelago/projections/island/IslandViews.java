@@ -41,6 +41,14 @@ public final class IslandViews {
                 .list();
     }
 
+    /** The Islands {@code owner} registered, by Island id. */
+    public List<IslandView> ownedBy(String owner) {
+        return jdbc.sql("SELECT * FROM island_view WHERE owner = :owner ORDER BY island_id")
+                .param("owner", owner)
+                .query((row, number) -> view(row))
+                .list();
+    }
+
     /** An Island's karma changes in {@code [from, to)}, oldest first. */
     public List<KarmaChange> karmaHistory(String islandId, Instant from, Instant to, int offset, int limit) {
         return jdbc.sql("""

@@ -42,6 +42,15 @@ public final class MarketViews {
                 .list();
     }
 
+    /** The asks of one Island, by Cargo type. */
+    public List<MarketAsk> asksOf(String islandId) {
+        return jdbc.sql("SELECT * FROM market_ask WHERE island_id = :island ORDER BY cargo")
+                .param("island", islandId)
+                .query((row, number) -> new MarketAsk(row.getString("cargo"), row.getString("island_id"),
+                        row.getLong("price_micro_credits"), row.getBoolean("online")))
+                .list();
+    }
+
     private static MarketView view(ResultSet row) throws SQLException {
         OffsetDateTime cleared = row.getObject("rate_cleared_at", OffsetDateTime.class);
         return new MarketView(row.getString("cargo"), row.getString("unit"), row.getString("publisher"),

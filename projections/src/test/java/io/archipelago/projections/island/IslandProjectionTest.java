@@ -69,6 +69,8 @@ class IslandProjectionTest {
         assertThat(island.online()).isTrue();
         assertThat(island.onlineSince()).isEqualTo(T0.plusSeconds(100));
         assertThat(island.uptimeMillis()).as("online from 10 s to 70 s").isEqualTo(60_000);
+        assertThat(islands.ownedBy("bob")).extracting(IslandView::islandId).containsExactly(ISLAND.value());
+        assertThat(islands.ownedBy("alice")).isEmpty();
     }
 
     @Test

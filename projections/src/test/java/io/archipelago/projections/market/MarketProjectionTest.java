@@ -104,6 +104,8 @@ class MarketProjectionTest {
         assertThat(offlineCheapest.onlineAsks()).isEqualTo(1);
         assertThat(offlineCheapest.bestAskMicroCredits()).isEqualTo(140);
 
+        assertThat(markets.asksOf(A.value())).containsExactly(new MarketAsk(LLAMA.value(), A.value(), 100, false));
+
         deliver(3, 6);
         MarketView busy = markets.find(LLAMA.value()).orElseThrow();
         assertThat(busy.onlineAsks()).isEqualTo(2);
