@@ -1,5 +1,7 @@
 package io.archipelago.query;
 
+import io.archipelago.projections.ReadYourWrites;
+import io.archipelago.projections.rollout.RolloutViews;
 import static org.mockito.Mockito.when;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -42,6 +44,12 @@ class BidPreferencesQueriesTest {
 
     @Autowired
     private MockMvc mvc;
+
+    @MockitoBean
+    private ReadYourWrites fresh;
+
+    @MockitoBean
+    private RolloutViews rollouts;
 
     @MockitoBean
     private BidPreferencesViews preferences;

@@ -1,7 +1,12 @@
 package io.archipelago.query;
 
+import io.archipelago.projections.ReadYourWrites;
+import io.archipelago.projections.rollout.RolloutViews;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeEach;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.when;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -45,6 +50,18 @@ class QueryEndpointsTest {
 
     @Autowired
     private MockMvc mvc;
+
+    @MockitoBean
+    private ReadYourWrites fresh;
+
+    @MockitoBean
+    private RolloutViews rollouts;
+
+    /** Reads at once, as the read side does when it has the row. */
+    @BeforeEach
+    void readAtOnce() {
+        when(fresh.read(any())).thenAnswer(call -> call.<Supplier<?>>getArgument(0).get());
+    }
 
     @MockitoBean
     private JobViews jobs;
