@@ -5,6 +5,7 @@ import org.axonframework.config.ConfigurerModule;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -40,9 +41,10 @@ public class ProjectionsConfiguration {
      */
     /** Read-your-writes over the read models, waiting at most {@code archipelago.read-your-writes.max-wait}. */
     @Bean
-    ReadYourWrites readYourWrites(EventStore eventStore, EventProcessingConfiguration processing,
+    ReadYourWrites readYourWrites(ObjectProvider<EventStore> eventStore,
+                                  ObjectProvider<EventProcessingConfiguration> processing,
                                   @Value("${archipelago.read-your-writes.max-wait:2s}") Duration maxWait) {
-        return new ReadYourWrites(eventStore, processing, maxWait);
+        return new ReadYourWrites(eventStore::getIfAvailable, processing::getIfAvailable, maxWait);
     }
 
     /** The read models' writes, batched while replaying. */
