@@ -125,6 +125,24 @@ try {
     errors: await page.locator("#page-images").getByRole("alert").count(),
   };
   await page.screenshot({ path: `${SHOTS}/images.png`, fullPage: true });
+  // a size the demo does not paint: the failure as the API words it, and the job's record beside it
+  await page.getByLabel("Size").selectOption("1024x1024");
+  await page.getByLabel("Images (n)").fill("1");
+  await page.getByRole("button", { name: "Generate" }).press("Enter");
+  const refused = page.locator("#page-images").getByRole("alert");
+  await refused.waitFor(WAIT);
+  await imageMeta.waitFor(WAIT);
+  result.images.refused = (await refused.textContent()).trim();
+  result.images.refusedMeta = (await imageMeta.textContent()).replace(/\s+/g, " ").trim();
+  result.images.imagesAfterRefusal = await drawn.count();
+  // the bid terms ride along: the only image Island is in DE, so a bid for CH finds none
+  await page.getByLabel("Size").selectOption(env("IMAGE_SIZE"));
+  await page.getByLabel(/Jurisdiction/).fill("CH");
+  await page.getByRole("button", { name: "Generate" }).press("Enter");
+  await page.getByRole("button", { name: "Generating..." }).waitFor(WAIT);
+  await page.getByRole("button", { name: "Generate", exact: true }).waitFor(WAIT);
+  result.images.outsideJurisdiction = (await refused.textContent()).trim();
+  await page.getByLabel(/Jurisdiction/).fill("");
 
   // the dashboard draws the market that just traded
   await page.getByRole("link", { name: "Markets" }).click();
@@ -157,6 +175,12 @@ try {
   await page.locator("#page-chat").waitFor(WAIT);
   result.phoneOverflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
   await page.screenshot({ path: `${SHOTS}/chat-phone.png`, fullPage: true });
+  await page.getByRole("link", { name: "Images" }).click();
+  await page.locator("#page-images form").waitFor(WAIT);
+  // the models came (the button waits for one)
+  await page.locator("#page-images button[type=submit]:not([disabled])").waitFor(WAIT);
+  result.imagesPhoneOverflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+  await page.screenshot({ path: `${SHOTS}/images-phone.png`, fullPage: true });
   await page.setViewportSize({ width: 1200, height: 900 });
   await signOut(page);
 

@@ -153,6 +153,11 @@ class WebAppTest {
         JsonNode job = json.readTree(get("/jobs/" + imageJob, consumerKey).body());
         assertThat(job.path("chargedMicroCredits").asLong()).isPositive();
         assertThat(imageMeta).contains(String.format("cost %.6f cr", job.path("chargedMicroCredits").asLong() / 1e6));
+        // a size no Island here paints: the API's words, no image, and the job's record says it did not complete
+        assertThat(images.path("refused").asText()).endsWith("(no_eligible_island)");
+        assertThat(images.path("imagesAfterRefusal").asInt()).isZero();
+        assertThat(images.path("outsideJurisdiction").asText()).endsWith("(no_eligible_island)");
+        assertThat(images.path("refusedMeta").asText()).doesNotContain("COMPLETED").doesNotContain(imageJob);
 
         JsonNode dashboard = result.path("dashboard");
         assertThat(dashboard.path("candles").asInt()).isPositive();
@@ -164,6 +169,7 @@ class WebAppTest {
         assertThat(result.path("playground").path("code").asText()).contains("curl -X POST")
                 .contains("from openai import OpenAI").contains("import OpenAI from \"openai\"");
         assertThat(result.path("phoneOverflow").asInt()).isLessThanOrEqualTo(0);
+        assertThat(result.path("imagesPhoneOverflow").asInt()).isLessThanOrEqualTo(0);
 
         String newPrice = String.format("%.6f cr", NEW_PRICE / 1e6);
         assertThat(result.path("reprice").path("before").asText()).isNotEqualTo(newPrice);
@@ -174,8 +180,8 @@ class WebAppTest {
         assertThat(result.path("audit").path("conserved").asText()).isEqualTo("yes");
         assertThat(result.path("audit").path("head").asText()).containsPattern("head [0-9a-f]{64}");
 
-        for (String shot : new String[] {"signin-wrong-key", "chat", "images", "chat-phone", "markets", "playground",
-                "host", "auditor"}) {
+        for (String shot : new String[] {"signin-wrong-key", "chat", "images", "chat-phone", "images-phone",
+                "markets", "playground", "host", "auditor"}) {
             assertThat(SCREENSHOTS.resolve(shot + ".png")).isNotEmptyFile();
         }
         JsonNode load = result.path("firstLoad");
