@@ -84,6 +84,66 @@ try {
   };
   await page.screenshot({ path: `${SHOTS}/chat.png`, fullPage: true });
 
+  // an image on the demo's painter: the bar follows the Island's progress to 100%, partial images come first, the
+  // images are drawn at the size asked, and the job's cost is shown
+  await page.getByRole("link", { name: "Images" }).click();
+  await page.locator("#page-images form").waitFor(WAIT);
+  await page.evaluate(() => {
+    // every state the bar and the partial images went through, as the page showed them
+    window.seenProgress = [];
+    window.seenPartials = 0;
+    const where = document.querySelector("#page-images");
+    new MutationObserver(() => {
+      const bar = where.querySelector("progress");
+      const shown = bar && `${bar.value}/${bar.max}`;
+      if (shown && window.seenProgress.at(-1) !== shown) window.seenProgress.push(shown);
+      const partials = where.querySelectorAll('[data-testid="partial-image"]').length;
+      window.seenPartials = Math.max(window.seenPartials, partials);
+    }).observe(where, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+  await page.getByLabel("Model").selectOption("images.demo");
+  await page.getByLabel("Size").selectOption(env("IMAGE_SIZE"));
+  await page.getByLabel("Images (n)").fill(env("IMAGE_COUNT"));
+  await page.getByLabel("Prompt").fill("a lighthouse at dusk");
+  await page.getByLabel("Prompt").press("Control+Enter");
+  const imageMeta = page.locator("#page-images").getByTestId("answer-meta");
+  await imageMeta.waitFor(WAIT);
+  const bar = page.locator("#page-images progress");
+  await page.waitForFunction(() => [...document.querySelectorAll('#page-images [data-testid="image"] img')]
+    .every((image) => image.complete && image.naturalWidth > 0), null, WAIT);
+  const drawn = page.locator('#page-images [data-testid="image"] img');
+  result.images = {
+    value: await bar.evaluate((element) => element.value),
+    max: await bar.evaluate((element) => element.max),
+    label: (await page.getByTestId("image-progress-label").textContent()).replace(/\s+/g, " ").trim(),
+    barName: await bar.getAttribute("aria-label"),
+    seen: await page.evaluate(() => window.seenProgress),
+    partialsSeen: await page.evaluate(() => window.seenPartials),
+    naturalWidths: await drawn.evaluateAll((all) => all.map((image) => image.complete ? image.naturalWidth : -1)),
+    naturalHeights: await drawn.evaluateAll((all) => all.map((image) => image.complete ? image.naturalHeight : -1)),
+    meta: (await imageMeta.textContent()).replace(/\s+/g, " ").trim(),
+    errors: await page.locator("#page-images").getByRole("alert").count(),
+  };
+  await page.screenshot({ path: `${SHOTS}/images.png`, fullPage: true });
+  // a size the demo does not paint: the failure as the API words it, and the job's record beside it
+  await page.getByLabel("Size").selectOption("1024x1024");
+  await page.getByLabel("Images (n)").fill("1");
+  await page.getByRole("button", { name: "Generate" }).press("Enter");
+  const refused = page.locator("#page-images").getByRole("alert");
+  await refused.waitFor(WAIT);
+  await imageMeta.waitFor(WAIT);
+  result.images.refused = (await refused.textContent()).trim();
+  result.images.refusedMeta = (await imageMeta.textContent()).replace(/\s+/g, " ").trim();
+  result.images.imagesAfterRefusal = await drawn.count();
+  // the bid terms ride along: the only image Island is in DE, so a bid for CH finds none
+  await page.getByLabel("Size").selectOption(env("IMAGE_SIZE"));
+  await page.getByLabel(/Jurisdiction/).fill("CH");
+  await page.getByRole("button", { name: "Generate" }).press("Enter");
+  await page.getByRole("button", { name: "Generating..." }).waitFor(WAIT);
+  await page.getByRole("button", { name: "Generate", exact: true }).waitFor(WAIT);
+  result.images.outsideJurisdiction = (await refused.textContent()).trim();
+  await page.getByLabel(/Jurisdiction/).fill("");
+
   // the dashboard draws the market that just traded
   await page.getByRole("link", { name: "Markets" }).click();
   await page.getByLabel("Market").selectOption("llm.chat.demo");
@@ -115,6 +175,12 @@ try {
   await page.locator("#page-chat").waitFor(WAIT);
   result.phoneOverflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
   await page.screenshot({ path: `${SHOTS}/chat-phone.png`, fullPage: true });
+  await page.getByRole("link", { name: "Images" }).click();
+  await page.locator("#page-images form").waitFor(WAIT);
+  // the models came (the button waits for one)
+  await page.locator("#page-images button[type=submit]:not([disabled])").waitFor(WAIT);
+  result.imagesPhoneOverflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+  await page.screenshot({ path: `${SHOTS}/images-phone.png`, fullPage: true });
   await page.setViewportSize({ width: 1200, height: 900 });
   await signOut(page);
 

@@ -5,7 +5,7 @@ import { ApiError, credits, get, headers, millis, readEvents } from "./api.js";
 const SETTLED = ["COMPLETED", "FAILED", "CANCELLED", "EXPIRED", "REJECTED"];
 
 /** The bid terms as the door reads them from headers; an empty control sends nothing. */
-function termHeaders(terms) {
+export function termHeaders(terms) {
   const all = {};
   if (terms.limit) all["X-Archipelago-Limit"] = terms.limit;
   if (terms.jurisdiction) all["X-Archipelago-Jurisdiction"] = terms.jurisdiction;
@@ -15,7 +15,7 @@ function termHeaders(terms) {
 }
 
 /** The job's record on the read side, once it has settled there (the read side lags the stream a little). */
-async function settledJob(jobId) {
+export async function settledJob(jobId) {
   for (let attempt = 0; attempt < 40; attempt++) {
     const job = await get(`/jobs/${encodeURIComponent(jobId)}`).catch((failure) => {
       if (failure instanceof ApiError && failure.status === 404) return null;
@@ -27,7 +27,8 @@ async function settledJob(jobId) {
   return get(`/jobs/${encodeURIComponent(jobId)}`);
 }
 
-function Meta({ meta }) {
+/** The job's Island, its country, RTT, units and cost, as the read side recorded them. */
+export function Meta({ meta }) {
   if (!meta) return null;
   return html`<div class="meta" data-testid="answer-meta">
     <span>Island <b class="island">${meta.islandId || "-"}</b></span>

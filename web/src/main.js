@@ -9,9 +9,24 @@ import { Host } from "./host.js";
 import { Auditor } from "./auditor.js";
 import "./app.css";
 
+/** A page whose code is its own chunk, fetched the first time it is shown, so the first page stays small. */
+function lazyPage(load) {
+  let loaded = null;
+  return function LazyPage() {
+    const [Page, setPage] = useState(() => loaded);
+    const [error, setError] = useState("");
+    useEffect(() => {
+      if (Page) return;
+      load().then((page) => { loaded = page; setPage(() => page); }).catch((failure) => setError(String(failure)));
+    }, []);
+    if (error) return html`<p class="error" role="alert">${error}</p>`;
+    return Page ? html`<${Page} />` : html`<p class="hint">Loading...</p>`;
+  };
+}
+
 const PAGES = [
   { id: "chat", title: "Chat", page: Chat },
-  { id: "images", title: "Images", page: () => html`<p>Image generation is not built yet.</p>` },
+  { id: "images", title: "Images", page: lazyPage(() => import("./images.js").then((module) => module.Images)) },
   { id: "playground", title: "Playground", page: Playground },
   { id: "markets", title: "Markets", page: Markets },
   { id: "host", title: "Host", page: Host },

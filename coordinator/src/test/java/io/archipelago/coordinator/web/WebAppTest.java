@@ -28,7 +28,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The browser app ({@code web} module) served by a whole coordinator with its demo Islands, driven in headless
  * Chromium by {@code web/e2e/app.mjs} (playwright-core, installed by the web module's {@code npm ci}): a wrong key
  * shows the API's words, a signed-in consumer streams a chat and sees the Island that served it, the dashboard draws
- * the market that just traded, the playground answers, a host reprices its ask and the best ask on the page follows,
+ * the market that just traded, an image's progress bar reaches 100% and the images are drawn at the size asked with
+ * the job's cost, the playground answers, a host reprices its ask and the best ask on the page follows,
  * the auditor's replay comes back clean. Screenshots of each page land in {@code target/web-screenshots}. Also: the
  * app's static files are public and nothing else became so.
  */
@@ -40,6 +41,8 @@ class WebAppTest {
     private static final Path SCREENSHOTS = Path.of("target/web-screenshots");
     private static final String HOST = "host-demo-frankfurt";
     private static final long NEW_PRICE = 650;
+    private static final int IMAGE_SIDE = 128;
+    private static final int IMAGE_COUNT = 2;
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -102,6 +105,8 @@ class WebAppTest {
         builder.environment().put("HOST_ACCOUNT", HOST);
         builder.environment().put("HOST_ISLAND", island);
         builder.environment().put("NEW_PRICE", Long.toString(NEW_PRICE));
+        builder.environment().put("IMAGE_SIZE", IMAGE_SIDE + "x" + IMAGE_SIDE);
+        builder.environment().put("IMAGE_COUNT", Integer.toString(IMAGE_COUNT));
         builder.environment().put("OPERATOR_TOKEN", TestCredentials.OPERATOR_TOKEN);
         Process node = builder.start();
         byte[] output = node.getInputStream().readAllBytes();
@@ -128,6 +133,32 @@ class WebAppTest {
         assertThat(chat.path("country").asText()).isIn("DE", "CH", "NL");
         assertThat(chat.path("meta").asText()).contains("RTT").contains("units").contains("cost").contains("COMPLETED");
 
+        // the bar followed the Island's steps to its end, the images are drawn at the size asked, the cost is the job's
+        JsonNode images = result.path("images");
+        assertThat(images.path("errors").asInt()).as(images.toString()).isZero();
+        assertThat(images.path("max").asDouble()).isPositive();
+        assertThat(images.path("value").asDouble()).isEqualTo(images.path("max").asDouble());
+        assertThat(images.path("label").asText()).startsWith("painting 100%");
+        assertThat(images.path("barName").asText()).isEqualTo("painting 100%");
+        assertThat(images.path("seen").size()).as("the bar moved before it was full").isGreaterThan(1);
+        assertThat(images.path("seen").path(0).asText()).isNotEqualTo(images.path("seen")
+                .path(images.path("seen").size() - 1).asText());
+        assertThat(images.path("partialsSeen").asInt()).as("partial images shown before the images").isPositive();
+        assertThat(images.path("naturalWidths").toString()).isEqualTo("[" + IMAGE_SIDE + "," + IMAGE_SIDE + "]");
+        assertThat(images.path("naturalHeights").toString()).isEqualTo("[" + IMAGE_SIDE + "," + IMAGE_SIDE + "]");
+        String imageMeta = images.path("meta").asText();
+        assertThat(imageMeta).contains("Island demo-images").contains("country DE").contains("COMPLETED")
+                .contains("units " + IMAGE_COUNT);
+        String imageJob = imageMeta.replaceAll(".*job (\\S+) \\(.*", "$1");
+        JsonNode job = json.readTree(get("/jobs/" + imageJob, consumerKey).body());
+        assertThat(job.path("chargedMicroCredits").asLong()).isPositive();
+        assertThat(imageMeta).contains(String.format("cost %.6f cr", job.path("chargedMicroCredits").asLong() / 1e6));
+        // a size no Island here paints: the API's words, no image, and the job's record says it did not complete
+        assertThat(images.path("refused").asText()).endsWith("(no_eligible_island)");
+        assertThat(images.path("imagesAfterRefusal").asInt()).isZero();
+        assertThat(images.path("outsideJurisdiction").asText()).endsWith("(no_eligible_island)");
+        assertThat(images.path("refusedMeta").asText()).doesNotContain("COMPLETED").doesNotContain(imageJob);
+
         JsonNode dashboard = result.path("dashboard");
         assertThat(dashboard.path("candles").asInt()).isPositive();
         assertThat(dashboard.path("canvases").asInt()).isPositive();
@@ -138,6 +169,7 @@ class WebAppTest {
         assertThat(result.path("playground").path("code").asText()).contains("curl -X POST")
                 .contains("from openai import OpenAI").contains("import OpenAI from \"openai\"");
         assertThat(result.path("phoneOverflow").asInt()).isLessThanOrEqualTo(0);
+        assertThat(result.path("imagesPhoneOverflow").asInt()).isLessThanOrEqualTo(0);
 
         String newPrice = String.format("%.6f cr", NEW_PRICE / 1e6);
         assertThat(result.path("reprice").path("before").asText()).isNotEqualTo(newPrice);
@@ -148,8 +180,8 @@ class WebAppTest {
         assertThat(result.path("audit").path("conserved").asText()).isEqualTo("yes");
         assertThat(result.path("audit").path("head").asText()).containsPattern("head [0-9a-f]{64}");
 
-        for (String shot : new String[] {"signin-wrong-key", "chat", "chat-phone", "markets", "playground", "host",
-                "auditor"}) {
+        for (String shot : new String[] {"signin-wrong-key", "chat", "images", "chat-phone", "images-phone",
+                "markets", "playground", "host", "auditor"}) {
             assertThat(SCREENSHOTS.resolve(shot + ".png")).isNotEmptyFile();
         }
         JsonNode load = result.path("firstLoad");
