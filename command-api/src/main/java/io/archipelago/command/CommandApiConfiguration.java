@@ -16,8 +16,8 @@ import org.springframework.context.annotation.ComponentScan;
  * {@link CommandGateway} and a {@link java.time.Clock} bean from the application.
  */
 @AutoConfiguration
-@ComponentScan(basePackages = {"io.archipelago.command.account", "io.archipelago.command.island",
-        "io.archipelago.command.market", "io.archipelago.command.web"})
+@ComponentScan(basePackages = {"io.archipelago.command.account", "io.archipelago.command.cargo",
+        "io.archipelago.command.island", "io.archipelago.command.market", "io.archipelago.command.web"})
 public class CommandApiConfiguration {
 
     @Bean
@@ -47,7 +47,9 @@ public class CommandApiConfiguration {
                 Route.delete("/markets/{cargo}/asks/{islandId}", Rule.OWN_ISLAND),
                 Route.post("/islands", Rule.ISLAND_REGISTRATION),
                 Route.post("/islands/{islandId}/online", Rule.OWN_ISLAND),
-                Route.post("/islands/{islandId}/offline", Rule.OWN_ISLAND));
+                Route.post("/islands/{islandId}/offline", Rule.OWN_ISLAND),
+                Route.post("/cargos/{cargo}/versions/{version}/yank", Rule.OPERATOR),
+                Route.post("/publishers/{accountId}/tier", Rule.OPERATOR));
     }
 
     @Bean

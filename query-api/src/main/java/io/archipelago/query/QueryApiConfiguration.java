@@ -13,7 +13,7 @@ import org.springframework.context.annotation.ComponentScan;
  */
 @AutoConfiguration
 @ComponentScan(basePackages = {"io.archipelago.query.account", "io.archipelago.query.job",
-        "io.archipelago.query.market", "io.archipelago.query.web"})
+        "io.archipelago.query.market", "io.archipelago.query.registry", "io.archipelago.query.web"})
 public class QueryApiConfiguration {
 
     /**
@@ -30,6 +30,7 @@ public class QueryApiConfiguration {
                 Route.get("/markets/**", Rule.ANY_CALLER),
                 Route.get("/islands", Rule.ANY_CALLER),
                 Route.get("/islands/{islandId}", Rule.ANY_CALLER),
-                Route.get("/islands/{islandId}/karma", Rule.ANY_CALLER));
+                Route.get("/islands/{islandId}/karma", Rule.ANY_CALLER),
+                Route.get("/registry/**", Rule.ANY_CALLER));
     }
 }
