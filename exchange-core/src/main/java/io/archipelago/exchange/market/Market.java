@@ -25,6 +25,7 @@ import io.archipelago.exchange.market.api.BidSubmitted;
 import io.archipelago.exchange.market.api.CargoRegistered;
 import io.archipelago.exchange.market.api.CargoVersionDeprecated;
 import io.archipelago.exchange.market.api.CargoVersionPublished;
+import io.archipelago.exchange.market.api.CargoVersionReviewed;
 import io.archipelago.exchange.market.api.CargoVersionYanked;
 import io.archipelago.exchange.market.api.DeprecateCargoVersion;
 import io.archipelago.exchange.market.api.JobVersionAssigned;
@@ -54,6 +55,7 @@ import io.archipelago.exchange.market.api.ReassignJob;
 import io.archipelago.exchange.market.api.RegisterCargo;
 import io.archipelago.exchange.market.api.RejectionReason;
 import io.archipelago.exchange.market.api.RepriceAsk;
+import io.archipelago.exchange.market.api.ReviewCargoVersion;
 import io.archipelago.exchange.market.api.StartJob;
 import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.market.api.SubmitBids;
@@ -95,8 +97,9 @@ public class Market {
     private OrderBook book;
     private RateWindow window;
     private CargoVersions versions;
-    /** Who earns the royalty of each running job that runs a published version. */
-    private final Map<JobId, AccountId> jobPublishers = new HashMap<>();
+    /** The version each running job runs, when it runs a published one. */
+    private final Map<JobId, CargoVersions.Version> jobVersions = new HashMap<>();
+    private final Reviews reviews = new Reviews();
 
     protected Market() {
         // for Axon
@@ -168,6 +171,18 @@ public class Market {
                     + "may deprecate or yank version " + name + " of " + cargo);
         }
         return version;
+    }
+
+    /** A review from an account that completed a job on the version; see {@link Reviews} for the rules. */
+    @CommandHandler
+    void handle(ReviewCargoVersion command) {
+        if (versions.find(command.version()).isEmpty()) {
+            throw new IllegalArgumentException("version " + command.version() + " of " + cargo
+                    + " was never published");
+        }
+        int edition = reviews.check(command);
+        apply(new CargoVersionReviewed(cargo, command.version(), command.reviewer(), command.stars(),
+                command.complaint(), command.text().strip(), edition, command.at()));
     }
 
     @CommandHandler
@@ -511,7 +526,8 @@ public class Market {
 
     /** Who earns a running job's royalty: the publisher of the version it runs, else the Cargo type's. */
     private AccountId publisherOf(JobId jobId) {
-        return jobPublishers.getOrDefault(jobId, publisher);
+        CargoVersions.Version version = jobVersions.get(jobId);
+        return version == null ? publisher : version.publisher();
     }
 
     private Ask askOf(IslandId islandId) {
@@ -556,7 +572,12 @@ public class Market {
 
     @EventSourcingHandler
     void on(JobVersionAssigned event) {
-        jobPublishers.put(event.jobId(), event.publisher());
+        versions.find(event.version()).ifPresent(version -> jobVersions.put(event.jobId(), version));
+    }
+
+    @EventSourcingHandler
+    void on(CargoVersionReviewed event) {
+        reviews.record(event.version(), event.reviewer(), event.edition(), event.at());
     }
 
     @EventSourcingHandler
@@ -599,14 +620,17 @@ public class Market {
     @EventSourcingHandler
     void on(JobCompleted event) {
         book.finish(event.jobId());
-        jobPublishers.remove(event.jobId());
+        CargoVersions.Version ran = jobVersions.remove(event.jobId());
+        if (ran != null) {
+            reviews.ran(ran.name(), event.consumer());
+        }
         window.record(event.at(), event.price().ask(), event.units());
     }
 
     @EventSourcingHandler
     void on(JobCancelled event) {
         book.finish(event.jobId());
-        jobPublishers.remove(event.jobId());
+        jobVersions.remove(event.jobId());
         if (event.units() > 0) {
             window.record(event.at(), event.price().ask(), event.units());
         }
@@ -620,13 +644,13 @@ public class Market {
     @EventSourcingHandler
     void on(JobFailed event) {
         book.finish(event.jobId());
-        jobPublishers.remove(event.jobId());
+        jobVersions.remove(event.jobId());
     }
 
     @EventSourcingHandler
     void on(JobReassigned event) {
         book.reassign(event.jobId(), event.islandId());
-        jobPublishers.remove(event.jobId());
+        jobVersions.remove(event.jobId());
     }
 
     @EventSourcingHandler
@@ -642,8 +666,9 @@ public class Market {
     /** A digest of the whole state, equal for equal states: replaying the same events gives the same digest. */
     public String stateHash() {
         StringBuilder versionState = new StringBuilder(versions.fingerprint());
-        jobPublishers.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(job -> versionState
-                .append("runs ").append(job.getKey()).append(' ').append(job.getValue()).append('\n'));
+        jobVersions.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(job -> versionState
+                .append("runs ").append(job.getKey()).append(' ').append(job.getValue().name()).append('\n'));
+        versionState.append(reviews.fingerprint());
         return MarketDigest.of(cargo, unit, publisher, book, window, versionState.toString());
     }
 }

@@ -36,6 +36,7 @@ import io.archipelago.exchange.market.api.CargoSignature;
 import io.archipelago.exchange.market.api.CargoUnit;
 import io.archipelago.exchange.market.api.CargoVersionDeprecated;
 import io.archipelago.exchange.market.api.CargoVersionPublished;
+import io.archipelago.exchange.market.api.CargoVersionReviewed;
 import io.archipelago.exchange.market.api.CargoVersionYanked;
 import io.archipelago.exchange.market.api.CompleteJob;
 import io.archipelago.exchange.market.api.DeprecateCargoVersion;
@@ -44,6 +45,7 @@ import io.archipelago.exchange.market.api.JobPlaced;
 import io.archipelago.exchange.market.api.JobVersionAssigned;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.market.api.PublishCargoVersion;
+import io.archipelago.exchange.market.api.ReviewCargoVersion;
 import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.market.api.VersionManifest;
 import io.archipelago.exchange.market.api.YankCargoVersion;
@@ -264,6 +266,63 @@ class CargoVersionTest {
                 .when(new YankCargoVersion(CARGO, "1.0.0", ACME, "leaks prompts", T0))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
+    }
+
+    @Test
+    void refusesAReviewFromAnAccountThatNeverRanTheVersion() {
+        fixture.given(registered(), published("1.0.0", IMAGE), ask())
+                .when(new ReviewCargoVersion(CARGO, "1.0.0", ALICE, 1, true, "never tried it, hate it", T0))
+                .expectException(IllegalArgumentException.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("no completed job"))
+                .expectNoEvents();
+    }
+
+    @Test
+    void takesAReviewFromAnAccountThatCompletedAJobOnTheVersion() {
+        fixture.given(ranByAlice())
+                .when(new ReviewCargoVersion(CARGO, "1.0.0", ALICE, 4, false, " fast and right ", T0.plusSeconds(60)))
+                .expectEvents(new CargoVersionReviewed(CARGO, "1.0.0", ALICE, 4, false, "fast and right", 1,
+                        T0.plusSeconds(60)));
+    }
+
+    @Test
+    void letsAReviewBeEditedButNotTooOften() {
+        List<Object> reviewed = new java.util.ArrayList<>(ranByAlice());
+        reviewed.add(new CargoVersionReviewed(CARGO, "1.0.0", ALICE, 4, false, "fast", 1, T0));
+        fixture.given(reviewed)
+                .when(new ReviewCargoVersion(CARGO, "1.0.0", ALICE, 2, true, "wrong answers", T0.plusSeconds(600)))
+                .expectException(IllegalStateException.class)
+                .expectNoEvents();
+        fixture.given(reviewed)
+                .when(new ReviewCargoVersion(CARGO, "1.0.0", ALICE, 2, true, "wrong answers", T0.plusSeconds(7_200)))
+                .expectEvents(new CargoVersionReviewed(CARGO, "1.0.0", ALICE, 2, true, "wrong answers", 2,
+                        T0.plusSeconds(7_200)));
+    }
+
+    @Test
+    void refusesAReviewOutOfRangeOrTooLong() {
+        fixture.given(ranByAlice())
+                .when(new ReviewCargoVersion(CARGO, "1.0.0", ALICE, 6, false, "", T0))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
+        fixture.given(ranByAlice())
+                .when(new ReviewCargoVersion(CARGO, "1.0.0", ALICE, 5, false,
+                        "x".repeat(ReviewCargoVersion.MAX_TEXT + 1), T0))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
+    }
+
+    /** Alice's job ran version 1.0.0 and completed. */
+    private List<Object> ranByAlice() {
+        JobId job = new JobId("job-1");
+        UnitPrice price = Pricing.quote(PricePerUnit.of(10_000), MANIFEST.royalty(), Karma.INITIAL);
+        MicroCredits charged = price.charge(10);
+        return List.of(registered(), published("1.0.0", IMAGE), ask(), submitted("job-1"),
+                new JobPlaced(CARGO, job, ALICE, ISLAND, HOST, price, 20_000, Karma.INITIAL, EARLIER),
+                new JobVersionAssigned(CARGO, job, "1.0.0", ACME, IMAGE, MANIFEST.royalty(), EARLIER),
+                new JobCompleted(CARGO, job, ALICE, ISLAND, HOST, ACME, 10, price, charged, price.hostEarnings(10),
+                        price.royalties(10), price.fees(10), PricePerUnit.of(12_000).times(100).minus(charged),
+                        EARLIER));
     }
 
     private static CargoRegistered registered() {
