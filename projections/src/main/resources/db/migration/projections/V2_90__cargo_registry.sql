@@ -61,3 +61,16 @@ CREATE TABLE registry_job (
     cargo   text NOT NULL,
     version text NOT NULL
 );
+
+-- One review per account and version; an edit replaces it.
+CREATE TABLE registry_review (
+    cargo       text        NOT NULL,
+    version     text        NOT NULL,
+    reviewer    text        NOT NULL,
+    stars       integer     NOT NULL,
+    complaint   boolean     NOT NULL,
+    text        text        NOT NULL,
+    edition     integer     NOT NULL,
+    reviewed_at timestamptz NOT NULL,
+    PRIMARY KEY (cargo, version, reviewer)
+);

@@ -10,6 +10,7 @@ import io.archipelago.exchange.market.api.CargoSignature;
 import io.archipelago.exchange.market.api.CargoUnit;
 import io.archipelago.exchange.market.api.DeprecateCargoVersion;
 import io.archipelago.exchange.market.api.PublishCargoVersion;
+import io.archipelago.exchange.market.api.ReviewCargoVersion;
 import io.archipelago.exchange.market.api.VersionManifest;
 import io.archipelago.exchange.market.api.YankCargoVersion;
 import io.archipelago.exchange.money.PricePerUnit;
@@ -18,6 +19,8 @@ import io.archipelago.exchange.publisher.api.PublisherTier;
 import io.archipelago.exchange.publisher.api.RegisterPublisher;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
@@ -88,6 +91,15 @@ final class PublisherController {
         return ResponseEntity.noContent().build();
     }
 
+    /** A review by the account, of a version it completed a job on; posting again edits it. */
+    @PostMapping("/accounts/{accountId}/reviews")
+    ResponseEntity<Void> review(@PathVariable String accountId, @Valid @RequestBody Review request) {
+        commands.send(new ReviewCargoVersion(new CargoType(request.cargo()), request.version(),
+                new AccountId(accountId), request.stars(), Boolean.TRUE.equals(request.complaint()),
+                request.text() == null ? "" : request.text(), clock.instant()));
+        return ResponseEntity.noContent().build();
+    }
+
     /** The operator yanks on the platform's authority: a licence violation, malware, a legal order. */
     @PostMapping("/cargos/{cargo}/versions/{version}/yank")
     ResponseEntity<Void> yankAsOperator(@PathVariable String cargo, @PathVariable String version,
@@ -142,6 +154,11 @@ final class PublisherController {
     }
 
     record Published(String cargo, String version, String image) {
+    }
+
+    @RejectUnknownFields
+    record Review(@NotBlank String cargo, @NotBlank String version, @NotNull @Min(1) @Max(5) Integer stars,
+                  @Nullable Boolean complaint, @Nullable @Size(max = ReviewCargoVersion.MAX_TEXT) String text) {
     }
 
     @RejectUnknownFields

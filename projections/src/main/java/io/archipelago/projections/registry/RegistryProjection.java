@@ -4,6 +4,7 @@ import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.CargoVersionDeprecated;
 import io.archipelago.exchange.market.api.CargoVersionPublished;
+import io.archipelago.exchange.market.api.CargoVersionReviewed;
 import io.archipelago.exchange.market.api.CargoVersionYanked;
 import io.archipelago.exchange.market.api.JobCancelled;
 import io.archipelago.exchange.market.api.JobCompleted;
@@ -45,7 +46,7 @@ final class RegistryProjection {
     @ResetHandler
     void reset() {
         jdbc.sql("TRUNCATE registry_publisher, registry_tier_change, registry_cargo_stream, registry_version, "
-                + "registry_job").update();
+                + "registry_job, registry_review").update();
     }
 
     @EventHandler
@@ -132,6 +133,26 @@ final class RegistryProjection {
     void on(CargoVersionYanked event, @SequenceNumber long sequence) {
         if (advance(event.cargo(), sequence)) {
             mark(event.cargo(), event.version(), VersionStatus.YANKED, event.reason(), event.at());
+        }
+    }
+
+    @EventHandler
+    void on(CargoVersionReviewed event, @SequenceNumber long sequence) {
+        if (advance(event.cargo(), sequence)) {
+            jdbc.sql("""
+                    INSERT INTO registry_review (cargo, version, reviewer, stars, complaint, text, edition, reviewed_at)
+                    VALUES (:cargo, :version, :reviewer, :stars, :complaint, :text, :edition, :at)
+                    ON CONFLICT (cargo, version, reviewer) DO UPDATE SET stars = :stars, complaint = :complaint,
+                        text = :text, edition = :edition, reviewed_at = :at""")
+                    .param("cargo", event.cargo().value())
+                    .param("version", event.version())
+                    .param("reviewer", event.reviewer().value())
+                    .param("stars", event.stars())
+                    .param("complaint", event.complaint())
+                    .param("text", event.text())
+                    .param("edition", event.edition())
+                    .param("at", utc(event.at()))
+                    .update();
         }
     }
 

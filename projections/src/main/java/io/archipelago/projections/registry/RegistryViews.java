@@ -20,7 +20,13 @@ public final class RegistryViews {
     public static final int MAX_RESULTS = 200;
 
     private static final String SELECT = """
-            SELECT v.*, p.name AS publisher_name, p.tier AS publisher_tier
+            SELECT v.*, p.name AS publisher_name, p.tier AS publisher_tier,
+                   (SELECT COUNT(*) FROM registry_review r WHERE r.cargo = v.cargo AND r.version = v.version)
+                       AS ratings,
+                   (SELECT COALESCE(SUM(stars), 0) FROM registry_review r
+                    WHERE r.cargo = v.cargo AND r.version = v.version) AS stars,
+                   (SELECT COUNT(*) FROM registry_review r
+                    WHERE r.cargo = v.cargo AND r.version = v.version AND r.complaint) AS complaints
             FROM registry_version v JOIN registry_publisher p ON p.publisher = v.publisher
             """;
 
@@ -129,6 +135,19 @@ public final class RegistryViews {
                 .optional();
     }
 
+    /** The reviews of one version, newest first. */
+    public List<ReviewView> reviews(String cargo, String version) {
+        return jdbc.sql("""
+                SELECT * FROM registry_review WHERE cargo = :cargo AND version = :version
+                ORDER BY reviewed_at DESC, reviewer""")
+                .param("cargo", cargo)
+                .param("version", version)
+                .query((row, number) -> new ReviewView(row.getString("reviewer"), row.getInt("stars"),
+                        row.getBoolean("complaint"), row.getString("text"), row.getInt("edition"),
+                        row.getObject("reviewed_at", OffsetDateTime.class).toInstant()))
+                .list();
+    }
+
     private static String escape(String prefix) {
         return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
@@ -138,9 +157,9 @@ public final class RegistryViews {
         long successes = row.getLong("successes");
         long failures = row.getLong("failures");
         long timeouts = row.getLong("timeouts");
-        long ratings = 0;
-        long stars = 0;
-        long complaints = 0;
+        long ratings = row.getLong("ratings");
+        long stars = row.getLong("stars");
+        long complaints = row.getLong("complaints");
         String quantizations = row.getString("quantizations");
         String digest = row.getString("digest");
         return new VersionView(row.getString("cargo"), row.getString("version"), row.getString("publisher"),

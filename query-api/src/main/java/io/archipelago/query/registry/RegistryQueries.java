@@ -2,6 +2,7 @@ package io.archipelago.query.registry;
 
 import io.archipelago.projections.registry.PublisherView;
 import io.archipelago.projections.registry.RegistryViews;
+import io.archipelago.projections.registry.ReviewView;
 import io.archipelago.projections.registry.VersionView;
 import io.archipelago.query.web.NotFound;
 import java.util.List;
@@ -43,6 +44,11 @@ final class RegistryQueries {
     @GetMapping("/registry/cargos/{cargo}/versions/{version}")
     VersionView version(@PathVariable String cargo, @PathVariable String version) {
         return registry.find(cargo, version).orElseThrow(() -> new NotFound("version " + version + " of " + cargo));
+    }
+
+    @GetMapping("/registry/cargos/{cargo}/versions/{version}/reviews")
+    List<ReviewView> reviews(@PathVariable String cargo, @PathVariable String version) {
+        return registry.reviews(cargo, version);
     }
 
     @GetMapping("/registry/publishers/{publisher}")

@@ -8,11 +8,11 @@ package io.archipelago.exchange.market.api;
 public record CargoSignature(String payload, String signature) {
 
     public CargoSignature {
-        if (payload == null || payload.isBlank()) {
-            throw new IllegalArgumentException("the signed simple-signing payload is missing");
-        }
         if (signature == null || signature.isBlank()) {
             throw new IllegalArgumentException("the image is unsigned: a cosign signature is required");
+        }
+        if (payload == null || payload.isBlank()) {
+            throw new IllegalArgumentException("the signed simple-signing payload is missing");
         }
         if (payload.length() > 16_384 || signature.length() > 1_024) {
             throw new IllegalArgumentException("a signature payload is at most 16 KiB and a signature 1 KiB");
