@@ -176,7 +176,7 @@ public final class RegistryViews {
                 ratings, ratings == 0 ? null : (double) stars / ratings, complaints,
                 CargoReputation.score(successes, failures, timeouts, complaints, ratings, stars),
                 CargoReputation.lowerBound(successes, failures, timeouts, complaints, ratings, stars),
-                row.getLong("royalties_micro_credits"),
+                row.getLong("units"), row.getLong("royalties_micro_credits"),
                 row.getObject("published_at", OffsetDateTime.class).toInstant());
     }
 }

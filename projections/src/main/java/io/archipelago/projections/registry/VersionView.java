@@ -16,7 +16,8 @@ public record VersionView(String cargo, String version, String publisher, String
                           String status, @Nullable String statusReason, Signature signature, long executions,
                           long successes, long failures, long timeouts, @Nullable Double successRate,
                           long ratings, @Nullable Double averageRating, long complaints, double reputation,
-                          double rankScore, long royaltiesMicroCredits, Instant publishedAt) {
+                          double rankScore, long units, long royaltiesMicroCredits,
+                          Instant publishedAt) {
 
     /** The cosign signature as published, and whether it verified at publication (always: else nothing is here). */
     public record Signature(String payload, String signature, String signingKey, boolean verifiedAtPublication,
