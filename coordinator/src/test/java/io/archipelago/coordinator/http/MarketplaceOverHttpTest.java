@@ -119,6 +119,10 @@ class MarketplaceOverHttpTest {
         assertThat(exchange.get("/registry/cargos/" + CARGO + "/versions/1.0.0/reviews").json("$[0].reviewer"))
                 .isEqualTo("consumer");
         exchange.post("/accounts/acme/payouts", "{\"amountMicroCredits\":200000}", 201);
+        exchange.post("/publishers/acme/tier", "{\"tier\":\"OFFICIAL\",\"reason\":\"asked\"}", 400);
+        exchange.post("/publishers/acme/tier", "{\"tier\":\"CERTIFIED\",\"reason\":\"identity checked\"}", 204);
+        exchange.awaitView("/registry/publishers/acme",
+                Map.of("$.tier", "CERTIFIED", "$.tierMoves[0].reason", "identity checked"));
 
         exchange.post("/accounts/acme/cargo-versions/" + CARGO + "/1.0.0/yank", "{\"reason\":\"leaks prompts\"}",
                 204);
