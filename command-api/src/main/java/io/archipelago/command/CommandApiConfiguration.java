@@ -16,8 +16,9 @@ import org.springframework.context.annotation.ComponentScan;
  * {@link CommandGateway} and a {@link java.time.Clock} bean from the application.
  */
 @AutoConfiguration
-@ComponentScan(basePackages = {"io.archipelago.command.account", "io.archipelago.command.island",
-        "io.archipelago.command.market", "io.archipelago.command.rollout", "io.archipelago.command.web"})
+@ComponentScan(basePackages = {"io.archipelago.command.account", "io.archipelago.command.cargo",
+        "io.archipelago.command.island", "io.archipelago.command.market", "io.archipelago.command.rollout",
+        "io.archipelago.command.web"})
 public class CommandApiConfiguration {
 
     @Bean
@@ -48,7 +49,9 @@ public class CommandApiConfiguration {
                 Route.post("/islands", Rule.ISLAND_REGISTRATION),
                 Route.post("/islands/{islandId}/online", Rule.OWN_ISLAND),
                 Route.post("/islands/{islandId}/offline", Rule.OWN_ISLAND),
-                Route.post("/rollouts/{rollout}/jobs/{jobId}/feedback", Rule.OWN_JOB));
+                Route.post("/rollouts/{rollout}/jobs/{jobId}/feedback", Rule.OWN_JOB),
+                Route.post("/cargos/{cargo}/versions/{version}/yank", Rule.OPERATOR),
+                Route.post("/publishers/{accountId}/tier", Rule.OPERATOR));
     }
 
     @Bean

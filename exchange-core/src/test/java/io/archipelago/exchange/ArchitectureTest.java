@@ -52,7 +52,7 @@ class ArchitectureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"market", "island", "account", "batch", "workflow"})
+    @ValueSource(strings = {"market", "island", "account", "batch", "workflow", "publisher"})
     void featureInsidesAreReachedOnlyThroughTheirApi(String feature) {
         String inside = "io.archipelago.exchange." + feature;
         classes().that().resideInAPackage(inside)

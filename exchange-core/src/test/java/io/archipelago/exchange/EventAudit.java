@@ -10,6 +10,12 @@ import io.archipelago.exchange.market.api.AskWithdrawn;
 import io.archipelago.exchange.market.api.BidExpired;
 import io.archipelago.exchange.market.api.BidSubmitted;
 import io.archipelago.exchange.market.api.CargoRegistered;
+import io.archipelago.exchange.market.api.CargoVersionDeprecated;
+import io.archipelago.exchange.market.api.CargoVersionPublished;
+import io.archipelago.exchange.market.api.CargoVersionYanked;
+import io.archipelago.exchange.market.api.JobVersionAssigned;
+import io.archipelago.exchange.market.api.VersionStatus;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.market.api.IslandConditionsChanged;
 import io.archipelago.exchange.market.api.JobCancelled;
 import io.archipelago.exchange.market.api.JobCompleted;
@@ -18,7 +24,10 @@ import io.archipelago.exchange.market.api.JobPlaced;
 import io.archipelago.exchange.market.api.JobReassigned;
 import io.archipelago.exchange.money.PricePerUnit;
 import io.archipelago.exchange.pricing.Pricing;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,11 +40,19 @@ final class EventAudit {
     private record AskState(PricePerUnit price, IslandConditions conditions, int used) {
     }
 
+    private record VersionState(AccountId publisher, PricePerUnit royalty, VersionStatus status) {
+    }
+
     private final Ledger ledger = new Ledger();
     private final Map<String, PricePerUnit> royalties = new HashMap<>();
     private final Map<String, AskState> asks = new HashMap<>();
     private final Map<String, BidSubmitted> bids = new HashMap<>();
     private final Map<String, JobPlaced> running = new HashMap<>();
+    /** Per Cargo type, its versions in publication order. */
+    private final Map<String, Map<String, VersionState>> versions = new HashMap<>();
+    /** Per running job that runs a version, that version's publisher. */
+    private final Map<String, AccountId> versionPublishers = new HashMap<>();
+    private int versionPlacements;
     private int placements;
     private int settlements;
 
@@ -55,6 +72,10 @@ final class EventAudit {
         return settlements;
     }
 
+    int versionPlacements() {
+        return versionPlacements;
+    }
+
     Ledger ledger() {
         return ledger;
     }
@@ -67,6 +88,17 @@ final class EventAudit {
         ledger.record(event);
         if (event instanceof CargoRegistered e) {
             royalties.put(e.cargo().value(), e.royalty());
+        } else if (event instanceof CargoVersionPublished e) {
+            versions.computeIfAbsent(e.cargo().value(), k -> new LinkedHashMap<>()).put(e.version(),
+                    new VersionState(e.publisher(), e.manifest().royalty(), VersionStatus.ACTIVE));
+        } else if (event instanceof CargoVersionDeprecated e) {
+            versions.get(e.cargo().value()).computeIfPresent(e.version(),
+                    (k, v) -> new VersionState(v.publisher(), v.royalty(), VersionStatus.DEPRECATED));
+        } else if (event instanceof CargoVersionYanked e) {
+            versions.get(e.cargo().value()).computeIfPresent(e.version(),
+                    (k, v) -> new VersionState(v.publisher(), v.royalty(), VersionStatus.YANKED));
+        } else if (event instanceof JobVersionAssigned e) {
+            checkVersion(e);
         } else if (event instanceof AskPlaced e) {
             int stillRunning = (int) running.values().stream()
                     .filter(job -> job.cargo().equals(e.cargo()) && job.islandId().equals(e.islandId())).count();
@@ -117,8 +149,12 @@ final class EventAudit {
         assertThat(c.karma().points()).as("karma").isGreaterThanOrEqualTo(bid.minKarma().points());
         assertThat(c.rttMicros()).as("round-trip ceiling").isLessThanOrEqualTo(bid.maxRttMicros());
         assertThat(c.verified() || !bid.verifiedOnly()).as("verified when required").isTrue();
-        assertThat(placed.price()).isEqualTo(Pricing.quote(ask.price(), royalties.get(placed.cargo().value()),
-                c.karma()));
+        String placedVersion = placedVersion(placed.cargo().value());
+        assertThat(placedVersion != null || versions.getOrDefault(placed.cargo().value(), Map.of()).isEmpty())
+                .as("a Cargo type with versions places only while one of them is not yanked").isTrue();
+        PricePerUnit royalty = placedVersion == null ? royalties.get(placed.cargo().value())
+                : versions.get(placed.cargo().value()).get(placedVersion).royalty();
+        assertThat(placed.price()).isEqualTo(Pricing.quote(ask.price(), royalty, c.karma()));
         assertThat(placed.price().total().microCredits()).as("never above the limit")
                 .isLessThanOrEqualTo(bid.limit().microCredits());
         asks.put(key(placed.cargo(), placed.islandId()), new AskState(ask.price(), c, ask.used() + 1));
@@ -137,11 +173,45 @@ final class EventAudit {
                 .isLessThanOrEqualTo(bid.limit().microCredits() * done.units());
         assertThat(done.charged()).isEqualTo(done.hostEarnings().plus(done.royalty()).plus(done.fee()));
         assertThat(done.released()).isEqualTo(bid.escrow().minus(done.charged()));
+        AccountId versionPublisher = versionPublishers.remove(done.jobId().value());
+        if (versionPublisher != null) {
+            assertThat(done.publisher()).as("the royalty goes to the publisher of the version run")
+                    .isEqualTo(versionPublisher);
+        }
         settlements++;
+    }
+
+    /** The version a job placed now runs, by a naive reading of the rule: newest active, else newest deprecated. */
+    private String placedVersion(String cargo) {
+        List<Map.Entry<String, VersionState>> newestFirst =
+                new ArrayList<>(versions.getOrDefault(cargo, Map.of()).entrySet());
+        java.util.Collections.reverse(newestFirst);
+        for (VersionStatus wanted : List.of(VersionStatus.ACTIVE, VersionStatus.DEPRECATED)) {
+            for (Map.Entry<String, VersionState> version : newestFirst) {
+                if (version.getValue().status() == wanted) {
+                    return version.getKey();
+                }
+            }
+        }
+        return null;
+    }
+
+    private void checkVersion(JobVersionAssigned assigned) {
+        JobPlaced placed = running.get(assigned.jobId().value());
+        assertThat(placed).as("a version is assigned to a job just placed").isNotNull();
+        String expected = placedVersion(assigned.cargo().value());
+        assertThat(assigned.version()).as("the version the rule places").isEqualTo(expected);
+        VersionState version = versions.get(assigned.cargo().value()).get(assigned.version());
+        assertThat(version.status()).as("never a yanked version").isNotEqualTo(VersionStatus.YANKED);
+        assertThat(assigned.publisher()).isEqualTo(version.publisher());
+        assertThat(placed.price().royalty()).isEqualTo(version.royalty());
+        versionPublishers.put(assigned.jobId().value(), assigned.publisher());
+        versionPlacements++;
     }
 
     private void release(Object cargo, Object island, String jobId) {
         running.remove(jobId);
+        versionPublishers.remove(jobId);
         asks.computeIfPresent(key(cargo, island), (k, a) -> new AskState(a.price(), a.conditions(), a.used() - 1));
     }
 }

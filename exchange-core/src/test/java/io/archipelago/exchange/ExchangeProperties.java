@@ -23,7 +23,16 @@ import io.archipelago.exchange.island.api.VerifyIsland;
 import io.archipelago.exchange.ids.Karma;
 import io.archipelago.exchange.market.Market;
 import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.market.api.CargoImage;
+import io.archipelago.exchange.market.api.CargoResources;
+import io.archipelago.exchange.market.api.CargoSignature;
 import io.archipelago.exchange.market.api.CargoUnit;
+import io.archipelago.exchange.market.api.DeprecateCargoVersion;
+import io.archipelago.exchange.market.api.PublishCargoVersion;
+import io.archipelago.exchange.market.api.VersionManifest;
+import io.archipelago.exchange.market.api.YankCargoVersion;
+import io.archipelago.exchange.fixtures.Signer;
+import io.archipelago.exchange.publisher.api.RegisterPublisher;
 import io.archipelago.exchange.market.api.ClearMarketRate;
 import io.archipelago.exchange.market.api.CompleteJob;
 import io.archipelago.exchange.market.api.ExpireBids;
@@ -66,6 +75,18 @@ class ExchangeProperties {
     private static final List<Country> ISLAND_HOMES = List.of(Country.of("DE"), Country.of("FR"), Country.of("US"),
             Country.of("CH"), Country.of("DE"), Country.of("GB"), Country.of("CA"), Country.of("IT"));
     private static final AccountId PUBLISHER = new AccountId("publisher");
+    /** Two publishers of versions, their keys made once so that two runs of the same steps sign alike. */
+    private static final List<AccountId> VERSION_PUBLISHERS = List.of(new AccountId("acme"), new AccountId("beta"));
+    private static final List<Signer> SIGNERS = List.of(Signer.generate(), Signer.generate());
+    private static final List<CargoImage> IMAGES = List.of(
+            new CargoImage("registry.example/cargo/a", "sha256:" + "a1".repeat(32)),
+            new CargoImage("registry.example/cargo/b", "sha256:" + "b2".repeat(32)),
+            new CargoImage("registry.example/cargo/c", "sha256:" + "c3".repeat(32)));
+    /** Per publisher and image, its signature; the last publisher's last one is another's, to be refused. */
+    private static final List<List<CargoSignature>> SIGNATURES = List.of(
+            IMAGES.stream().map(SIGNERS.get(0)::sign).toList(),
+            List.of(SIGNERS.get(1).sign(IMAGES.get(0)), SIGNERS.get(1).sign(IMAGES.get(1)),
+                    SIGNERS.get(0).sign(IMAGES.get(2))));
 
     /** Ten to sixty steps of four random numbers each, which {@link Driver#run} turns into commands. */
     static Gen<List<List<Integer>>> scenarios() {
@@ -77,13 +98,16 @@ class ExchangeProperties {
     void everyStepKeepsTheMarketsPromises() {
         AtomicInteger placing = new AtomicInteger();
         AtomicInteger settling = new AtomicInteger();
+        AtomicInteger versioned = new AtomicInteger();
         qt().withExamples(200).forAll(scenarios()).checkAssert(steps -> {
             EventAudit audit = everyStepKeepsTheMarketsPromises(steps);
             placing.addAndGet(audit.placements() == 0 ? 0 : 1);
             settling.addAndGet(audit.settlements() == 0 ? 0 : 1);
+            versioned.addAndGet(audit.versionPlacements() == 0 ? 0 : 1);
         });
         assertThat(placing).as("scenarios that placed a job").hasPositiveValue();
         assertThat(settling).as("scenarios that settled a job").hasPositiveValue();
+        assertThat(versioned).as("scenarios that placed a job on a published version").hasPositiveValue();
     }
 
     private static EventAudit everyStepKeepsTheMarketsPromises(List<List<Integer>> steps) {
@@ -156,6 +180,9 @@ class ExchangeProperties {
             }
             send(new RegisterCargo(CARGOS.get(0), CargoUnit.THOUSAND_TOKENS, PUBLISHER, PricePerUnit.of(100), now));
             send(new RegisterCargo(CARGOS.get(1), CargoUnit.IMAGE, PUBLISHER, PricePerUnit.ZERO, now));
+            for (int i = 0; i < VERSION_PUBLISHERS.size(); i++) {
+                send(new RegisterPublisher(VERSION_PUBLISHERS.get(i), "publisher " + i, SIGNERS.get(i).pem(), now));
+            }
             for (int i = 0; i < 5; i++) {
                 IslandId island = new IslandId("i" + i);
                 register(island, i, 3 * i + 3);
@@ -168,7 +195,7 @@ class ExchangeProperties {
         }
 
         boolean run(List<Integer> step) {
-            int op = step.get(0) % 24;
+            int op = step.get(0) % 28;
             int a = step.get(1);
             int b = step.get(2);
             int c = step.get(3);
@@ -191,13 +218,31 @@ class ExchangeProperties {
                         bid(cargo, new AccountId(CONSUMERS.get((c % 3 + 1) % 3)), b, c, a))));
                 case 13, 20, 21, 22 -> endRunningJob(a, b, c);
                 case 14 -> send(b % 2 == 0 ? new ExpireBids(cargo, now) : new ClearMarketRate(cargo, now));
-                case 15 -> send(new RequestPayout(b % 2 == 0 ? new AccountId("host" + a % 3) : AccountId.PLATFORM,
+                case 15 -> send(new RequestPayout(b % 2 == 0 ? new AccountId("host" + a % 3)
+                        : a % 2 == 0 ? AccountId.PLATFORM : VERSION_PUBLISHERS.get(c % 2),
                         "p" + counter, MicroCredits.of(1 + c % 20_000), now));
+                case 23, 24 -> publish(cargo, a, b, c);
+                case 25 -> send(new YankCargoVersion(cargo, "v" + a % 6, VERSION_PUBLISHERS.get(c % 2), "yanked",
+                        now));
+                case 26 -> send(new DeprecateCargoVersion(cargo, "v" + a % 6, VERSION_PUBLISHERS.get(c % 2),
+                        "superseded", now));
                 default -> {
                     now = now.plus(Duration.ofMinutes(1 + a % (60 * 24 * 3)));
                     yield b % 3 == 0 && send(new VerifyIsland(island, now));
                 }
             };
+        }
+
+        /** A version of {@code cargo}, sometimes in the wrong unit or signed by another key: refused then. */
+        private boolean publish(CargoType cargo, int a, int b, int c) {
+            int publisher = c % 2;
+            int image = b % IMAGES.size();
+            CargoUnit unit = a % 7 == 0 ? CargoUnit.SECOND
+                    : cargo.equals(CARGOS.get(0)) ? CargoUnit.THOUSAND_TOKENS : CargoUnit.IMAGE;
+            VersionManifest manifest = new VersionManifest(unit, "container", new CargoResources(1_024, 0, 1),
+                    List.of("fp16"), "MIT", PricePerUnit.of(c % 4 * 60));
+            return send(new PublishCargoVersion(cargo, "v" + a % 6, VERSION_PUBLISHERS.get(publisher),
+                    IMAGES.get(image), manifest, SIGNATURES.get(publisher).get(image), now));
         }
 
         private boolean register(IslandId island, int a, int b) {

@@ -3,12 +3,17 @@ package io.archipelago.exchange;
 import io.archipelago.exchange.account.Account;
 import io.archipelago.exchange.account.RepositoryAccounts;
 import io.archipelago.exchange.account.api.Accounts;
+import io.archipelago.exchange.fixtures.ProtocolCargoSignatures;
 import io.archipelago.exchange.island.Island;
 import io.archipelago.exchange.island.RepositoryIslands;
 import io.archipelago.exchange.island.api.Islands;
 import io.archipelago.exchange.market.Market;
 import io.archipelago.exchange.market.RepositoryMarkets;
 import io.archipelago.exchange.market.api.Markets;
+import io.archipelago.exchange.publisher.Publisher;
+import io.archipelago.exchange.publisher.RepositoryPublishers;
+import io.archipelago.exchange.publisher.api.CargoSignatures;
+import io.archipelago.exchange.publisher.api.Publishers;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +60,11 @@ public final class InMemoryExchange implements AutoCloseable {
                         .configureCache(c -> new MapCache()))
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Account.class)
                         .configureCache(c -> new MapCache()))
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(Publisher.class)
+                        .configureCache(c -> new MapCache()))
+                .registerComponent(Publishers.class,
+                        c -> new RepositoryPublishers(() -> c.repository(Publisher.class)))
+                .registerComponent(CargoSignatures.class, c -> new ProtocolCargoSignatures())
                 .registerComponent(Markets.class, c -> new RepositoryMarkets(() -> c.repository(Market.class)))
                 .registerComponent(Accounts.class, c -> new RepositoryAccounts(() -> c.repository(Account.class)))
                 .registerComponent(Islands.class, c -> new RepositoryIslands(() -> c.repository(Island.class),

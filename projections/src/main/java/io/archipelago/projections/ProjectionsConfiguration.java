@@ -20,7 +20,8 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 @AutoConfiguration
 @ComponentScan(basePackages = {"io.archipelago.projections.account", "io.archipelago.projections.batch",
         "io.archipelago.projections.cache", "io.archipelago.projections.job", "io.archipelago.projections.market",
-        "io.archipelago.projections.rollout", "io.archipelago.projections.workflow"})
+        "io.archipelago.projections.registry", "io.archipelago.projections.rollout",
+        "io.archipelago.projections.workflow"})
 public class ProjectionsConfiguration {
 
     /** The processing group, and processor, of every read model. */

@@ -13,7 +13,8 @@ import org.springframework.context.annotation.ComponentScan;
  */
 @AutoConfiguration
 @ComponentScan(basePackages = {"io.archipelago.query.account", "io.archipelago.query.job",
-        "io.archipelago.query.market", "io.archipelago.query.rollout", "io.archipelago.query.web"})
+        "io.archipelago.query.market", "io.archipelago.query.registry", "io.archipelago.query.rollout",
+        "io.archipelago.query.web"})
 public class QueryApiConfiguration {
 
     /**
@@ -33,6 +34,7 @@ public class QueryApiConfiguration {
                 Route.get("/islands", Rule.ANY_CALLER),
                 Route.get("/islands/{islandId}", Rule.ANY_CALLER),
                 Route.get("/islands/{islandId}/karma", Rule.ANY_CALLER),
+                Route.get("/registry/**", Rule.ANY_CALLER),
                 Route.get("/rollouts", Rule.ANY_CALLER),
                 Route.get("/rollouts/{rollout}", Rule.ANY_CALLER));
     }

@@ -18,6 +18,7 @@ import io.archipelago.projections.account.BidPreferencesView;
 import io.archipelago.projections.account.BidPreferencesViews;
 import io.archipelago.projections.job.JobViews;
 import io.archipelago.projections.market.MarketViews;
+import io.archipelago.projections.registry.RegistryViews;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,10 @@ class BidPreferencesQueriesTest {
 
     @MockitoBean
     private MarketViews markets;
+
+    /** The registry's queries need it; these tests do not read it. */
+    @MockitoBean
+    private RegistryViews registry;
 
     @Test
     void answersThePreferencesInTheTermsPutTakes() throws Exception {

@@ -22,6 +22,7 @@ import io.archipelago.projections.job.JobView;
 import io.archipelago.projections.job.JobViews;
 import io.archipelago.projections.market.MarketView;
 import io.archipelago.projections.market.MarketViews;
+import io.archipelago.projections.registry.RegistryViews;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -74,6 +75,10 @@ class QueryEndpointsTest {
 
     @MockitoBean
     private BidPreferencesViews preferences;
+
+    /** The registry's queries need it; these tests do not read it. */
+    @MockitoBean
+    private RegistryViews registry;
 
     @Test
     void aKnownJobIsItsView() throws Exception {

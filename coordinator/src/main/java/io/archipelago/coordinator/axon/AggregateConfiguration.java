@@ -7,6 +7,8 @@ import io.archipelago.exchange.island.Island;
 import io.archipelago.exchange.island.RepositoryIslands;
 import io.archipelago.exchange.market.Market;
 import io.archipelago.exchange.market.RepositoryMarkets;
+import io.archipelago.exchange.publisher.Publisher;
+import io.archipelago.exchange.publisher.RepositoryPublishers;
 import io.archipelago.exchange.rollout.Rollout;
 import io.archipelago.exchange.workflow.Workflow;
 import java.util.Map;
@@ -27,7 +29,8 @@ import org.springframework.context.annotation.Configuration;
  * The exchange's aggregates, registered without {@code @Aggregate} so that exchange-core stays free of Spring: each is
  * event sourced from the JDBC event store under identifiers scoped by type ({@link TypeScopedEventStore}), held in
  * its own {@link CaffeineCache}, and locked per identifier inside this JVM while a unit of work uses it. The ports
- * a command handler receives as extra parameters ({@code Markets}, {@code Islands}, {@code Accounts}) are beans Axon
+ * a command handler receives as extra parameters ({@code Markets}, {@code Islands}, {@code Accounts},
+ * {@code Publishers}, {@code CargoSignatures}) are beans Axon
  * resolves by type; they load aggregates in the caller's unit of work, so a bid's reservation and its placement
  * commit together.
  *
@@ -46,6 +49,7 @@ class AggregateConfiguration {
             Account.class, "account",
             Batch.class, "batch",
             Workflow.class, "workflow",
+            Publisher.class, "publisher",
             Rollout.class, "rollout");
 
     @Bean
@@ -56,6 +60,7 @@ class AggregateConfiguration {
                 .configureAggregate(aggregate(Account.class, size))
                 .configureAggregate(aggregate(Batch.class, size))
                 .configureAggregate(aggregate(Workflow.class, size))
+                .configureAggregate(aggregate(Publisher.class, size))
                 .configureAggregate(aggregate(Rollout.class, size));
     }
 
@@ -113,6 +118,16 @@ class AggregateConfiguration {
     @Bean
     Repository<Workflow> workflowRepository(org.axonframework.config.Configuration axon) {
         return axon.repository(Workflow.class);
+    }
+
+    @Bean
+    Repository<Publisher> publisherRepository(org.axonframework.config.Configuration axon) {
+        return axon.repository(Publisher.class);
+    }
+
+    @Bean
+    RepositoryPublishers publishers(ObjectProvider<org.axonframework.config.Configuration> axon) {
+        return new RepositoryPublishers(() -> axon.getObject().repository(Publisher.class));
     }
 
     @Bean

@@ -14,12 +14,16 @@ import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.island.api.IslandRegistered;
 import io.archipelago.exchange.ids.Karma;
 import io.archipelago.exchange.market.api.BidSubmitted;
+import io.archipelago.exchange.market.api.CargoImage;
+import io.archipelago.exchange.market.api.CargoResources;
+import io.archipelago.exchange.market.api.CargoUnit;
 import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.market.api.MarketRateCleared;
 import io.archipelago.exchange.market.api.SubmitBids;
+import io.archipelago.exchange.market.api.VersionManifest;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.money.PricePerUnit;
 import io.archipelago.exchange.workflow.api.WorkflowId;
@@ -71,7 +75,12 @@ class ExchangeJsonTest {
                     new AvailabilitySchedule.Window(60, 600), new AvailabilitySchedule.Window(1_440, 2_000)))),
             Map.entry(AvailabilitySchedule.Window.class, () -> new AvailabilitySchedule.Window(5, 6)),
             Map.entry(BidPreferences.class, () -> new BidPreferences(PricePerUnit.of(2_000), 20L,
-                    JurisdictionPolicy.ch(), Karma.of(400), 50_000L, true)));
+                    JurisdictionPolicy.ch(), Karma.of(400), 50_000L, true)),
+            Map.entry(CargoImage.class, () -> new CargoImage("registry.example/sample/cargo",
+                    "sha256:" + "5a".repeat(32))),
+            Map.entry(CargoResources.class, () -> new CargoResources(8_192, 4_096, 4)),
+            Map.entry(VersionManifest.class, () -> new VersionManifest(CargoUnit.THOUSAND_TOKENS, "container",
+                    new CargoResources(8_192, 4_096, 4), List.of("q4_k_m"), "Apache-2.0", PricePerUnit.of(300))));
 
     static Stream<Class<?>> apiRecords() {
         ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);

@@ -28,7 +28,7 @@ final class Ask {
 
     final IslandId islandId;
     final AccountId owner;
-    private final PricePerUnit royalty;
+    private PricePerUnit royalty;
     PricePerUnit price;
     IslandConditions conditions;
     UnitPrice unitPrice;
@@ -47,6 +47,11 @@ final class Ask {
 
     void reprice(PricePerUnit newPrice) {
         price = newPrice;
+        quote();
+    }
+
+    void changeRoyalty(PricePerUnit newRoyalty) {
+        royalty = newRoyalty;
         quote();
     }
 

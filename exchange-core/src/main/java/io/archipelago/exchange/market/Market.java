@@ -23,6 +23,15 @@ import io.archipelago.exchange.market.api.BidQuote;
 import io.archipelago.exchange.market.api.BidRejected;
 import io.archipelago.exchange.market.api.BidSubmitted;
 import io.archipelago.exchange.market.api.CargoRegistered;
+import io.archipelago.exchange.market.api.CargoVersionDeprecated;
+import io.archipelago.exchange.market.api.CargoVersionPublished;
+import io.archipelago.exchange.market.api.CargoVersionReviewed;
+import io.archipelago.exchange.market.api.CargoVersionYanked;
+import io.archipelago.exchange.market.api.DeprecateCargoVersion;
+import io.archipelago.exchange.market.api.JobVersionAssigned;
+import io.archipelago.exchange.market.api.PublishCargoVersion;
+import io.archipelago.exchange.market.api.VersionStatus;
+import io.archipelago.exchange.market.api.YankCargoVersion;
 import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.market.api.CancelJob;
 import io.archipelago.exchange.market.api.CargoUnit;
@@ -46,6 +55,7 @@ import io.archipelago.exchange.market.api.ReassignJob;
 import io.archipelago.exchange.market.api.RegisterCargo;
 import io.archipelago.exchange.market.api.RejectionReason;
 import io.archipelago.exchange.market.api.RepriceAsk;
+import io.archipelago.exchange.market.api.ReviewCargoVersion;
 import io.archipelago.exchange.market.api.StartJob;
 import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.market.api.SubmitBids;
@@ -54,10 +64,15 @@ import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.money.MoneyCaps;
 import io.archipelago.exchange.money.PricePerUnit;
 import io.archipelago.exchange.pricing.UnitPrice;
+import io.archipelago.exchange.publisher.api.CargoSignatures;
+import io.archipelago.exchange.publisher.api.PublisherProfile;
+import io.archipelago.exchange.publisher.api.Publishers;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -78,8 +93,13 @@ public class Market {
     private CargoType cargo;
     private CargoUnit unit;
     private AccountId publisher;
+    private PricePerUnit registeredRoyalty;
     private OrderBook book;
     private RateWindow window;
+    private CargoVersions versions;
+    /** The version each running job runs, when it runs a published one. */
+    private final Map<JobId, CargoVersions.Version> jobVersions = new HashMap<>();
+    private final Reviews reviews = new Reviews();
 
     protected Market() {
         // for Axon
@@ -90,6 +110,79 @@ public class Market {
         MoneyCaps.price("a Cargo's royalty", command.royalty());
         apply(new CargoRegistered(command.cargo(), command.unit(), command.publisher(), command.royalty(),
                 command.at()));
+    }
+
+    /**
+     * Publishes a version of this Cargo type, verified against its publisher's registered key in this unit of work:
+     * any refusal throws before anything is recorded. The version may change which one new jobs run
+     * ({@link CargoVersions}) and so the royalty asks are priced with; resting bids may be placed at once.
+     */
+    @CommandHandler
+    void handle(PublishCargoVersion command, Publishers publishers, CargoSignatures signatures) {
+        CargoVersions.checkName(command.version());
+        if (command.manifest().unit() != unit) {
+            throw new IllegalArgumentException("the manifest prices per " + command.manifest().unit() + " but "
+                    + cargo + " is priced per " + unit);
+        }
+        MoneyCaps.price("a Cargo version's royalty", command.manifest().royalty());
+        if (versions.find(command.version()).isPresent()) {
+            throw new IllegalStateException("version " + command.version() + " of " + cargo
+                    + " was already published: publish a new version");
+        }
+        PublisherProfile profile = publishers.profileOf(command.publisher()).orElseThrow(() ->
+                new IllegalArgumentException("account " + command.publisher() + " has no publisher profile: "
+                        + "register one with its signing key first"));
+        signatures.verify(profile.signingKey(), command.image().repository(), command.image().digest(),
+                command.signature().payload(), command.signature().signature());
+        apply(new CargoVersionPublished(cargo, command.version(), command.publisher(), command.image(),
+                command.manifest(), command.signature(), profile.signingKey(), command.at()));
+        placeRestingBids(command.at());
+    }
+
+    @CommandHandler
+    void handle(DeprecateCargoVersion command) {
+        CargoVersions.Version version = versionFor(command.version(), command.by(), command.reason());
+        if (version.status() != VersionStatus.ACTIVE) {
+            return;
+        }
+        apply(new CargoVersionDeprecated(cargo, command.version(), command.by(), command.reason(), command.at()));
+    }
+
+    @CommandHandler
+    void handle(YankCargoVersion command) {
+        CargoVersions.Version version = versionFor(command.version(), command.by(), command.reason());
+        if (version.status() == VersionStatus.YANKED) {
+            return;
+        }
+        apply(new CargoVersionYanked(cargo, command.version(), command.by(), command.reason(), command.at()));
+        // a deprecated version may be the placed one again now
+        placeRestingBids(command.at());
+    }
+
+    /** The version {@code by} may deprecate or yank: its own publisher's, or any for the platform. */
+    private CargoVersions.Version versionFor(String name, AccountId by, String reason) {
+        if (reason == null || reason.isBlank() || reason.length() > 500) {
+            throw new IllegalArgumentException("deprecating or yanking a version states why in 1-500 characters");
+        }
+        CargoVersions.Version version = versions.find(name).orElseThrow(() -> new IllegalArgumentException(
+                "version " + name + " of " + cargo + " was never published"));
+        if (!version.publisher().equals(by) && !AccountId.PLATFORM.equals(by)) {
+            throw new IllegalArgumentException("only " + version.publisher() + ", its publisher, or the platform "
+                    + "may deprecate or yank version " + name + " of " + cargo);
+        }
+        return version;
+    }
+
+    /** A review from an account that completed a job on the version; see {@link Reviews} for the rules. */
+    @CommandHandler
+    void handle(ReviewCargoVersion command) {
+        if (versions.find(command.version()).isEmpty()) {
+            throw new IllegalArgumentException("version " + command.version() + " of " + cargo
+                    + " was never published");
+        }
+        int edition = reviews.check(command);
+        apply(new CargoVersionReviewed(cargo, command.version(), command.reviewer(), command.stars(),
+                command.complaint(), command.text().strip(), edition, command.at()));
     }
 
     @CommandHandler
@@ -280,10 +373,11 @@ public class Market {
         long units = Math.min(command.units(), placement.maxUnits());
         UnitPrice price = placement.price();
         MicroCredits charged = price.charge(units);
+        AccountId royaltyTo = publisherOf(placement.jobId());
         apply(new JobCompleted(cargo, placement.jobId(), placement.consumer(), placement.islandId(), placement.host(),
-                publisher, units, price, charged, price.hostEarnings(units), price.royalties(units), price.fees(units),
+                royaltyTo, units, price, charged, price.hostEarnings(units), price.royalties(units), price.fees(units),
                 placement.escrow().minus(charged), command.at()));
-        settle(accounts, placement, units, command.at());
+        settle(accounts, placement, royaltyTo, units, command.at());
         islands.recordJobOutcome(placement.islandId(), placement.jobId(),
                 JobOutcome.success(placement.rttMicros(), Math.max(0, placement.ttftMicros())), command.at());
         placeRestingBids(command.at());
@@ -313,22 +407,24 @@ public class Market {
         long units = Math.min(command.unitsDelivered(), placement.maxUnits());
         UnitPrice price = placement.price();
         MicroCredits charged = price.charge(units);
+        AccountId royaltyTo = publisherOf(placement.jobId());
         apply(new JobCancelled(cargo, placement.jobId(), placement.consumer(), placement.islandId(), placement.host(),
-                publisher, units, price, charged, price.hostEarnings(units), price.royalties(units), price.fees(units),
+                royaltyTo, units, price, charged, price.hostEarnings(units), price.royalties(units), price.fees(units),
                 placement.escrow().minus(charged), command.reason(), command.at()));
-        settle(accounts, placement, units, command.at());
+        settle(accounts, placement, royaltyTo, units, command.at());
         placeRestingBids(command.at());
     }
 
     /**
      * Moves a finished job's money: the consumer is charged {@code units} at the placed price and the rest of its
-     * escrow released; the host, the publisher and the platform are credited their shares.
+     * escrow released; the host, the publisher of the version it ran (else the Cargo type's) and the platform are
+     * credited their shares.
      */
-    private void settle(Accounts accounts, Placement placement, long units, Instant at) {
+    private void settle(Accounts accounts, Placement placement, AccountId royaltyTo, long units, Instant at) {
         UnitPrice price = placement.price();
         accounts.settle(placement.consumer(), placement.jobId(), price.charge(units), at);
         credit(accounts, placement.host(), placement.jobId(), EarningsKind.HOST, price.hostEarnings(units), at);
-        credit(accounts, publisher, placement.jobId(), EarningsKind.ROYALTY, price.royalties(units), at);
+        credit(accounts, royaltyTo, placement.jobId(), EarningsKind.ROYALTY, price.royalties(units), at);
         credit(accounts, AccountId.PLATFORM, placement.jobId(), EarningsKind.PLATFORM_FEE, price.fees(units), at);
     }
 
@@ -415,12 +511,23 @@ public class Market {
     }
 
     private @Nullable Ask tryToPlace(Bid bid, Instant at) {
+        if (!versions.allowsPlacement()) {
+            return null;
+        }
         Ask ask = book.bestAsk(bid, at);
         if (ask != null) {
             apply(new JobPlaced(cargo, bid.jobId(), bid.consumer(), ask.islandId, ask.owner, ask.unitPrice,
                     ask.conditions.rttMicros(), ask.conditions.karma(), at));
+            versions.placed().ifPresent(version -> apply(new JobVersionAssigned(cargo, bid.jobId(), version.name(),
+                    version.publisher(), version.image(), version.royalty(), at)));
         }
         return ask;
+    }
+
+    /** Who earns a running job's royalty: the publisher of the version it runs, else the Cargo type's. */
+    private AccountId publisherOf(JobId jobId) {
+        CargoVersions.Version version = jobVersions.get(jobId);
+        return version == null ? publisher : version.publisher();
     }
 
     private Ask askOf(IslandId islandId) {
@@ -438,8 +545,39 @@ public class Market {
         cargo = event.cargo();
         unit = event.unit();
         publisher = event.publisher();
+        registeredRoyalty = event.royalty();
         book = new OrderBook(event.royalty());
         window = new RateWindow();
+        versions = new CargoVersions();
+    }
+
+    @EventSourcingHandler
+    void on(CargoVersionPublished event) {
+        versions.publish(new CargoVersions.Version(event.version(), event.publisher(), event.image(),
+                event.manifest().royalty(), VersionStatus.ACTIVE));
+        book.changeRoyalty(versions.royalty(registeredRoyalty));
+    }
+
+    @EventSourcingHandler
+    void on(CargoVersionDeprecated event) {
+        versions.mark(event.version(), VersionStatus.DEPRECATED);
+        book.changeRoyalty(versions.royalty(registeredRoyalty));
+    }
+
+    @EventSourcingHandler
+    void on(CargoVersionYanked event) {
+        versions.mark(event.version(), VersionStatus.YANKED);
+        book.changeRoyalty(versions.royalty(registeredRoyalty));
+    }
+
+    @EventSourcingHandler
+    void on(JobVersionAssigned event) {
+        versions.find(event.version()).ifPresent(version -> jobVersions.put(event.jobId(), version));
+    }
+
+    @EventSourcingHandler
+    void on(CargoVersionReviewed event) {
+        reviews.record(event.version(), event.reviewer(), event.edition(), event.at());
     }
 
     @EventSourcingHandler
@@ -482,12 +620,17 @@ public class Market {
     @EventSourcingHandler
     void on(JobCompleted event) {
         book.finish(event.jobId());
+        CargoVersions.Version ran = jobVersions.remove(event.jobId());
+        if (ran != null) {
+            reviews.ran(ran.name(), event.consumer());
+        }
         window.record(event.at(), event.price().ask(), event.units());
     }
 
     @EventSourcingHandler
     void on(JobCancelled event) {
         book.finish(event.jobId());
+        jobVersions.remove(event.jobId());
         if (event.units() > 0) {
             window.record(event.at(), event.price().ask(), event.units());
         }
@@ -501,11 +644,13 @@ public class Market {
     @EventSourcingHandler
     void on(JobFailed event) {
         book.finish(event.jobId());
+        jobVersions.remove(event.jobId());
     }
 
     @EventSourcingHandler
     void on(JobReassigned event) {
         book.reassign(event.jobId(), event.islandId());
+        jobVersions.remove(event.jobId());
     }
 
     @EventSourcingHandler
@@ -520,6 +665,10 @@ public class Market {
 
     /** A digest of the whole state, equal for equal states: replaying the same events gives the same digest. */
     public String stateHash() {
-        return MarketDigest.of(cargo, unit, publisher, book, window);
+        StringBuilder versionState = new StringBuilder(versions.fingerprint());
+        jobVersions.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(job -> versionState
+                .append("runs ").append(job.getKey()).append(' ').append(job.getValue().name()).append('\n'));
+        versionState.append(reviews.fingerprint());
+        return MarketDigest.of(cargo, unit, publisher, book, window, versionState.toString());
     }
 }

@@ -16,7 +16,8 @@ final class MarketDigest {
     private MarketDigest() {
     }
 
-    static String of(CargoType cargo, CargoUnit unit, AccountId publisher, OrderBook book, RateWindow window) {
+    static String of(CargoType cargo, CargoUnit unit, AccountId publisher, OrderBook book, RateWindow window,
+                     String versions) {
         StringBuilder text = new StringBuilder();
         text.append(cargo).append('|').append(unit).append('|').append(publisher).append('|')
                 .append(book.royalty().microCredits()).append('|').append(book.nextArrival()).append('\n');
@@ -29,6 +30,7 @@ final class MarketDigest {
                 .append("job ").append(job).append('\n'));
         book.exclusions().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(excluded -> text
                 .append("excluded ").append(excluded.getKey()).append(' ').append(excluded.getValue()).append('\n'));
+        text.append(versions);
         text.append("window ").append(window.fingerprint());
         return sha256(text.toString());
     }

@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class OrderBook {
 
-    private final PricePerUnit royalty;
+    private PricePerUnit royalty;
     private final Map<IslandId, Ask> asks = new HashMap<>();
     private final List<Shelf> shelves = new ArrayList<>();
     private final TreeSet<Bid> resting = new TreeSet<>(Bid.PRIORITY);
@@ -118,6 +118,18 @@ final class OrderBook {
 
     PricePerUnit royalty() {
         return royalty;
+    }
+
+    /**
+     * Prices every ask with a new royalty per unit (another Cargo version became the placed one). Rank does not
+     * involve the royalty, so no shelf moves; running jobs keep the price they were placed at.
+     */
+    void changeRoyalty(PricePerUnit newRoyalty) {
+        if (newRoyalty.equals(royalty)) {
+            return;
+        }
+        royalty = newRoyalty;
+        asks.values().forEach(ask -> ask.changeRoyalty(newRoyalty));
     }
 
     /** Lists an ask; jobs still running on the Island from an earlier ask keep their slots. */

@@ -1,0 +1,94 @@
+package io.archipelago.exchange.publisher;
+
+import io.archipelago.exchange.fixtures.ProtocolCargoSignatures;
+import io.archipelago.exchange.fixtures.Signer;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.publisher.api.ChangePublisherTier;
+import io.archipelago.exchange.publisher.api.PublisherRegistered;
+import io.archipelago.exchange.publisher.api.PublisherTier;
+import io.archipelago.exchange.publisher.api.PublisherTierChanged;
+import io.archipelago.exchange.publisher.api.RegisterPublisher;
+import java.time.Instant;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every Publisher command handler through Axon's fixture, keys checked by the protocol's cosign code. */
+class PublisherTest {
+
+    private static final AccountId ACME = new AccountId("acme");
+    private static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
+
+    private final AggregateTestFixture<Publisher> fixture = new AggregateTestFixture<>(Publisher.class);
+    private final Signer signer = Signer.generate();
+
+    @BeforeEach
+    void wirePorts() {
+        fixture.registerInjectableResource(new ProtocolCargoSignatures());
+    }
+
+    @Test
+    void registersAPublisherInTheCommunityTierWithItsKeyInOneSpelling() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterPublisher(ACME, " Acme Models ", signer.pem(), T0))
+                .expectEvents(new PublisherRegistered(ACME, "Acme Models", signer.spki(), PublisherTier.COMMUNITY,
+                        T0));
+    }
+
+    @Test
+    void registersThePlatformAsOfficial() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterPublisher(AccountId.PLATFORM, "Archipelago", signer.pem(), T0))
+                .expectEvents(new PublisherRegistered(AccountId.PLATFORM, "Archipelago", signer.spki(),
+                        PublisherTier.OFFICIAL, T0));
+    }
+
+    @Test
+    void refusesAKeyThatIsNotEcdsaP256() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterPublisher(ACME, "Acme", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5", T0))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void refusesANamelessPublisher() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterPublisher(ACME, "  ", signer.pem(), T0))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void certifiesACommunityPublisherForAStatedReason() {
+        fixture.given(registered())
+                .when(new ChangePublisherTier(ACME, PublisherTier.CERTIFIED, "identity and 1,000 executions reviewed",
+                        T0))
+                .expectEvents(new PublisherTierChanged(ACME, PublisherTier.COMMUNITY, PublisherTier.CERTIFIED,
+                        "identity and 1,000 executions reviewed", T0));
+    }
+
+    @Test
+    void neverMakesAThirdPartyOfficial() {
+        fixture.given(registered())
+                .when(new ChangePublisherTier(ACME, PublisherTier.OFFICIAL, "asked nicely", T0))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void refusesAMoveWithoutReasonOrToTheSameTier() {
+        fixture.given(registered())
+                .when(new ChangePublisherTier(ACME, PublisherTier.CERTIFIED, " ", T0))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
+        fixture.given(registered())
+                .when(new ChangePublisherTier(ACME, PublisherTier.COMMUNITY, "again", T0))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
+    }
+
+    private PublisherRegistered registered() {
+        return new PublisherRegistered(ACME, "Acme", signer.spki(), PublisherTier.COMMUNITY, T0.minusSeconds(60));
+    }
+}
