@@ -26,6 +26,7 @@ import io.archipelago.exchange.market.api.SubmitBids;
 import io.archipelago.exchange.market.api.VersionManifest;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.money.PricePerUnit;
+import io.archipelago.exchange.rollout.api.RolloutId;
 import io.archipelago.exchange.workflow.api.WorkflowId;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;
@@ -68,6 +69,7 @@ class ExchangeJsonTest {
             Map.entry(JobId.class, () -> new JobId("job-sample")),
             Map.entry(BatchId.class, () -> new BatchId("batch-sample")),
             Map.entry(WorkflowId.class, () -> new WorkflowId("wf-sample")),
+            Map.entry(RolloutId.class, () -> new RolloutId("llm.chat.sample")),
             Map.entry(Country.class, () -> Country.of("CH")),
             Map.entry(Karma.class, () -> Karma.of(731)),
             Map.entry(JurisdictionPolicy.class, JurisdictionPolicy::eu),
@@ -196,6 +198,9 @@ class ExchangeJsonTest {
         }
         if (raw == int.class || raw == Integer.class) {
             return 42;
+        }
+        if (raw == double.class || raw == Double.class) {
+            return 0.125;
         }
         if (raw == boolean.class || raw == Boolean.class) {
             return true;
