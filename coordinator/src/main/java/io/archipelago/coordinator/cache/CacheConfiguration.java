@@ -8,6 +8,9 @@ import io.archipelago.projections.job.JobViews;
 import java.time.Clock;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.messaging.StreamableMessageSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,6 +34,23 @@ public class CacheConfiguration {
     InferenceCache inferenceCache(CacheEntries entries, CacheProperties properties, CommandGateway commands,
                                   JobViews jobs, SemanticIndex index, Clock clock) {
         return new InferenceCache(entries, properties, commands, jobs, index, clock);
+    }
+
+    @Bean
+    CacheInvalidation cacheInvalidation(InferenceCache cache) {
+        return new CacheInvalidation(cache);
+    }
+
+    /**
+     * The invalidation's processor: one thread, its token in the JDBC token store, starting at the head of the store
+     * on a fresh database (answers kept before a change are keyed to the registration that answered them anyway).
+     */
+    @Bean
+    ConfigurerModule cacheInvalidationProcessor() {
+        return configurer -> configurer.eventProcessing(processing -> processing
+                .registerTrackingEventProcessor(CacheInvalidation.PROCESSING_GROUP, axon -> axon.eventStore(),
+                        axon -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                                .andInitialTrackingToken(StreamableMessageSource::createHeadToken)));
     }
 
     @Bean

@@ -166,9 +166,10 @@ final class CacheEntries {
                 .update();
     }
 
-    /** Deletes every entry of a Cargo type, whose registration changed. */
-    int deleteCargo(String cargo) {
-        return jdbc.sql("DELETE FROM inference_cache WHERE cargo = :cargo").param("cargo", cargo).update();
+    /** Deletes the entries of a Cargo type kept before {@code before}, when its versions changed. */
+    int deleteCargo(String cargo, Instant before) {
+        return jdbc.sql("DELETE FROM inference_cache WHERE cargo = :cargo AND created_at < :before")
+                .param("cargo", cargo).param("before", utc(before)).update();
     }
 
     /**

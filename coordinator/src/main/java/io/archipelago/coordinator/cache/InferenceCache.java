@@ -217,6 +217,14 @@ public final class InferenceCache {
         return entries.deleteAccount(account.value());
     }
 
+    /**
+     * Deletes the answers of Cargo type {@code cargo} kept before {@code before}; returns how many. The node's index
+     * keeps their vectors until it is rebuilt, but an entry that is gone is never served.
+     */
+    public int forgetCargo(String cargo, Instant before) {
+        return entries.deleteCargo(cargo, before);
+    }
+
     /** Deletes what is past its time and what is beyond the limits; returns how many answers went. */
     public int sweep() {
         int deleted = entries.sweep(notBefore(), properties.maxEntries(), properties.maxTotalBytes());

@@ -7,7 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.archipelago.access.TestCredentials;
 import io.archipelago.coordinator.WholeCoordinator;
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.market.api.CargoVersionYanked;
 import io.archipelago.projections.market.MarketViews;
+import java.time.Clock;
+import org.axonframework.config.EventProcessingConfiguration;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -183,6 +188,29 @@ class InferenceCacheTest {
         assertThat(badChoice.statusCode()).isEqualTo(400);
         assertThat(json.readTree(badChoice.body()).path("error").path("code").asText())
                 .isEqualTo("invalid_cache_choice");
+    }
+
+    @Test
+    void aVersionPublishedDeprecatedOrYankedForgetsTheAnswersKeptBeforeIt() throws Exception {
+        assertThat(coordinator.getBean(EventProcessingConfiguration.class)
+                .eventProcessor(CacheInvalidation.PROCESSING_GROUP)).as("the events reach the invalidation")
+                .isPresent();
+        String account = "cache-version";
+        String key = funded(account);
+        String body = "{\"model\":\"" + MODEL + "\",\"temperature\":0,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"version me\"}]}";
+        assertThat(cacheOf(send("POST", "/v1/chat/completions", key, body))).isEqualTo("miss");
+        await().atMost(SETTLED).until(() -> entries(account, "version") == 1);
+        CacheInvalidation invalidation = coordinator.getBean(CacheInvalidation.class);
+        Clock clock = coordinator.getBean(Clock.class);
+
+        invalidation.on(new CargoVersionYanked(new CargoType(MODEL), "1.0.0", new AccountId("publisher-1"),
+                "leaks prompts", clock.instant().minusSeconds(3_600)));
+        assertThat(entries(account, "version")).as("kept after the change").isEqualTo(1);
+        invalidation.on(new CargoVersionYanked(new CargoType(MODEL), "1.0.0", new AccountId("publisher-1"),
+                "leaks prompts", clock.instant()));
+        assertThat(entries(account, "version")).as("kept before the change").isZero();
+        assertThat(cacheOf(send("POST", "/v1/chat/completions", key, body))).isEqualTo("miss");
     }
 
     @Test
