@@ -8,6 +8,10 @@ import io.archipelago.exchange.island.RepositoryIslands;
 import io.archipelago.exchange.island.api.Islands;
 import io.archipelago.exchange.market.Market;
 import io.archipelago.exchange.market.RepositoryMarkets;
+import io.archipelago.exchange.publisher.Publisher;
+import io.archipelago.exchange.publisher.RepositoryPublishers;
+import io.archipelago.exchange.publisher.api.CargoSignatures;
+import io.archipelago.exchange.publisher.api.Publishers;
 import io.archipelago.exchange.market.api.Markets;
 import io.archipelago.projections.ProjectionsConfiguration;
 import io.archipelago.projections.island.IslandViews;
@@ -38,6 +42,19 @@ import org.springframework.context.annotation.ComponentScan;
 @ComponentScan(basePackageClasses = {PaymentsTestApplication.class, IslandViews.class})
 class PaymentsTestApplication {
 
+    /** Payments never publishes a Cargo version: a signature to check here is a mistake of the test. */
+    private static final CargoSignatures NO_VERSIONS = new CargoSignatures() {
+        @Override
+        public String signingKey(String text) {
+            throw new IllegalArgumentException("the payments tests register no publisher keys");
+        }
+
+        @Override
+        public void verify(String signingKey, String repository, String digest, String payload, String signature) {
+            throw new IllegalArgumentException("the payments tests publish no Cargo versions");
+        }
+    };
+
     @Bean(destroyMethod = "close")
     EmbeddedPostgres embeddedPostgres() throws IOException {
         return EmbeddedPostgres.builder().setRegisterShutdownHook(false).start();
@@ -60,6 +77,9 @@ class PaymentsTestApplication {
                 .configureAggregate(Market.class)
                 .configureAggregate(Island.class)
                 .configureAggregate(Account.class)
+                .configureAggregate(Publisher.class)
+                .registerComponent(Publishers.class, c -> new RepositoryPublishers(() -> c.repository(Publisher.class)))
+                .registerComponent(CargoSignatures.class, c -> NO_VERSIONS)
                 .registerComponent(Markets.class, c -> new RepositoryMarkets(() -> c.repository(Market.class)))
                 .registerComponent(Accounts.class, c -> new RepositoryAccounts(() -> c.repository(Account.class)))
                 .registerComponent(Islands.class, c -> new RepositoryIslands(() -> c.repository(Island.class),

@@ -7,7 +7,6 @@ import io.archipelago.bridge.stream.StreamSubscription;
 import io.archipelago.coordinator.cache.CacheUse;
 import io.archipelago.coordinator.cache.CachedAnswer;
 import io.archipelago.coordinator.cache.InferenceCache;
-import io.archipelago.command.web.Commands;
 import io.archipelago.access.Principal;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.projections.market.MarketView;
@@ -30,7 +29,6 @@ import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 
 /**
@@ -136,7 +134,7 @@ final class ChatCompletionsController {
             relay.begin();
             ScheduledFuture<?> beat = desk.keepAlive(relay::beat);
             relay.started().whenComplete((ignored, failure) -> beat.cancel(false));
-            emitter.onTimeout(() -> relay.timedOut(timeout(bound)));
+            emitter.onTimeout(() -> relay.timedOut(WholeAnswer.timeout(bound)));
             emitter.onError(failure -> relay.left());
             emitter.onCompletion(() -> {
                 beat.cancel(false);
@@ -146,18 +144,7 @@ final class ChatCompletionsController {
             answer.setCacheControl("no-cache");
             return ResponseEntity.ok().headers(answer).contentType(MediaType.TEXT_EVENT_STREAM).body(emitter);
         }
-        DeferredResult<ResponseEntity<ObjectNode>> whole = new DeferredResult<>(bound.toMillis());
-        whole.onTimeout(() -> relay.timedOut(timeout(bound)));
-        whole.onError(failure -> relay.left());
-        relay.finished().whenComplete((units, failure) -> {
-            if (failure != null) {
-                whole.setErrorResult(Commands.unwrap(failure));
-            } else {
-                whole.setResult(ResponseEntity.ok().headers(answer).contentType(MediaType.APPLICATION_JSON)
-                        .body(relay.completion()));
-            }
-        });
-        return whole;
+        return WholeAnswer.of(bound, relay, answer, relay::completion);
     }
 
     /** Answers with what the cache relayed: the same chunks streamed and {@code [DONE]}, or the whole completion. */
@@ -174,10 +161,5 @@ final class ChatCompletionsController {
     /** The longest a request waits: its bid's time to live, then the job's deadline on its Island, then a margin. */
     private Duration bound() {
         return desk.bidTtl().plus(jobDeadline).plus(Duration.ofSeconds(30));
-    }
-
-    private static OpenAiException timeout(Duration bound) {
-        return new OpenAiException(HttpStatus.GATEWAY_TIMEOUT, "server_error", "timeout",
-                "the job did not complete within " + bound.toSeconds() + " s");
     }
 }

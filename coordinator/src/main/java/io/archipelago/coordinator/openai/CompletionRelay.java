@@ -22,7 +22,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
  * {@code no_eligible_island}). A client whose connection breaks is reported once to the {@code onGone} action, with
  * the tokens that reached it, unless the job already ended.
  */
-final class CompletionRelay implements JobRelay {
+final class CompletionRelay implements JobRelay, WholeAnswer.Relay {
 
     private final ObjectMapper json;
     private final String id;
@@ -68,7 +68,8 @@ final class CompletionRelay implements JobRelay {
     }
 
     /** Completes with the units the job used, or exceptionally with {@link OpenAiException} when it failed. */
-    CompletableFuture<Long> finished() {
+    @Override
+    public CompletableFuture<Long> finished() {
         return finished;
     }
 
@@ -164,7 +165,8 @@ final class CompletionRelay implements JobRelay {
     }
 
     /** The client's connection ended or broke (its emitter timed out, erred or completed) before the job did. */
-    synchronized void left() {
+    @Override
+    public synchronized void left() {
         if (gone || finished.isDone()) {
             return;
         }
@@ -178,7 +180,8 @@ final class CompletionRelay implements JobRelay {
      * The request ran out of its time: it ends with {@code failure} and, as when the client leaves, the job is
      * cancelled at the tokens that reached the client.
      */
-    synchronized void timedOut(OpenAiException failure) {
+    @Override
+    public synchronized void timedOut(OpenAiException failure) {
         if (finished.isDone()) {
             return;
         }

@@ -2,9 +2,7 @@ package io.archipelago.coordinator.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.bridge.stream.StreamSubscription;
-import io.archipelago.command.web.Commands;
 import io.archipelago.exchange.ids.AccountId;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,11 +12,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
-import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 
 /**
@@ -81,7 +77,7 @@ final class ImageJobs {
             ImageRelay relay = place(jobId, request, body, account, headers, base, new ImageEventStream(emitter, json));
             ScheduledFuture<?> beat = desk.keepAlive(relay::beat);
             relay.started().whenComplete((ignored, failure) -> beat.cancel(false));
-            emitter.onTimeout(() -> relay.timedOut(timeout(bound)));
+            emitter.onTimeout(() -> relay.timedOut(WholeAnswer.timeout(bound)));
             emitter.onError(failure -> relay.left());
             emitter.onCompletion(() -> {
                 beat.cancel(false);
@@ -91,22 +87,6 @@ final class ImageJobs {
             return ResponseEntity.ok().headers(answer).contentType(MediaType.TEXT_EVENT_STREAM).body(emitter);
         }
         ImageRelay relay = place(jobId, request, body, account, headers, base, null);
-        DeferredResult<ResponseEntity<ObjectNode>> whole = new DeferredResult<>(bound.toMillis());
-        whole.onTimeout(() -> relay.timedOut(timeout(bound)));
-        whole.onError(failure -> relay.left());
-        relay.finished().whenComplete((units, failure) -> {
-            if (failure != null) {
-                whole.setErrorResult(Commands.unwrap(failure));
-            } else {
-                whole.setResult(ResponseEntity.ok().headers(answer).contentType(MediaType.APPLICATION_JSON)
-                        .body(relay.response()));
-            }
-        });
-        return whole;
-    }
-
-    private static OpenAiException timeout(Duration bound) {
-        return new OpenAiException(HttpStatus.GATEWAY_TIMEOUT, "server_error", "timeout",
-                "the job did not complete within " + bound.toSeconds() + " s");
+        return WholeAnswer.of(bound, relay, answer, relay::response);
     }
 }

@@ -25,7 +25,7 @@ import org.springframework.http.HttpStatus;
  * at all) fails the request with 502 {@code island_output_malformed}, and its job is cancelled at the images that
  * reached the client. A client that leaves is reported once to the {@code onGone} action with the images it got.
  */
-final class ImageRelay implements JobRelay {
+final class ImageRelay implements JobRelay, WholeAnswer.Relay {
 
     /** Where a streamed answer's events go: an HTTP response as server-sent events, or a WebSocket. */
     interface Sink {
@@ -89,7 +89,8 @@ final class ImageRelay implements JobRelay {
     }
 
     /** Completes with the units the job settled, or exceptionally with {@link OpenAiException}. */
-    CompletableFuture<Long> finished() {
+    @Override
+    public CompletableFuture<Long> finished() {
         return finished;
     }
 
@@ -198,7 +199,8 @@ final class ImageRelay implements JobRelay {
     }
 
     /** The client's connection ended or broke before the job did. */
-    synchronized void left() {
+    @Override
+    public synchronized void left() {
         if (gone || finished.isDone()) {
             return;
         }
@@ -209,7 +211,8 @@ final class ImageRelay implements JobRelay {
     }
 
     /** The request ran out of its time: it ends with {@code failure} and the job is cancelled as when one leaves. */
-    synchronized void timedOut(OpenAiException failure) {
+    @Override
+    public synchronized void timedOut(OpenAiException failure) {
         if (finished.isDone()) {
             return;
         }
