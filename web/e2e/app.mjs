@@ -156,6 +156,10 @@ try {
     volume: (await page.getByTestId("volume").textContent()).trim(),
     leaderboardRows: await page.getByRole("table", { name: "Karma leaderboard" }).locator("tbody tr").count(),
   };
+  // the chat above was sampled (no temperature), so the cache was told to stay out of it: one bypass at least
+  await page.getByTestId("cache-stats").waitFor(WAIT);
+  result.dashboard.cacheBypasses = Number((await page.getByTestId("cache-bypasses").textContent()).trim());
+  result.dashboard.cacheHitRate = (await page.getByTestId("cache-hit-rate").textContent()).trim();
   await page.screenshot({ path: `${SHOTS}/markets.png`, fullPage: true });
 
   // the playground sends a /v1 request and shows it as the official clients would make it

@@ -45,6 +45,32 @@ function Depth({ depth }) {
     </tr>`)}</tbody></table></div>`;
 }
 
+const percent = (rate) => (rate === null || rate === undefined ? "-" : `${(rate * 100).toFixed(1)}%`);
+
+/**
+ * The signed-in account's inference cache (GET /cache/stats): hits by tier, misses, bypasses, hit rate and the
+ * credits the cache saved; read when the page opens and again with each market change the feed pushes.
+ */
+function CacheStats({ refresh }) {
+  const [stats, setStats] = useState(null);
+  const [error, setError] = useState("");
+  useEffect(() => {
+    get("/cache/stats").then((found) => { setStats(found); setError(""); })
+      .catch((failure) => setError(failure.message));
+  }, [refresh]);
+  if (error) return html`<p class="error" role="alert">${error}</p>`;
+  if (!stats) return null;
+  return html`<div class="cards" data-testid="cache-stats">
+    <div class="card">exact hits <b data-testid="cache-exact">${stats.hits.exact}</b></div>
+    <div class="card">semantic hits <b data-testid="cache-semantic">${stats.hits.semantic}</b></div>
+    <div class="card">misses <b data-testid="cache-misses">${stats.misses}</b></div>
+    <div class="card">bypasses <b data-testid="cache-bypasses">${stats.bypasses}</b></div>
+    <div class="card">hit rate <b data-testid="cache-hit-rate">${percent(stats.hit_rate.total)}</b></div>
+    <div class="card">saved <b data-testid="cache-saved">${credits(stats.saved_micro_credits)}</b></div>
+    <div class="card">answers kept <b>${stats.entries}</b></div>
+  </div>`;
+}
+
 function byCountry(islands) {
   const groups = {};
   for (const island of islands) (groups[island.country] ||= []).push(island);
@@ -104,6 +130,8 @@ export function Markets() {
       <tbody>${islands.map((island, i) => html`<tr><td>${i + 1}</td><td>${island.islandId}</td><td>${island.karma}</td>
         <td>${island.country}</td><td>${island.online ? "yes" : "no"}</td><td>${millis(island.rttMicros)}</td></tr>`)}
       </tbody></table></div>
+    <h2>Inference cache</h2>
+    <${CacheStats} refresh=${Object.values(markets).map((m) => m.updatedAt).join()} />
     <h2>Islands by country</h2>
     <div class="cards">${byCountry(islands).map(([country, group]) => html`<div class="card">
       <b>${country}</b>${group.map((island) => html`<div>${island.islandId}: ${millis(island.rttMicros)}</div>`)}

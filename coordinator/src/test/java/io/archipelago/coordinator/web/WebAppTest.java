@@ -163,6 +163,8 @@ class WebAppTest {
         assertThat(dashboard.path("candles").asInt()).isPositive();
         assertThat(dashboard.path("canvases").asInt()).isPositive();
         assertThat(dashboard.path("leaderboardRows").asInt()).isGreaterThanOrEqualTo(3);
+        assertThat(dashboard.path("cacheBypasses").asInt()).as("the cache's statistics drawn").isPositive();
+        assertThat(dashboard.path("cacheHitRate").asText()).matches("-|\\d+\\.\\d%");
 
         assertThat(result.path("playground").path("status").asText()).startsWith("200");
         assertThat(result.path("playground").path("response").asText()).contains("chat.completion");
