@@ -49,7 +49,7 @@ final class RolloutRouter {
 
     /** The Cargo type job {@code jobId} for {@code model} runs on. */
     Route route(String model, String jobId) {
-        if (markets.find(model).isPresent()) {
+        if (markets.find(model).isPresent() || !RolloutId.wellFormed(model)) {
             return new Route(model, null);
         }
         Optional<RolloutView> rollout = rollouts.find(model);

@@ -1,5 +1,6 @@
 package io.archipelago.query.rollout;
 
+import io.archipelago.exchange.rollout.api.RolloutId;
 import io.archipelago.projections.rollout.RolloutView;
 import io.archipelago.projections.rollout.RolloutViews;
 import io.archipelago.query.web.NotFound;
@@ -25,6 +26,9 @@ final class RolloutQueries {
 
     @GetMapping("/rollouts/{rollout}")
     RolloutView rollout(@PathVariable String rollout) {
+        if (!RolloutId.wellFormed(rollout)) {
+            throw new NotFound("rollout " + rollout);
+        }
         return rollouts.find(rollout).orElseThrow(() -> new NotFound("rollout " + rollout));
     }
 }

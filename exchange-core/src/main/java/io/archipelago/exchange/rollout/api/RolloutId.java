@@ -17,6 +17,11 @@ public record RolloutId(String value) {
         }
     }
 
+    /** Whether {@code value} has a rollout id's form: a name no rollout can have is not looked up. */
+    public static boolean wellFormed(String value) {
+        return value != null && FORM.matcher(value).matches();
+    }
+
     @Override
     public String toString() {
         return value;
