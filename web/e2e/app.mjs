@@ -199,6 +199,32 @@ try {
   const newPrice = `${(Number(env("NEW_PRICE")) / 1e6).toFixed(6)} cr`;
   await row.getByTestId("market-best-ask").filter({ hasText: newPrice }).waitFor(WAIT);
   result.reprice = { before, after: (await row.getByTestId("market-best-ask").textContent()).trim() };
+
+  // the host changes its Island's schedule: the page shows the new one as the read side holds it
+  const island = page.getByRole("region", { name: `Island ${env("HOST_ISLAND")}` });
+  const shown = island.getByTestId(`schedule-${env("HOST_ISLAND")}`);
+  result.schedule = { before: (await shown.textContent()).trim() };
+  await island.getByRole("button", { name: "Edit schedule" }).click();
+  const always = island.getByLabel("Always available");
+  if (await always.isChecked()) await always.uncheck();
+  while (await island.getByRole("button", { name: /^Remove window/ }).count()) {
+    await island.getByRole("button", { name: /^Remove window/ }).first().click();
+  }
+  await island.getByRole("button", { name: "Add window" }).click();
+  const window1 = island.getByRole("group", { name: "Window 1 (UTC)" });
+  await window1.getByLabel("From day").selectOption("1");
+  await window1.getByLabel("from time").fill("09:00");
+  await window1.getByLabel("To day").selectOption("1");
+  await window1.getByLabel("to time").fill("17:30");
+  await island.getByRole("button", { name: "Add window" }).click();
+  const window2 = island.getByRole("group", { name: "Window 2 (UTC)" });
+  await window2.getByLabel("From day").selectOption("4");
+  await window2.getByLabel("from time").fill("22:00");
+  await window2.getByLabel("To day").selectOption("5");
+  await window2.getByLabel("to time").fill("02:00");
+  await island.getByRole("button", { name: "Save schedule" }).click();
+  await shown.filter({ hasText: "Tue 09:00-17:30" }).waitFor(WAIT);
+  result.schedule.after = (await shown.textContent()).trim();
   await page.screenshot({ path: `${SHOTS}/host.png`, fullPage: true });
   await page.getByRole("link", { name: "Markets" }).click();
   await page.getByLabel("Market").selectOption("llm.chat.demo");

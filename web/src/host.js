@@ -27,6 +27,96 @@ function Ask({ ask, market, onChanged }) {
     </form>${error && html`<p class="error" role="alert">${error}</p>`}</td></tr>`;
 }
 
+const DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const DAY = 24 * 60;
+
+const two = (n) => String(n).padStart(2, "0");
+const clock = (minutes) => `${two(Math.floor(minutes / 60))}:${two(minutes % 60)}`;
+
+/** A window's bounds as weekday and time: an end on a day boundary reads as 24:00 of the day before. */
+function bound(minute, isEnd) {
+  const day = isEnd && minute > 0 && minute % DAY === 0 ? minute / DAY - 1 : Math.floor(minute / DAY);
+  return { day, time: clock(minute - day * DAY) };
+}
+
+/** The schedule as the host reads it, weekdays and times in UTC. */
+export function describeSchedule(schedule) {
+  if (!schedule || schedule.always) return "always available";
+  return `${schedule.windows.map(({ startMinute, endMinute }) => {
+    const from = bound(startMinute, false);
+    const to = bound(endMinute, true);
+    return from.day === to.day ? `${DAYS[from.day]} ${from.time}-${to.time}`
+      : `${DAYS[from.day]} ${from.time} - ${DAYS[to.day]} ${to.time}`;
+  }).join(", ")} UTC`;
+}
+
+function toRow({ startMinute, endMinute }) {
+  const from = bound(startMinute, false);
+  const to = bound(endMinute, true);
+  return { fromDay: from.day, from: from.time, toDay: to.day, to: to.time };
+}
+
+function minuteOf(day, time) {
+  const match = /^([01]?\d|2[0-4]):([0-5]\d)$/.exec(time.trim());
+  if (!match || (Number(match[1]) === 24 && match[2] !== "00")) {
+    throw new Error(`a time is HH:MM from 00:00 to 24:00, got "${time}"`);
+  }
+  return Number(day) * DAY + Number(match[1]) * 60 + Number(match[2]);
+}
+
+const fromRow = (row) => ({ startMinute: minuteOf(row.fromDay, row.from), endMinute: minuteOf(row.toDay, row.to) });
+
+function Schedule({ island, onChanged }) {
+  const schedule = island.schedule || { always: true, windows: [] };
+  const [editing, setEditing] = useState(false);
+  const [always, setAlways] = useState(schedule.always);
+  const [rows, setRows] = useState([]);
+  const [error, setError] = useState("");
+  function edit() {
+    setAlways(schedule.always);
+    setRows(schedule.windows.map(toRow));
+    setError("");
+    setEditing(true);
+  }
+  const change = (index, field, value) =>
+    setRows(rows.map((row, i) => (i === index ? { ...row, [field]: value } : row)));
+  async function save(event) {
+    event.preventDefault();
+    setError("");
+    try {
+      const payload = always ? { always: true } : { windows: rows.map(fromRow) };
+      await call("PUT", `/islands/${encodeURIComponent(island.islandId)}/schedule`, payload);
+      setEditing(false);
+      onChanged();
+    } catch (failure) {
+      setError(failure instanceof ApiError ? failure.message : String(failure.message || failure));
+    }
+  }
+  const day = (index, field, label) => html`<label>${label} <select value=${rows[index][field]}
+    onChange=${(e) => change(index, field, Number(e.target.value))}>${DAYS.map((name, n) =>
+      html`<option value=${n}>${name}</option>`)}</select></label>`;
+  const time = (index, field, label) => html`<label>${label} <input value=${rows[index][field]} size="5"
+    placeholder="HH:MM" onInput=${(e) => change(index, field, e.target.value)} /></label>`;
+  return html`<h3>Availability schedule</h3>
+    <p data-testid=${`schedule-${island.islandId}`}>${describeSchedule(schedule)}</p>
+    ${!editing && html`<button type="button" class="secondary" onClick=${edit}>Edit schedule</button>`}
+    ${editing && html`<form class="schedule" onSubmit=${save} aria-label="Schedule">
+      <label><input type="checkbox" checked=${always} onChange=${(e) => setAlways(e.target.checked)} />
+        Always available</label>
+      ${!always && rows.map((row, index) => html`<fieldset key=${index}>
+        <legend>Window ${index + 1} (UTC)</legend>
+        ${day(index, "fromDay", "From day")} ${time(index, "from", "from time")}
+        ${day(index, "toDay", "To day")} ${time(index, "to", "to time")}
+        <button type="button" class="secondary" onClick=${() => setRows(rows.filter((_, i) => i !== index))}>
+          Remove window ${index + 1}</button></fieldset>`)}
+      ${!always && html`<button type="button" class="secondary"
+        onClick=${() => setRows([...rows, { fromDay: 0, from: "09:00", toDay: 0, to: "17:00" }])}>Add window</button>`}
+      <button type="submit">Save schedule</button>
+      <button type="button" class="secondary" onClick=${() => setEditing(false)}>Cancel</button>
+    </form>`}
+    ${error && html`<p class="error" role="alert">${error}</p>`}`;
+}
+
 function Island({ own, markets, onChanged }) {
   const { island, asks } = own;
   const [karma, setKarma] = useState([]);
@@ -40,7 +130,7 @@ function Island({ own, markets, onChanged }) {
       <span>RTT ${millis(island.rttMicros)}</span><span>karma <b>${island.karma}</b></span>
       <span>slots ${island.slots}</span><span>${island.verified ? "verified" : "not verified"}</span>
       <span>Cargo types ${island.cargoTypes.join(", ")}</span></div>
-    <p class="hint">Availability schedule: set when the Island registers; the read side does not hold it yet.</p>
+    <${Schedule} island=${island} onChanged=${onChanged} />
     <h3>Asks</h3>
     <div class="table-wrap"><table><thead><tr><th>market</th><th>my ask</th><th>market best ask</th><th></th></tr>
     </thead><tbody>${asks.map((ask) => html`<${Ask} key=${ask.cargo} ask=${ask} market=${markets[ask.cargo]}

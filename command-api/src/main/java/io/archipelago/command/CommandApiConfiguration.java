@@ -49,6 +49,7 @@ public class CommandApiConfiguration {
                 Route.post("/islands", Rule.ISLAND_REGISTRATION),
                 Route.post("/islands/{islandId}/online", Rule.OWN_ISLAND),
                 Route.post("/islands/{islandId}/offline", Rule.OWN_ISLAND),
+                Route.put("/islands/{islandId}/schedule", Rule.OWN_ISLAND),
                 Route.post("/rollouts/{rollout}/jobs/{jobId}/feedback", Rule.OWN_JOB),
                 Route.post("/cargos/{cargo}/versions/{version}/yank", Rule.OPERATOR),
                 Route.post("/publishers/{accountId}/tier", Rule.OPERATOR));

@@ -21,6 +21,7 @@ import io.archipelago.projections.history.DepthLevel;
 import io.archipelago.projections.history.MarketHistory;
 import io.archipelago.projections.history.OrderBookDepth;
 import io.archipelago.projections.history.Resolution;
+import io.archipelago.projections.island.IslandSchedule;
 import io.archipelago.projections.island.IslandView;
 import io.archipelago.projections.island.IslandViews;
 import io.archipelago.projections.market.MarketAsk;
@@ -111,7 +112,7 @@ class ReadSideEndpointsTest {
     @Test
     void aHostReadsItsIslandsWithTheirAsksOwnerIncluded() throws Exception {
         IslandView island = new IslandView("island-1", "host-1", "DE", List.of("llm.chat"), 4, true, true, T0, 0, 520,
-                20_000L, T0, T0);
+                20_000L, T0, T0, new IslandSchedule(false, List.of(new IslandSchedule.Window(540, 1_020))));
         when(islands.ownedBy("host-1")).thenReturn(List.of(island));
         when(markets.asksOf("island-1")).thenReturn(List.of(new MarketAsk("llm.chat", "island-1", 900, true)));
 
@@ -119,6 +120,9 @@ class ReadSideEndpointsTest {
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$[0].island.islandId").value("island-1"))
                 .andExpect(jsonPath("$[0].island.owner").value("host-1"))
+                .andExpect(jsonPath("$[0].island.schedule.always").value(false))
+                .andExpect(jsonPath("$[0].island.schedule.windows[0].startMinute").value(540))
+                .andExpect(jsonPath("$[0].island.schedule.windows[0].endMinute").value(1_020))
                 .andExpect(jsonPath("$[0].asks[0].cargo").value("llm.chat"))
                 .andExpect(jsonPath("$[0].asks[0].priceMicroCredits").value(900));
         mvc.perform(get("/accounts/nobody/islands"))
@@ -131,7 +135,7 @@ class ReadSideEndpointsTest {
         when(markets.all()).thenReturn(List.of(new MarketView("llm.chat", "THOUSAND_TOKENS", "publisher-1", 20, 2, 2,
                 700L, 1, 500L, 650L, T0, 42, 3, T0, T0)));
         when(islands.byKarma(null, 0, 200)).thenReturn(List.of(new IslandView("island-1", "host-1", "DE",
-                List.of("llm.chat"), 4, true, true, T0, 0, 520, 20_000L, T0, T0)));
+                List.of("llm.chat"), 4, true, true, T0, 0, 520, 20_000L, T0, T0, IslandSchedule.ALWAYS)));
 
         mvc.perform(get("/markets/feed"))
                 .andExpect(request().asyncStarted())
@@ -163,7 +167,7 @@ class ReadSideEndpointsTest {
         when(history.depth("llm.chat", 20)).thenReturn(new OrderBookDepth("llm.chat",
                 List.of(new DepthLevel(300, 2)), List.of(new DepthLevel(100, 1), new DepthLevel(120, 4))));
         IslandView island = new IslandView("island-1", "host-1", "DE", List.of("llm.chat"), 4, true, true, T0, 0, 520,
-                20_000L, T0, T0);
+                20_000L, T0, T0, new IslandSchedule(false, List.of(new IslandSchedule.Window(1_980, 2_460))));
         when(islands.find("island-1")).thenReturn(Optional.of(island));
         when(islands.find("nowhere")).thenReturn(Optional.empty());
 
@@ -176,6 +180,8 @@ class ReadSideEndpointsTest {
                 .andExpect(jsonPath("$.country").value("DE"))
                 .andExpect(jsonPath("$.karma").value(520))
                 .andExpect(jsonPath("$.rttMicros").value(20_000))
+                .andExpect(jsonPath("$.schedule.always").value(false))
+                .andExpect(jsonPath("$.schedule.windows[0].startMinute").value(1_980))
                 .andExpect(jsonPath("$.owner").doesNotExist());
         mvc.perform(get("/islands/nowhere"))
                 .andExpect(status().isNotFound());

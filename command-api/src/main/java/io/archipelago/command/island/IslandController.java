@@ -5,6 +5,7 @@ import io.archipelago.command.web.RejectUnknownFields;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.island.api.AvailabilitySchedule;
 import io.archipelago.exchange.island.api.BringIslandOnline;
+import io.archipelago.exchange.island.api.ChangeIslandSchedule;
 import io.archipelago.exchange.ids.Country;
 import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.island.api.OfflineReason;
@@ -27,13 +28,14 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Registers Islands and records what the island bridge will later report by itself: online state and round-trip
- * time. Until the bridge exists an operator drives these by hand.
+ * Registers Islands, changes their schedule, and records what the island bridge will later report by itself: online
+ * state and round-trip time. Until the bridge exists an operator drives these by hand.
  */
 @RestController
 @RequestMapping("/islands")
@@ -52,9 +54,7 @@ final class IslandController {
         IslandId islandId = new IslandId(request.islandId());
         Set<CargoType> cargoTypes = request.cargoTypes().stream().map(CargoType::new).collect(Collectors.toSet());
         AvailabilitySchedule schedule = request.schedule() == null ? AvailabilitySchedule.ALWAYS
-                : new AvailabilitySchedule(request.schedule().stream()
-                        .map(window -> new AvailabilitySchedule.Window(window.startMinute(), window.endMinute()))
-                        .toList());
+                : schedule(request.schedule());
         commands.send(new RegisterIsland(islandId, new AccountId(request.owner()), Country.of(request.country()),
                 cargoTypes, request.slots(), schedule, Boolean.TRUE.equals(request.verified()), clock.instant()));
         return ResponseEntity.created(URI.create("/islands/" + islandId)).body(new Registered(islandId.value()));
@@ -87,6 +87,26 @@ final class IslandController {
         return ResponseEntity.noContent().build();
     }
 
+    /** Replaces the Island's weekly selling windows: {@code {"windows": [...]}} or {@code {"always": true}}. */
+    @PutMapping("/{islandId}/schedule")
+    ResponseEntity<Void> schedule(@PathVariable String islandId, @Valid @RequestBody Schedule request) {
+        boolean always = Boolean.TRUE.equals(request.always());
+        List<Window> windows = request.windows() == null ? List.of() : request.windows();
+        if (always == !windows.isEmpty()) {
+            throw new IllegalArgumentException(always ? "a schedule is either always or windows, not both"
+                    : "a schedule gives its windows, or always: true");
+        }
+        commands.send(new ChangeIslandSchedule(new IslandId(islandId),
+                always ? AvailabilitySchedule.ALWAYS : schedule(windows), clock.instant()));
+        return ResponseEntity.noContent().build();
+    }
+
+    private static AvailabilitySchedule schedule(List<Window> windows) {
+        return new AvailabilitySchedule(windows.stream()
+                .map(window -> new AvailabilitySchedule.Window(window.startMinute(), window.endMinute()))
+                .toList());
+    }
+
     /**
      * Registers an Island of {@code owner} running in {@code country}, serving {@code cargoTypes} with {@code slots}
      * concurrent jobs; {@code schedule} is its weekly selling windows in UTC (absent: always), {@code verified}
@@ -101,6 +121,13 @@ final class IslandController {
     /** A weekly window {@code [startMinute, endMinute)} in minutes from Monday 00:00 UTC. */
     @RejectUnknownFields
     record Window(@NotNull Integer startMinute, @NotNull Integer endMinute) {
+    }
+
+    /**
+     * When the Island sells from now on: {@code windows}, weekly in UTC, or {@code always} (then no windows).
+     */
+    @RejectUnknownFields
+    record Schedule(@Nullable List<@Valid @NotNull Window> windows, @Nullable Boolean always) {
     }
 
     /** Why the Island goes offline (absent: the host asked for it). */

@@ -16,6 +16,8 @@ import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.OpenAccount;
 import io.archipelago.exchange.ids.Country;
 import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.island.api.AvailabilitySchedule;
+import io.archipelago.exchange.island.api.ChangeIslandSchedule;
 import io.archipelago.exchange.market.api.BidOutcome;
 import io.archipelago.exchange.market.api.RejectionReason;
 import io.archipelago.exchange.market.api.SubmitBid;
@@ -24,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.axonframework.commandhandling.CommandExecutionException;
@@ -35,6 +38,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.mockito.ArgumentCaptor;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
@@ -142,6 +146,39 @@ class CommandEndpointsTest {
         verify(gateway, never()).send(any());
     }
 
+    @Test
+    void changesAnIslandsScheduleToWindowsOrAlways() throws Exception {
+        put("/islands/i1/schedule", "{\"windows\":[{\"startMinute\":540,\"endMinute\":1020},"
+                + "{\"startMinute\":1980,\"endMinute\":2460}]}")
+                .andExpect(status().isNoContent());
+        put("/islands/i1/schedule", "{\"always\":true}")
+                .andExpect(status().isNoContent());
+
+        verify(gateway).send(new ChangeIslandSchedule(new IslandId("i1"), new AvailabilitySchedule(List.of(
+                new AvailabilitySchedule.Window(540, 1_020), new AvailabilitySchedule.Window(1_980, 2_460))), NOW));
+        verify(gateway).send(new ChangeIslandSchedule(new IslandId("i1"), AvailabilitySchedule.ALWAYS, NOW));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "{\"windows\":[{\"startMinute\":600,\"endMinute\":60}]}|a schedule window is",
+        "{\"windows\":[{\"startMinute\":0,\"endMinute\":10081}]}|a schedule window is",
+        "{\"windows\":[{\"startMinute\":0}]}|windows[0].endMinute: must not be null",
+        "{\"windows\":[]}|a schedule gives its windows, or always: true",
+        "{}|a schedule gives its windows, or always: true",
+        "{\"always\":false}|a schedule gives its windows, or always: true",
+        "{\"always\":true,\"windows\":[{\"startMinute\":0,\"endMinute\":60}]}|either always or windows",
+        "{\"always\":true,\"days\":[1]}|unknown field 'days'"})
+    void refusesABadScheduleAndRecordsNothing(String bodyAndDetail) throws Exception {
+        String[] parts = bodyAndDetail.split("\\|", 2);
+        put("/islands/i1/schedule", parts[0])
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail", containsString(parts[1])));
+
+        verify(gateway, never()).send(any());
+    }
+
     static Stream<Arguments> refusals() {
         return Stream.of(
                 Arguments.of(new IllegalArgumentException("island i9 is not registered"), 400,
@@ -217,6 +254,11 @@ class CommandEndpointsTest {
 
     private ResultActions post(String path, String body) throws Exception {
         return mvc.perform(MockMvcRequestBuilders.post(path)
+                .contentType(MediaType.APPLICATION_JSON).content(body));
+    }
+
+    private ResultActions put(String path, String body) throws Exception {
+        return mvc.perform(MockMvcRequestBuilders.put(path)
                 .contentType(MediaType.APPLICATION_JSON).content(body));
     }
 }

@@ -29,8 +29,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Chromium by {@code web/e2e/app.mjs} (playwright-core, installed by the web module's {@code npm ci}): a wrong key
  * shows the API's words, a signed-in consumer streams a chat and sees the Island that served it, the dashboard draws
  * the market that just traded, an image's progress bar reaches 100% and the images are drawn at the size asked with
- * the job's cost, the playground answers, a host reprices its ask and the best ask on the page follows,
- * the auditor's replay comes back clean. Screenshots of each page land in {@code target/web-screenshots}. Also: the
+ * the job's cost, the playground answers, a host reprices its ask and the best ask on the page follows, the host
+ * changes its Island's schedule and the page shows the one the read side holds, the auditor's replay comes back
+ * clean. Screenshots of each page land in {@code target/web-screenshots}. Also: the
  * app's static files are public and nothing else became so.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -177,6 +178,15 @@ class WebAppTest {
         assertThat(result.path("reprice").path("before").asText()).isNotEqualTo(newPrice);
         assertThat(result.path("reprice").path("after").asText()).isEqualTo(newPrice);
         assertThat(result.path("reprice").path("dashboard").asText()).isEqualTo(newPrice);
+
+        // the schedule the host saved is the one the read side holds, and the page shows it
+        assertThat(result.path("schedule").path("before").asText()).isEqualTo("always available");
+        assertThat(result.path("schedule").path("after").asText())
+                .isEqualTo("Tue 09:00-17:30, Fri 22:00 - Sat 02:00 UTC");
+        JsonNode saved = json.readTree(get("/islands/" + island, hostKey).body()).path("schedule");
+        assertThat(saved.path("always").asBoolean()).isFalse();
+        assertThat(saved.path("windows").toString()).isEqualTo(
+                "[{\"startMinute\":1980,\"endMinute\":2490},{\"startMinute\":7080,\"endMinute\":7320}]");
 
         assertThat(result.path("audit").path("result").asText()).as(result.path("audit").toString()).isEqualTo("OK");
         assertThat(result.path("audit").path("conserved").asText()).isEqualTo("yes");

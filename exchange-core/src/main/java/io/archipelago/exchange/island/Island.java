@@ -5,6 +5,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.island.api.AvailabilitySchedule;
 import io.archipelago.exchange.island.api.BringIslandOnline;
+import io.archipelago.exchange.island.api.ChangeIslandSchedule;
 import io.archipelago.exchange.ids.Country;
 import io.archipelago.exchange.island.api.FailIslandVerification;
 import io.archipelago.exchange.island.api.IslandConditions;
@@ -12,6 +13,7 @@ import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.island.api.IslandListing;
 import io.archipelago.exchange.island.api.IslandRegistered;
 import io.archipelago.exchange.island.api.IslandRttMeasured;
+import io.archipelago.exchange.island.api.IslandScheduleChanged;
 import io.archipelago.exchange.island.api.IslandVerificationFailed;
 import io.archipelago.exchange.island.api.IslandVerified;
 import io.archipelago.exchange.island.api.IslandWentOffline;
@@ -125,6 +127,15 @@ public class Island {
         }
     }
 
+    @CommandHandler
+    void handle(ChangeIslandSchedule command, Markets markets) {
+        AvailabilitySchedule next = command.schedule() == null ? AvailabilitySchedule.ALWAYS : command.schedule();
+        if (!next.equals(schedule)) {
+            apply(new IslandScheduleChanged(islandId, next, command.at()));
+            tellMarkets(markets, command.at());
+        }
+    }
+
     /** Called through {@code Islands}: a job ended on this Island. */
     public void recordJobOutcome(JobId jobId, JobOutcome outcome, Instant at, Markets markets) {
         Karma base = decay(at);
@@ -203,6 +214,11 @@ public class Island {
     @EventSourcingHandler
     void on(IslandRttMeasured event) {
         rttMicros = event.rttMicros();
+    }
+
+    @EventSourcingHandler
+    void on(IslandScheduleChanged event) {
+        schedule = event.schedule();
     }
 
     @EventSourcingHandler

@@ -4,17 +4,20 @@ import static java.time.temporal.ChronoUnit.DAYS;
 import static java.time.temporal.ChronoUnit.HOURS;
 import static java.time.temporal.ChronoUnit.MINUTES;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.fixtures.AggregateStore;
 import io.archipelago.exchange.island.api.AvailabilitySchedule;
 import io.archipelago.exchange.island.api.BringIslandOnline;
+import io.archipelago.exchange.island.api.ChangeIslandSchedule;
 import io.archipelago.exchange.ids.Country;
 import io.archipelago.exchange.island.api.IslandConditions;
 import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.island.api.IslandListing;
 import io.archipelago.exchange.island.api.IslandRegistered;
 import io.archipelago.exchange.island.api.IslandRttMeasured;
+import io.archipelago.exchange.island.api.IslandScheduleChanged;
 import io.archipelago.exchange.island.api.IslandVerified;
 import io.archipelago.exchange.island.api.IslandWentOffline;
 import io.archipelago.exchange.island.api.IslandWentOnline;
@@ -242,6 +245,75 @@ class IslandTest {
     }
 
     @Test
+    void opensTheIslandByANewScheduleAndPlacesTheBidsWaitingForIt() {
+        AvailabilitySchedule tuesdays = schedule(1_440, 2_880);
+        AvailabilitySchedule mondayMornings = schedule(540, 660);
+        IslandConditions before = conditions(false, true, 20_000, 500).withSchedule(tuesdays);
+        IslandConditions after = before.withSchedule(mondayMornings);
+        BidSubmitted bid = restingBid("job-1", false, Long.MAX_VALUE);
+        openMarket(before, bid);
+
+        fixture.given(registered(), new IslandScheduleChanged(ISLAND, tuesdays, REGISTERED_AT), online(),
+                        rtt(20_000))
+                .when(new ChangeIslandSchedule(ISLAND, mondayMornings, T0))
+                .expectEvents(new IslandScheduleChanged(ISLAND, mondayMornings, T0))
+                .expectState(island -> assertThat(island.listing(CHAT).conditions()).isEqualTo(after));
+        assertThat(markets.appended()).containsExactly(
+                new IslandConditionsChanged(CHAT, ISLAND, after, T0),
+                placed(bid, after));
+    }
+
+    @Test
+    void keepsABidWaitingWhileTheNewScheduleIsStillClosed() {
+        IslandConditions before = conditions(false, true, 20_000, 500).withSchedule(schedule(1_440, 2_880));
+        IslandConditions after = before.withSchedule(schedule(2_880, 4_320));
+        openMarket(before, restingBid("job-1", false, Long.MAX_VALUE));
+
+        fixture.given(registered(), new IslandScheduleChanged(ISLAND, schedule(1_440, 2_880), REGISTERED_AT),
+                        online(), rtt(20_000))
+                .when(new ChangeIslandSchedule(ISLAND, schedule(2_880, 4_320), T0))
+                .expectEvents(new IslandScheduleChanged(ISLAND, schedule(2_880, 4_320), T0));
+        assertThat(markets.appended()).containsExactly(new IslandConditionsChanged(CHAT, ISLAND, after, T0));
+    }
+
+    @Test
+    void closesAnIslandThatWasAlwaysOpen() {
+        IslandConditions before = conditions(false, true, 20_000, 500);
+        openMarket(before);
+
+        fixture.given(registered(), online(), rtt(20_000))
+                .when(new ChangeIslandSchedule(ISLAND, schedule(1_440, 2_880), T0))
+                .expectEvents(new IslandScheduleChanged(ISLAND, schedule(1_440, 2_880), T0));
+        assertThat(markets.appended()).containsExactly(
+                new IslandConditionsChanged(CHAT, ISLAND, before.withSchedule(schedule(1_440, 2_880)), T0));
+    }
+
+    @Test
+    void goesBackToAlwaysWhenTheScheduleIsAbsent() {
+        fixture.given(registered(), new IslandScheduleChanged(ISLAND, schedule(0, 60), REGISTERED_AT))
+                .when(new ChangeIslandSchedule(ISLAND, null, T0))
+                .expectEvents(new IslandScheduleChanged(ISLAND, AvailabilitySchedule.ALWAYS, T0));
+    }
+
+    @Test
+    void ignoresAnUnchangedSchedule() {
+        openMarket(conditions(false, true, 20_000, 500).withSchedule(schedule(0, 60)));
+
+        fixture.given(registered(), new IslandScheduleChanged(ISLAND, schedule(0, 60), REGISTERED_AT), online(),
+                        rtt(20_000))
+                .when(new ChangeIslandSchedule(ISLAND, schedule(0, 60), T0))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+        assertThat(markets.appended()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "[{0}, {1})")
+    @CsvSource({"-1, 60", "60, 60", "120, 60", "0, 10081"})
+    void refusesAWindowOutsideTheWeekAsAtRegistration(int start, int end) {
+        assertThatThrownBy(() -> schedule(start, end)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void recordsANewRoundTripTimeAndTellsItsMarkets() {
         IslandConditions before = conditions(false, true, 20_000, 500);
         openMarket(before);
@@ -383,6 +455,10 @@ class IslandTest {
 
     private static IslandRttMeasured rtt(long micros) {
         return new IslandRttMeasured(ISLAND, micros, T0.minus(2, HOURS));
+    }
+
+    private static AvailabilitySchedule schedule(int startMinute, int endMinute) {
+        return new AvailabilitySchedule(List.of(new AvailabilitySchedule.Window(startMinute, endMinute)));
     }
 
     private static KarmaChanged karma(int from, int to, Instant at) {

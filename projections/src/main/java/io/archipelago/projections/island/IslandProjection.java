@@ -3,6 +3,7 @@ package io.archipelago.projections.island;
 import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.island.api.IslandRegistered;
 import io.archipelago.exchange.island.api.IslandRttMeasured;
+import io.archipelago.exchange.island.api.IslandScheduleChanged;
 import io.archipelago.exchange.island.api.IslandVerified;
 import io.archipelago.exchange.island.api.IslandWentOffline;
 import io.archipelago.exchange.island.api.IslandWentOnline;
@@ -47,9 +48,9 @@ final class IslandProjection {
     void on(IslandRegistered event, @SequenceNumber long sequence) {
         writes.row("island_view", event.islandId().value()).sql("""
                 INSERT INTO island_view (island_id, owner, country, cargo_types, slots, verified, online,
-                                         uptime_millis, karma, registered_at, updated_at, last_sequence)
+                                         uptime_millis, karma, registered_at, updated_at, last_sequence, schedule)
                 VALUES (:island, :owner, :country, :cargoTypes, :slots, :verified, false, 0, :karma, :at, :at,
-                        :sequence)
+                        :sequence, :schedule)
                 ON CONFLICT (island_id) DO NOTHING""")
                 .param("island", event.islandId().value())
                 .param("owner", event.owner().value())
@@ -61,6 +62,7 @@ final class IslandProjection {
                 .param("karma", event.karma().points())
                 .param("at", utc(event.at()))
                 .param("sequence", sequence)
+                .param("schedule", IslandSchedule.of(event.schedule()).column())
                 .update();
     }
 
@@ -89,6 +91,18 @@ final class IslandProjection {
                 .sql("UPDATE island_view SET rtt_micros = :rtt, updated_at = :at, last_sequence = :sequence"
                         + " WHERE island_id = :island AND last_sequence < :sequence")
                 .param("rtt", event.rttMicros())
+                .param("island", event.islandId().value())
+                .param("at", utc(event.at()))
+                .param("sequence", sequence)
+                .update();
+    }
+
+    @EventHandler
+    void on(IslandScheduleChanged event, @SequenceNumber long sequence) {
+        writes.row("island_view", event.islandId().value())
+                .sql("UPDATE island_view SET schedule = :schedule, updated_at = :at, last_sequence = :sequence"
+                        + " WHERE island_id = :island AND last_sequence < :sequence")
+                .param("schedule", IslandSchedule.of(event.schedule()).column())
                 .param("island", event.islandId().value())
                 .param("at", utc(event.at()))
                 .param("sequence", sequence)

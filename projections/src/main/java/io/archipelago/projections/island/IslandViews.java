@@ -73,6 +73,7 @@ public final class IslandViews {
                 row.getBoolean("verified"), row.getBoolean("online"), since == null ? null : since.toInstant(),
                 row.getLong("uptime_millis"), row.getInt("karma"), row.getObject("rtt_micros", Long.class),
                 row.getObject("registered_at", OffsetDateTime.class).toInstant(),
-                row.getObject("updated_at", OffsetDateTime.class).toInstant());
+                row.getObject("updated_at", OffsetDateTime.class).toInstant(),
+                IslandSchedule.parse(row.getString("schedule")));
     }
 }

@@ -9,6 +9,7 @@ import io.archipelago.exchange.ids.Country;
 import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.island.api.IslandRegistered;
 import io.archipelago.exchange.island.api.IslandRttMeasured;
+import io.archipelago.exchange.island.api.IslandScheduleChanged;
 import io.archipelago.exchange.island.api.IslandVerified;
 import io.archipelago.exchange.island.api.IslandWentOffline;
 import io.archipelago.exchange.island.api.IslandWentOnline;
@@ -49,7 +50,10 @@ class IslandProjectionTest {
             s -> projection.on(new KarmaChanged(ISLAND, Karma.of(510), Karma.of(490), KarmaReason.WENT_OFFLINE,
                     null, T0.plusSeconds(70)), s),
             s -> projection.on(new IslandVerified(ISLAND, T0.plusSeconds(80)), s),
-            s -> projection.on(new IslandWentOnline(ISLAND, T0.plusSeconds(100)), s));
+            s -> projection.on(new IslandWentOnline(ISLAND, T0.plusSeconds(100)), s),
+            s -> projection.on(new IslandScheduleChanged(ISLAND, new AvailabilitySchedule(List.of(
+                    new AvailabilitySchedule.Window(540, 1_020), new AvailabilitySchedule.Window(1_980, 2_460))),
+                    T0.plusSeconds(110)), s));
 
     @BeforeEach
     void clean() {
@@ -69,6 +73,8 @@ class IslandProjectionTest {
         assertThat(island.online()).isTrue();
         assertThat(island.onlineSince()).isEqualTo(T0.plusSeconds(100));
         assertThat(island.uptimeMillis()).as("online from 10 s to 70 s").isEqualTo(60_000);
+        assertThat(island.schedule()).isEqualTo(new IslandSchedule(false, List.of(
+                new IslandSchedule.Window(540, 1_020), new IslandSchedule.Window(1_980, 2_460))));
         assertThat(islands.ownedBy("bob")).extracting(IslandView::islandId).containsExactly(ISLAND.value());
         assertThat(islands.ownedBy("alice")).isEmpty();
     }
@@ -96,6 +102,17 @@ class IslandProjectionTest {
 
         assertThat(islands.find(ISLAND.value()).orElseThrow()).isEqualTo(once);
         assertThat(islands.karmaHistory(ISLAND.value(), Instant.EPOCH, FAR, 0, 10)).hasSize(2);
+    }
+
+    @Test
+    void anIslandRegisteredWithoutAScheduleShowsAlwaysUntilItsScheduleChanges() {
+        deliver(0, 1);
+        assertThat(islands.find(ISLAND.value()).orElseThrow().schedule()).isEqualTo(IslandSchedule.ALWAYS);
+
+        deliver(1, history.size());
+        projection.on(new IslandScheduleChanged(ISLAND, AvailabilitySchedule.ALWAYS, T0.plusSeconds(120)),
+                history.size());
+        assertThat(islands.find(ISLAND.value()).orElseThrow().schedule()).isEqualTo(IslandSchedule.ALWAYS);
     }
 
     private void deliver(int from, int to) {

@@ -1,5 +1,6 @@
 package io.archipelago.query.history;
 
+import io.archipelago.projections.island.IslandSchedule;
 import io.archipelago.projections.island.IslandView;
 import java.time.Instant;
 import java.util.List;
@@ -11,11 +12,12 @@ import org.jspecify.annotations.Nullable;
  */
 record IslandListing(String islandId, String country, List<String> cargoTypes, int slots, boolean verified,
                      boolean online, @Nullable Instant onlineSince, long uptimeMillis, int karma,
-                     @Nullable Long rttMicros, Instant registeredAt, Instant updatedAt) {
+                     @Nullable Long rttMicros, Instant registeredAt, Instant updatedAt,
+                     IslandSchedule schedule) {
 
     static IslandListing of(IslandView island) {
         return new IslandListing(island.islandId(), island.country(), island.cargoTypes(), island.slots(),
                 island.verified(), island.online(), island.onlineSince(), island.uptimeMillis(), island.karma(),
-                island.rttMicros(), island.registeredAt(), island.updatedAt());
+                island.rttMicros(), island.registeredAt(), island.updatedAt(), island.schedule());
     }
 }

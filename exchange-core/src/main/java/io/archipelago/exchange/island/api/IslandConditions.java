@@ -34,6 +34,10 @@ public record IslandConditions(Country country, int slots, AvailabilitySchedule 
         return new IslandConditions(country, slots, schedule, verified, online, rttMicros, karma);
     }
 
+    public IslandConditions withSchedule(AvailabilitySchedule schedule) {
+        return new IslandConditions(country, slots, schedule, verified, online, rttMicros, karma);
+    }
+
     public IslandConditions withVerified(boolean verified) {
         return new IslandConditions(country, slots, schedule, verified, online, rttMicros, karma);
     }
