@@ -1,6 +1,7 @@
 package io.archipelago.agent;
 
 import io.archipelago.agent.CargoVerifier.CargoRefused;
+import io.archipelago.protocol.OfferedVersion;
 import io.archipelago.protocol.cosign.CosignSignatures;
 import io.archipelago.protocol.cosign.ImageDigest;
 import io.archipelago.protocol.cosign.SignatureRefused;
@@ -59,6 +60,41 @@ final class CosignImageCheck implements ImageSignatureCheck {
             }
         }
         throw new CargoRefused(reason);
+    }
+
+    @Override
+    public ImageReference checkOffered(OfferedVersion version) throws CargoRefused {
+        try {
+            ECPublicKey publisherKey = SigningKeys.fromSpki(version.publisherKey());
+            String spki = SigningKeys.spki(publisherKey);
+            if (!trusted.isEmpty() && trusted.stream().noneMatch(key -> SigningKeys.spki(key).equals(spki))) {
+                throw new CargoRefused("version " + version.name() + " is signed by a publisher key this host did"
+                        + " not pin");
+            }
+            CosignSignatures.verify(publisherKey, Base64.getDecoder().decode(version.payload()), version.signature(),
+                    version.repository(), new ImageDigest(version.digest()));
+            return new ImageReference(pathInRegistry(version.repository()), version.digest());
+        } catch (SignatureRefused refused) {
+            throw new CargoRefused("version " + version.name() + " is refused: " + refused.getMessage());
+        } catch (IllegalArgumentException malformed) {
+            throw new CargoRefused("version " + version.name() + " names no image this host can pull: "
+                    + malformed.getMessage());
+        }
+    }
+
+    /**
+     * The repository's path inside a registry: {@code host/cargos/echo} is {@code cargos/echo}. The first component
+     * names a registry host when it has a dot or a port or is {@code localhost}, as Docker reads references; the
+     * host pulls from the registry it was configured with, which may be a mirror of the publisher's.
+     */
+    static String pathInRegistry(String repository) {
+        int slash = repository.indexOf('/');
+        if (slash < 0) {
+            return repository;
+        }
+        String first = repository.substring(0, slash);
+        boolean host = first.contains(".") || first.contains(":") || "localhost".equals(first);
+        return host ? repository.substring(slash + 1) : repository;
     }
 
     /**
