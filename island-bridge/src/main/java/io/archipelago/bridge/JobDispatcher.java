@@ -119,7 +119,10 @@ final class JobDispatcher {
         maxUnits.put(jobId, units);
     }
 
-    /** A job placed from now on: dispatched when this node claims the placement, else kept in mind elsewhere. */
+    /**
+     * A job placed from now on: dispatched, with the Cargo {@code version} the market assigned it (null for an
+     * unversioned Cargo type), when this node claims the placement, else kept in mind elsewhere.
+     */
     void placed(JobPlaced placed, @Nullable OfferedVersion version) {
         waiting.remove(placed.jobId());
         Cluster.Placement placement = count(placed);
