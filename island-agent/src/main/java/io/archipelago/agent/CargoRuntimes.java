@@ -1,8 +1,10 @@
 package io.archipelago.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.archipelago.protocol.OfferedVersion;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /** Runs each job on the runtime of its Cargo type: a verified process Cargo where there is one, else the default. */
 final class CargoRuntimes implements JobRuntime {
@@ -18,6 +20,12 @@ final class CargoRuntimes implements JobRuntime {
     @Override
     public long run(String cargo, JsonNode input, long maxUnits, Output output) throws Exception {
         return byCargo.getOrDefault(cargo, fallback).run(cargo, input, maxUnits, output);
+    }
+
+    @Override
+    public long run(String cargo, JsonNode input, long maxUnits, @Nullable OfferedVersion version, Output output)
+            throws Exception {
+        return byCargo.getOrDefault(cargo, fallback).run(cargo, input, maxUnits, version, output);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.archipelago.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.archipelago.protocol.Codec;
+import io.archipelago.protocol.OfferedVersion;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a container Cargo: an OCI image named by digest, pulled from a registry, its signature checked before each
@@ -84,19 +86,38 @@ final class ContainerRuntime implements JobRuntime {
 
     @Override
     public long run(String cargo, JsonNode input, long maxUnits, Output output) throws Exception {
+        return run(cargo, input, maxUnits, null, output);
+    }
+
+    /**
+     * Runs the image this Cargo was configured with, checked against the signatures its registry stores, or, when
+     * the job was offered with a version, that version's image by its digest, checked against the signature and
+     * publisher key the offer carries (the ones the coordinator verified at publication).
+     */
+    @Override
+    public long run(String cargo, JsonNode input, long maxUnits, @Nullable OfferedVersion version, Output output)
+            throws Exception {
         String id = "cargo-" + UUID.randomUUID();
         Path job = Files.createDirectories(workDir.resolve(id));
         Path state = Files.createDirectories(workDir.resolve("runc"));
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             long started = System.nanoTime();
+            ImageReference image = this.image;
+            if (version != null) {
+                image = signatures.checkOffered(version);
+                steps.took("verify the offered version's signature", System.nanoTime() - started);
+                started = System.nanoTime();
+            }
             OciRegistry.Manifest manifest = registry.manifest(image);
-            List<OciRegistry.Signature> found = registry.signatures(image);
-            steps.took("fetch manifest and signature", System.nanoTime() - started);
+            if (version == null) {
+                List<OciRegistry.Signature> found = registry.signatures(image);
+                steps.took("fetch manifest and signature", System.nanoTime() - started);
 
-            started = System.nanoTime();
-            signatures.check(image, found);
-            steps.took("verify signature", System.nanoTime() - started);
+                started = System.nanoTime();
+                signatures.check(image, found);
+                steps.took("verify signature", System.nanoTime() - started);
+            }
             stopIfCancelledOrLate(output, deadline);
 
             started = System.nanoTime();

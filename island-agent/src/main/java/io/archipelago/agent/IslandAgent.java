@@ -149,7 +149,7 @@ public final class IslandAgent implements AutoCloseable {
         for (Path key : settings.imageKeys()) {
             keys.add(Files.readString(key, StandardCharsets.US_ASCII));
         }
-        ImageSignatureCheck check = SimpleSigningCheck.trusting(keys);
+        ImageSignatureCheck check = CosignImageCheck.trusting(keys);
         OciRegistry registry = new OciRegistry(Objects.requireNonNull(settings.registry()), Duration.ofSeconds(30));
         // under /tmp, whose every ancestor the containers' unprivileged root can traverse
         Path workDir = Files.createTempDirectory("island-agent-containers-",

@@ -143,7 +143,7 @@ final class JobRunner implements AutoCloseable {
         String subject = Subjects.results(islandId, offer.jobId());
         AtomicLong seq = new AtomicLong();
         try {
-            long units = runtime.run(offer.cargo(), offer.input(), offer.maxUnits(), new Output() {
+            long units = runtime.run(offer.cargo(), offer.input(), offer.maxUnits(), offer.version(), new Output() {
                 @Override
                 public void send(Payload payload) {
                     nats.publish(subject,

@@ -1,9 +1,14 @@
 package io.archipelago.agent;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.Signature;
+import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -59,6 +64,42 @@ public final class ContainerCargoFixture implements AutoCloseable {
         ImageReference image = images.push(repository, script);
         signer.sign(image, image, publisher);
         return image.toString();
+    }
+
+    /**
+     * An image as its publisher publishes it as a Cargo version: pushed (with no signature in the registry), and the
+     * simple-signing payload naming it signed with the publisher's key.
+     *
+     * @param repository host/path, as the version names its image
+     * @param payload    Base64 of the payload's bytes
+     * @param signature  Base64 of the DER signature over them
+     */
+    public record SignedVersion(String repository, String digest, String payload, String signature) {
+    }
+
+    /** Pushes an image that runs {@code script} and signs it for publication as a Cargo version. */
+    public SignedVersion publishableImage(String repository, String script) throws Exception {
+        ImageReference image = images.push(repository, script);
+        String named = registry.url().getAuthority() + "/" + repository;
+        byte[] payload = CosignStyleSignatures.payload(named, image.digest()).getBytes(StandardCharsets.UTF_8);
+        Signature ecdsa = Signature.getInstance("SHA256withECDSA");
+        ecdsa.initSign(publisher.getPrivate());
+        ecdsa.update(payload);
+        return new SignedVersion(named, image.digest(), Base64.getEncoder().encodeToString(payload),
+                Base64.getEncoder().encodeToString(ecdsa.sign()));
+    }
+
+    /** Replaces {@code from} by {@code to} in the config blob the registry stores for {@code version}'s image. */
+    public void alterConfig(SignedVersion version, String from, String to) throws IOException {
+        String config = new ObjectMapper().readTree(registry.blob(version.digest()).toFile()).path("config")
+                .path("digest").asText();
+        Path blob = registry.blob(config);
+        Files.writeString(blob, Files.readString(blob).replace(from, to));
+    }
+
+    /** The publisher's public key, PEM, as its account registers it. */
+    public String publicKeyPem() throws IOException {
+        return Files.readString(publicKey);
     }
 
     /** As {@link #signedImage}, then alters the manifest the registry serves under that digest. */

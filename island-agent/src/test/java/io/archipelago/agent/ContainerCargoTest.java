@@ -97,7 +97,7 @@ class ContainerCargoTest {
 
     private ContainerRuntime runtime(ImageReference image, ContainerLimits limits, Duration timeout) {
         return new ContainerRuntime(new OciRegistry(registry.url(), Duration.ofSeconds(10)), image,
-                SimpleSigningCheck.trusting(List.of(CosignStyleSignatures.pem(publisher))), work, limits, timeout,
+                CosignImageCheck.trusting(List.of(CosignStyleSignatures.pem(publisher))), work, limits, timeout,
                 ContainerRuntime.Steps.NONE);
     }
 
@@ -262,7 +262,7 @@ class ContainerCargoTest {
         ImageReference retagged = images.push("cargos/probe", "echo impostor");
         signer.sign(genuine, retagged, publisher);
         assertThatThrownBy(() -> run(retagged)).isInstanceOf(CargoRefused.class)
-                .hasMessageContaining("signs another image (" + genuine.digest() + ")");
+                .hasMessageContaining("names digest " + genuine.digest());
     }
 
     @Test

@@ -43,7 +43,7 @@ class ContainerTimingsDriver {
             Files.setPosixFilePermissions(executable, PosixFilePermissions.fromString("r-x------"));
             for (String round : List.of("cold", "warm")) {
                 ContainerRuntime container = new ContainerRuntime(new OciRegistry(registry.url(),
-                        Duration.ofSeconds(10)), image, SimpleSigningCheck.trusting(List.of(
+                        Duration.ofSeconds(10)), image, CosignImageCheck.trusting(List.of(
                         CosignStyleSignatures.pem(key))), work, ContainerLimits.DEFAULT, Duration.ofSeconds(30),
                         (step, nanos) -> print(round, "container: " + step, nanos));
                 long started = System.nanoTime();

@@ -10,12 +10,14 @@ import io.archipelago.exchange.market.api.BidCancelled;
 import io.archipelago.exchange.market.api.BidExpired;
 import io.archipelago.exchange.market.api.BidRejected;
 import io.archipelago.exchange.market.api.BidSubmitted;
+import io.archipelago.exchange.market.api.CargoVersionPublished;
 import io.archipelago.exchange.market.api.JobCancelled;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.market.api.JobFailed;
 import io.archipelago.exchange.market.api.JobPlaced;
 import io.archipelago.exchange.market.api.JobReassigned;
 import io.archipelago.exchange.market.api.JobStarted;
+import io.archipelago.exchange.market.api.JobVersionAssigned;
 import io.archipelago.exchange.market.api.RejectionReason;
 import io.archipelago.protocol.Subjects;
 import io.nats.client.Connection;
@@ -67,6 +69,7 @@ public final class IslandBridge implements AutoCloseable {
     private final JobInputs inputs;
     private final Rejections rejections = new Rejections();
     private final JobDispatcher dispatcher;
+    private final PublishedVersions versions = new PublishedVersions();
     private final Prober prober;
     private final IslandRequests requests;
     private final StreamRelay relay;
@@ -198,8 +201,22 @@ public final class IslandBridge implements AutoCloseable {
     void on(JobPlaced event, @Nullable TrackingToken token) {
         if (isHistory(token)) {
             dispatcher.placedBefore(event);
-        } else {
-            dispatcher.placed(event);
+        } else if (!versions.holds(event)) {
+            dispatcher.placed(event, null);
+        }
+    }
+
+    @EventHandler
+    void on(CargoVersionPublished event) {
+        versions.published(event);
+    }
+
+    /** The version of the placement just held: the job is offered with it, for the Island to verify. */
+    @EventHandler
+    void on(JobVersionAssigned event) {
+        JobPlaced placed = versions.release(event);
+        if (placed != null) {
+            dispatcher.placed(placed, versions.offered(event));
         }
     }
 

@@ -16,6 +16,7 @@ import io.archipelago.protocol.Codec;
 import io.archipelago.protocol.JobAccepted;
 import io.archipelago.protocol.JobCancel;
 import io.archipelago.protocol.JobOffer;
+import io.archipelago.protocol.OfferedVersion;
 import io.archipelago.protocol.JobOutput;
 import io.archipelago.protocol.RejectedMessage;
 import io.archipelago.protocol.Subjects;
@@ -118,8 +119,11 @@ final class JobDispatcher {
         maxUnits.put(jobId, units);
     }
 
-    /** A job placed from now on: dispatched when this node claims the placement, else kept in mind elsewhere. */
-    void placed(JobPlaced placed) {
+    /**
+     * A job placed from now on: dispatched, with the Cargo {@code version} the market assigned it (null for an
+     * unversioned Cargo type), when this node claims the placement, else kept in mind elsewhere.
+     */
+    void placed(JobPlaced placed, @Nullable OfferedVersion version) {
         waiting.remove(placed.jobId());
         Cluster.Placement placement = count(placed);
         boolean mine;
@@ -134,7 +138,7 @@ final class JobDispatcher {
             claimed = false;
         }
         if (mine) {
-            dispatch(placed);
+            dispatch(placed, version);
         } else {
             elsewhere.put(placed.jobId(), new Elsewhere(placement, placed.cargo(), placed.islandId(), false,
                     System.nanoTime(), claimed));
@@ -145,7 +149,7 @@ final class JobDispatcher {
         return new Cluster.Placement(placed.jobId(), placements.merge(placed.jobId(), 1, Integer::sum));
     }
 
-    private void dispatch(JobPlaced placed) {
+    private void dispatch(JobPlaced placed, @Nullable OfferedVersion version) {
         long now = System.nanoTime();
         ActiveJob job = new ActiveJob(placed.jobId(), placed.cargo(), placed.islandId(), placed.at(), now,
                 now + settings.jobDeadline().toNanos());
@@ -162,7 +166,7 @@ final class JobDispatcher {
         streams.dispatching(job.jobId.value());
         JobOffer offer = new JobOffer(Codec.VERSION, placed.jobId().value(), placed.cargo().value(),
                 inputs.get(placed.jobId().value()), maxUnits.getOrDefault(placed.jobId(), 1L),
-                System.currentTimeMillis() + settings.jobDeadline().toMillis());
+                System.currentTimeMillis() + settings.jobDeadline().toMillis(), version);
         requests.request(placed.islandId().value(), Subjects.jobs(placed.islandId().value()), Codec.encode(offer),
                         settings.acceptTimeout())
                 .whenComplete((reply, failure) -> answered(job, reply, failure));

@@ -81,6 +81,15 @@ public final class Codec {
             throw new RejectedMessage(RejectedMessage.Reason.UNKNOWN_VERSION,
                     "payload version " + payloadVersion.intValue() + " is not " + Payload.VERSION);
         }
+        JsonNode offeredVersion = tree.path("version").path("v");
+        if (type == JobOffer.class && offeredVersion.isInt() && offeredVersion.intValue() != OfferedVersion.VERSION) {
+            throw new RejectedMessage(RejectedMessage.Reason.UNKNOWN_VERSION,
+                    "offered version's version " + offeredVersion.intValue() + " is not " + OfferedVersion.VERSION);
+        }
+        if (type == JobOffer.class && !tree.has("version")) {
+            // a job on an unversioned Cargo type, or a coordinator from before versions were offered
+            ((ObjectNode) tree).putNull("version");
+        }
         if (type == JobOutput.class) {
             // Fields a version 1 Island may leave out; every other field must be there.
             for (String optional : new String[] {"text", "error", "payload"}) {

@@ -4,9 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 class CodecTest {
+
+    /** An offer of a job on a versioned Cargo type, as the bridge writes it. */
+    static JobOffer versionedOffer() {
+        Base64.Encoder base64 = Base64.getEncoder();
+        return new JobOffer(Codec.VERSION, "job-1", "llm.chat.demo",
+                Codec.json().createObjectNode().put("prompt", "hello"), 100, 1_700_000_000_000L,
+                new OfferedVersion(OfferedVersion.VERSION, "1.2.0", "registry.example/cargos/echo",
+                        "sha256:" + "ab".repeat(32), base64.encodeToString(bytes("{\"critical\":{}}")),
+                        base64.encodeToString(new byte[] {0x30, 0x45}),
+                        base64.encodeToString(new byte[] {0x30, 0x59})));
+    }
 
     private static byte[] bytes(String json) {
         return json.getBytes(StandardCharsets.UTF_8);
@@ -20,6 +32,29 @@ class CodecTest {
         assertThat(Codec.decode(Codec.encode(offer), JobOffer.class)).isEqualTo(offer);
         assertThat(Codec.decode(Codec.encode(JobOutput.chunk("job-1", 3, "tok")), JobOutput.class))
                 .isEqualTo(JobOutput.chunk("job-1", 3, "tok"));
+    }
+
+    @Test
+    void readsBackAVersionedOfferAndAnOfferWithoutTheField() throws RejectedMessage {
+        JobOffer versioned = versionedOffer();
+        assertThat(Codec.decode(Codec.encode(versioned), JobOffer.class)).isEqualTo(versioned);
+
+        // as a coordinator from before versions were offered writes it
+        JobOffer old = Codec.decode(bytes("{\"v\":1,\"jobId\":\"job-1\",\"cargo\":\"llm.chat.demo\","
+                + "\"input\":{\"prompt\":\"hello\"},\"maxUnits\":100,\"deadlineEpochMillis\":1700000000000}"),
+                JobOffer.class);
+        assertThat(old.version()).isNull();
+        assertThat(old).isEqualTo(new JobOffer(Codec.VERSION, "job-1", "llm.chat.demo",
+                Codec.json().createObjectNode().put("prompt", "hello"), 100, 1_700_000_000_000L));
+    }
+
+    @Test
+    void refusesAnOfferedVersionOfAnotherVersion() {
+        String json = new String(Codec.encode(versionedOffer()), StandardCharsets.UTF_8)
+                .replace("\"version\":{\"v\":1,", "\"version\":{\"v\":2,");
+        assertThatThrownBy(() -> Codec.decode(bytes(json), JobOffer.class))
+                .isInstanceOfSatisfying(RejectedMessage.class,
+                        rejected -> assertThat(rejected.reason()).isEqualTo(RejectedMessage.Reason.UNKNOWN_VERSION));
     }
 
     @Test

@@ -43,6 +43,7 @@ class ProtocolSchemaTest {
         List<Message> messages = List.of(
                 new JobOffer(Codec.VERSION, "job-1", "llm.chat.demo",
                         Codec.json().createObjectNode().put("prompt", "hello"), 100, 1_700_000_000_000L),
+                CodecTest.versionedOffer(),
                 JobAccepted.yes("job-1"), JobAccepted.no("job-1", "every slot is busy"),
                 new JobCancel(Codec.VERSION, "job-1", "deadline passed"),
                 new Probe(Codec.VERSION, 7), new ProbeReply(Codec.VERSION, "island-1", 7, 2));
@@ -73,6 +74,16 @@ class ProtocolSchemaTest {
             assertThat(schema("JobOutput").validate(tree(json.getBytes(StandardCharsets.UTF_8)))).as(json)
                     .isNotEmpty();
             assertThatThrownBy(() -> Codec.decode(json.getBytes(StandardCharsets.UTF_8), JobOutput.class)).as(json)
+                    .isInstanceOf(RejectedMessage.class);
+        }
+        String[][] badVersions = {{"v", "2"}, {"digest", "\"sha256:AB\""}, {"signature", "\"not base64!\""},
+            {"publisherKey", "\"\""}, {"name", "\"-leading-dash\""}};
+        for (String[] bad : badVersions) {
+            ObjectNode offer = (ObjectNode) tree(Codec.encode(CodecTest.versionedOffer()));
+            ((ObjectNode) offer.get("version")).set(bad[0], Codec.json().readTree(bad[1]));
+            byte[] json = Codec.json().writeValueAsBytes(offer);
+            assertThat(schema("JobOffer").validate(offer)).as(offer.toString()).isNotEmpty();
+            assertThatThrownBy(() -> Codec.decode(json, JobOffer.class)).as(offer.toString())
                     .isInstanceOf(RejectedMessage.class);
         }
         for (String json : new String[] {"{\"v\":1,\"nonce\":\"7\"}", "{\"v\":2,\"nonce\":7}", "{\"v\":1}"}) {
