@@ -31,6 +31,7 @@ function PriceChart({ candles, rates }) {
     if (candles.length) series.made.timeScale().fitContent();
   }, [candles, rates]);
   return html`<div class="chart" ref=${box} data-testid="price-chart" data-candles=${candles.length}
+    data-rates=${rates.length}
     role="img" aria-label=${`${candles.length} one-minute candles`}></div>`;
 }
 
@@ -105,7 +106,22 @@ export function Markets() {
     }
   }, [cargo, market?.updatedAt]);
 
-  useEffect(() => setRates([]), [cargo]);
+  // the rate over time from the read side's history; the feed then adds each rate as it is cleared
+  useEffect(() => {
+    setRates([]);
+    if (!cargo) return;
+    get(`/markets/${encodeURIComponent(cargo)}/rates?from=${new Date(Date.now() - 86_400_000).toISOString()}&limit=1000`)
+      .then((page) => {
+        const history = page.items.filter((r) => r.rateMicroCredits !== null)
+          .map((r) => ({ time: seconds(r.clearedAt), value: r.rateMicroCredits }))
+          .filter((point, i, all) => i === 0 || point.time > all[i - 1].time);
+        setRates((live) => {
+          const last = history.length ? history[history.length - 1].time : -1;
+          return [...history, ...live.filter((point) => point.time > last)];
+        });
+      })
+      .catch((failure) => setLoadError(failure.message));
+  }, [cargo]);
 
   return html`
     ${(error || loadError) && html`<p class="error" role="alert">${error || loadError}</p>`}

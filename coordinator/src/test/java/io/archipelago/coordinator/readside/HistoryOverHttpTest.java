@@ -88,6 +88,21 @@ class HistoryOverHttpTest {
     }
 
     @Test
+    void everyClearedRateIsInTheRateHistoryInOrder() throws IOException {
+        JsonNode rates = get("/markets/" + CARGO + "/rates?from=2025-06-01T00:00:00Z&limit=1000").get("items");
+
+        // the workload clears the rate after every tenth job of its 30
+        assertThat(rates).hasSize(3);
+        for (int i = 1; i < rates.size(); i++) {
+            assertThat(rates.get(i).get("clearedAt").asText())
+                    .isGreaterThan(rates.get(i - 1).get("clearedAt").asText());
+        }
+        assertThat(rates.get(0).get("rateMicroCredits").asLong()).isPositive();
+        assertThat(rates.get(0).get("trades").asInt()).isPositive();
+        assertThat(get("/markets/" + CARGO + "/rates?from=2025-06-03T00:00:00Z").get("items")).isEmpty();
+    }
+
+    @Test
     void usageDepthIslandsKarmaAndPayouts() throws IOException {
         JsonNode usage = get("/usage?publisher=" + Trading.PUBLISHER.value());
         assertThat(usage.get("items")).hasSize(1);

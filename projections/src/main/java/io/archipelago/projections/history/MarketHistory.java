@@ -19,6 +19,24 @@ public final class MarketHistory {
         this.jdbc = jdbc;
     }
 
+    /** The rates a market cleared in {@code [from, to)}, oldest first. */
+    public List<RatePoint> rates(String cargo, Instant from, Instant to, int offset, int limit) {
+        return jdbc.sql("""
+                SELECT * FROM market_rate WHERE cargo = :cargo AND cleared_at >= :from AND cleared_at < :to
+                ORDER BY cleared_at LIMIT :limit OFFSET :offset""")
+                .param("cargo", cargo)
+                .param("from", utc(from))
+                .param("to", utc(to))
+                .param("limit", limit)
+                .param("offset", offset)
+                .query((row, number) -> new RatePoint(row.getString("cargo"),
+                        row.getObject("cleared_at", OffsetDateTime.class).toInstant(),
+                        row.getObject("rate_micro_credits", Long.class), row.getLong("volume_units"),
+                        row.getInt("trades"), row.getObject("best_bid", Long.class),
+                        row.getObject("best_ask", Long.class), row.getInt("bid_depth"), row.getInt("ask_depth")))
+                .list();
+    }
+
     /** Candles of a market at a resolution whose buckets start in {@code [from, to)}, oldest first. */
     public List<Candle> candles(String cargo, Resolution resolution, Instant from, Instant to, int offset,
                                 int limit) {

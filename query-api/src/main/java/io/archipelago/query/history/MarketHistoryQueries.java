@@ -4,6 +4,7 @@ import io.archipelago.projections.history.Candle;
 import io.archipelago.projections.history.CargoUsage;
 import io.archipelago.projections.history.MarketHistory;
 import io.archipelago.projections.history.OrderBookDepth;
+import io.archipelago.projections.history.RatePoint;
 import io.archipelago.projections.history.Resolution;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +35,16 @@ final class MarketHistoryQueries {
         Window window = Window.of(from, to, offset, limit);
         return Page.of(history.candles(cargo, Resolution.of(resolution), window.from(), window.to(),
                 window.offset(), window.limit()), window);
+    }
+
+    /** The rates the market cleared in {@code [from, to)}, oldest first: the rate over time. */
+    @GetMapping("/markets/{cargo}/rates")
+    Page<RatePoint> rates(@PathVariable String cargo, @RequestParam(required = false) @Nullable Instant from,
+                          @RequestParam(required = false) @Nullable Instant to,
+                          @RequestParam(required = false) @Nullable Integer offset,
+                          @RequestParam(required = false) @Nullable Integer limit) {
+        Window window = Window.of(from, to, offset, limit);
+        return Page.of(history.rates(cargo, window.from(), window.to(), window.offset(), window.limit()), window);
     }
 
     /** The order book by price level, at most {@code levels} (up to 100) per side. */
