@@ -7,6 +7,6 @@ set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 rollouts=${1:-1000}
 horizon=${2:-5000}
-./mvnw -B -q -pl exchange-core test -Dtest=RolloutSimulationTest -Dsurefire.failIfNoSpecifiedTests=false \
+./mvnw -B -q -pl exchange-core -am test -Dtest=RolloutSimulationTest -Dsurefire.failIfNoSpecifiedTests=false \
     -Darchipelago.rollouts.simulations="$rollouts" -Darchipelago.rollouts.horizon="$horizon" >/dev/null
 cat exchange-core/target/rollout-simulation.txt

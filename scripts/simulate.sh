@@ -12,7 +12,7 @@ steps=${3:-250}
 started=$SECONDS
 log=$(mktemp)
 status=0
-./mvnw -B -q -pl exchange-core test -Dtest=ExchangeSimulationTest#everySeedKeepsEveryInvariantThroughCrashesAndLyingIslands \
+./mvnw -B -q -pl exchange-core -am test -Dtest=ExchangeSimulationTest#everySeedKeepsEveryInvariantThroughCrashesAndLyingIslands \
     -Dsurefire.failIfNoSpecifiedTests=false -Darchipelago.simulation.seeds="$seeds" \
     -Darchipelago.simulation.first-seed="$first" -Darchipelago.simulation.steps="$steps" >"$log" 2>&1 || status=$?
 grep -E 'seed [0-9]+ broke' "$log" | head -5 || true

@@ -67,6 +67,8 @@ public final class SequentialTest {
         }
         double spread = variance + tauSquared;
         double exponent = tauSquared * difference * difference / (2 * variance * spread);
-        return Math.sqrt(variance / spread) * Math.exp(exponent);
+        // StrictMath: Math.exp may differ in its last bit between JVMs and CPUs, and a rollout's evidence is rebuilt
+        // from its events on whichever node replays them; every other operation here is exact IEEE arithmetic
+        return Math.sqrt(variance / spread) * StrictMath.exp(exponent);
     }
 }
