@@ -31,6 +31,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -103,17 +104,18 @@ final class JobDesk {
      */
     StreamSubscription place(String jobId, String model, AccountId account, BidTerms terms, ObjectNode input,
                              JobStreamListener relay) {
-        return place(jobId, model, account, terms, input, relay, Set.of()).subscription();
+        return place(jobId, model, account, terms, input, relay, Set.of(), null).subscription();
     }
 
     /**
      * As {@link #place(String, String, AccountId, BidTerms, ObjectNode, JobStreamListener)}, with Islands the bid
-     * avoids where another can take it (a batch spreading its items, a retry leaving the Islands that failed it).
+     * avoids where another can take it (a batch spreading its items, a retry leaving the Islands that failed it), and
+     * the account's hold that funds its escrow first ({@code hold}, null for none: a workflow's worst case).
      *
      * @return the output subscription and the bid's outcome: the Island it went to at once, or resting
      */
     Placed place(String jobId, String model, AccountId account, BidTerms terms, ObjectNode input,
-                 JobStreamListener relay, Set<IslandId> avoid) {
+                 JobStreamListener relay, Set<IslandId> avoid, @Nullable String hold) {
         // the door made the id: the job is its account's at once for /jobs/{id}, before the read side saw the bid
         if (!claims.claim(jobId, account)) {
             throw new IllegalStateException("job id " + jobId + " is another account's");
@@ -123,7 +125,8 @@ final class JobDesk {
         try {
             SubmitBid bid = new SubmitBid(new CargoType(model), new JobId(jobId), account,
                     PricePerUnit.of(terms.limitMicroCredits()), terms.maxUnits(), terms.jurisdiction(),
-                    terms.minKarma(), terms.maxRttMicros(), terms.verifiedOnly(), bidTtl, clock.instant(), avoid);
+                    terms.minKarma(), terms.maxRttMicros(), terms.verifiedOnly(), bidTtl, clock.instant(), avoid,
+                    hold);
             BidOutcome outcome = submit(bid);
             if (outcome.status() == BidOutcome.Status.REJECTED) {
                 throw rejected(outcome);

@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.access.Principal;
-import io.archipelago.exchange.account.api.Accounts;
 import io.archipelago.exchange.ids.AccountId;
-import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.workflow.api.CancelWorkflow;
 import io.archipelago.exchange.workflow.api.SubmitWorkflow;
+import io.archipelago.exchange.workflow.api.UnfundedWorkflow;
 import io.archipelago.exchange.workflow.api.WorkflowId;
 import io.archipelago.projections.market.MarketViews;
 import io.archipelago.projections.workflow.WorkflowProgressView;
@@ -33,8 +32,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.messaging.ResultMessage;
-import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -79,14 +76,13 @@ final class WorkflowController {
     private final BidTermsResolver terms;
     private final MarketViews markets;
     private final EmbeddingModels embeddings;
-    private final Accounts accounts;
     private final ObjectMapper json;
     private final Clock clock;
     private final int maxAttempts;
 
     WorkflowController(CommandGateway commands, WorkflowViews views, ProgressStream stream,
                        WorkflowTemplates templates, BidTermsResolver terms, MarketViews markets,
-                       EmbeddingModels embeddings, Accounts accounts, ObjectMapper json, Clock clock,
+                       EmbeddingModels embeddings, ObjectMapper json, Clock clock,
                        @Value("${archipelago.workflows.max-attempts:${archipelago.batches.max-attempts:3}}")
                        int maxAttempts) {
         this.commands = commands;
@@ -96,7 +92,6 @@ final class WorkflowController {
         this.terms = terms;
         this.markets = markets;
         this.embeddings = embeddings;
-        this.accounts = accounts;
         this.json = json;
         this.clock = clock;
         this.maxAttempts = Math.max(1, maxAttempts);
@@ -228,10 +223,14 @@ final class WorkflowController {
                                               Map<String, String> parameters) {
         WorkflowRequest request = WorkflowRequest.of(body, bidTerms(owner, headers, body), parameters.keySet(),
                 models(), json);
-        requireCredits(owner, request);
         WorkflowId id = new WorkflowId("wf-" + UUID.randomUUID());
-        commands.sendAndWait(new SubmitWorkflow(id, owner, request.steps(), parameters, request.failMode(),
-                maxAttempts, clock.instant()));
+        try {
+            // the workflow holds its worst case (every step at limit x maximum units) in the same unit of work
+            commands.sendAndWait(new SubmitWorkflow(id, owner, request.steps(), parameters, request.failMode(),
+                    maxAttempts, clock.instant()));
+        } catch (UnfundedWorkflow refused) {
+            throw new WorkflowProblem(HttpStatus.PAYMENT_REQUIRED, "insufficient_credits", refused.getMessage());
+        }
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/workflows/" + id))
                 .body(view(projected(id.value(), owner, workflow -> true).orElseThrow(() -> new WorkflowProblem(
                         HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "workflow " + id + " was submitted but the "
@@ -271,22 +270,6 @@ final class WorkflowController {
             declared.put(parameter.getKey(), value.isNull() ? null : value.asText());
         }
         return declared;
-    }
-
-    /** The workflow's worst case (every step at limit x maximum units) must be available before any is placed. */
-    private void requireCredits(AccountId account, WorkflowRequest request) {
-        long worstCase = request.worstCase();
-        ResultMessage<Long> read = DefaultUnitOfWork.startAndGet(null).executeWithResult(() ->
-                accounts.availableOf(account).map(MicroCredits::value).orElse(0L));
-        if (read.isExceptional()) {
-            throw new IllegalStateException("reading account " + account + " failed", read.exceptionResult());
-        }
-        long available = read.getPayload();
-        if (available < worstCase) {
-            throw new WorkflowProblem(HttpStatus.PAYMENT_REQUIRED, "insufficient_credits", "the workflow's worst "
-                    + "case, " + request.steps().size() + " steps at their limit x maximum units = " + worstCase
-                    + " micro-credits, exceeds the " + available + " available; nothing was placed");
-        }
     }
 
     private WorkflowView find(String id, AccountId account) {

@@ -95,7 +95,7 @@ final class Workflows {
         ItemRelay relay = new ItemRelay();
         try {
             JobDesk.Placed placed = desk.place(job.value(), event.cargo().value(), event.account(),
-                    BidTerms.of(event.terms()), input, relay, Set.copyOf(event.avoid()));
+                    BidTerms.of(event.terms()), input, relay, Set.copyOf(event.avoid()), event.workflowId().hold());
             followed.put(job, new Followed(relay, placed.subscription()));
             tell(new RecordStepBid(event.workflowId(), job, placed.outcome().islandId(), clock.instant()));
         } catch (OpenAiException refused) {

@@ -8,10 +8,12 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.CreditsDeposited;
+import io.archipelago.exchange.account.api.CreditsHeld;
 import io.archipelago.exchange.account.api.CreditsReleased;
 import io.archipelago.exchange.account.api.CreditsReserved;
 import io.archipelago.exchange.account.api.CreditsSettled;
 import io.archipelago.exchange.account.api.EarningsCredited;
+import io.archipelago.exchange.account.api.HoldReleased;
 import io.archipelago.exchange.account.api.PayoutFailed;
 import io.archipelago.exchange.account.api.PayoutPaid;
 import io.archipelago.exchange.account.api.PayoutRequested;
@@ -69,9 +71,9 @@ final class LedgerAudit {
     /** Problems printed in full; beyond this only their number. */
     static final int PROBLEMS_SHOWN = 50;
 
-    private static final Set<Class<?>> MONEY_EVENTS = Set.of(CreditsDeposited.class, CreditsReserved.class,
-            CreditsSettled.class, CreditsReleased.class, EarningsCredited.class, PayoutRequested.class,
-            PayoutPaid.class, PayoutFailed.class);
+    private static final Set<Class<?>> MONEY_EVENTS = Set.of(CreditsDeposited.class, CreditsHeld.class,
+            HoldReleased.class, CreditsReserved.class, CreditsSettled.class, CreditsReleased.class,
+            EarningsCredited.class, PayoutRequested.class, PayoutPaid.class, PayoutFailed.class);
     private static final Map<String, Class<?>> MONEY_EVENT_TYPES = MONEY_EVENTS.stream()
             .collect(Collectors.toMap(Class::getName, type -> type));
     static final int FETCH_SIZE = 10_000;

@@ -230,6 +230,45 @@ class WorkflowsTest {
     }
 
     @Test
+    void theWorstCaseIsHeldAtSubmissionSoWhatElseTheAccountSpendsCannotStarveTheSteps() throws Exception {
+        // two steps at 5,000 per unit x 10 units: a worst case of 100,000 held out of 120,000
+        String account = openAccount(120_000);
+        String key = issueKey(account);
+        String words = "word ".repeat(150).trim();
+        HttpResponse<String> created = post("/workflows", key, "{\"limit_micro_credits\":5000,\"max_units\":10,"
+                + "\"steps\":[{\"key\":\"slow\",\"model\":\"" + MODEL + "\",\"input\":\"" + words + "\"},"
+                + "{\"key\":\"next\",\"model\":\"" + MODEL + "\",\"depends_on\":[\"slow\"],"
+                + "\"input\":\"after {{slow.output.text}}\"}]}", null);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        String id = json.readTree(created.body()).path("id").asText();
+        AccountBalances balances = coordinator.getBean(AccountBalances.class);
+        await().atMost(WAIT).untilAsserted(() -> {
+            AccountBalanceView balance = balances.find(account).orElseThrow();
+            assertThat(balance.availableMicroCredits()).as("the worst case left available at once").isEqualTo(20_000);
+            assertThat(balance.escrowMicroCredits()).isEqualTo(100_000);
+        });
+
+        HttpResponse<String> other = http.send(HttpRequest.newBuilder(url.resolve("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .header("X-Archipelago-Limit", "5000").header("X-Archipelago-Max-Units", "10")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + MODEL + "\",\"messages\":"
+                        + "[{\"role\":\"user\",\"content\":\"hello\"}]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(other.statusCode()).as("what the workflow holds cannot be spent elsewhere: " + other.body())
+                .isEqualTo(402);
+
+        JsonNode done = awaitEnd(id, key);
+        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("completed");
+        long cost = done.path("cost_micro_credits").asLong();
+        assertThat(cost).isPositive().isLessThan(100_000);
+        await().atMost(WAIT).untilAsserted(() -> {
+            AccountBalanceView balance = balances.find(account).orElseThrow();
+            assertThat(balance.escrowMicroCredits()).as("the hold's rest went back at the end").isZero();
+            assertThat(balance.availableMicroCredits()).isEqualTo(120_000 - cost);
+        });
+    }
+
+    @Test
     void aSavedTemplateRunsByNameWithItsParametersAndARetriedRunIsTheSameWorkflow() throws Exception {
         String account = openAccount(DEPOSIT);
         String key = issueKey(account);

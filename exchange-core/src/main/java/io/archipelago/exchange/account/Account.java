@@ -8,12 +8,14 @@ import io.archipelago.exchange.account.api.BidPreferences;
 import io.archipelago.exchange.account.api.BidPreferencesSet;
 import io.archipelago.exchange.account.api.CacheHitRecorded;
 import io.archipelago.exchange.account.api.CreditsDeposited;
+import io.archipelago.exchange.account.api.CreditsHeld;
 import io.archipelago.exchange.account.api.CreditsReleased;
 import io.archipelago.exchange.account.api.CreditsReserved;
 import io.archipelago.exchange.account.api.CreditsSettled;
 import io.archipelago.exchange.account.api.DepositCredits;
 import io.archipelago.exchange.account.api.EarningsCredited;
 import io.archipelago.exchange.account.api.EarningsKind;
+import io.archipelago.exchange.account.api.HoldReleased;
 import io.archipelago.exchange.account.api.OpenAccount;
 import io.archipelago.exchange.account.api.PayoutFailed;
 import io.archipelago.exchange.account.api.PayoutPaid;
@@ -51,6 +53,10 @@ public class Account {
     private @Nullable Country country;
     private MicroCredits available;
     private Map<JobId, MicroCredits> escrow;
+    /** Open holds: what is left of each, by hold id. */
+    private Map<String, MicroCredits> holds;
+    /** The hold each job's escrow came from, for jobs funded by one. */
+    private Map<JobId, String> fundedBy;
     private MicroCredits earnings;
     private MicroCredits payoutsInFlight;
     private Set<String> deposits;
@@ -166,6 +172,35 @@ public class Account {
         return payout;
     }
 
+    /** Returns what is left of the hold {@code hold} to available; a hold not open is left alone. */
+    void releaseHold(String hold, String reason, Instant at) {
+        @Nullable MicroCredits left = holds.get(hold);
+        if (left != null) {
+            apply(new HoldReleased(accountId, hold, left, reason, at));
+        }
+    }
+
+    /**
+     * Moves {@code amount} from available to a hold for a multi-step work, if the account has it; holding the same
+     * hold again is a no-op that answers {@link Reservation#RESERVED}.
+     */
+    Reservation hold(String hold, MicroCredits amount, Instant at) {
+        if (hold == null || hold.isBlank() || hold.length() > 160) {
+            throw new IllegalArgumentException("a hold has an id of 1-160 characters");
+        }
+        if (country == null) {
+            return Reservation.UNKNOWN_ACCOUNT;
+        }
+        if (holds.containsKey(hold)) {
+            return Reservation.RESERVED;
+        }
+        if (!available.isAtLeast(amount)) {
+            return Reservation.INSUFFICIENT_CREDITS;
+        }
+        apply(new CreditsHeld(accountId, hold, amount, at));
+        return Reservation.RESERVED;
+    }
+
     /** The bid terms the holder set for its jobs; {@link BidPreferences#NONE} until it set any. */
     public BidPreferences preferences() {
         return preferences;
@@ -186,6 +221,10 @@ public class Account {
     }
 
     Reservation reserve(JobId jobId, MicroCredits amount, Instant at) {
+        return reserve(jobId, amount, at, null);
+    }
+
+    Reservation reserve(JobId jobId, MicroCredits amount, Instant at, @Nullable String hold) {
         if (country == null) {
             return Reservation.UNKNOWN_ACCOUNT;
         }
@@ -193,20 +232,30 @@ public class Account {
         if (escrow.containsKey(jobId)) {
             throw new IllegalStateException("account " + accountId + " already holds escrow for job " + jobId);
         }
-        if (!available.isAtLeast(amount)) {
+        // A job of a held work draws on its hold first; what the hold no longer covers comes from available.
+        @Nullable MicroCredits inHold = hold == null ? null : holds.get(hold);
+        MicroCredits fromHold = inHold == null ? MicroCredits.ZERO : inHold.isAtLeast(amount) ? amount : inHold;
+        if (!available.isAtLeast(amount.minus(fromHold))) {
             return Reservation.INSUFFICIENT_CREDITS;
         }
-        apply(new CreditsReserved(accountId, jobId, amount, at));
+        apply(inHold == null ? new CreditsReserved(accountId, jobId, amount, at)
+                : new CreditsReserved(accountId, jobId, amount, at, hold, fromHold));
         return Reservation.RESERVED;
     }
 
     void settle(JobId jobId, MicroCredits charged, Instant at) {
         MicroCredits held = heldFor(jobId);
-        apply(new CreditsSettled(accountId, jobId, charged, held.minus(charged), at));
+        apply(new CreditsSettled(accountId, jobId, charged, held.minus(charged), at, openHoldOf(jobId)));
     }
 
     void release(JobId jobId, String reason, Instant at) {
-        apply(new CreditsReleased(accountId, jobId, heldFor(jobId), reason, at));
+        apply(new CreditsReleased(accountId, jobId, heldFor(jobId), reason, at, openHoldOf(jobId)));
+    }
+
+    /** The hold a job's escrow came from while that hold is open: where what the job does not spend goes back. */
+    private @Nullable String openHoldOf(JobId jobId) {
+        @Nullable String hold = fundedBy.get(jobId);
+        return hold != null && holds.containsKey(hold) ? hold : null;
     }
 
     void credit(JobId jobId, EarningsKind kind, MicroCredits amount, Instant at) {
@@ -227,6 +276,8 @@ public class Account {
         country = event.country();
         available = MicroCredits.ZERO;
         escrow = new HashMap<>();
+        holds = new HashMap<>();
+        fundedBy = new HashMap<>();
         earnings = MicroCredits.ZERO;
         payoutsInFlight = MicroCredits.ZERO;
         deposits = new HashSet<>();
@@ -246,21 +297,47 @@ public class Account {
     }
 
     @EventSourcingHandler
-    void on(CreditsReserved event) {
+    void on(CreditsHeld event) {
         available = available.minus(event.amount());
+        holds.put(event.hold(), event.amount());
+    }
+
+    @EventSourcingHandler
+    void on(HoldReleased event) {
+        holds.remove(event.hold());
+        available = available.plus(event.amount());
+    }
+
+    @EventSourcingHandler
+    void on(CreditsReserved event) {
+        available = available.minus(event.fromAvailable());
+        if (event.hold() != null && event.fromHold() != null) {
+            holds.computeIfPresent(event.hold(), (hold, left) -> left.minus(event.fromHold()));
+            fundedBy.put(event.jobId(), event.hold());
+        }
         escrow.put(event.jobId(), event.amount());
     }
 
     @EventSourcingHandler
     void on(CreditsSettled event) {
         escrow.remove(event.jobId());
-        available = available.plus(event.released());
+        fundedBy.remove(event.jobId());
+        giveBack(event.toHold(), event.released());
     }
 
     @EventSourcingHandler
     void on(CreditsReleased event) {
         escrow.remove(event.jobId());
-        available = available.plus(event.amount());
+        fundedBy.remove(event.jobId());
+        giveBack(event.toHold(), event.amount());
+    }
+
+    private void giveBack(@Nullable String hold, MicroCredits amount) {
+        if (hold != null && holds.containsKey(hold)) {
+            holds.computeIfPresent(hold, (id, left) -> left.plus(amount));
+        } else {
+            available = available.plus(amount);
+        }
     }
 
     @EventSourcingHandler
@@ -294,8 +371,15 @@ public class Account {
         return available;
     }
 
+    /** Escrow of every job and every open hold: what the account reserved and has not spent. */
     public MicroCredits inEscrow() {
-        return escrow.values().stream().reduce(MicroCredits.ZERO, MicroCredits::plus);
+        MicroCredits jobs = escrow.values().stream().reduce(MicroCredits.ZERO, MicroCredits::plus);
+        return holds.values().stream().reduce(jobs, MicroCredits::plus);
+    }
+
+    /** What is left of an open hold; empty when there is no such hold open. */
+    public Optional<MicroCredits> held(String hold) {
+        return Optional.ofNullable(holds.get(hold));
     }
 
     public MicroCredits earnings() {
@@ -308,6 +392,7 @@ public class Account {
 
     public String stateHash() {
         return accountId + "|" + country + "|" + available.value() + "|" + new TreeMap<>(escrow) + "|"
+                + new TreeMap<>(holds) + "|" + new TreeMap<>(fundedBy) + "|"
                 + earnings.value() + "|" + payoutsInFlight.value() + "|" + deposits.size() + "|"
                 + new TreeMap<>(payouts) + "|" + digest(preferences);
     }

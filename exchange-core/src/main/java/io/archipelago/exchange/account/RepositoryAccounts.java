@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.Repository;
+import org.jspecify.annotations.Nullable;
 
 /** {@link Accounts} over the Account aggregates, loaded in the caller's unit of work. */
 public final class RepositoryAccounts implements Accounts {
@@ -51,11 +52,40 @@ public final class RepositoryAccounts implements Accounts {
     }
 
     @Override
-    public Reservation reserve(AccountId accountId, JobId jobId, MicroCredits amount, Instant at) {
+    public Reservation reserve(AccountId accountId, JobId jobId, MicroCredits amount, Instant at,
+                               @Nullable String hold) {
         try {
-            return accounts.get().load(accountId.value()).invoke(account -> account.reserve(jobId, amount, at));
+            return accounts.get().load(accountId.value()).invoke(account -> account.reserve(jobId, amount, at, hold));
         } catch (AggregateNotFoundException unknown) {
             return Reservation.UNKNOWN_ACCOUNT;
+        }
+    }
+
+    @Override
+    public MicroCredits heldOf(AccountId accountId, String hold) {
+        try {
+            return accounts.get().load(accountId.value()).invoke(account -> account.held(hold))
+                    .orElse(MicroCredits.ZERO);
+        } catch (AggregateNotFoundException unknown) {
+            return MicroCredits.ZERO;
+        }
+    }
+
+    @Override
+    public Reservation hold(AccountId accountId, String hold, MicroCredits amount, Instant at) {
+        try {
+            return accounts.get().load(accountId.value()).invoke(account -> account.hold(hold, amount, at));
+        } catch (AggregateNotFoundException unknown) {
+            return Reservation.UNKNOWN_ACCOUNT;
+        }
+    }
+
+    @Override
+    public void releaseHold(AccountId accountId, String hold, String reason, Instant at) {
+        try {
+            accounts.get().load(accountId.value()).execute(account -> account.releaseHold(hold, reason, at));
+        } catch (AggregateNotFoundException unknown) {
+            // no account, no hold
         }
     }
 

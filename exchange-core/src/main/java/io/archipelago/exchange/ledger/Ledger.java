@@ -2,10 +2,12 @@ package io.archipelago.exchange.ledger;
 
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.CreditsDeposited;
+import io.archipelago.exchange.account.api.CreditsHeld;
 import io.archipelago.exchange.account.api.CreditsReleased;
 import io.archipelago.exchange.account.api.CreditsReserved;
 import io.archipelago.exchange.account.api.CreditsSettled;
 import io.archipelago.exchange.account.api.EarningsCredited;
+import io.archipelago.exchange.account.api.HoldReleased;
 import io.archipelago.exchange.account.api.PayoutFailed;
 import io.archipelago.exchange.account.api.PayoutPaid;
 import io.archipelago.exchange.account.api.PayoutRequested;
@@ -40,18 +42,29 @@ public final class Ledger {
         if (event instanceof CreditsDeposited e) {
             return List.of(new Posting(Entry.WORLD, entry(e.accountId(), Bucket.AVAILABLE), e.amount()));
         }
-        if (event instanceof CreditsReserved e) {
+        // A hold is escrow too: credits held for a multi-step work, then moved within escrow to its jobs and back.
+        if (event instanceof CreditsHeld e) {
             return List.of(new Posting(entry(e.accountId(), Bucket.AVAILABLE), entry(e.accountId(), Bucket.ESCROW),
                     e.amount()));
         }
-        if (event instanceof CreditsSettled e) {
-            return List.of(new Posting(entry(e.accountId(), Bucket.ESCROW), Entry.CLEARING, e.charged()),
-                    new Posting(entry(e.accountId(), Bucket.ESCROW), entry(e.accountId(), Bucket.AVAILABLE),
-                            e.released()));
-        }
-        if (event instanceof CreditsReleased e) {
+        if (event instanceof HoldReleased e) {
             return List.of(new Posting(entry(e.accountId(), Bucket.ESCROW), entry(e.accountId(), Bucket.AVAILABLE),
                     e.amount()));
+        }
+        if (event instanceof CreditsReserved e) {
+            return List.of(new Posting(entry(e.accountId(), Bucket.AVAILABLE), entry(e.accountId(), Bucket.ESCROW),
+                    e.fromAvailable()));
+        }
+        if (event instanceof CreditsSettled e) {
+            Entry rest = e.toHold() == null ? entry(e.accountId(), Bucket.AVAILABLE)
+                    : entry(e.accountId(), Bucket.ESCROW);
+            return List.of(new Posting(entry(e.accountId(), Bucket.ESCROW), Entry.CLEARING, e.charged()),
+                    new Posting(entry(e.accountId(), Bucket.ESCROW), rest, e.released()));
+        }
+        if (event instanceof CreditsReleased e) {
+            Entry to = e.toHold() == null ? entry(e.accountId(), Bucket.AVAILABLE)
+                    : entry(e.accountId(), Bucket.ESCROW);
+            return List.of(new Posting(entry(e.accountId(), Bucket.ESCROW), to, e.amount()));
         }
         if (event instanceof EarningsCredited e) {
             return List.of(new Posting(Entry.CLEARING, entry(e.accountId(), Bucket.EARNINGS), e.amount()));

@@ -257,7 +257,8 @@ public class Market {
         }
         JurisdictionPolicy jurisdiction = Objects.requireNonNull(admission.jurisdiction());
         BoundTerms terms = admission.terms();
-        Reservation reservation = accounts.reserve(command.consumer(), command.jobId(), escrow, command.at());
+        Reservation reservation = accounts.reserve(command.consumer(), command.jobId(), escrow, command.at(),
+                command.hold());
         if (reservation == Reservation.UNKNOWN_ACCOUNT) {
             return reject(command, RejectionReason.LEDGER_UNKNOWN_ACCOUNT,
                     "account " + command.consumer() + " is not open");
@@ -301,7 +302,8 @@ public class Market {
                     + bid.limit().microCredits() + " does not cover the royalty of " + book.royalty().microCredits()
                     + " per unit", terms, jurisdiction);
         }
-        Optional<MicroCredits> available = accounts.availableOf(bid.consumer());
+        Optional<MicroCredits> available = accounts.availableOf(bid.consumer())
+                .map(free -> bid.hold() == null ? free : free.plus(accounts.heldOf(bid.consumer(), bid.hold())));
         if (preferred.isEmpty() || home.isEmpty() || available.isEmpty()) {
             return new Admission(RejectionReason.LEDGER_UNKNOWN_ACCOUNT, "account " + bid.consumer()
                     + " is not open", terms, jurisdiction);

@@ -2,6 +2,8 @@ package io.archipelago.exchange.workflow;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
+import io.archipelago.exchange.account.api.Accounts;
+import io.archipelago.exchange.account.api.Reservation;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.ids.JobId;
@@ -10,6 +12,7 @@ import io.archipelago.exchange.workflow.api.CancelWorkflow;
 import io.archipelago.exchange.workflow.api.CompleteStep;
 import io.archipelago.exchange.workflow.api.FailMode;
 import io.archipelago.exchange.workflow.api.FailStep;
+import io.archipelago.exchange.workflow.api.InvalidWorkflow;
 import io.archipelago.exchange.workflow.api.RecordStepBid;
 import io.archipelago.exchange.workflow.api.RecordStepPlaced;
 import io.archipelago.exchange.workflow.api.RecordStepReassigned;
@@ -23,6 +26,7 @@ import io.archipelago.exchange.workflow.api.StepReassigned;
 import io.archipelago.exchange.workflow.api.StepRetried;
 import io.archipelago.exchange.workflow.api.StepSpec;
 import io.archipelago.exchange.workflow.api.SubmitWorkflow;
+import io.archipelago.exchange.workflow.api.UnfundedWorkflow;
 import io.archipelago.exchange.workflow.api.WorkflowEnded;
 import io.archipelago.exchange.workflow.api.WorkflowId;
 import io.archipelago.exchange.workflow.api.WorkflowStatus;
@@ -32,6 +36,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
@@ -77,15 +82,37 @@ public class Workflow {
     }
 
     @CommandHandler
-    public Workflow(SubmitWorkflow command) {
+    public Workflow(SubmitWorkflow command, Accounts accounts) {
         if (command.maxAttempts() < 1 || command.maxAttempts() > MAX_ATTEMPTS) {
             throw new IllegalArgumentException("a step is given 1-" + MAX_ATTEMPTS + " attempts");
         }
         Dag.check(command.steps(), command.parameters().keySet());
+        // the worst case is reserved with the submission, in its unit of work: the steps are paid for whatever else
+        // the account spends while they run, and a workflow the account cannot pay for is never recorded
+        MicroCredits worstCase = worstCase(command.steps());
+        Reservation held = accounts.hold(command.account(), command.workflowId().hold(), worstCase, command.at());
+        if (held != Reservation.RESERVED) {
+            MicroCredits available = accounts.availableOf(command.account()).orElse(MicroCredits.ZERO);
+            throw new UnfundedWorkflow(command.steps().size(), worstCase, available);
+        }
         apply(new WorkflowSubmitted(command.workflowId(), command.account(), List.copyOf(command.steps()),
                 new TreeMap<>(command.parameters()), command.failMode(), command.maxAttempts(), command.at()))
                 // in a constructor the event is applied after it returns
                 .andThen(() -> attemptNext(command.at()));
+    }
+
+    /** Every step at its limit × maximum units, once. */
+    static MicroCredits worstCase(List<StepSpec> steps) {
+        long sum = 0;
+        try {
+            for (StepSpec step : steps) {
+                sum = Math.addExact(sum, Math.multiplyExact(step.terms().limit().microCredits(),
+                        step.terms().maxUnits()));
+            }
+        } catch (ArithmeticException overflow) {
+            throw new InvalidWorkflow("invalid_bid_terms", "the steps' limit x maximum units overflow a 64-bit sum");
+        }
+        return MicroCredits.of(sum);
     }
 
     @CommandHandler
@@ -111,32 +138,33 @@ public class Workflow {
     }
 
     @CommandHandler
-    void handle(CompleteStep command) {
+    void handle(CompleteStep command, Accounts accounts) {
         Optional<Step> found = current(command.jobId());
         if (found.isEmpty()) {
             return;
         }
         Step step = found.get();
         if (command.output() == null && hasDependants(step)) {
-            failed(step, command.jobId(), command.islandId(), OUTPUT_LOST, true, command.cost(), command.at());
+            failed(step, command.jobId(), command.islandId(), OUTPUT_LOST, true, command.cost(), command.at(),
+                    accounts);
             return;
         }
         apply(new StepCompleted(workflowId, step.spec.key(), step.index, step.attempts, command.jobId(),
                 command.islandId(), command.units(), command.cost(), command.output(), command.at()));
-        endOrAttemptNext(command.at());
+        endOrAttemptNext(command.at(), accounts);
     }
 
     @CommandHandler
-    void handle(FailStep command) {
+    void handle(FailStep command, Accounts accounts) {
         if (command.reason() == null || command.reason().isBlank()) {
             throw new IllegalArgumentException("a failed step says why");
         }
         current(command.jobId()).ifPresent(step -> failed(step, command.jobId(), command.islandId(),
-                command.reason(), command.retryable(), MicroCredits.ZERO, command.at()));
+                command.reason(), command.retryable(), MicroCredits.ZERO, command.at(), accounts));
     }
 
     @CommandHandler
-    void handle(CancelWorkflow command) {
+    void handle(CancelWorkflow command, Accounts accounts) {
         if (command.reason() == null || command.reason().isBlank()) {
             throw new IllegalArgumentException("a cancelled workflow says why");
         }
@@ -146,11 +174,11 @@ public class Workflow {
         for (Step step : steps) {
             cancel(step, command.reason(), command.at());
         }
-        end(true, command.at());
+        end(true, command.at(), accounts);
     }
 
     private void failed(Step step, JobId jobId, @Nullable IslandId islandId, String reason, boolean retryable,
-                        MicroCredits cost, Instant at) {
+                        MicroCredits cost, Instant at, Accounts accounts) {
         if (retryable && step.attempts < maxAttempts) {
             SortedSet<IslandId> avoiding = new TreeSet<>(step.failedOn);
             if (islandId != null) {
@@ -170,7 +198,7 @@ public class Workflow {
                 }
             }
         }
-        endOrAttemptNext(at);
+        endOrAttemptNext(at, accounts);
     }
 
     /**
@@ -210,20 +238,26 @@ public class Workflow {
                 .orElseThrow(() -> new IllegalStateException("no step " + key));
     }
 
-    private void endOrAttemptNext(Instant at) {
-        if (!end(false, at)) {
+    private void endOrAttemptNext(Instant at, Accounts accounts) {
+        if (!end(false, at, accounts)) {
             attemptNext(at);
         }
     }
 
-    /** Ends the workflow once every step is over ({@code byOwner}: it was cancelled); whether it ended. */
-    private boolean end(boolean byOwner, Instant at) {
+    /**
+     * Ends the workflow once every step is over ({@code byOwner}: it was cancelled), returning what is left of its
+     * hold to the account in the same unit of work; whether it ended.
+     */
+    private boolean end(boolean byOwner, Instant at, Accounts accounts) {
         if (!ended && steps.stream().allMatch(step -> step.over)) {
             int completed = (int) steps.stream().filter(step -> step.status == Status.COMPLETED).count();
             int failed = (int) steps.stream().filter(step -> step.status == Status.FAILED).count();
             MicroCredits cost = steps.stream().map(step -> step.cost).reduce(MicroCredits.ZERO, MicroCredits::plus);
-            apply(new WorkflowEnded(workflowId, status(completed, byOwner), steps.size(), completed, failed,
+            WorkflowStatus status = status(completed, byOwner);
+            apply(new WorkflowEnded(workflowId, status, steps.size(), completed, failed,
                     steps.size() - completed - failed, cost, at));
+            accounts.releaseHold(account, workflowId.hold(), "workflow " + workflowId + " ended "
+                    + status.name().toLowerCase(Locale.ROOT), at);
             return true;
         }
         return ended;

@@ -9,12 +9,14 @@ import io.archipelago.exchange.account.api.AccountOpened;
 import io.archipelago.exchange.account.api.CacheHitRecorded;
 import io.archipelago.exchange.account.api.CacheTier;
 import io.archipelago.exchange.account.api.CreditsDeposited;
+import io.archipelago.exchange.account.api.CreditsHeld;
 import io.archipelago.exchange.account.api.CreditsReleased;
 import io.archipelago.exchange.account.api.CreditsReserved;
 import io.archipelago.exchange.account.api.CreditsSettled;
 import io.archipelago.exchange.account.api.DepositCredits;
 import io.archipelago.exchange.account.api.EarningsCredited;
 import io.archipelago.exchange.account.api.EarningsKind;
+import io.archipelago.exchange.account.api.HoldReleased;
 import io.archipelago.exchange.account.api.OpenAccount;
 import io.archipelago.exchange.account.api.PayoutRequested;
 import io.archipelago.exchange.account.api.RecordCacheHit;
@@ -46,6 +48,7 @@ class AccountTest {
     private static final Instant LATER = T0.plusSeconds(30);
     private static final JobId JOB = new JobId("job-1");
     private static final MicroCredits HUNDRED = MicroCredits.credits(100);
+    private static final String HOLD = "workflow:wf-1";
 
     private final AggregateTestFixture<Account> fixture = new AggregateTestFixture<>(Account.class);
 
@@ -278,6 +281,96 @@ class AccountTest {
     }
 
     @Test
+    void holdsCreditsForAMultiStepWorkOnceAndRefusesWhatItCannotCover() {
+        AtomicReference<Reservation> outcome = new AtomicReference<>();
+
+        fixture.given(opened(), deposited("deposit-1", HUNDRED))
+                .whenInvoking(ALICE.value(), account -> outcome.set(account.hold(HOLD, MicroCredits.credits(60), T0)))
+                .expectEvents(new CreditsHeld(ALICE, HOLD, MicroCredits.credits(60), T0))
+                .expectState(account -> {
+                    assertThat(account.available()).isEqualTo(MicroCredits.credits(40));
+                    assertThat(account.inEscrow()).isEqualTo(MicroCredits.credits(60));
+                    assertThat(account.held(HOLD)).contains(MicroCredits.credits(60));
+                });
+        assertThat(outcome).hasValue(Reservation.RESERVED);
+        fixture.given(opened(), deposited("deposit-1", HUNDRED), held(MicroCredits.credits(60)))
+                .whenInvoking(ALICE.value(), account -> outcome.set(account.hold(HOLD, MicroCredits.credits(60), T0)))
+                .expectNoEvents();
+        assertThat(outcome).as("holding the same hold again").hasValue(Reservation.RESERVED);
+        fixture.given(opened(), deposited("deposit-1", HUNDRED))
+                .whenInvoking(ALICE.value(), account -> outcome.set(account.hold(HOLD, HUNDRED.plus(MicroCredits.of(1)),
+                        T0)))
+                .expectNoEvents();
+        assertThat(outcome).hasValue(Reservation.INSUFFICIENT_CREDITS);
+    }
+
+    @Test
+    void aJobOfAHeldWorkDrawsOnItsHoldFirstAndTheRestFromAvailable() {
+        JobId second = new JobId("job-2");
+        fixture.given(opened(), deposited("deposit-1", HUNDRED), held(MicroCredits.credits(60)))
+                .whenInvoking(ALICE.value(), account -> account.reserve(JOB, MicroCredits.credits(40), T0, HOLD))
+                .expectEvents(new CreditsReserved(ALICE, JOB, MicroCredits.credits(40), T0, HOLD,
+                        MicroCredits.credits(40)))
+                .expectState(account -> {
+                    assertThat(account.held(HOLD)).contains(MicroCredits.credits(20));
+                    assertThat(account.available()).isEqualTo(MicroCredits.credits(40));
+                });
+        fixture.given(opened(), deposited("deposit-1", HUNDRED), held(MicroCredits.credits(60)),
+                        new CreditsReserved(ALICE, JOB, MicroCredits.credits(40), T0, HOLD, MicroCredits.credits(40)))
+                .whenInvoking(ALICE.value(), account -> account.reserve(second, MicroCredits.credits(30), T0, HOLD))
+                .expectEvents(new CreditsReserved(ALICE, second, MicroCredits.credits(30), T0, HOLD,
+                        MicroCredits.credits(20)))
+                .expectState(account -> {
+                    assertThat(account.held(HOLD)).contains(MicroCredits.ZERO);
+                    assertThat(account.available()).isEqualTo(MicroCredits.credits(30));
+                    assertThat(account.inEscrow()).isEqualTo(MicroCredits.credits(70));
+                });
+    }
+
+    @Test
+    void whatAHeldJobDoesNotSpendGoesBackToItsHoldWhileItIsOpenAndToAvailableAfter() {
+        Object[] history = {opened(), deposited("deposit-1", HUNDRED), held(MicroCredits.credits(60)),
+            new CreditsReserved(ALICE, JOB, MicroCredits.credits(40), T0, HOLD, MicroCredits.credits(40))};
+        fixture.given(history)
+                .whenInvoking(ALICE.value(), account -> account.settle(JOB, MicroCredits.credits(15), LATER))
+                .expectEvents(new CreditsSettled(ALICE, JOB, MicroCredits.credits(15), MicroCredits.credits(25),
+                        LATER, HOLD))
+                .expectState(account -> {
+                    assertThat(account.held(HOLD)).contains(MicroCredits.credits(45));
+                    assertThat(account.available()).isEqualTo(MicroCredits.credits(40));
+                });
+        fixture.given(history)
+                .whenInvoking(ALICE.value(), account -> account.release(JOB, "failed", LATER))
+                .expectEvents(new CreditsReleased(ALICE, JOB, MicroCredits.credits(40), "failed", LATER, HOLD))
+                .expectState(account -> assertThat(account.held(HOLD)).contains(MicroCredits.credits(60)));
+        fixture.given(history)
+                .andGiven(new HoldReleased(ALICE, HOLD, MicroCredits.credits(20), "ended", LATER))
+                .whenInvoking(ALICE.value(), account -> account.settle(JOB, MicroCredits.credits(15), LATER))
+                .expectEvents(new CreditsSettled(ALICE, JOB, MicroCredits.credits(15), MicroCredits.credits(25),
+                        LATER))
+                .expectState(account -> {
+                    assertThat(account.held(HOLD)).isEmpty();
+                    assertThat(account.available()).isEqualTo(MicroCredits.credits(85));
+                    assertThat(account.inEscrow()).isEqualTo(MicroCredits.ZERO);
+                });
+    }
+
+    @Test
+    void releasingAHoldReturnsWhatIsLeftOnce() {
+        fixture.given(opened(), deposited("deposit-1", HUNDRED), held(MicroCredits.credits(60)))
+                .whenInvoking(ALICE.value(), account -> account.releaseHold(HOLD, "workflow ended", LATER))
+                .expectEvents(new HoldReleased(ALICE, HOLD, MicroCredits.credits(60), "workflow ended", LATER))
+                .expectState(account -> {
+                    assertThat(account.available()).isEqualTo(HUNDRED);
+                    assertThat(account.inEscrow()).isEqualTo(MicroCredits.ZERO);
+                });
+        fixture.given(opened(), deposited("deposit-1", HUNDRED), held(MicroCredits.credits(60)),
+                        new HoldReleased(ALICE, HOLD, MicroCredits.credits(60), "workflow ended", LATER))
+                .whenInvoking(ALICE.value(), account -> account.releaseHold(HOLD, "again", LATER))
+                .expectNoEvents();
+    }
+
+    @Test
     void settlesEscrowAndReleasesWhatWasNotCharged() {
         fixture.given(opened(), deposited("deposit-1", HUNDRED), reserved(MicroCredits.credits(40)))
                 .whenInvoking(ALICE.value(), account -> account.settle(JOB, MicroCredits.credits(15), LATER))
@@ -364,6 +457,10 @@ class AccountTest {
                         MicroCredits.ZERO, LATER))
                 .expectException(IllegalStateException.class)
                 .expectNoEvents();
+    }
+
+    private static CreditsHeld held(MicroCredits amount) {
+        return new CreditsHeld(ALICE, HOLD, amount, T0.minusSeconds(60));
     }
 
     private static AccountOpened opened() {

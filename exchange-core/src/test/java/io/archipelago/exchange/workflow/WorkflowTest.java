@@ -2,10 +2,19 @@ package io.archipelago.exchange.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
 
+import io.archipelago.exchange.fixtures.AggregateStore;
+import io.archipelago.exchange.account.Account;
+import io.archipelago.exchange.account.RepositoryAccounts;
+import io.archipelago.exchange.account.api.AccountOpened;
+import io.archipelago.exchange.account.api.CreditsDeposited;
+import io.archipelago.exchange.account.api.CreditsHeld;
+import io.archipelago.exchange.account.api.HoldReleased;
 import io.archipelago.exchange.batch.api.ItemTerms;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.ids.Country;
 import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.money.MicroCredits;
@@ -24,6 +33,7 @@ import io.archipelago.exchange.workflow.api.StepFailed;
 import io.archipelago.exchange.workflow.api.StepRetried;
 import io.archipelago.exchange.workflow.api.StepSpec;
 import io.archipelago.exchange.workflow.api.SubmitWorkflow;
+import io.archipelago.exchange.workflow.api.UnfundedWorkflow;
 import io.archipelago.exchange.workflow.api.WorkflowEnded;
 import io.archipelago.exchange.workflow.api.WorkflowId;
 import io.archipelago.exchange.workflow.api.WorkflowStatus;
@@ -34,6 +44,7 @@ import java.util.Map;
 import java.util.Set;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,7 +67,66 @@ class WorkflowTest {
             step("c", "{\"p\":\"c of {{ a.output.text }}\"}", "a"),
             step("d", "{\"p\":\"{{b.output.text}} + {{c.output.text}}\"}", "b", "c"));
 
+    /** Every step at its limit x maximum units: 4 x 5,000 x 10. */
+    private static final MicroCredits WORST_CASE = MicroCredits.of(200_000);
+
     private final AggregateTestFixture<Workflow> fixture = new AggregateTestFixture<>(Workflow.class);
+    private final AggregateStore<Account> accounts = AggregateStore.of(Account.class);
+
+    @BeforeEach
+    void wireAccounts() {
+        fixture.registerInjectableResource(new RepositoryAccounts(accounts::repository));
+        // Alice holds the diamond's worst case already for the histories given as events
+        accounts.seed(ALICE.value(), new AccountOpened(ALICE, Country.of("DE"), T0),
+                new CreditsDeposited(ALICE, "deposit-1", MicroCredits.of(1_000_000), T0),
+                new CreditsHeld(ALICE, WF.hold(), WORST_CASE, T0));
+    }
+
+    @Test
+    void submittingHoldsTheWorstCaseOnTheAccountInTheSameUnitOfWork() {
+        AccountId bob = new AccountId("bob");
+        accounts.seed(bob.value(), new AccountOpened(bob, Country.of("DE"), T0),
+                new CreditsDeposited(bob, "deposit-1", MicroCredits.of(250_000), T0));
+        WorkflowId second = new WorkflowId("wf-2");
+
+        fixture.givenNoPriorActivity()
+                .when(new SubmitWorkflow(second, bob, DIAMOND, Map.of("topic", "tides"), FailMode.FAIL_FAST, 3, T0))
+                .expectSuccessfulHandlerExecution();
+
+        assertThat(accounts.appended(CreditsHeld.class)).containsExactly(
+                new CreditsHeld(bob, second.hold(), WORST_CASE, T0));
+        assertThat(accounts.read(bob.value(), Account::available)).isEqualTo(MicroCredits.of(50_000));
+        assertThat(accounts.read(bob.value(), Account::inEscrow)).isEqualTo(WORST_CASE);
+    }
+
+    @Test
+    void aWorkflowTheAccountCannotHoldIsRefusedAndLeavesNoTrace() {
+        AccountId carol = new AccountId("carol");
+        accounts.seed(carol.value(), new AccountOpened(carol, Country.of("DE"), T0),
+                new CreditsDeposited(carol, "deposit-1", MicroCredits.of(199_999), T0));
+
+        fixture.givenNoPriorActivity()
+                .when(new SubmitWorkflow(new WorkflowId("wf-3"), carol, DIAMOND, Map.of("topic", "tides"),
+                        FailMode.FAIL_FAST, 3, T0))
+                .expectException(UnfundedWorkflow.class)
+                .expectExceptionMessage(containsString("200000 micro-credits, exceeds the "
+                        + "199999 available"))
+                .expectNoEvents();
+
+        assertThat(accounts.appended()).isEmpty();
+    }
+
+    @Test
+    void theEndReturnsWhatIsLeftOfTheHold() {
+        fixture.given(bothBranchesPlaced(FailMode.FAIL_FAST))
+                .when(new CancelWorkflow(WF, "the owner cancelled", T0))
+                .expectSuccessfulHandlerExecution();
+
+        assertThat(accounts.appended(HoldReleased.class)).containsExactly(new HoldReleased(ALICE, WF.hold(),
+                WORST_CASE, "workflow wf-1 ended cancelled", T0));
+        assertThat(accounts.read(ALICE.value(), Account::available))
+                .isEqualTo(MicroCredits.of(1_000_000));
+    }
 
     @Test
     void submittingAttemptsTheRootsOnlyWithTheirParametersRendered() {

@@ -3,10 +3,12 @@ package io.archipelago.projections.account;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.AccountOpened;
 import io.archipelago.exchange.account.api.CreditsDeposited;
+import io.archipelago.exchange.account.api.CreditsHeld;
 import io.archipelago.exchange.account.api.CreditsReleased;
 import io.archipelago.exchange.account.api.CreditsReserved;
 import io.archipelago.exchange.account.api.CreditsSettled;
 import io.archipelago.exchange.account.api.EarningsCredited;
+import io.archipelago.exchange.account.api.HoldReleased;
 import io.archipelago.exchange.account.api.PayoutFailed;
 import io.archipelago.exchange.account.api.PayoutPaid;
 import io.archipelago.exchange.account.api.PayoutRequested;
@@ -66,8 +68,24 @@ final class AccountBalanceProjection {
 
     @EventHandler
     void on(CreditsReserved event, @SequenceNumber long sequence) {
+        // what a job of a held workflow draws from its hold is escrow already
+        change(event.accountId(), "available_micro_credits = available_micro_credits - :amount, "
+                + "escrow_micro_credits = escrow_micro_credits + :amount", event.fromAvailable().value(),
+                event.at(), sequence);
+    }
+
+    /** A workflow's worst case, held from available in escrow. */
+    @EventHandler
+    void on(CreditsHeld event, @SequenceNumber long sequence) {
         change(event.accountId(), "available_micro_credits = available_micro_credits - :amount, "
                 + "escrow_micro_credits = escrow_micro_credits + :amount", event.amount().value(), event.at(),
+                sequence);
+    }
+
+    @EventHandler
+    void on(HoldReleased event, @SequenceNumber long sequence) {
+        change(event.accountId(), "escrow_micro_credits = escrow_micro_credits - :amount, "
+                + "available_micro_credits = available_micro_credits + :amount", event.amount().value(), event.at(),
                 sequence);
     }
 
@@ -81,7 +99,8 @@ final class AccountBalanceProjection {
                     updated_at = :at, last_sequence = :sequence
                 WHERE account_id = :account AND last_sequence < :sequence""")
                 .param("charged", event.charged().value())
-                .param("released", event.released().value())
+                // what goes back to an open hold stays in escrow
+                .param("released", event.toHold() == null ? event.released().value() : 0L)
                 .param("account", event.accountId().value())
                 .param("at", utc(event.at()))
                 .param("sequence", sequence)
@@ -91,8 +110,8 @@ final class AccountBalanceProjection {
     @EventHandler
     void on(CreditsReleased event, @SequenceNumber long sequence) {
         change(event.accountId(), "escrow_micro_credits = escrow_micro_credits - :amount, "
-                + "available_micro_credits = available_micro_credits + :amount", event.amount().value(), event.at(),
-                sequence);
+                + "available_micro_credits = available_micro_credits + :amount",
+                event.toHold() == null ? event.amount().value() : 0L, event.at(), sequence);
     }
 
     @EventHandler

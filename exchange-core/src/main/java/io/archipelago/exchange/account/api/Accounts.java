@@ -6,6 +6,7 @@ import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.money.MicroCredits;
 import java.time.Instant;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** Accounts as markets see them: escrow and earnings, inside the same unit of work as the market's own change. */
 public interface Accounts {
@@ -22,13 +23,34 @@ public interface Accounts {
     /** The credits the account may spend now; empty when the account is not open or only earns. */
     Optional<MicroCredits> availableOf(AccountId accountId);
 
+    /** What is left of the account's open hold {@code hold}; zero when it holds no such hold. */
+    MicroCredits heldOf(AccountId accountId, String hold);
+
     /**
      * Moves {@code amount} from the account's available credits to escrow for {@code jobId}, if it has them.
      *
      * @throws IllegalStateException when the account already holds escrow for {@code jobId} (the id is in use on
      *                               another market)
      */
-    Reservation reserve(AccountId accountId, JobId jobId, MicroCredits amount, Instant at);
+    default Reservation reserve(AccountId accountId, JobId jobId, MicroCredits amount, Instant at) {
+        return reserve(accountId, jobId, amount, at, null);
+    }
+
+    /**
+     * As {@link #reserve(AccountId, JobId, MicroCredits, Instant)}, drawing first on the account's hold {@code hold}
+     * (null: none) and on available for what the hold no longer covers; what the job does not spend goes back to
+     * the hold while it is open.
+     */
+    Reservation reserve(AccountId accountId, JobId jobId, MicroCredits amount, Instant at, @Nullable String hold);
+
+    /**
+     * Moves {@code amount} from the account's available credits to the hold {@code hold} for a multi-step work, if it
+     * has them; a hold already held is left as it is ({@link Reservation#RESERVED}).
+     */
+    Reservation hold(AccountId accountId, String hold, MicroCredits amount, Instant at);
+
+    /** Returns what is left of the account's hold {@code hold} to available, if it is open. */
+    void releaseHold(AccountId accountId, String hold, String reason, Instant at);
 
     /** Settles a job's escrow: {@code charged} leaves the account, the remainder becomes available again. */
     void settle(AccountId accountId, JobId jobId, MicroCredits charged, Instant at);

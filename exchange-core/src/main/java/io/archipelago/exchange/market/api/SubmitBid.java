@@ -23,11 +23,13 @@ import org.jspecify.annotations.Nullable;
  * resting at most {@code ttl} when nothing can take it now. {@code avoid} names Islands the consumer would rather
  * not use (a batch spreading its items, a retry leaving the Islands that failed it): a soft preference, honoured
  * whenever another eligible Island can take the bid at that moment and ignored otherwise; never a reason to rest.
+ * {@code hold} (null: none) names the consumer's hold that funds the bid's escrow first: the credits a workflow
+ * reserved at its submission for its steps.
  */
 public record SubmitBid(@TargetAggregateIdentifier CargoType cargo, JobId jobId, AccountId consumer,
                         PricePerUnit limit, long maxUnits, @Nullable JurisdictionPolicy jurisdiction,
                         @Nullable Karma minKarma, @Nullable Long maxRttMicros, boolean verifiedOnly, Duration ttl,
-                        Instant at, Set<IslandId> avoid) {
+                        Instant at, Set<IslandId> avoid, @Nullable String hold) {
 
     public static final long MAX_UNITS = 1_000_000_000L;
     public static final Duration MAX_TTL = Duration.ofDays(1);
@@ -39,12 +41,26 @@ public record SubmitBid(@TargetAggregateIdentifier CargoType cargo, JobId jobId,
         avoid = sorted(avoid);
     }
 
+    /** A bid funded from available alone. */
+    public SubmitBid(CargoType cargo, JobId jobId, AccountId consumer, PricePerUnit limit, long maxUnits,
+                     @Nullable JurisdictionPolicy jurisdiction, @Nullable Karma minKarma, @Nullable Long maxRttMicros,
+                     boolean verifiedOnly, Duration ttl, Instant at, Set<IslandId> avoid) {
+        this(cargo, jobId, consumer, limit, maxUnits, jurisdiction, minKarma, maxRttMicros, verifiedOnly, ttl, at,
+                avoid, null);
+    }
+
+    /** This bid, its escrow drawn first from the consumer's hold {@code hold}. */
+    public SubmitBid fundedBy(@Nullable String hold) {
+        return new SubmitBid(cargo, jobId, consumer, limit, maxUnits, jurisdiction, minKarma, maxRttMicros,
+                verifiedOnly, ttl, at, avoid, hold);
+    }
+
     /** A bid that avoids no Island. */
     public SubmitBid(CargoType cargo, JobId jobId, AccountId consumer, PricePerUnit limit, long maxUnits,
                      @Nullable JurisdictionPolicy jurisdiction, @Nullable Karma minKarma, @Nullable Long maxRttMicros,
                      boolean verifiedOnly, Duration ttl, Instant at) {
         this(cargo, jobId, consumer, limit, maxUnits, jurisdiction, minKarma, maxRttMicros, verifiedOnly, ttl, at,
-                Set.of());
+                Set.of(), null);
     }
 
     /** {@code islands} as an unmodifiable sorted set, empty for null; null elements are refused. */

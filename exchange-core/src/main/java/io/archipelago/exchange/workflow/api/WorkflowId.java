@@ -27,6 +27,11 @@ public record WorkflowId(String value) {
     }
 
     /** The workflow whose step {@code job} would be an attempt of, if its id has that form. */
+    /** The hold on the owner's account that funds this workflow's steps: its worst case, reserved at submission. */
+    public String hold() {
+        return "workflow:" + value;
+    }
+
     public static Optional<WorkflowId> ofJob(JobId job) {
         Matcher matcher = JOB.matcher(job.value());
         return matcher.matches() ? Optional.of(new WorkflowId(matcher.group(1))) : Optional.empty();
