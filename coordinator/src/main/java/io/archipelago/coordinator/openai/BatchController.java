@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.access.Principal;
+import io.archipelago.exchange.account.api.HoldRefused;
 import io.archipelago.exchange.ids.AccountId;
-import io.archipelago.exchange.account.api.Accounts;
 import io.archipelago.exchange.batch.api.BatchId;
 import io.archipelago.exchange.batch.api.SubmitBatch;
 import io.archipelago.exchange.ids.CargoType;
-import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.projections.batch.BatchProgressView;
 import io.archipelago.projections.batch.BatchItemView;
 import io.archipelago.projections.batch.BatchView;
@@ -27,8 +26,6 @@ import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.messaging.ResultMessage;
-import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -70,20 +67,18 @@ final class BatchController {
     private final ProgressStream stream;
     private final BidTermsResolver terms;
     private final MarketViews markets;
-    private final Accounts accounts;
     private final ObjectMapper json;
     private final Clock clock;
     private final int maxAttempts;
 
     BatchController(CommandGateway commands, BatchViews views, ProgressStream stream, BidTermsResolver terms,
-                    MarketViews markets, Accounts accounts, ObjectMapper json, Clock clock,
+                    MarketViews markets, ObjectMapper json, Clock clock,
                     @Value("${archipelago.batches.max-attempts:3}") int maxAttempts) {
         this.commands = commands;
         this.views = views;
         this.stream = stream;
         this.terms = terms;
         this.markets = markets;
-        this.accounts = accounts;
         this.json = json;
         this.clock = clock;
         this.maxAttempts = Math.max(1, maxAttempts);
@@ -110,11 +105,16 @@ final class BatchController {
         } catch (OpenAiException refused) {
             throw new BatchProblem(refused.status(), "invalid_bid_terms", refused.getMessage());
         }
-        requireCredits(owner, bid, inputs.size());
+        requireWholeWorstCase(bid, inputs.size());
         BatchId id = new BatchId("batch-" + UUID.randomUUID());
         Instant at = clock.instant();
-        commands.sendAndWait(new SubmitBatch(id, owner, new CargoType(model), bid.forItems(),
-                inputs.stream().map(ObjectNode::toString).toList(), maxAttempts, at));
+        try {
+            // the batch holds its worst case (every item at limit x maximum units) in the same unit of work
+            commands.sendAndWait(new SubmitBatch(id, owner, new CargoType(model), bid.forItems(),
+                    inputs.stream().map(ObjectNode::toString).toList(), maxAttempts, at));
+        } catch (HoldRefused refused) {
+            throw new BatchProblem(HttpStatus.PAYMENT_REQUIRED, "insufficient_credits", refused.getMessage());
+        }
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/batches/" + id))
                 .body(view(projected(id.value(), owner).orElseGet(() -> submitted(id.value(), owner, model,
                         inputs.size(), at))));
@@ -165,33 +165,13 @@ final class BatchController {
         return jobs;
     }
 
-    /** The whole batch's worst case (every item at limit × maximum units) must be available before any is placed. */
-    private void requireCredits(AccountId account, BidTerms bid, int items) {
-        long worstCase;
+    /** The whole batch's worst case (every item at limit × maximum units) is a micro-credit amount. */
+    private void requireWholeWorstCase(BidTerms bid, int items) {
         try {
-            worstCase = Math.multiplyExact(Math.multiplyExact(bid.limitMicroCredits(), bid.maxUnits()), items);
+            Math.multiplyExact(Math.multiplyExact(bid.limitMicroCredits(), bid.maxUnits()), items);
         } catch (ArithmeticException overflow) {
             throw invalid("invalid_bid_terms", "limit x maximum units x inputs overflows a micro-credit amount");
         }
-        long available = available(account);
-        if (available < worstCase) {
-            throw new BatchProblem(HttpStatus.PAYMENT_REQUIRED, "insufficient_credits", "the batch's worst case, "
-                    + items + " inputs x limit " + bid.limitMicroCredits() + " x " + bid.maxUnits() + " units = "
-                    + worstCase + " micro-credits, exceeds the " + available + " available; nothing was placed");
-        }
-    }
-
-    /**
-     * What the account may spend now, as the write side holds it: the balances' projection may not have seen a
-     * deposit made a moment ago.
-     */
-    private long available(AccountId account) {
-        ResultMessage<Long> read = DefaultUnitOfWork.startAndGet(null).executeWithResult(() ->
-                accounts.availableOf(account).map(MicroCredits::value).orElse(0L));
-        if (read.isExceptional()) {
-            throw new IllegalStateException("reading account " + account + " failed", read.exceptionResult());
-        }
-        return read.getPayload();
     }
 
     private BatchView find(String id, AccountId account) {

@@ -89,7 +89,8 @@ final class Batches {
         ItemRelay relay = new ItemRelay();
         try {
             JobDesk.Placed placed = desk.place(job.value(), event.cargo().value(), event.account(),
-                    BidTerms.of(event.terms()), input(event.input()), relay, Set.copyOf(event.avoid()), null);
+                    BidTerms.of(event.terms()), input(event.input()), relay, Set.copyOf(event.avoid()),
+                    event.batchId().hold());
             followed.put(job, new Followed(relay, placed.subscription()));
             tell(new RecordItemBid(event.batchId(), job, placed.outcome().islandId(), clock.instant()));
         } catch (OpenAiException refused) {

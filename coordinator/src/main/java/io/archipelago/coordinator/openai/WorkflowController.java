@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.access.Principal;
+import io.archipelago.exchange.account.api.HoldRefused;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.workflow.api.CancelWorkflow;
 import io.archipelago.exchange.workflow.api.SubmitWorkflow;
-import io.archipelago.exchange.workflow.api.UnfundedWorkflow;
 import io.archipelago.exchange.workflow.api.WorkflowId;
 import io.archipelago.projections.market.MarketViews;
 import io.archipelago.projections.workflow.WorkflowProgressView;
@@ -228,7 +228,7 @@ final class WorkflowController {
             // the workflow holds its worst case (every step at limit x maximum units) in the same unit of work
             commands.sendAndWait(new SubmitWorkflow(id, owner, request.steps(), parameters, request.failMode(),
                     maxAttempts, clock.instant()));
-        } catch (UnfundedWorkflow refused) {
+        } catch (HoldRefused refused) {
             throw new WorkflowProblem(HttpStatus.PAYMENT_REQUIRED, "insufficient_credits", refused.getMessage());
         }
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/workflows/" + id))

@@ -29,8 +29,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +117,8 @@ class WorkflowOverheadBenchmark {
                 + "after %d warm-up, load average %.2f -> %.2f%n", STEPS, FAN_OUT.size(), ISLANDS, SLOTS,
                 TOKEN_PAUSE_MS, MEASURED, WARM_UP, load[0], load[1]);
         String[] names = {"submission -> merged result", "sum of step times", "max of step times",
-            "critical path of step times", "overhead (whole - critical path)", "overhead per level (5 levels)"};
+            "critical path of step times", "overhead (whole - critical path)", "overhead per level (5 levels)",
+            "step: last parent done -> its bid", "step: bid -> placed", "step: placed -> first token"};
         for (int column = 0; column < names.length; column++) {
             int index = column;
             long[] sample = measured.stream().mapToLong(figures -> figures[index]).toArray();
@@ -123,7 +126,10 @@ class WorkflowOverheadBenchmark {
         }
     }
 
-    /** One workflow: its whole time, sum, max and critical path of its steps, overhead, overhead per level; in µs. */
+    /**
+     * One workflow, in µs: its whole time; the sum, maximum and critical path of its steps' times; the overhead, whole
+     * and per level; and per step on average, the hops of its scheduling.
+     */
     private long[] oneWorkflow(URI url, String key, JobViews jobs) throws Exception {
         long submitted = System.nanoTime();
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(url.resolve("/workflows"))
@@ -149,12 +155,37 @@ class WorkflowOverheadBenchmark {
             throw new IllegalStateException("workflow " + id + " ended " + done);
         }
         Map<String, Long> stepMicros = new HashMap<>();
+        Map<String, JobView> views = new HashMap<>();
+        Map<String, List<String>> parents = new HashMap<>();
         for (JsonNode step : done.path("steps")) {
             String jobId = step.path("job_id").asText();
             JobView job = await().atMost(WAIT).until(() -> jobs.find(jobId).orElse(null),
-                    view -> view != null && view.finishedAt() != null && view.placedAt() != null);
-            stepMicros.put(step.path("key").asText(), Duration.between(job.placedAt(), job.finishedAt()).toNanos()
-                    / 1_000);
+                    view -> view != null && view.finishedAt() != null && view.placedAt() != null
+                            && view.startedAt() != null);
+            String stepKey = step.path("key").asText();
+            stepMicros.put(stepKey, micros(job.placedAt(), job.finishedAt()));
+            views.put(stepKey, job);
+            List<String> dependsOn = new ArrayList<>();
+            step.path("depends_on").forEach(parent -> dependsOn.add(parent.asText()));
+            parents.put(stepKey, dependsOn);
+        }
+        // on the domain's clock: the last parent's completion to the child's bid, the bid to its placement, the
+        // placement to the first token; averaged over the workflow's steps
+        long toBid = 0;
+        long toPlaced = 0;
+        long toFirstToken = 0;
+        int children = 0;
+        for (Map.Entry<String, JobView> step : views.entrySet()) {
+            JobView job = step.getValue();
+            toPlaced += micros(job.submittedAt(), job.placedAt());
+            toFirstToken += micros(job.placedAt(), job.startedAt());
+            List<String> dependsOn = parents.get(step.getKey());
+            if (!dependsOn.isEmpty()) {
+                Instant lastParent = dependsOn.stream().map(parent -> views.get(parent).finishedAt())
+                        .max(Comparator.naturalOrder()).orElseThrow();
+                toBid += micros(lastParent, job.submittedAt());
+                children++;
+            }
         }
         long whole = (ended - submitted) / 1_000;
         long sum = stepMicros.values().stream().mapToLong(Long::longValue).sum();
@@ -162,7 +193,12 @@ class WorkflowOverheadBenchmark {
         long critical = stepMicros.get("a") + FAN_OUT.stream().mapToLong(stepMicros::get).max().orElse(0)
                 + stepMicros.get("c") + FAN_IN.stream().mapToLong(stepMicros::get).max().orElse(0)
                 + stepMicros.get("e");
-        return new long[] {whole, sum, max, critical, whole - critical, (whole - critical) / LEVELS};
+        return new long[] {whole, sum, max, critical, whole - critical, (whole - critical) / LEVELS,
+            toBid / children, toPlaced / views.size(), toFirstToken / views.size()};
+    }
+
+    private static long micros(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1_000;
     }
 
     private static String workflow() {

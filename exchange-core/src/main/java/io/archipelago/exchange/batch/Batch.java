@@ -3,6 +3,9 @@ package io.archipelago.exchange.batch;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.account.api.Accounts;
+import io.archipelago.exchange.account.api.HoldRefused;
+import io.archipelago.exchange.account.api.Reservation;
 import io.archipelago.exchange.batch.api.BatchEnded;
 import io.archipelago.exchange.batch.api.BatchId;
 import io.archipelago.exchange.batch.api.BatchStatus;
@@ -70,17 +73,35 @@ public class Batch {
     }
 
     @CommandHandler
-    public Batch(SubmitBatch command) {
+    public Batch(SubmitBatch command, Accounts accounts) {
         if (command.inputs() == null || command.inputs().isEmpty() || command.inputs().size() > MAX_ITEMS) {
             throw new IllegalArgumentException("a batch has 1-" + MAX_ITEMS + " inputs");
         }
         if (command.maxAttempts() < 1 || command.maxAttempts() > MAX_ATTEMPTS) {
             throw new IllegalArgumentException("an item is given 1-" + MAX_ATTEMPTS + " attempts");
         }
+        // the worst case is held with the submission, in its unit of work, as a workflow's is
+        MicroCredits worstCase = worstCase(command.terms(), command.inputs().size());
+        Reservation held = accounts.hold(command.account(), command.batchId().hold(), worstCase, command.at());
+        if (held != Reservation.RESERVED) {
+            throw new HoldRefused("the batch's worst case, " + command.inputs().size() + " inputs x limit "
+                    + command.terms().limit().microCredits() + " x " + command.terms().maxUnits() + " units",
+                    worstCase, accounts.availableOf(command.account()).orElse(MicroCredits.ZERO));
+        }
         apply(new BatchSubmitted(command.batchId(), command.account(), command.cargo(), command.terms(),
                 List.copyOf(command.inputs()), command.maxAttempts(), command.at()))
                 // in a constructor the event is applied after it returns
                 .andThen(() -> attemptNext(command.at()));
+    }
+
+    /** Every item at its limit × maximum units, once. */
+    private static MicroCredits worstCase(ItemTerms terms, int items) {
+        try {
+            return MicroCredits.of(Math.multiplyExact(Math.multiplyExact(terms.limit().microCredits(),
+                    terms.maxUnits()), items));
+        } catch (ArithmeticException overflow) {
+            throw new IllegalArgumentException("limit x maximum units x inputs overflows a micro-credit amount");
+        }
     }
 
     @CommandHandler
@@ -105,7 +126,7 @@ public class Batch {
     }
 
     @CommandHandler
-    void handle(CompleteItem command) {
+    void handle(CompleteItem command, Accounts accounts) {
         Optional<Item> found = current(command.jobId());
         if (found.isEmpty()) {
             return;
@@ -113,11 +134,11 @@ public class Batch {
         Item item = found.get();
         apply(new ItemCompleted(batchId, item.index, item.attempts, command.jobId(), command.islandId(),
                 command.units(), command.cost(), command.result(), command.at()));
-        endOrAttemptNext(command.at());
+        endOrAttemptNext(command.at(), accounts);
     }
 
     @CommandHandler
-    void handle(FailItem command) {
+    void handle(FailItem command, Accounts accounts) {
         if (command.reason() == null || command.reason().isBlank()) {
             throw new IllegalArgumentException("a failed item says why");
         }
@@ -137,7 +158,7 @@ public class Batch {
             apply(new ItemFailed(batchId, item.index, item.attempts, command.jobId(), command.islandId(),
                     command.reason(), command.at()));
         }
-        endOrAttemptNext(command.at());
+        endOrAttemptNext(command.at(), accounts);
     }
 
     /** The item whose current attempt runs as {@code jobId}, while that attempt has not ended. */
@@ -146,12 +167,14 @@ public class Batch {
                 .filter(item -> jobId.equals(item.jobId) && !item.isOver()).findFirst());
     }
 
-    private void endOrAttemptNext(Instant at) {
+    /** Ends the batch once every item is over, returning what is left of its hold in the same unit of work. */
+    private void endOrAttemptNext(Instant at, Accounts accounts) {
         if (!ended && items.stream().allMatch(Item::isOver)) {
             int completed = (int) items.stream().filter(item -> item.completed).count();
             MicroCredits cost = items.stream().map(item -> item.cost).reduce(MicroCredits.ZERO, MicroCredits::plus);
             apply(new BatchEnded(batchId, BatchStatus.of(completed, items.size()), items.size(), completed,
                     items.size() - completed, cost, at));
+            accounts.releaseHold(account, batchId.hold(), "batch " + batchId + " ended", at);
         } else {
             attemptNext(at);
         }

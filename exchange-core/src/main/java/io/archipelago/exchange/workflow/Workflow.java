@@ -3,6 +3,7 @@ package io.archipelago.exchange.workflow;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import io.archipelago.exchange.account.api.Accounts;
+import io.archipelago.exchange.account.api.HoldRefused;
 import io.archipelago.exchange.account.api.Reservation;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.ids.IslandId;
@@ -26,7 +27,6 @@ import io.archipelago.exchange.workflow.api.StepReassigned;
 import io.archipelago.exchange.workflow.api.StepRetried;
 import io.archipelago.exchange.workflow.api.StepSpec;
 import io.archipelago.exchange.workflow.api.SubmitWorkflow;
-import io.archipelago.exchange.workflow.api.UnfundedWorkflow;
 import io.archipelago.exchange.workflow.api.WorkflowEnded;
 import io.archipelago.exchange.workflow.api.WorkflowId;
 import io.archipelago.exchange.workflow.api.WorkflowStatus;
@@ -93,7 +93,8 @@ public class Workflow {
         Reservation held = accounts.hold(command.account(), command.workflowId().hold(), worstCase, command.at());
         if (held != Reservation.RESERVED) {
             MicroCredits available = accounts.availableOf(command.account()).orElse(MicroCredits.ZERO);
-            throw new UnfundedWorkflow(command.steps().size(), worstCase, available);
+            throw new HoldRefused("the workflow's worst case, " + command.steps().size()
+                    + " steps at their limit x maximum units", worstCase, available);
         }
         apply(new WorkflowSubmitted(command.workflowId(), command.account(), List.copyOf(command.steps()),
                 new TreeMap<>(command.parameters()), command.failMode(), command.maxAttempts(), command.at()))

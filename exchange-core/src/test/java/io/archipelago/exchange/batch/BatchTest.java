@@ -2,7 +2,16 @@ package io.archipelago.exchange.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.archipelago.exchange.account.Account;
+import io.archipelago.exchange.account.RepositoryAccounts;
+import io.archipelago.exchange.account.api.AccountOpened;
+import io.archipelago.exchange.account.api.CreditsDeposited;
+import io.archipelago.exchange.account.api.CreditsHeld;
+import io.archipelago.exchange.account.api.HoldRefused;
+import io.archipelago.exchange.account.api.HoldReleased;
+import io.archipelago.exchange.fixtures.AggregateStore;
 import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.Country;
 import io.archipelago.exchange.batch.api.BatchEnded;
 import io.archipelago.exchange.batch.api.BatchId;
 import io.archipelago.exchange.batch.api.BatchStatus;
@@ -31,6 +40,7 @@ import java.util.List;
 import java.util.Optional;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,7 +59,40 @@ class BatchTest {
     private static final IslandId FRANKFURT = new IslandId("frankfurt");
     private static final IslandId AMSTERDAM = new IslandId("amsterdam");
 
+    /** Every item at its limit x maximum units: 3 x 5,000 x 10. */
+    private static final MicroCredits WORST_CASE = MicroCredits.of(150_000);
+
     private final AggregateTestFixture<Batch> fixture = new AggregateTestFixture<>(Batch.class);
+    private final AggregateStore<Account> accounts = AggregateStore.of(Account.class);
+
+    @BeforeEach
+    void wireAccounts() {
+        fixture.registerInjectableResource(new RepositoryAccounts(accounts::repository));
+        // Alice holds the batch's worst case already for the histories given as events
+        accounts.seed(ALICE.value(), new AccountOpened(ALICE, Country.of("DE"), T0),
+                new CreditsDeposited(ALICE, "deposit-1", MicroCredits.of(1_000_000), T0),
+                new CreditsHeld(ALICE, BATCH.hold(), WORST_CASE, T0));
+    }
+
+    @Test
+    void submittingHoldsTheWholeWorstCaseOrRefusesTheBatch() {
+        AccountId bob = new AccountId("bob");
+        accounts.seed(bob.value(), new AccountOpened(bob, Country.of("DE"), T0),
+                new CreditsDeposited(bob, "deposit-1", MicroCredits.of(150_000), T0));
+        BatchId second = new BatchId("batch-2");
+        fixture.givenNoPriorActivity()
+                .when(new SubmitBatch(second, bob, CHAT, TERMS, INPUTS, 3, T0))
+                .expectSuccessfulHandlerExecution();
+        assertThat(accounts.appended(CreditsHeld.class)).containsExactly(
+                new CreditsHeld(bob, second.hold(), WORST_CASE, T0));
+        assertThat(accounts.read(bob.value(), Account::available)).isEqualTo(MicroCredits.ZERO);
+
+        fixture.givenNoPriorActivity()
+                .when(new SubmitBatch(new BatchId("batch-3"), bob, CHAT, TERMS, INPUTS, 3, T0))
+                .expectException(HoldRefused.class)
+                .expectNoEvents();
+        assertThat(accounts.appended(CreditsHeld.class)).hasSize(1);
+    }
 
     @Test
     void submittingABatchAttemptsItsFirstItemOnly() {
@@ -136,6 +179,8 @@ class BatchTest {
                         new BatchEnded(BATCH, BatchStatus.COMPLETED_WITH_FAILURES, 3, 2, 1, MicroCredits.of(30_000),
                                 T0))
                 .expectState(batch -> assertThat(batch.isEnded()).isTrue());
+        assertThat(accounts.appended(HoldReleased.class)).as("the hold's rest goes back with the end")
+                .containsExactly(new HoldReleased(ALICE, BATCH.hold(), WORST_CASE, "batch batch-1 ended", T0));
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.archipelago.exchange.account.RepositoryAccounts;
 import io.archipelago.exchange.account.api.AccountOpened;
 import io.archipelago.exchange.account.api.CreditsDeposited;
 import io.archipelago.exchange.account.api.CreditsHeld;
+import io.archipelago.exchange.account.api.HoldRefused;
 import io.archipelago.exchange.account.api.HoldReleased;
 import io.archipelago.exchange.batch.api.ItemTerms;
 import io.archipelago.exchange.ids.AccountId;
@@ -33,7 +34,6 @@ import io.archipelago.exchange.workflow.api.StepFailed;
 import io.archipelago.exchange.workflow.api.StepRetried;
 import io.archipelago.exchange.workflow.api.StepSpec;
 import io.archipelago.exchange.workflow.api.SubmitWorkflow;
-import io.archipelago.exchange.workflow.api.UnfundedWorkflow;
 import io.archipelago.exchange.workflow.api.WorkflowEnded;
 import io.archipelago.exchange.workflow.api.WorkflowId;
 import io.archipelago.exchange.workflow.api.WorkflowStatus;
@@ -108,7 +108,7 @@ class WorkflowTest {
         fixture.givenNoPriorActivity()
                 .when(new SubmitWorkflow(new WorkflowId("wf-3"), carol, DIAMOND, Map.of("topic", "tides"),
                         FailMode.FAIL_FAST, 3, T0))
-                .expectException(UnfundedWorkflow.class)
+                .expectException(HoldRefused.class)
                 .expectExceptionMessage(containsString("200000 micro-credits, exceeds the "
                         + "199999 available"))
                 .expectNoEvents();

@@ -27,6 +27,11 @@ public record BatchId(String value) {
     }
 
     /** The batch whose item {@code job} would be an attempt of, if its id has that form. */
+    /** The hold on the owner's account that funds this batch's items: its worst case, reserved at submission. */
+    public String hold() {
+        return "batch:" + value;
+    }
+
     public static Optional<BatchId> ofJob(JobId job) {
         Matcher matcher = JOB.matcher(job.value());
         return matcher.matches() ? Optional.of(new BatchId(matcher.group(1))) : Optional.empty();
