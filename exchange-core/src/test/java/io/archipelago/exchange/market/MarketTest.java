@@ -10,6 +10,7 @@ import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.AccountOpened;
 import io.archipelago.exchange.account.api.CreditsDeposited;
 import io.archipelago.exchange.account.api.CreditsReleased;
+import io.archipelago.exchange.account.api.CreditsHeld;
 import io.archipelago.exchange.account.api.CreditsReserved;
 import io.archipelago.exchange.account.api.CreditsSettled;
 import io.archipelago.exchange.account.api.EarningsCredited;
@@ -69,6 +70,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.axonframework.test.aggregate.AggregateTestFixture;
@@ -611,6 +613,26 @@ class MarketTest {
                 .when(bid.command())
                 .expectEvents(bid.submitted());
         assertThat(accounts.appended()).containsExactly(new CreditsReserved(ALICE, bid.jobId(), ALICE_FUNDS, T0));
+    }
+
+    @Test
+    void aBidFundedByAHoldCountsTheHoldAsSpendableAndDrawsOnItFirst() {
+        String hold = "workflow:wf-1";
+        accounts.seed(ALICE.value(), new CreditsHeld(ALICE, hold, MicroCredits.credits(60), T0));
+        BidDraft bid = bid("job-1").limit(1_000_000).maxUnits(100);
+
+        fixture.given(cargoRegistered())
+                .when(bid.command())
+                .expectEvents(bid.rejected(RejectionReason.LEDGER_INSUFFICIENT_CREDITS));
+        fixture.given(cargoRegistered())
+                .when(bid.command().fundedBy(hold))
+                .expectEvents(bid.submitted());
+
+        assertThat(accounts.appended()).containsExactly(new CreditsReserved(ALICE, bid.jobId(), ALICE_FUNDS, T0,
+                hold, MicroCredits.credits(60)));
+        assertThat(accounts.read(ALICE.value(), Account::available)).isEqualTo(MicroCredits.ZERO);
+        Optional<MicroCredits> left = accounts.read(ALICE.value(), account -> account.held(hold));
+        assertThat(left).contains(MicroCredits.ZERO);
     }
 
     @Test
