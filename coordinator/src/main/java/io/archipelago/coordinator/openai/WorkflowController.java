@@ -9,6 +9,7 @@ import io.archipelago.access.Principal;
 import io.archipelago.exchange.account.api.HoldRefused;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.workflow.api.CancelWorkflow;
+import io.archipelago.exchange.workflow.api.InvalidWorkflow;
 import io.archipelago.exchange.workflow.api.SubmitWorkflow;
 import io.archipelago.exchange.workflow.api.WorkflowId;
 import io.archipelago.projections.market.MarketViews;
@@ -230,6 +231,8 @@ final class WorkflowController {
                     maxAttempts, clock.instant()));
         } catch (HoldRefused refused) {
             throw new WorkflowProblem(HttpStatus.PAYMENT_REQUIRED, "insufficient_credits", refused.getMessage());
+        } catch (InvalidWorkflow refused) {
+            throw WorkflowProblem.invalid(refused.code(), refused.getMessage());
         }
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/workflows/" + id))
                 .body(view(projected(id.value(), owner, workflow -> true).orElseThrow(() -> new WorkflowProblem(

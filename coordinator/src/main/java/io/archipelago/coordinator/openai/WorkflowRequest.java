@@ -83,21 +83,6 @@ record WorkflowRequest(List<StepSpec> steps, FailMode failMode) {
         return values;
     }
 
-    /** The worst case of the whole workflow: every step at its limit x its maximum units. */
-    long worstCase() {
-        long sum = 0;
-        try {
-            for (StepSpec step : steps) {
-                sum = Math.addExact(sum, Math.multiplyExact(step.terms().limit().microCredits(),
-                        step.terms().maxUnits()));
-            }
-        } catch (ArithmeticException overflow) {
-            throw WorkflowProblem.invalid("invalid_bid_terms", "the steps' limit x maximum units overflow a "
-                    + "micro-credit amount");
-        }
-        return sum;
-    }
-
     private static StepSpec step(JsonNode step, int index, BidTerms terms, Models models, ObjectMapper json) {
         String at = "steps[" + index + "]";
         if (!step.isObject()) {

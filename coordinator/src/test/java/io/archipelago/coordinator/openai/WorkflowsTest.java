@@ -179,6 +179,13 @@ class WorkflowsTest {
         assertProblem(post("/workflows", key, "{\"steps\":", null), 400, "invalid_json", "JSON");
         assertProblem(post("/workflows", key, "{\"fail_mode\":\"sometimes\"," + steps(step("a", "[]", "hi"))
                 .substring(1), null), 400, "invalid_fail_mode", "sometimes");
+        // ten steps at the highest limit and the most units: a worst case beyond a 64-bit amount
+        String[] huge = new String[10];
+        for (int i = 0; i < huge.length; i++) {
+            huge[i] = step("s" + i, "[]", "hi");
+        }
+        assertProblem(post("/workflows", key, "{\"limit_micro_credits\":1000000000,\"max_units\":1000000000,"
+                + steps(huge).substring(1), null), 400, "invalid_bid_terms", "overflow");
         // 5,000 per unit x 10 units x 4 steps is 200,000 micro-credits; the poor account has 100,000
         String poor = openAccount(100_000);
         assertProblem(post("/workflows", issueKey(poor), DIAMOND.replace("\"max_units\": 1, ", ""), null), 402,
