@@ -43,10 +43,41 @@ public final class PipelinePlanner {
     /** The shortest plan of {@code shape} on {@code candidates} given the {@code rtts} between them, if any. */
     public static Optional<PipelinePlan> plan(PipelineShape shape, List<StageCandidate> candidates,
                                               List<IslandRtt> rtts) {
-        Map<Set<IslandId>, Long> between = new HashMap<>();
-        for (IslandRtt rtt : rtts) {
-            between.merge(Set.of(rtt.one(), rtt.other()), rtt.rttMicros(), Math::min);
+        return search(shape, fitting(shape, candidates), rtts);
+    }
+
+    /**
+     * A plan for the same job after {@code leaving} left: every stage on another Island keeps it, and the stages
+     * that were on {@code leaving} move to the Islands that make the new path shortest, by the same rule as
+     * {@link #plan}. Empty when no Island can take them, or when a kept Island is no longer among the candidates.
+     */
+    public static Optional<PipelinePlan> replan(PipelineShape shape, PipelinePlan current, IslandId leaving,
+                                                List<StageCandidate> candidates, List<IslandRtt> rtts) {
+        if (current.stages().size() != shape.stages().size()) {
+            throw new IllegalArgumentException("the plan has " + current.stages().size() + " stages, the shape "
+                    + shape.stages().size());
         }
+        List<StageCandidate> remaining = candidates.stream().filter(c -> !c.islandId().equals(leaving)).toList();
+        Set<IslandId> kept = new HashSet<>();
+        for (StagePlacement stage : current.stages()) {
+            if (!stage.islandId().equals(leaving)) {
+                kept.add(stage.islandId());
+            }
+        }
+        List<List<StageCandidate>> fitting = new ArrayList<>(fitting(shape, remaining));
+        for (StagePlacement stage : current.stages()) {
+            if (!stage.islandId().equals(leaving)) {
+                fitting.set(stage.index(), fitting.get(stage.index()).stream()
+                        .filter(c -> c.islandId().equals(stage.islandId())).limit(1).toList());
+            } else {
+                fitting.set(stage.index(), fitting.get(stage.index()).stream()
+                        .filter(c -> !kept.contains(c.islandId())).toList());
+            }
+        }
+        return search(shape, fitting, rtts);
+    }
+
+    private static List<List<StageCandidate>> fitting(PipelineShape shape, List<StageCandidate> candidates) {
         List<List<StageCandidate>> fitting = new ArrayList<>();
         int count = shape.stages().size();
         for (int i = 0; i < count; i++) {
@@ -56,6 +87,15 @@ public final class PipelinePlanner {
                     .filter(c -> c.memoryMib() >= stage.memoryMib())
                     .filter(c -> !meetsCoordinator || c.rttMicros() != IslandConditions.RTT_UNKNOWN)
                     .distinct().sorted(ORDER).toList());
+        }
+        return fitting;
+    }
+
+    private static Optional<PipelinePlan> search(PipelineShape shape, List<List<StageCandidate>> fitting,
+                                                 List<IslandRtt> rtts) {
+        Map<Set<IslandId>, Long> between = new HashMap<>();
+        for (IslandRtt rtt : rtts) {
+            between.merge(Set.of(rtt.one(), rtt.other()), rtt.rttMicros(), Math::min);
         }
         Search search = new Search(shape, fitting, between);
         search.extend(0, null, 0);

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -90,6 +91,35 @@ class PipelinePlannerProperties {
     }
 
     @Test
+    void aReplanMovesOnlyTheLeavingIslandsStageAndFindsTheShortestSuchPlan() {
+        qt().withExamples(3_000).forAll(longs().all()).checkAssert(seed -> {
+            Instance instance = Instance.of(seed);
+            Optional<PipelinePlan> plan = PipelinePlanner.plan(instance.shape(), instance.candidates(),
+                    instance.rtts());
+            if (plan.isEmpty()) {
+                return;
+            }
+            List<IslandId> before = islands(plan.get());
+            IslandId leaving = before.get((int) Math.floorMod(seed, (long) before.size()));
+
+            Optional<PipelinePlan> replanned = PipelinePlanner.replan(instance.shape(), plan.get(), leaving,
+                    instance.candidates(), instance.rtts());
+
+            Optional<List<IslandId>> reference = reference(instance, assignment -> {
+                for (int i = 0; i < assignment.size(); i++) {
+                    boolean moved = before.get(i).equals(leaving);
+                    if (moved ? assignment.get(i).equals(leaving) : !assignment.get(i).equals(before.get(i))) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            assertThat(replanned.map(PipelinePlannerProperties::islands)).isEqualTo(reference);
+            replanned.ifPresent(found -> assertThat(islands(found)).doesNotContain(leaving));
+        });
+    }
+
+    @Test
     void placesTheStagesOnTheShortestChainNotOnTheIslandsNearestTheCoordinator() {
         IslandId near = new IslandId("near");
         IslandId alsoNear = new IslandId("also-near");
@@ -140,18 +170,22 @@ class PipelinePlannerProperties {
     }
 
     private static Optional<List<IslandId>> reference(Instance instance) {
+        return reference(instance, assignment -> true);
+    }
+
+    private static Optional<List<IslandId>> reference(Instance instance, Predicate<List<IslandId>> allowed) {
         List<List<IslandId>> best = new ArrayList<>();
         long[] bestCost = {Long.MAX_VALUE};
-        enumerate(instance, new ArrayList<>(), best, bestCost);
+        enumerate(instance, new ArrayList<>(), allowed, best, bestCost);
         return best.isEmpty() ? Optional.empty() : Optional.of(best.get(0));
     }
 
-    private static void enumerate(Instance instance, List<IslandId> chosen, List<List<IslandId>> best,
-                                  long[] bestCost) {
+    private static void enumerate(Instance instance, List<IslandId> chosen, Predicate<List<IslandId>> allowed,
+                                  List<List<IslandId>> best, long[] bestCost) {
         int stage = chosen.size();
         if (stage == instance.shape().stages().size()) {
             long cost = cost(instance, chosen);
-            if (cost == Long.MAX_VALUE) {
+            if (cost == Long.MAX_VALUE || !allowed.test(chosen)) {
                 return;
             }
             if (cost < bestCost[0] || cost == bestCost[0] && lexicographicallyBefore(chosen, best.get(0))) {
@@ -165,7 +199,7 @@ class PipelinePlannerProperties {
             if (!chosen.contains(candidate.islandId())
                     && candidate.memoryMib() >= instance.shape().stages().get(stage).memoryMib()) {
                 chosen.add(candidate.islandId());
-                enumerate(instance, chosen, best, bestCost);
+                enumerate(instance, chosen, allowed, best, bestCost);
                 chosen.remove(chosen.size() - 1);
             }
         }
