@@ -762,6 +762,8 @@ public class Market {
         jobVersions.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(job -> versionState
                 .append("runs ").append(job.getKey()).append(' ').append(job.getValue().name()).append('\n'));
         versionState.append(reviews.fingerprint());
+        versionState.append("pipeline ").append(pipeline).append('\n');
+        pipelineJobs.stream().sorted().forEach(job -> versionState.append("pipeline job ").append(job).append('\n'));
         return MarketDigest.of(cargo, unit, publisher, book, window, versionState.toString());
     }
 }
