@@ -42,6 +42,18 @@ public final class Subjects {
         return "island." + token(islandId) + ".cancel";
     }
 
+    /**
+     * Where stage {@code index} of a pipeline job hears its input: the job's text for stage 0, the previous stage's
+     * activations as a tensor payload for the others. Only the Island of that stage may subscribe, and only the
+     * previous stage's Island (or the coordinator, for stage 0) may publish there.
+     */
+    public static String stage(String jobId, int index) {
+        if (index < 0) {
+            throw new IllegalArgumentException("a stage index is never negative, got " + index);
+        }
+        return "pipeline." + token(jobId) + "." + index;
+    }
+
     /** Where an Island sends the {@link JobOutput}s of a job. */
     public static String results(String islandId, String jobId) {
         return "results." + token(islandId) + "." + token(jobId);

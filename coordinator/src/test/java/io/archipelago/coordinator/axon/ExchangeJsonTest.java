@@ -21,6 +21,9 @@ import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
+import io.archipelago.exchange.market.api.PipelineStage;
+import io.archipelago.exchange.market.api.PipelineShape;
+import io.archipelago.exchange.market.api.IslandRtt;
 import io.archipelago.exchange.market.api.MarketRateCleared;
 import io.archipelago.exchange.market.api.SubmitBids;
 import io.archipelago.exchange.market.api.VersionManifest;
@@ -81,6 +84,10 @@ class ExchangeJsonTest {
             Map.entry(CargoImage.class, () -> new CargoImage("registry.example/sample/cargo",
                     "sha256:" + "5a".repeat(32))),
             Map.entry(CargoResources.class, () -> new CargoResources(8_192, 4_096, 4)),
+            Map.entry(PipelineStage.class, () -> new PipelineStage(0, 3, 60)),
+            Map.entry(PipelineShape.class, () -> new PipelineShape(List.of(new PipelineStage(0, 3, 60),
+                    new PipelineStage(3, 6, 30)))),
+            Map.entry(IslandRtt.class, () -> new IslandRtt(new IslandId("island-a"), new IslandId("island-b"), 400)),
             Map.entry(VersionManifest.class, () -> new VersionManifest(CargoUnit.THOUSAND_TOKENS, "container",
                     new CargoResources(8_192, 4_096, 4), List.of("q4_k_m"), "Apache-2.0", PricePerUnit.of(300))));
 

@@ -50,6 +50,16 @@ import io.archipelago.exchange.market.api.JobStarted;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.market.api.MarketRateCleared;
 import io.archipelago.exchange.market.api.PlaceAsk;
+import io.archipelago.exchange.market.api.DeclarePipeline;
+import io.archipelago.exchange.market.api.PipelineDeclared;
+import io.archipelago.exchange.market.api.PipelinePlaced;
+import io.archipelago.exchange.market.api.PipelinePlan;
+import io.archipelago.exchange.market.api.PipelineShape;
+import io.archipelago.exchange.market.api.PipelineUnplaceable;
+import io.archipelago.exchange.market.api.PlacePipeline;
+import io.archipelago.exchange.market.api.PlacedStage;
+import io.archipelago.exchange.market.api.StageCandidate;
+import io.archipelago.exchange.market.api.StagePlacement;
 import io.archipelago.exchange.market.api.QuoteBid;
 import io.archipelago.exchange.market.api.ReassignJob;
 import io.archipelago.exchange.market.api.RegisterCargo;
@@ -71,6 +81,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -100,6 +111,10 @@ public class Market {
     /** The version each running job runs, when it runs a published one. */
     private final Map<JobId, CargoVersions.Version> jobVersions = new HashMap<>();
     private final Reviews reviews = new Reviews();
+    /** The stages this Cargo type runs as, when it runs as a pipeline. */
+    private @Nullable PipelineShape pipeline;
+    /** Pipeline jobs already placed or refused, so that a job id is used once. */
+    private final Set<JobId> pipelineJobs = new HashSet<>();
 
     protected Market() {
         // for Axon
@@ -542,6 +557,84 @@ public class Market {
                 "job " + jobId + " is not running on " + cargo));
     }
 
+    /** Declares the stages this Cargo type runs as; its publisher or the platform may. */
+    @CommandHandler
+    void handle(DeclarePipeline command) {
+        if (!publisher.equals(command.by()) && !AccountId.PLATFORM.equals(command.by())) {
+            throw new IllegalArgumentException("only " + publisher + ", the publisher of " + cargo
+                    + ", or the platform may declare its pipeline");
+        }
+        if (command.shape().equals(pipeline)) {
+            return;
+        }
+        apply(new PipelineDeclared(cargo, command.shape(), command.by(), command.at()));
+    }
+
+    /**
+     * Places a job of this pipeline Cargo on one Island per stage, or none: the Islands whose asks are eligible at
+     * the limit ({@link Eligibility}, the same rule as a bid's) are planned by {@link PipelinePlanner}, and the plan
+     * stands only if its stages' prices together stay within the limit.
+     */
+    @CommandHandler
+    void handle(PlacePipeline command) {
+        MoneyCaps.price("a pipeline's limit", command.limit());
+        PipelineShape shape = pipeline;
+        if (shape == null) {
+            throw new IllegalStateException(cargo + " does not run as a pipeline: declare its stages first");
+        }
+        if (pipelineJobs.contains(command.jobId()) || book.knows(command.jobId())) {
+            throw new IllegalStateException("job " + command.jobId() + " was already submitted to " + cargo);
+        }
+        Map<IslandId, Ask> eligible = new HashMap<>();
+        List<StageCandidate> candidates = new ArrayList<>();
+        for (Ask ask : book.asks()) {
+            Long memory = command.memoryMib().get(ask.islandId);
+            if (memory != null && Eligibility.exclusion(ask.conditions, ask.usedSlots,
+                    ask.unitPrice.total().microCredits(), null, command.limit().microCredits(), 0, Long.MAX_VALUE,
+                    false, command.at()) == null) {
+                eligible.put(ask.islandId, ask);
+                candidates.add(new StageCandidate(ask.islandId, memory, ask.conditions.rttMicros()));
+            }
+        }
+        Optional<PipelinePlan> plan = PipelinePlanner.plan(shape, candidates, command.rtts());
+        if (plan.isEmpty()) {
+            apply(new PipelineUnplaceable(cargo, command.jobId(), command.consumer(), eligible.size(),
+                    "no chain of " + shape.stages().size() + " distinct Islands with the memory and measured hops",
+                    command.at()));
+            return;
+        }
+        List<PlacedStage> stages = new ArrayList<>();
+        long total = 0;
+        for (StagePlacement stage : plan.get().stages()) {
+            Ask ask = eligible.get(stage.islandId());
+            stages.add(new PlacedStage(stage, ask.owner, ask.unitPrice));
+            total += ask.unitPrice.total().microCredits();
+        }
+        if (total > command.limit().microCredits()) {
+            apply(new PipelineUnplaceable(cargo, command.jobId(), command.consumer(), eligible.size(),
+                    "the shortest chain costs " + total + " per unit together, above the limit of "
+                            + command.limit().microCredits(), command.at()));
+            return;
+        }
+        apply(new PipelinePlaced(cargo, command.jobId(), command.consumer(), stages, plan.get().pathRttMicros(),
+                PricePerUnit.of(total), command.at()));
+    }
+
+    @EventSourcingHandler
+    void on(PipelineDeclared event) {
+        pipeline = event.shape();
+    }
+
+    @EventSourcingHandler
+    void on(PipelinePlaced event) {
+        pipelineJobs.add(event.jobId());
+    }
+
+    @EventSourcingHandler
+    void on(PipelineUnplaceable event) {
+        pipelineJobs.add(event.jobId());
+    }
+
     @EventSourcingHandler
     void on(CargoRegistered event) {
         cargo = event.cargo();
@@ -671,6 +764,8 @@ public class Market {
         jobVersions.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(job -> versionState
                 .append("runs ").append(job.getKey()).append(' ').append(job.getValue().name()).append('\n'));
         versionState.append(reviews.fingerprint());
+        versionState.append("pipeline ").append(pipeline).append('\n');
+        pipelineJobs.stream().sorted().forEach(job -> versionState.append("pipeline job ").append(job).append('\n'));
         return MarketDigest.of(cargo, unit, publisher, book, window, versionState.toString());
     }
 }

@@ -1,0 +1,26 @@
+package io.archipelago.exchange.market.api;
+
+import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.ids.JobId;
+import io.archipelago.exchange.money.PricePerUnit;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/**
+ * Places a job of a pipeline Cargo on one Island per stage, all together or not at all. {@code limit} is what the
+ * consumer pays per unit for the whole pipeline; {@code memoryMib} is the memory each Island reports it can give a
+ * stage and {@code rtts} the round trips measured between Islands, both brought by the caller because the market
+ * keeps neither.
+ */
+public record PlacePipeline(@TargetAggregateIdentifier CargoType cargo, JobId jobId, AccountId consumer,
+                            PricePerUnit limit, Map<IslandId, Long> memoryMib, List<IslandRtt> rtts, Instant at) {
+
+    public PlacePipeline {
+        memoryMib = Map.copyOf(memoryMib);
+        rtts = List.copyOf(rtts);
+    }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# all-MiniLM-L6-v2 split across Islands: 1, 2 and 3 stages on separate NATS connections over a loopback
+# nats-server, latency and throughput, printed beside ONNX Runtime and the plain-Java whole model in process and
+# beside NATS round trips (empty and one hop's tensor) measured in the same run.
+set -euo pipefail
+
+cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
+
+echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1), $(java -version 2>&1 | head -n 1)"
+echo "load average before: $(cut -d ' ' -f 1-3 /proc/loadavg)"
+./mvnw -B -o -pl island-agent -am test-compile surefire:test@default-test -Dtest=PipelineBenchmark \
+    -Dsurefire.failIfNoSpecifiedTests=false | grep -E '^pipeline '
+echo "load average after: $(cut -d ' ' -f 1-3 /proc/loadavg)"
