@@ -112,6 +112,7 @@ public final class ReadModelRebuild {
         long deadline = started + timeout.toNanos();
         ShadowTables shadow = new ShadowTables(jdbc);
         shadow.create();
+        progress.accept(String.format("rebuild: fresh tables created (%.1f s)", (System.nanoTime() - started) / 1e9));
         try {
             List<AnnotationEventHandlerAdapter> handlers = projections.get().stream()
                     .map(bean -> new AnnotationEventHandlerAdapter(bean, axon.get().parameterResolverFactory()))
@@ -195,6 +196,8 @@ public final class ReadModelRebuild {
                 }
             }
             connection.commit();
+            progress.accept(String.format("rebuild: store read, %,d events (%.1f s)", events,
+                    (System.nanoTime() - started) / 1e9));
             for (int segment = 0; segment < threads; segment++) {
                 if (!batches.get(segment).isEmpty()) {
                     hand(queues.get(segment), batches.get(segment), workers, deadline);
@@ -347,7 +350,8 @@ public final class ReadModelRebuild {
                 .eventProcessor(ProjectionsConfiguration.PROCESSING_GROUP, StreamingEventProcessor.class);
         TokenStore tokens = axon.get().eventProcessingConfiguration()
                 .tokenStore(ProjectionsConfiguration.PROCESSING_GROUP);
-        processor.ifPresent(StreamingEventProcessor::shutDown);
+        boolean running = processor.map(StreamingEventProcessor::isRunning).orElse(false);
+        processor.filter(live -> running).ifPresent(StreamingEventProcessor::shutDown);
         try {
             transactions.executeWithoutResult(status -> {
                 shadow.swap();
@@ -359,7 +363,7 @@ public final class ReadModelRebuild {
                 }
             });
         } finally {
-            processor.ifPresent(StreamingEventProcessor::start);
+            processor.filter(live -> running).ifPresent(StreamingEventProcessor::start);
         }
     }
 }
