@@ -65,6 +65,14 @@ public final class ReadModelWrites {
                 || unitOfWork.getMessage() != null && ReplayToken.isReplay(unitOfWork.getMessage());
     }
 
+    /**
+     * Defers every write of the current unit of work to its commit, replay or not: for a rebuild, which hands the
+     * projections events of its own outside any processor.
+     */
+    public void deferToCommit() {
+        pendingOfThisUnitOfWork();
+    }
+
     /** How many deferred writes the current unit of work holds; a mark for {@link #discardFrom}. */
     public static int pending() {
         Pending pending = CurrentUnitOfWork.isStarted() ? CurrentUnitOfWork.get().root().getResource(PENDING) : null;

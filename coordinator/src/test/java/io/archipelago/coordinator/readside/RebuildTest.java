@@ -9,61 +9,84 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Read models rebuilt from the first event equal the ones built while trading went on. */
+/**
+ * Read models rebuilt from the first event into fresh tables equal the ones built while trading went on; until the
+ * fresh tables are swapped in, the live ones serve unchanged, and the processor carries on after the swap from where
+ * the rebuild stopped reading.
+ */
 class RebuildTest {
 
-    /** Every read model table, each ordered by its key so that two snapshots compare row by row. */
-    static final Map<String, String> READ_MODELS = readModels();
+    /** Every read model table. */
+    static final List<String> READ_MODELS = List.of("job_view", "account_balance_view", "bid_preferences_view",
+            "market_view", "market_ask", "market_resting_bid", "market_candle", "cargo_usage", "market_rate",
+            "island_view", "karma_history", "payout_view", "cache_hit_view", "rollout_view", "rollout_variant_view",
+            "rollout_decision_view", "registry_publisher", "registry_tier_change", "registry_cargo_stream",
+            "registry_version", "registry_job", "registry_review", "workflow_view", "workflow_step_view",
+            "workflow_progress", "batch_view", "batch_item_view", "batch_progress");
 
     @TempDir
     static Path dataDir;
 
     @Test
-    void aRebuildFromTheFirstEventGivesTheSameReadModels() {
+    void aRebuildIntoFreshTablesGivesTheSameReadModelsAndSwapsThemInAtOnce() {
         try (CoordinatorNode node = CoordinatorNode.start(dataDir,
                 ReadSideNodes.withoutBridge(ReadSideNodes.freePort()))) {
-            new ReadSideWorkload(node).open().jobs(0, 60).payout(ReadSideWorkload.HOST, "payout-1", 500, 70)
-                    .resting(3, 80);
+            ReadSideWorkload workload = new ReadSideWorkload(node).open().jobs(0, 60)
+                    .payout(ReadSideWorkload.HOST, "payout-1", 500, 70).resting(3, 80);
             ReadSideNodes.awaitCaughtUp(node);
-            Map<String, List<Map<String, Object>>> built = snapshot(node);
+            Map<String, List<Map<String, Object>>> built = snapshot(node, "public");
             assertThat(built.get("job_view")).hasSizeGreaterThan(50);
-            assertThat(built.values()).allSatisfy(rows -> assertThat(rows).isNotEmpty());
-            // a row no event explains must be gone after the rebuild
+            for (String table : List.of("job_view", "account_balance_view", "market_view", "market_ask",
+                    "market_resting_bid", "market_candle", "cargo_usage", "market_rate", "island_view",
+                    "karma_history", "payout_view")) {
+                assertThat(built.get(table)).as(table).isNotEmpty();
+            }
+            // a row no event explains must be gone after the rebuild, and there until the swap
             node.jdbc().update("""
                     INSERT INTO account_balance_view VALUES ('ghost', 'DE', 1, 0, 0, 0, now(), now(), 0)""");
+            Map<String, List<Map<String, Object>>> live = snapshot(node, "public");
+            Long stored = node.jdbc().queryForObject("SELECT count(*) FROM domain_event_entry", Long.class);
+            AtomicReference<Map<String, List<Map<String, Object>>>> duringRebuild = new AtomicReference<>();
+            AtomicReference<Map<String, List<Map<String, Object>>>> fresh = new AtomicReference<>();
 
-            ReadModelRebuild.Result result = node.bean(ReadModelRebuild.class)
-                    .rebuild(Duration.ofMinutes(2), System.out::println);
+            ReadModelRebuild.Result result = node.bean(ReadModelRebuild.class).rebuild(Duration.ofMinutes(2),
+                    line -> {
+                        System.out.println(line);
+                        if (line.contains("swapping")) {
+                            duringRebuild.set(snapshot(node, "public"));
+                            fresh.set(snapshot(node, "read_model_rebuild"));
+                            // events after the rebuild's head: the live processor carries on with them after the swap
+                            workload.jobs(60, 64);
+                        }
+                    });
 
-            assertThat(result.events()).isEqualTo(node.jdbc().queryForObject(
-                    "SELECT count(*) FROM domain_event_entry", Long.class));
-            assertThat(snapshot(node)).isEqualTo(built);
+            assertThat(result.events()).isEqualTo(stored);
+            assertThat(duringRebuild.get()).as("the live read models while the rebuild ran").isEqualTo(live);
+            assertThat(fresh.get()).as("the fresh read models").isEqualTo(built);
+            ReadSideNodes.awaitCaughtUp(node);
+            Map<String, List<Map<String, Object>>> after = snapshot(node, "public");
+            assertThat(after.get("account_balance_view")).noneMatch(row -> "ghost".equals(row.get("account_id")));
+            assertThat(after.get("job_view")).hasSize(built.get("job_view").size() + 4);
             assertThat(node.jdbc().queryForObject("SELECT count(*) FROM dead_letter_entry", Long.class)).isZero();
+            assertThat(node.jdbc().queryForObject("""
+                    SELECT count(*) FROM pg_namespace WHERE nspname = 'read_model_rebuild'""", Long.class)).isZero();
+
+            // and a second rebuild of the whole store, the later jobs too, gives what the processor made of them
+            node.bean(ReadModelRebuild.class).rebuild(Duration.ofMinutes(2), System.out::println);
+            ReadSideNodes.awaitCaughtUp(node);
+            assertThat(snapshot(node, "public")).isEqualTo(after);
         }
     }
 
-    static Map<String, List<Map<String, Object>>> snapshot(CoordinatorNode node) {
+    /** Every read model table of {@code schema}, rows in the order of their text, so two snapshots compare. */
+    static Map<String, List<Map<String, Object>>> snapshot(CoordinatorNode node, String schema) {
         Map<String, List<Map<String, Object>>> tables = new LinkedHashMap<>();
-        READ_MODELS.forEach((table, order) -> tables.put(table,
-                node.jdbc().queryForList("SELECT * FROM " + table + " ORDER BY " + order)));
-        return tables;
-    }
-
-    private static Map<String, String> readModels() {
-        Map<String, String> tables = new LinkedHashMap<>();
-        tables.put("job_view", "cargo, job_id");
-        tables.put("account_balance_view", "account_id");
-        tables.put("market_view", "cargo");
-        tables.put("market_ask", "cargo, island_id");
-        tables.put("market_resting_bid", "cargo, job_id");
-        tables.put("market_candle", "cargo, resolution, bucket_start");
-        tables.put("cargo_usage", "cargo, day");
-        tables.put("island_view", "island_id");
-        tables.put("karma_history", "island_id, sequence");
-        tables.put("payout_view", "account_id, payout_id");
+        READ_MODELS.forEach(table -> tables.put(table,
+                node.jdbc().queryForList("SELECT * FROM " + schema + "." + table + " t ORDER BY t::text")));
         return tables;
     }
 }

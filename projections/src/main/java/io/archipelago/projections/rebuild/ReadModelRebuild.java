@@ -1,35 +1,95 @@
 package io.archipelago.projections.rebuild;
 
 import io.archipelago.projections.ProjectionsConfiguration;
+import io.archipelago.projections.ReadModelWrites;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Map;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.axonframework.common.DateTimeUtils;
 import org.axonframework.config.Configuration;
-import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.EventUtils;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.DomainEventData;
 import org.axonframework.eventhandling.StreamingEventProcessor;
-import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.TrackedDomainEventData;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+
+import org.axonframework.messaging.MetaData;
+import org.axonframework.messaging.ResultMessage;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
+import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.SimpleSerializedObject;
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Rebuilds every read model of the {@value ProjectionsConfiguration#PROCESSING_GROUP} processor: stops it, resets its
- * tokens to the first event (its reset handlers empty their tables and its dead letters, in the same transaction),
- * starts it again and waits until it has replayed up to the event store's head as it was when the rebuild began.
- * Needs every segment of the processor: on several coordinator nodes, stop the others' processors first.
+ * Rebuilds every read model of the {@value ProjectionsConfiguration#PROCESSING_GROUP} processor into fresh tables
+ * while the live ones keep serving, then swaps them in at once. It reads the store in one streaming query (a
+ * server-side cursor) up to the head as it was when the rebuild began, hands each event to the projections' own
+ * handlers (the same code the live processor runs: nothing is written twice) on {@code threads} workers split by
+ * aggregate, as the processor's segments are, and commits every {@code batchSize} events of a worker with each
+ * row-keyed projection's writes sent as one JDBC batch per statement ({@link ReadModelWrites}). At the end, in one
+ * transaction: the live tables are dropped, the fresh ones take their place, the processor's dead letters go, and
+ * its tokens move to where the rebuild stopped, so that the processor, stopped for that transaction only, carries on
+ * from there with the events that came in meanwhile. A failed rebuild leaves the live read models as they were. Needs
+ * every segment of the processor: on several coordinator nodes, stop the others' processors first.
  */
 public final class ReadModelRebuild {
 
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Events whose absence below the last one read the new token keeps as gaps (in-flight commits). */
+    private static final int GAP_WINDOW = 10_000;
+    private static final int FETCH_SIZE = 10_000;
+    private static final int ATTEMPTS = 5;
+    private static final String EVENTS = """
+            SELECT global_index, type, aggregate_identifier, sequence_number, event_identifier, time_stamp,
+                   payload_type, payload_revision, payload, meta_data
+            FROM domain_event_entry WHERE global_index <= ? ORDER BY global_index""";
 
     private final Supplier<Configuration> axon;
+    private final Supplier<List<Object>> projections;
+    private final DataSource dataSource;
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final ReadModelWrites writes;
+    private final int threads;
+    private final int batchSize;
 
-    ReadModelRebuild(Supplier<Configuration> axon, JdbcTemplate jdbc) {
+    ReadModelRebuild(Supplier<Configuration> axon, Supplier<List<Object>> projections, DataSource dataSource,
+                     TransactionTemplate transactions, ReadModelWrites writes, int threads, int batchSize) {
         this.axon = axon;
-        this.jdbc = jdbc;
+        this.projections = projections;
+        this.dataSource = dataSource;
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.transactions = transactions;
+        this.writes = writes;
+        this.threads = Integer.highestOneBit(Math.max(1, threads));
+        this.batchSize = batchSize;
     }
 
     /** What a rebuild replayed and how long it took. */
@@ -42,74 +102,268 @@ public final class ReadModelRebuild {
     }
 
     /**
-     * Replays every event into empty read models, reporting progress about once a second, and returns when the
-     * processor has caught up with the head of the store.
+     * Replays every event into fresh read models, reporting progress about once a second, swaps them in and returns.
      *
-     * @throws IllegalStateException when the processor does not catch up within {@code timeout} or fails
+     * @throws IllegalStateException when the rebuild fails or does not end within {@code timeout}; the live read
+     *                               models are then untouched
      */
     public Result rebuild(Duration timeout, Consumer<String> progress) {
-        StreamingEventProcessor processor = axon.get().eventProcessingConfiguration()
-                .eventProcessor(ProjectionsConfiguration.PROCESSING_GROUP, StreamingEventProcessor.class)
-                .orElseThrow(() -> new IllegalStateException("no read model processor is running here"));
-        long head = head();
-        long events = events();
         long started = System.nanoTime();
-        processor.shutDown();
-        processor.resetTokens();
-        processor.start();
         long deadline = started + timeout.toNanos();
-        long lastReport = started;
-        while (!caughtUp(processor, head)) {
+        ShadowTables shadow = new ShadowTables(jdbc);
+        shadow.create();
+        progress.accept(String.format("rebuild: fresh tables created (%.1f s)", (System.nanoTime() - started) / 1e9));
+        try {
+            List<AnnotationEventHandlerAdapter> handlers = projections.get().stream()
+                    .map(bean -> new AnnotationEventHandlerAdapter(bean, axon.get().parameterResolverFactory()))
+                    .toList();
+            Long max = jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
+            long head = max == null ? -1 : max;
+            Replay replay = replay(handlers, head, deadline, progress, started);
+            progress.accept(String.format("rebuild: %,d events replayed into fresh tables (%.1f s), swapping them in",
+                    replay.events(), (System.nanoTime() - started) / 1e9));
+            swap(shadow, replay.token());
+            Result result = new Result(replay.events(), Duration.ofNanos(System.nanoTime() - started));
+            progress.accept(String.format("rebuild: %,d events replayed into fresh read models and swapped in"
+                    + " in %.2f s (%,d events/s)", result.events(), result.took().toNanos() / 1e9, result.rate()));
+            return result;
+        } catch (RuntimeException failed) {
+            shadow.drop();
+            throw failed;
+        }
+    }
+
+    private record Replay(long events, @Nullable GapAwareTrackingToken token) {
+    }
+
+    /** Streams the store up to {@code head} to the workers; the token says what was read and what was missing. */
+    private Replay replay(List<AnnotationEventHandlerAdapter> handlers, long head, long deadline,
+                          Consumer<String> progress, long started) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(task, "read-model-rebuild");
+            thread.setDaemon(true);
+            return thread;
+        });
+        List<BlockingQueue<List<TrackedEventMessage<?>>>> queues = new ArrayList<>();
+        List<Future<?>> workers = new ArrayList<>();
+        AtomicLong replayed = new AtomicLong();
+        for (int segment = 0; segment < threads; segment++) {
+            BlockingQueue<List<TrackedEventMessage<?>>> queue = new ArrayBlockingQueue<>(4);
+            queues.add(queue);
+            workers.add(pool.submit(() -> work(queue, handlers, replayed)));
+        }
+        long events = 0;
+        long last = -1;
+        TreeSet<Long> gaps = new TreeSet<>();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            connection.setReadOnly(true);
+            List<List<TrackedEventMessage<?>>> batches = new ArrayList<>();
+            for (int segment = 0; segment < threads; segment++) {
+                batches.add(new ArrayList<>(batchSize));
+            }
+            long lastReport = System.nanoTime();
+            try (PreparedStatement statement = connection.prepareStatement(EVENTS)) {
+                statement.setFetchSize(FETCH_SIZE);
+                statement.setLong(1, head);
+                try (ResultSet row = statement.executeQuery()) {
+                    while (row.next()) {
+                        long index = row.getLong("global_index");
+                        for (long missing = Math.max(last + 1, index - GAP_WINDOW); missing < index; missing++) {
+                            gaps.add(missing);
+                        }
+                        last = index;
+                        if (!gaps.isEmpty() && gaps.first() < index - GAP_WINDOW) {
+                            gaps.headSet(index - GAP_WINDOW).clear();
+                        }
+                        TrackedEventMessage<?> event = event(row, index);
+                        String aggregate = row.getString("aggregate_identifier");
+                        int segment = threads == 1 || aggregate == null ? 0
+                                : Math.floorMod(aggregate.hashCode(), threads);
+                        List<TrackedEventMessage<?>> batch = batches.get(segment);
+                        batch.add(event);
+                        if (batch.size() == batchSize) {
+                            hand(queues.get(segment), batch, workers, deadline);
+                            batches.set(segment, new ArrayList<>(batchSize));
+                        }
+                        events++;
+                        if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(1)) {
+                            lastReport = System.nanoTime();
+                            progress.accept(String.format("rebuild: read %,d events of %,d, replayed %,d (%.1f s)",
+                                    events, head + 1, replayed.get(), (lastReport - started) / 1e9));
+                        }
+                    }
+                }
+            }
+            connection.commit();
+            progress.accept(String.format("rebuild: store read, %,d events (%.1f s)", events,
+                    (System.nanoTime() - started) / 1e9));
+            for (int segment = 0; segment < threads; segment++) {
+                if (!batches.get(segment).isEmpty()) {
+                    hand(queues.get(segment), batches.get(segment), workers, deadline);
+                }
+                hand(queues.get(segment), List.of(), workers, deadline);
+            }
+            for (Future<?> worker : workers) {
+                worker.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        } catch (SQLException failed) {
+            throw new IllegalStateException("the rebuild could not read the store: " + failed.getMessage(), failed);
+        } catch (ExecutionException failed) {
+            throw new IllegalStateException("the rebuild failed: " + failed.getCause().getMessage(),
+                    failed.getCause());
+        } catch (TimeoutException failed) {
+            throw new IllegalStateException("the rebuild did not end in time", failed);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the rebuild was interrupted", interrupted);
+        } finally {
+            pool.shutdownNow();
+        }
+        if (!gaps.isEmpty()) {
+            gaps.headSet(last - GAP_WINDOW).clear();
+        }
+        return new Replay(events, last < 0 ? null : GapAwareTrackingToken.newInstance(last, gaps));
+    }
+
+    private TrackedEventMessage<?> event(ResultSet row, long index) throws SQLException {
+        byte @Nullable [] metaData = row.getBytes("meta_data");
+        StoredDomainEvent entry = new StoredDomainEvent(row.getString("type"), row.getString("aggregate_identifier"),
+                row.getLong("sequence_number"), row.getString("event_identifier"),
+                DateTimeUtils.parseInstant(row.getString("time_stamp")),
+                new SimpleSerializedObject<>(row.getBytes("payload"), byte[].class, row.getString("payload_type"),
+                        row.getString("payload_revision")),
+                new SimpleSerializedObject<>(metaData == null ? new byte[0] : metaData, byte[].class,
+                        MetaData.class.getName(), null));
+        TrackedDomainEventData<byte[]> data = new TrackedDomainEventData<>(
+                GapAwareTrackingToken.newInstance(index, List.of()), entry);
+        return EventUtils.upcastAndDeserializeTrackedEvents(Stream.of(data), axon.get().eventSerializer(),
+                axon.get().upcasterChain()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("event " + index + " did not deserialise"));
+    }
+
+    /** A row of {@code domain_event_entry}, for Axon to upcast and deserialise as its own storage engine does. */
+    private record StoredDomainEvent(@Nullable String type, String aggregateIdentifier, long sequenceNumber,
+                                     String eventIdentifier, Instant timestamp, SerializedObject<byte[]> payload,
+                                     SerializedObject<byte[]> metaData) implements DomainEventData<byte[]> {
+
+        @Override
+        public @Nullable String getType() {
+            return type;
+        }
+
+        @Override
+        public String getAggregateIdentifier() {
+            return aggregateIdentifier;
+        }
+
+        @Override
+        public long getSequenceNumber() {
+            return sequenceNumber;
+        }
+
+        @Override
+        public String getEventIdentifier() {
+            return eventIdentifier;
+        }
+
+        @Override
+        public Instant getTimestamp() {
+            return timestamp;
+        }
+
+        @Override
+        public SerializedObject<byte[]> getMetaData() {
+            return metaData;
+        }
+
+        @Override
+        public SerializedObject<byte[]> getPayload() {
+            return payload;
+        }
+    }
+
+    /** Hands a batch to its worker, noticing a worker that failed instead of waiting for it forever. */
+    private static void hand(BlockingQueue<List<TrackedEventMessage<?>>> queue, List<TrackedEventMessage<?>> batch,
+                             List<Future<?>> workers, long deadline)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        while (!queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+            for (Future<?> worker : workers) {
+                if (worker.isDone()) {
+                    worker.get();
+                }
+            }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the read models did not catch up within " + timeout);
+                throw new TimeoutException();
             }
-            processor.processingStatus().values().stream().filter(EventTrackerStatus::isErrorState).findAny()
-                    .ifPresent(failed -> {
-                        throw new IllegalStateException("the read model processor failed", failed.getError());
-                    });
-            if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(1)) {
-                lastReport = System.nanoTime();
-                progress.accept(String.format("rebuild: at event %,d of %,d (%.1f s)", position(processor), head,
-                        (lastReport - started) / 1e9));
+        }
+    }
+
+    private Void work(BlockingQueue<List<TrackedEventMessage<?>>> queue, List<AnnotationEventHandlerAdapter> handlers,
+                      AtomicLong replayed) throws InterruptedException {
+        while (true) {
+            List<TrackedEventMessage<?>> batch = queue.take();
+            if (batch.isEmpty()) {
+                return null;
             }
-            LockSupport.parkNanos(POLL_NANOS);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    transactions.executeWithoutResult(status -> apply(batch, handlers));
+                    break;
+                } catch (PessimisticLockingFailureException deadlock) {
+                    // two workers wrote rows of the same accounts in opposite orders: do the batch again
+                    if (attempt == ATTEMPTS) {
+                        throw deadlock;
+                    }
+                }
+            }
+            replayed.addAndGet(batch.size());
         }
-        Result result = new Result(events, Duration.ofNanos(System.nanoTime() - started));
-        progress.accept(String.format("rebuild: %,d events replayed in %.2f s (%,d events/s)", result.events(),
-                result.took().toNanos() / 1e9, result.rate()));
-        return result;
     }
 
-    private long head() {
-        @Nullable TrackingToken head = axon.get().eventStore().createHeadToken();
-        return head == null ? 0 : head.position().orElse(0);
-    }
-
-    private long events() {
-        Long count = jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class);
-        return count == null ? 0 : count;
-    }
-
-    /** Every segment claimed and caught up, each at or past the head the rebuild started from. */
-    private boolean caughtUp(StreamingEventProcessor processor, long head) {
-        Map<Integer, EventTrackerStatus> status = processor.processingStatus();
-        if (status.isEmpty() || !allSegmentsClaimed(status)) {
-            return false;
+    /** One batch in the current transaction, into the fresh tables, its row writes sent at its end. */
+    private void apply(List<TrackedEventMessage<?>> batch, List<AnnotationEventHandlerAdapter> handlers) {
+        jdbc.execute(ShadowTables.searchPath());
+        BatchingUnitOfWork<TrackedEventMessage<?>> unitOfWork = new BatchingUnitOfWork<>(batch);
+        ResultMessage<Void> result = unitOfWork.executeWithResult(() -> {
+            writes.deferToCommit();
+            EventMessage<?> event = unitOfWork.getMessage();
+            for (AnnotationEventHandlerAdapter handler : handlers) {
+                if (handler.canHandle(event)) {
+                    handler.handle(event);
+                }
+            }
+            return null;
+        }, RollbackConfigurationType.ANY_THROWABLE);
+        if (result.isExceptional()) {
+            Throwable failed = result.exceptionResult();
+            if (failed instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(failed.getMessage(), failed);
         }
-        // a segment stays "replaying" until it sees an event newer than the reset; its position is what counts
-        return status.values().stream().allMatch(segment -> segment.isCaughtUp()
-                && segment.getCurrentPosition().orElse(-1) >= head);
     }
 
-    /** The claimed segments cover the whole stream: their fractions of it add up to one. */
-    private static boolean allSegmentsClaimed(Map<Integer, EventTrackerStatus> status) {
-        double covered = status.values().stream().mapToDouble(segment -> 1.0 / (segment.getSegment().getMask() + 1))
-                .sum();
-        return covered > 0.999;
-    }
-
-    private static long position(StreamingEventProcessor processor) {
-        return processor.processingStatus().values().stream()
-                .mapToLong(segment -> segment.getCurrentPosition().orElse(0)).min().orElse(0);
+    /** Stops the live processor for the one transaction that swaps the tables and moves its tokens. */
+    private void swap(ShadowTables shadow, @Nullable GapAwareTrackingToken token) {
+        Optional<StreamingEventProcessor> processor = axon.get().eventProcessingConfiguration()
+                .eventProcessor(ProjectionsConfiguration.PROCESSING_GROUP, StreamingEventProcessor.class);
+        TokenStore tokens = axon.get().eventProcessingConfiguration()
+                .tokenStore(ProjectionsConfiguration.PROCESSING_GROUP);
+        boolean running = processor.map(StreamingEventProcessor::isRunning).orElse(false);
+        processor.filter(live -> running).ifPresent(StreamingEventProcessor::shutDown);
+        try {
+            transactions.executeWithoutResult(status -> {
+                shadow.swap();
+                jdbc.update("DELETE FROM dead_letter_entry WHERE processing_group = ?",
+                        ProjectionsConfiguration.PROCESSING_GROUP);
+                for (int segment : tokens.fetchSegments(ProjectionsConfiguration.PROCESSING_GROUP)) {
+                    tokens.storeToken(token, ProjectionsConfiguration.PROCESSING_GROUP, segment);
+                    tokens.releaseClaim(ProjectionsConfiguration.PROCESSING_GROUP, segment);
+                }
+            });
+        } finally {
+            processor.filter(live -> running).ifPresent(StreamingEventProcessor::start);
+        }
     }
 }

@@ -1,6 +1,5 @@
 /**
- * The rebuild of the read models from scratch: their processor reset to the first event, their tables emptied, every
- * event replayed.
+ * The rebuild of the read models from the first event into fresh tables, swapped in for the live ones at once.
  */
 @NullMarked
 package io.archipelago.projections.rebuild;
