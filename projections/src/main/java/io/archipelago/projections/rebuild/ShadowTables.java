@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -64,6 +65,11 @@ final class ShadowTables {
                         + row.getString("definition"));
             }, "public." + table);
         }
+        // views over the read models (the analysts' stable interface) would stop the drop: they go and come back
+        List<View> views = views();
+        for (int i = views.size() - 1; i >= 0; i--) {
+            jdbc.execute("DROP VIEW public." + views.get(i).name());
+        }
         jdbc.execute("DROP TABLE " + String.join(", ", READ_MODELS.stream().map(table -> "public." + table)
                 .toList()));
         for (String table : READ_MODELS) {
@@ -82,7 +88,29 @@ final class ShadowTables {
             }
         }
         foreignKeys.forEach(jdbc::execute);
+        for (View view : views) {
+            jdbc.execute("CREATE VIEW public." + view.name() + " AS " + view.definition());
+            if (view.comment() != null) {
+                jdbc.execute("COMMENT ON VIEW public." + view.name() + " IS '" + view.comment().replace("'", "''")
+                        + "'");
+            }
+        }
         drop();
+    }
+
+    /** A view of schema {@code public}: its definition as PostgreSQL prints it, and its comment. */
+    private record View(String name, String definition, @Nullable String comment) {
+    }
+
+    /** Every view of schema {@code public}, oldest first, so that a view on another view comes after it. */
+    private List<View> views() {
+        return jdbc.query("""
+                SELECT c.relname AS name, pg_get_viewdef(c.oid) AS definition,
+                       obj_description(c.oid, 'pg_class') AS comment
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'public' AND c.relkind = 'v'
+                ORDER BY c.oid""", (row, n) -> new View(row.getString("name"), row.getString("definition"),
+                row.getString("comment")));
     }
 
     /** A constraint or index by name, with its definition without the name. */
