@@ -3,6 +3,7 @@ package io.archipelago.projections;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -30,6 +31,12 @@ public final class ReadModelDatabase {
                     .locations("classpath:db/migration/projections").load().migrate();
         }
         return JdbcClient.create(postgres.getPostgresDatabase());
+    }
+
+    /** The database itself, for tests that need its connections. */
+    public static DataSource dataSource() {
+        jdbc();
+        return postgres.getPostgresDatabase();
     }
 
     /** The read models' writes on the same database, at once (no replay runs here). */

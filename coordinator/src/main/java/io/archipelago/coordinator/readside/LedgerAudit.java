@@ -40,6 +40,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -210,19 +211,34 @@ final class LedgerAudit {
         replay(globalIndex, identifier, event.payloadType(), event.payload());
     }
 
-    /** Every checkpoint's signature; those signed with another key are problems and vouch for nothing. */
+    /**
+     * Every checkpoint's signature, each with the key of the node it names: those signed with another key, and those
+     * of a node whose key the auditor was not given, are problems and vouch for nothing.
+     */
     private void verifySignatures() {
         evidence.problems().forEach(this::problem);
         List<ChainCheckpoint> valid = new ArrayList<>();
+        Map<String, List<ChainCheckpoint>> unknown = new TreeMap<>();
         for (ChainCheckpoint checkpoint : evidence.checkpoints()) {
-            if (evidence.publicKey() != null && checkpoint.verifies(evidence.publicKey())) {
-                valid.add(checkpoint);
-                checkpointsVerified++;
-            } else if (evidence.publicKey() != null) {
-                problem("checkpoint: the checkpoint of link " + checkpoint.position() + " at " + checkpoint.time()
-                        + " has a bad signature: it was not signed with the chain's key");
+            if (evidence.keys().isEmpty()) {
+                continue;
+            }
+            switch (evidence.keys().check(checkpoint)) {
+                case VALID -> {
+                    valid.add(checkpoint);
+                    checkpointsVerified++;
+                }
+                case BAD_SIGNATURE -> problem("checkpoint: the checkpoint of link " + checkpoint.position() + " at "
+                        + checkpoint.time() + " has a bad signature: it was not signed with the chain's key"
+                        + (checkpoint.node() == null ? "" : " of node " + checkpoint.node()));
+                case UNKNOWN_NODE -> unknown.computeIfAbsent(String.valueOf(checkpoint.node()),
+                        node -> new ArrayList<>()).add(checkpoint);
             }
         }
+        unknown.forEach((node, refused) -> problem("checkpoint: " + refused.size() + " checkpoints of node " + node
+                + " (links " + refused.stream().mapToLong(ChainCheckpoint::position).min().orElseThrow() + " to "
+                + refused.stream().mapToLong(ChainCheckpoint::position).max().orElseThrow() + ") are refused: the"
+                + " auditor was not given that node's public key"));
         valid.sort(Comparator.comparingLong(ChainCheckpoint::position));
         lastCheckpoint = valid.isEmpty() ? null : valid.get(valid.size() - 1);
         checkpoints = valid.iterator();

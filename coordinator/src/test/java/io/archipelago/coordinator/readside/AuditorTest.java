@@ -320,7 +320,8 @@ class AuditorTest {
             Files.writeString(file, forged + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 
             assertThat(audit().problems()).containsExactly("checkpoint: the checkpoint of link " + signed.position()
-                    + " at " + signed.time() + " has a bad signature: it was not signed with the chain's key");
+                    + " at " + signed.time() + " has a bad signature: it was not signed with the chain's key of node "
+                    + signed.node());
         } finally {
             Files.writeString(file, honest, StandardCharsets.UTF_8);
         }

@@ -10,6 +10,7 @@ import io.archipelago.kafkabroker.EmbeddedKafka;
 import io.archipelago.projections.chain.ChainCheckpoint;
 import io.archipelago.projections.chain.ChainSigningKey;
 import io.archipelago.projections.export.KafkaBootstrap;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -118,6 +119,11 @@ class KafkaExportTest {
         try (CoordinatorNode node = CoordinatorNode.start(ownDataDir, settings)) {
             new ReadSideWorkload(node).open().jobs(0, 5);
             awaitWholeStoreOn(node, ownDataDir);
+            // what /actuator/prometheus serves: the export's lag in time and in events behind the store's head
+            String scraped = node.bean(PrometheusMeterRegistry.class).scrape();
+            assertThat(scraped).contains("archipelago_export_lag_seconds_count",
+                    "archipelago_export_lag_seconds_bucket", "archipelago_export_lag_seconds_max",
+                    "archipelago_export_events_total", "archipelago_processor_lag{processor=\"kafka-export\"}");
         }
         try (CoordinatorNode node = CoordinatorNode.start(ownDataDir, settings)) {
             awaitWholeStoreOn(node, ownDataDir);

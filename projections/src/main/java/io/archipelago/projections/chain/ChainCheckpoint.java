@@ -1,22 +1,26 @@
 package io.archipelago.projections.chain;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.util.Base64;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A signed statement of the chain's head: after {@code position} links, the last of them for the event at
- * {@code globalIndex}, the head was {@code head}, at {@code time} (ISO-8601). Kept as one JSON line outside the
- * database, so that whoever rewrites the store and its links cannot make them agree with it again without the
- * signing key.
+ * {@code globalIndex}, the head was {@code head}, at {@code time} (ISO-8601), signed by the coordinator node
+ * {@code node} with its own key. Kept as one JSON line outside the database, so that whoever rewrites the store and
+ * its links cannot make them agree with it again without a signing key. Checkpoints written before nodes were named
+ * have no {@code node} and were signed over the fields without it.
  */
 public record ChainCheckpoint(@JsonProperty("position") long position,
                               @JsonProperty("global_index") long globalIndex,
                               @JsonProperty("head") String head,
                               @JsonProperty("time") String time,
+                              @JsonProperty("node") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String node,
                               @JsonProperty("signature") String signature) {
 
     /** The checkpoints' file in the data directory of the node that writes the chain. */
@@ -24,9 +28,11 @@ public record ChainCheckpoint(@JsonProperty("position") long position,
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static ChainCheckpoint signed(long position, long globalIndex, String head, String time, ChainSigningKey key) {
-        byte[] signature = key.sign(message(position, globalIndex, head, time));
-        return new ChainCheckpoint(position, globalIndex, head, time, Base64.getEncoder().encodeToString(signature));
+    static ChainCheckpoint signed(long position, long globalIndex, String head, String time, String node,
+                                  ChainSigningKey key) {
+        byte[] signature = key.sign(message(position, globalIndex, head, time, node));
+        return new ChainCheckpoint(position, globalIndex, head, time, node,
+                Base64.getEncoder().encodeToString(signature));
     }
 
     /** A checkpoint from its line. */
@@ -55,11 +61,14 @@ public record ChainCheckpoint(@JsonProperty("position") long position,
         } catch (IllegalArgumentException notBase64) {
             return false;
         }
-        return ChainSigningKey.verifies(publicKey, message(position, globalIndex, head, time), bytes);
+        return ChainSigningKey.verifies(publicKey, message(position, globalIndex, head, time, node), bytes);
     }
 
-    private static byte[] message(long position, long globalIndex, String head, String time) {
-        return ("archipelago event-chain checkpoint v1\n" + position + "\n" + globalIndex + "\n" + head + "\n" + time)
-                .getBytes(StandardCharsets.UTF_8);
+    private static byte[] message(long position, long globalIndex, String head, String time,
+                                  @Nullable String node) {
+        String fields = position + "\n" + globalIndex + "\n" + head + "\n" + time;
+        String message = node == null ? "archipelago event-chain checkpoint v1\n" + fields
+                : "archipelago event-chain checkpoint v2\n" + node + "\n" + fields;
+        return message.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -19,11 +19,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 
 /**
- * Signs the head of the chain this node writes and appends it to {@code <data-dir>/}{@value ChainCheckpoint#FILE}, one
- * JSON line per {@link ChainCheckpoint}: once {@code every} links were added since the last checkpoint, at the latest
- * {@code interval} after a link was added, and at shutdown. Only the node whose processor extends the chain has a
- * head to sign. The file is append-only and flushed to disk with each line; each checkpoint then goes to every
- * {@link CheckpointWitness}.
+ * Signs the head of the chain this node writes, as node {@code node} with its own key, and appends it to
+ * {@code <data-dir>/}{@value ChainCheckpoint#FILE}, one JSON line per {@link ChainCheckpoint}: once {@code every}
+ * links were added since the last checkpoint, at the latest {@code interval} after a link was added, and at shutdown.
+ * Only the node whose processor extends the chain has a head to sign. The file is append-only and flushed to disk
+ * with each line; each checkpoint then goes to every {@link CheckpointWitness}.
  */
 final class ChainCheckpoints implements DisposableBean {
 
@@ -31,6 +31,7 @@ final class ChainCheckpoints implements DisposableBean {
 
     private final Path file;
     private final ChainSigningKey key;
+    private final String node;
     private final long every;
     private final Clock clock;
     private final List<CheckpointWitness> witnesses;
@@ -39,10 +40,11 @@ final class ChainCheckpoints implements DisposableBean {
     /** The link the last checkpoint of this run covers: 0 at a start, so a long chain's first batch is signed. */
     private long signedPosition;
 
-    ChainCheckpoints(Path dataDir, ChainSigningKey key, long every, Duration interval, Clock clock,
+    ChainCheckpoints(Path dataDir, ChainSigningKey key, String node, long every, Duration interval, Clock clock,
                      List<CheckpointWitness> witnesses) {
         this.file = dataDir.resolve(ChainCheckpoint.FILE);
         this.key = key;
+        this.node = node;
         this.every = every;
         this.clock = clock;
         this.witnesses = List.copyOf(witnesses);
@@ -70,7 +72,7 @@ final class ChainCheckpoints implements DisposableBean {
             return;
         }
         ChainCheckpoint checkpoint = ChainCheckpoint.signed(head.position(), head.globalIndex(), head.hash(),
-                clock.instant().toString(), key);
+                clock.instant().toString(), node, key);
         try {
             Files.writeString(file, checkpoint.line() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND, StandardOpenOption.SYNC);

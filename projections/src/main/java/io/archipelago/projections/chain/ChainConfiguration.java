@@ -18,8 +18,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The hash chain's own tracking processor, {@value #PROCESSING_GROUP}: one segment and one thread, because each link
  * depends on the one before; a failure stops and retries it, never skips an event. Its head is signed by
  * {@link ChainCheckpoints} every {@code archipelago.event-chain.checkpoint-every-links} links (1000), at the latest
- * {@code archipelago.event-chain.checkpoint-interval} (60 s) after a link, and at shutdown, with
- * {@link ChainSigningKey}.
+ * {@code archipelago.event-chain.checkpoint-interval} (60 s) after a link, and at shutdown, with this node's
+ * {@link ChainSigningKey}, naming the node: {@code archipelago.event-chain.node-id}, by default the cluster's
+ * {@code archipelago.cluster.node-id}, and without either the key's own id ({@link ChainSigningKey#keyId()}).
  */
 @Configuration(proxyBeanMethods = false)
 class ChainConfiguration {
@@ -37,11 +38,14 @@ class ChainConfiguration {
                                       @Value("${archipelago.event-chain.signing-key:#{null}}") @Nullable String key,
                                       @Value("${archipelago.event-chain.public-key:#{null}}")
                                       @Nullable String publicKey,
+                                      @Value("${archipelago.event-chain.node-id:${archipelago.cluster.node-id:}}")
+                                      String node,
                                       @Value("${archipelago.event-chain.checkpoint-every-links:1000}") long every,
                                       @Value("${archipelago.event-chain.checkpoint-interval:60s}") Duration interval,
                                       List<CheckpointWitness> witnesses) {
-        return new ChainCheckpoints(dataDir, ChainSigningKey.of(key, publicKey, dataDir), every, interval,
-                Clock.systemUTC(), witnesses);
+        ChainSigningKey signingKey = ChainSigningKey.of(key, publicKey, dataDir);
+        return new ChainCheckpoints(dataDir, signingKey, node.isBlank() ? signingKey.keyId() : node.strip(), every,
+                interval, Clock.systemUTC(), witnesses);
     }
 
     @Bean

@@ -11,12 +11,14 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
+import java.util.HexFormat;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,6 +132,21 @@ public final class ChainSigningKey {
             return Files.readString(file, StandardCharsets.UTF_8).strip();
         } catch (IOException failed) {
             throw new UncheckedIOException("cannot read the key " + file, failed);
+        }
+    }
+
+    /** A name for the node that holds this key when it was given none: {@code key-} and a digest of its public key. */
+    public String keyId() {
+        return keyId(publicKey);
+    }
+
+    /** {@code key-} and the first 8 bytes of the SHA-256 of the public key's X.509 encoding, in hex. */
+    public static String keyId(PublicKey publicKey) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(publicKey.getEncoded());
+            return "key-" + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (GeneralSecurityException impossible) {
+            throw new IllegalStateException("every JVM has SHA-256", impossible);
         }
     }
 

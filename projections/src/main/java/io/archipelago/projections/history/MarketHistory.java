@@ -86,7 +86,8 @@ public final class MarketHistory {
     public OrderBookDepth depth(String cargo, int levels) {
         List<DepthLevel> bids = jdbc.sql("""
                 SELECT limit_micro_credits AS price, count(*) AS orders FROM market_resting_bid
-                WHERE cargo = :cargo GROUP BY limit_micro_credits ORDER BY limit_micro_credits DESC LIMIT :levels""")
+                WHERE cargo = :cargo AND resting
+                GROUP BY limit_micro_credits ORDER BY limit_micro_credits DESC LIMIT :levels""")
                 .param("cargo", cargo)
                 .param("levels", levels)
                 .query((row, number) -> new DepthLevel(row.getLong("price"), row.getLong("orders")))
