@@ -23,11 +23,14 @@ import org.jspecify.annotations.Nullable;
  * resting at most {@code ttl} when nothing can take it now. {@code avoid} names Islands the consumer would rather
  * not use (a batch spreading its items, a retry leaving the Islands that failed it): a soft preference, honoured
  * whenever another eligible Island can take the bid at that moment and ignored otherwise; never a reason to rest.
+ * {@code version} pins the job to one published version of the Cargo type (a rollout across versions; null: the
+ * version the market's rule picks); a pin to a version never published is refused, and a pinned version yanked
+ * before the job is placed gives way to the rule's.
  */
 public record SubmitBid(@TargetAggregateIdentifier CargoType cargo, JobId jobId, AccountId consumer,
                         PricePerUnit limit, long maxUnits, @Nullable JurisdictionPolicy jurisdiction,
                         @Nullable Karma minKarma, @Nullable Long maxRttMicros, boolean verifiedOnly, Duration ttl,
-                        Instant at, Set<IslandId> avoid) {
+                        Instant at, Set<IslandId> avoid, @Nullable String version) {
 
     public static final long MAX_UNITS = 1_000_000_000L;
     public static final Duration MAX_TTL = Duration.ofDays(1);
@@ -39,12 +42,20 @@ public record SubmitBid(@TargetAggregateIdentifier CargoType cargo, JobId jobId,
         avoid = sorted(avoid);
     }
 
-    /** A bid that avoids no Island. */
+    /** A bid that pins no version. */
+    public SubmitBid(CargoType cargo, JobId jobId, AccountId consumer, PricePerUnit limit, long maxUnits,
+                     @Nullable JurisdictionPolicy jurisdiction, @Nullable Karma minKarma, @Nullable Long maxRttMicros,
+                     boolean verifiedOnly, Duration ttl, Instant at, Set<IslandId> avoid) {
+        this(cargo, jobId, consumer, limit, maxUnits, jurisdiction, minKarma, maxRttMicros, verifiedOnly, ttl, at,
+                avoid, null);
+    }
+
+    /** A bid that avoids no Island and pins no version. */
     public SubmitBid(CargoType cargo, JobId jobId, AccountId consumer, PricePerUnit limit, long maxUnits,
                      @Nullable JurisdictionPolicy jurisdiction, @Nullable Karma minKarma, @Nullable Long maxRttMicros,
                      boolean verifiedOnly, Duration ttl, Instant at) {
         this(cargo, jobId, consumer, limit, maxUnits, jurisdiction, minKarma, maxRttMicros, verifiedOnly, ttl, at,
-                Set.of());
+                Set.of(), null);
     }
 
     /** {@code islands} as an unmodifiable sorted set, empty for null; null elements are refused. */
