@@ -31,6 +31,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -107,6 +108,15 @@ final class JobDesk {
     }
 
     /**
+     * As {@link #place(String, String, AccountId, BidTerms, ObjectNode, JobStreamListener)}, pinned to
+     * {@code version} of the Cargo type (a rollout's variant; null: the version the market picks).
+     */
+    StreamSubscription place(String jobId, String model, @Nullable String version, AccountId account,
+                             BidTerms terms, ObjectNode input, JobStreamListener relay) {
+        return place(jobId, model, version, account, terms, input, relay, Set.of()).subscription();
+    }
+
+    /**
      * As {@link #place(String, String, AccountId, BidTerms, ObjectNode, JobStreamListener)}, with Islands the bid
      * avoids where another can take it (a batch spreading its items, a retry leaving the Islands that failed it).
      *
@@ -114,6 +124,11 @@ final class JobDesk {
      */
     Placed place(String jobId, String model, AccountId account, BidTerms terms, ObjectNode input,
                  JobStreamListener relay, Set<IslandId> avoid) {
+        return place(jobId, model, null, account, terms, input, relay, avoid);
+    }
+
+    private Placed place(String jobId, String model, @Nullable String version, AccountId account, BidTerms terms,
+                         ObjectNode input, JobStreamListener relay, Set<IslandId> avoid) {
         // the door made the id: the job is its account's at once for /jobs/{id}, before the read side saw the bid
         if (!claims.claim(jobId, account)) {
             throw new IllegalStateException("job id " + jobId + " is another account's");
@@ -123,7 +138,8 @@ final class JobDesk {
         try {
             SubmitBid bid = new SubmitBid(new CargoType(model), new JobId(jobId), account,
                     PricePerUnit.of(terms.limitMicroCredits()), terms.maxUnits(), terms.jurisdiction(),
-                    terms.minKarma(), terms.maxRttMicros(), terms.verifiedOnly(), bidTtl, clock.instant(), avoid);
+                    terms.minKarma(), terms.maxRttMicros(), terms.verifiedOnly(), bidTtl, clock.instant(), avoid,
+                    version);
             BidOutcome outcome = submit(bid);
             if (outcome.status() == BidOutcome.Status.REJECTED) {
                 throw rejected(outcome);
