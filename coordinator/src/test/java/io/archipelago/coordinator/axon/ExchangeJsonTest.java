@@ -18,6 +18,7 @@ import io.archipelago.exchange.market.api.CargoImage;
 import io.archipelago.exchange.market.api.CargoResources;
 import io.archipelago.exchange.market.api.CargoUnit;
 import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.publisher.api.KeyId;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
@@ -81,6 +82,7 @@ class ExchangeJsonTest {
             Map.entry(CargoImage.class, () -> new CargoImage("registry.example/sample/cargo",
                     "sha256:" + "5a".repeat(32))),
             Map.entry(CargoResources.class, () -> new CargoResources(8_192, 4_096, 4)),
+            Map.entry(KeyId.class, () -> new KeyId("sha256:" + "c3".repeat(32))),
             Map.entry(VersionManifest.class, () -> new VersionManifest(CargoUnit.THOUSAND_TOKENS, "container",
                     new CargoResources(8_192, 4_096, 4), List.of("q4_k_m"), "Apache-2.0", PricePerUnit.of(300))));
 

@@ -140,7 +140,7 @@ public class Market {
         signatures.verify(profile.signingKey(), command.image().repository(), command.image().digest(),
                 command.signature().payload(), command.signature().signature());
         apply(new CargoVersionPublished(cargo, command.version(), command.publisher(), command.image(),
-                command.manifest(), command.signature(), profile.signingKey(), command.at()));
+                command.manifest(), command.signature(), profile.signingKey(), command.at(), profile.keyId()));
         placeRestingBids(command.at());
     }
 

@@ -57,6 +57,8 @@ import io.archipelago.exchange.pricing.Pricing;
 import io.archipelago.exchange.pricing.UnitPrice;
 import io.archipelago.exchange.publisher.Publisher;
 import io.archipelago.exchange.publisher.RepositoryPublishers;
+import io.archipelago.exchange.publisher.api.KeyId;
+import io.archipelago.exchange.publisher.api.PublisherKeyRotated;
 import io.archipelago.exchange.publisher.api.PublisherRegistered;
 import io.archipelago.exchange.publisher.api.PublisherTier;
 import java.time.Duration;
@@ -123,7 +125,7 @@ class CargoVersionTest {
                 .when(new PublishCargoVersion(CARGO, "1.0.0", ACME, IMAGE, MANIFEST, signature, T0))
                 .expectSuccessfulHandlerExecution()
                 .expectEvents(new CargoVersionPublished(CARGO, "1.0.0", ACME, IMAGE, MANIFEST, signature,
-                        acme.spki(), T0));
+                        acme.spki(), T0, KeyId.of(acme.spki())));
     }
 
     @Test
@@ -418,6 +420,23 @@ class CargoVersionTest {
         fixture.given(registered(), published("1.0.0", IMAGE))
                 .when(new SelectCargoVersion(CARGO, "2.0.0", "llm.chat.llama3-8b", "promoted", T0))
                 .expectException(IllegalArgumentException.class);
+    }
+
+    @Test
+    void takesANewVersionSignedWithTheRotatedKeyAndRefusesOneSignedWithTheRetiredKey() {
+        Signer rotated = Signer.generate();
+        publishers.seed(ACME.value(), new PublisherKeyRotated(ACME, KeyId.of(rotated.spki()), rotated.spki(),
+                KeyId.of(acme.spki()), false, EARLIER));
+        CargoSignature signature = rotated.sign(IMAGE_2);
+
+        fixture.given(registered(), published("1.0.0", IMAGE))
+                .when(new PublishCargoVersion(CARGO, "1.1.0", ACME, IMAGE_2, MANIFEST, acme.sign(IMAGE_2), T0))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
+        fixture.given(registered(), published("1.0.0", IMAGE))
+                .when(new PublishCargoVersion(CARGO, "1.1.0", ACME, IMAGE_2, MANIFEST, signature, T0))
+                .expectEvents(new CargoVersionPublished(CARGO, "1.1.0", ACME, IMAGE_2, MANIFEST, signature,
+                        rotated.spki(), T0, KeyId.of(rotated.spki())));
     }
 
     /** Alice's job ran version 1.0.0 and completed. */
