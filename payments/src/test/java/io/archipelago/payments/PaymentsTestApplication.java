@@ -53,6 +53,11 @@ class PaymentsTestApplication {
         public void verify(String signingKey, String repository, String digest, String payload, String signature) {
             throw new IllegalArgumentException("the payments tests publish no Cargo versions");
         }
+
+        @Override
+        public void verifyPossession(String signingKey, byte[] challenge, String signature) {
+            throw new IllegalArgumentException("the payments tests rotate no publisher keys");
+        }
     };
 
     @Bean(destroyMethod = "close")

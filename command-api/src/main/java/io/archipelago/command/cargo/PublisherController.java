@@ -15,8 +15,10 @@ import io.archipelago.exchange.market.api.VersionManifest;
 import io.archipelago.exchange.market.api.YankCargoVersion;
 import io.archipelago.exchange.money.PricePerUnit;
 import io.archipelago.exchange.publisher.api.ChangePublisherTier;
+import io.archipelago.exchange.publisher.api.KeyId;
 import io.archipelago.exchange.publisher.api.PublisherTier;
 import io.archipelago.exchange.publisher.api.RegisterPublisher;
+import io.archipelago.exchange.publisher.api.RotatePublisherKey;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Max;
@@ -56,6 +58,19 @@ final class PublisherController {
         commands.send(new RegisterPublisher(publisher, request.name(), request.signingKey(), clock.instant()));
         return ResponseEntity.created(URI.create("/registry/publishers/" + publisher))
                 .body(new Registered(publisher.value()));
+    }
+
+    /**
+     * A new signing key for the publisher, retiring the current one; {@code proof}, optional, is the new key's
+     * signature over its challenge ({@code KeyId.challenge}). Answers the new key's id.
+     */
+    @PostMapping("/accounts/{accountId}/publisher/keys")
+    ResponseEntity<Rotated> rotate(@PathVariable String accountId, @Valid @RequestBody Rotate request) {
+        AccountId publisher = new AccountId(accountId);
+        KeyId keyId = commands.send(new RotatePublisherKey(publisher, request.signingKey(), request.proof(),
+                clock.instant()));
+        return ResponseEntity.created(URI.create("/registry/publishers/" + publisher))
+                .body(new Rotated(publisher.value(), keyId.value()));
     }
 
     @PostMapping("/accounts/{accountId}/cargo-versions")
@@ -122,6 +137,14 @@ final class PublisherController {
     }
 
     record Registered(String publisher) {
+    }
+
+    /** A new signing key (PEM or JWK) and, optionally, its signature over its challenge (Base64 DER). */
+    @RejectUnknownFields
+    record Rotate(@NotBlank @Size(max = 4_096) String signingKey, @Nullable @Size(max = 512) String proof) {
+    }
+
+    record Rotated(String publisher, String keyId) {
     }
 
     /**

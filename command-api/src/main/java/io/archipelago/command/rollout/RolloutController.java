@@ -46,8 +46,7 @@ final class RolloutController {
     @PostMapping("/rollouts")
     ResponseEntity<Started> start(@Valid @RequestBody Start request) {
         RolloutId rollout = new RolloutId(request.model());
-        List<VariantWeight> variants = request.variants().stream()
-                .map(variant -> new VariantWeight(new CargoType(variant.model()), variant.weight())).toList();
+        List<VariantWeight> variants = request.variants().stream().map(variant -> variant(request, variant)).toList();
         commands.send(new StartRollout(rollout, variants,
                 request.metric() == null ? RolloutMetric.SUCCESS : request.metric(),
                 request.alpha() == null ? ALPHA : request.alpha(),
@@ -55,6 +54,17 @@ final class RolloutController {
                 request.tau() == null ? TAU : request.tau(),
                 request.minimumPerVariant() == null ? MINIMUM : request.minimumPerVariant(), clock.instant()));
         return ResponseEntity.created(URI.create("/rollouts/" + rollout)).body(new Started(rollout.value()));
+    }
+
+    /** A variant naming a Cargo type ({@code model}) or a version of the Cargo type the rollout's name is. */
+    private static VariantWeight variant(Start request, Variant variant) {
+        if ((variant.model() == null) == (variant.version() == null)) {
+            throw new IllegalArgumentException("a variant names either a Cargo type (model) or a version of "
+                    + request.model() + " (version)");
+        }
+        return variant.version() != null
+                ? new VariantWeight(new CargoType(request.model()), variant.weight(), variant.version())
+                : new VariantWeight(new CargoType(variant.model()), variant.weight());
     }
 
     @PostMapping("/rollouts/{rollout}/jobs/{jobId}/feedback")
@@ -76,9 +86,12 @@ final class RolloutController {
                  @Nullable Double tau, @Nullable Long minimumPerVariant) {
     }
 
-    /** A variant: the Cargo type serving it and its weight (0 to 1,000). */
+    /**
+     * A variant and its weight (0 to 1,000): the Cargo type serving it ({@code model}), or, in a rollout across the
+     * versions of the Cargo type the rollout's name is, the {@code version} its jobs are pinned to.
+     */
     @RejectUnknownFields
-    record Variant(@NotBlank String model, @NotNull Integer weight) {
+    record Variant(@Nullable String model, @Nullable String version, @NotNull Integer weight) {
     }
 
     /** A score of the job's answer from 0 (useless) to 1 (right). */

@@ -31,4 +31,11 @@ final class CosignCargoSignatures implements CargoSignatures {
         CosignSignatures.verify(SigningKeys.fromSpki(signingKey), bytes, signature, repository,
                 new ImageDigest(digest));
     }
+
+    @Override
+    public void verifyPossession(String signingKey, byte[] challenge, String signature) {
+        if (!CosignSignatures.signs(SigningKeys.fromSpki(signingKey), challenge, signature)) {
+            throw new IllegalArgumentException("the proof is not the new key's signature over its challenge");
+        }
+    }
 }

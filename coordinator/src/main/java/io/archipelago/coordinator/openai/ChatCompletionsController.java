@@ -125,7 +125,8 @@ final class ChatCompletionsController {
             return fromCache(cached, relay, emitter, answer);
         }
         relay.onGone(tokens -> desk.cancel(model, id, tokens, "the client closed the connection"));
-        StreamSubscription subscription = desk.place(id, model, account, bid, chat.input(json), relay);
+        StreamSubscription subscription = desk.place(id, model, route.version(), account, bid, chat.input(json),
+                relay);
         relay.finished().whenComplete((units, failure) -> subscription.close());
         cache.keepWhenCompleted(account, lookup, model, chat, id, relay);
         rollouts.observe(route, id, relay);

@@ -108,6 +108,15 @@ final class JobDesk {
     }
 
     /**
+     * As {@link #place(String, String, AccountId, BidTerms, ObjectNode, JobStreamListener)}, pinned to
+     * {@code version} of the Cargo type (a rollout's variant; null: the version the market picks).
+     */
+    StreamSubscription place(String jobId, String model, @Nullable String version, AccountId account,
+                             BidTerms terms, ObjectNode input, JobStreamListener relay) {
+        return place(jobId, model, version, account, terms, input, relay, Set.of(), null).subscription();
+    }
+
+    /**
      * As {@link #place(String, String, AccountId, BidTerms, ObjectNode, JobStreamListener)}, with Islands the bid
      * avoids where another can take it (a batch spreading its items, a retry leaving the Islands that failed it), and
      * the account's hold that funds its escrow first ({@code hold}, null for none: a workflow's worst case).
@@ -116,6 +125,11 @@ final class JobDesk {
      */
     Placed place(String jobId, String model, AccountId account, BidTerms terms, ObjectNode input,
                  JobStreamListener relay, Set<IslandId> avoid, @Nullable String hold) {
+        return place(jobId, model, null, account, terms, input, relay, avoid, hold);
+    }
+
+    private Placed place(String jobId, String model, @Nullable String version, AccountId account, BidTerms terms,
+                         ObjectNode input, JobStreamListener relay, Set<IslandId> avoid, @Nullable String hold) {
         // the door made the id: the job is its account's at once for /jobs/{id}, before the read side saw the bid
         if (!claims.claim(jobId, account)) {
             throw new IllegalStateException("job id " + jobId + " is another account's");
@@ -126,7 +140,7 @@ final class JobDesk {
             SubmitBid bid = new SubmitBid(new CargoType(model), new JobId(jobId), account,
                     PricePerUnit.of(terms.limitMicroCredits()), terms.maxUnits(), terms.jurisdiction(),
                     terms.minKarma(), terms.maxRttMicros(), terms.verifiedOnly(), bidTtl, clock.instant(), avoid,
-                    hold);
+                    version, hold);
             BidOutcome outcome = submit(bid);
             if (outcome.status() == BidOutcome.Status.REJECTED) {
                 throw rejected(outcome);

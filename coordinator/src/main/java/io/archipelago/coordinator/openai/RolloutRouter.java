@@ -23,8 +23,10 @@ import org.springframework.stereotype.Component;
 /**
  * Sends a request for a model name under rollout to one of its variants, drawn by weight from the hash of the job's
  * id (so a retry of the same job goes to the same variant), and tells the rollout how the job went as its consumer
- * saw it: completed or failed, time to first token, total time. A name that is a Cargo type is that Cargo type; a
- * rollout that ended sends everything to the variant it settled on.
+ * saw it: completed or failed, time to first token, total time. A name that is a Cargo type is that Cargo type,
+ * unless a rollout across its versions runs: then the drawn variant pins the job's version; once that rollout ended
+ * the market runs the version it selected. A rollout across Cargo types that ended sends everything to the variant
+ * it settled on.
  */
 @Component
 final class RolloutRouter {
@@ -43,32 +45,51 @@ final class RolloutRouter {
         this.clock = clock;
     }
 
-    /** Where a request for {@code model} runs: the Cargo type, and the rollout it is part of, if any. */
-    record Route(String cargo, @Nullable String rollout) {
+    /**
+     * Where a request for {@code model} runs: the Cargo type, the version its job is pinned to (null: the one the
+     * market picks), and the rollout it is part of, if any.
+     */
+    record Route(String cargo, @Nullable String version, @Nullable String rollout) {
     }
 
-    /** The Cargo type job {@code jobId} for {@code model} runs on. */
+    /** The Cargo type (and version) job {@code jobId} for {@code model} runs on. */
     Route route(String model, String jobId) {
-        if (markets.find(model).isPresent() || !RolloutId.wellFormed(model)) {
-            return new Route(model, null);
+        Route plain = new Route(model, null, null);
+        if (!RolloutId.wellFormed(model)) {
+            return plain;
+        }
+        boolean cargoType = markets.find(model).isPresent();
+        if (cargoType && !rollouts.isRunning(model)) {
+            return plain;
         }
         Optional<RolloutView> rollout = rollouts.find(model);
         if (rollout.isEmpty()) {
-            return new Route(model, null);
+            return plain;
         }
         List<RolloutView.Variant> variants = rollout.get().variants();
-        long total = variants.stream().mapToLong(RolloutView.Variant::weight).sum();
-        if (total == 0) {
-            return new Route(variants.get(0).cargo(), model);
+        if (cargoType && variants.stream().anyMatch(variant -> variant.version() == null)) {
+            return plain;
         }
-        long draw = Math.floorMod(hash(jobId), total);
-        for (RolloutView.Variant variant : variants) {
-            draw -= variant.weight();
-            if (draw < 0) {
-                return new Route(variant.cargo(), model);
+        return drawn(model, variants, hash(jobId));
+    }
+
+    /** The variant a job whose id hashes to {@code hash} goes to, by weight. */
+    private static Route drawn(String rollout, List<RolloutView.Variant> variants, long hash) {
+        long total = variants.stream().mapToLong(RolloutView.Variant::weight).sum();
+        RolloutView.Variant chosen = variants.get(variants.size() - 1);
+        if (total == 0) {
+            chosen = variants.get(0);
+        } else {
+            long draw = Math.floorMod(hash, total);
+            for (RolloutView.Variant variant : variants) {
+                draw -= variant.weight();
+                if (draw < 0) {
+                    chosen = variant;
+                    break;
+                }
             }
         }
-        return new Route(variants.get(variants.size() - 1).cargo(), model);
+        return new Route(chosen.cargo(), chosen.version(), rollout);
     }
 
     /**
@@ -89,7 +110,8 @@ final class RolloutRouter {
             }
             long total = (System.nanoTime() - placed) / 1_000;
             commands.send(new RecordRolloutOutcome(new RolloutId(rollout), new JobId(jobId),
-                    new CargoType(route.cargo()), failure == null, firstToken.get(), total, clock.instant()))
+                    new CargoType(route.cargo()), route.version(), failure == null, firstToken.get(), total,
+                    clock.instant()))
                     .whenComplete((ignored, refused) -> {
                         if (refused != null) {
                             LOG.warn("job {} was not reported to rollout {}: {}", jobId, rollout,

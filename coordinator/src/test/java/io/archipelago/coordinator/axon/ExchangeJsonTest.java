@@ -18,6 +18,7 @@ import io.archipelago.exchange.market.api.CargoImage;
 import io.archipelago.exchange.market.api.CargoResources;
 import io.archipelago.exchange.market.api.CargoUnit;
 import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.publisher.api.KeyId;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
@@ -88,6 +89,7 @@ class ExchangeJsonTest {
             Map.entry(PipelineShape.class, () -> new PipelineShape(List.of(new PipelineStage(0, 3, 60),
                     new PipelineStage(3, 6, 30)))),
             Map.entry(IslandRtt.class, () -> new IslandRtt(new IslandId("island-a"), new IslandId("island-b"), 400)),
+            Map.entry(KeyId.class, () -> new KeyId("sha256:" + "c3".repeat(32))),
             Map.entry(VersionManifest.class, () -> new VersionManifest(CargoUnit.THOUSAND_TOKENS, "container",
                     new CargoResources(8_192, 4_096, 4), List.of("q4_k_m"), "Apache-2.0", PricePerUnit.of(300))));
 

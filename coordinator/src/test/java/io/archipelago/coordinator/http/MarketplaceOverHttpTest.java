@@ -16,11 +16,14 @@ import io.archipelago.protocol.cosign.ImageDigest;
 import io.archipelago.protocol.cosign.SigningKeys;
 import io.archipelago.protocol.cosign.SimpleSigning;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Map;
 import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.eventhandling.TrackedEventMessage;
@@ -135,6 +138,66 @@ class MarketplaceOverHttpTest {
         Reply publisher = exchange.awaitView("/registry/publishers/acme", Map.of("$.versions", 1L));
         assertThat(publisher.number("$.royaltiesMicroCredits")).isEqualTo(210_000);
         assertThat(ledger().isConserved()).isTrue();
+    }
+
+    @Test
+    void aRotatedKeySignsNewVersionsWhileVersionsSignedBeforeKeepTheirOwnKeyAndRun() throws Exception {
+        String cargo = "llm.chat.rotation";
+        Exchange exchange = new Exchange(http);
+        KeyPair first = p256();
+        KeyPair second = p256();
+        String firstId = keyId(first);
+        String secondId = keyId(second);
+        exchange.openAccount("rotation-consumer", "DE", 100_000_000);
+        exchange.openAccount("rotation-host", "DE", 0);
+        exchange.registerCargo(cargo, "operator-publisher", 20_000);
+        exchange.onlineIsland("rotation-island", "rotation-host", "DE", cargo, 2_000);
+        exchange.ask(cargo, "rotation-island", 100_000);
+        exchange.post("/accounts/rotator/publisher", "{\"name\":\"Rotator\",\"signingKey\":"
+                + quoted(SigningKeys.pem(first.getPublic())) + "}", 201);
+        exchange.post("/accounts/rotator/cargo-versions", versionOf(cargo, "1.0.0", DIGEST,
+                sign(first, payload(DIGEST))), 201);
+
+        String challenge = "archipelago-publisher-key:rotator:" + secondId;
+        String wrongProof = CosignSignatures.sign(first.getPrivate(), challenge.getBytes(StandardCharsets.UTF_8));
+        exchange.post("/accounts/rotator/publisher/keys", "{\"signingKey\":"
+                + quoted(SigningKeys.pem(second.getPublic())) + ",\"proof\":\"" + wrongProof + "\"}", 400);
+        String proof = CosignSignatures.sign(second.getPrivate(), challenge.getBytes(StandardCharsets.UTF_8));
+        Reply rotated = exchange.post("/accounts/rotator/publisher/keys", "{\"signingKey\":"
+                + quoted(SigningKeys.pem(second.getPublic())) + ",\"proof\":\"" + proof + "\"}", 201);
+        assertThat(rotated.json("$.keyId")).isEqualTo(secondId);
+
+        // the version signed before the rotation still runs, under the key it was signed with
+        Reply bid = exchange.post("/markets/" + cargo + "/bids", "{\"jobId\":\"rotation-job-1\",\"consumer\":"
+                + "\"rotation-consumer\",\"limitMicroCredits\":200000,\"maxUnits\":10}", 201);
+        assertThat(bid.json("$.status")).isEqualTo("PLACED");
+        exchange.post("/markets/" + cargo + "/jobs/rotation-job-1/start", "{\"ttftMicros\":40000}", 204);
+        exchange.post("/markets/" + cargo + "/jobs/rotation-job-1/complete", "{\"units\":2}", 204);
+        exchange.awaitView("/registry/cargos/" + cargo + "/versions/1.0.0",
+                Map.of("$.executions", 1L, "$.signature.keyId", firstId));
+
+        Reply retired = exchange.post("/accounts/rotator/cargo-versions", versionOf(cargo, "1.1.0",
+                OTHER_DIGEST, sign(first, payload(OTHER_DIGEST))), 400);
+        assertThat(retired.json("$.detail")).asString().contains("publisher's key");
+        exchange.post("/accounts/rotator/cargo-versions", versionOf(cargo, "1.1.0", OTHER_DIGEST,
+                sign(second, payload(OTHER_DIGEST))), 201);
+        exchange.awaitView("/registry/cargos/" + cargo + "/versions/1.1.0", Map.of("$.signature.keyId", secondId));
+        Reply publisher = exchange.awaitView("/registry/publishers/rotator",
+                Map.of("$.keyId", secondId, "$.keys[0].keyId", firstId, "$.keys[1].keyId", secondId));
+        assertThat(publisher.json("$.keys[0].retiredAt")).isNotNull();
+        assertThat(publisher.json("$.keys[1].retiredAt")).isNull();
+        exchange.post("/accounts/rotator/publisher/keys", "{\"signingKey\":"
+                + quoted(SigningKeys.pem(first.getPublic())) + "}", 400);
+    }
+
+    private static String keyId(KeyPair key) throws GeneralSecurityException {
+        byte[] der = key.getPublic().getEncoded();
+        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
+    }
+
+    private static String versionOf(String cargo, String version, String digest, String signature) {
+        return version(version, digest, payload(digest), signature).replace("\"cargo\":\"" + CARGO + "\"",
+                "\"cargo\":\"" + cargo + "\"");
     }
 
     private Ledger ledger() {

@@ -21,7 +21,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
@@ -40,13 +43,24 @@ final class ScriptedIsland implements AutoCloseable {
         /** Streams {@link #ANSWER_CHUNKS} chunks and completes with one unit. */
         ANSWER,
         /** Answers as {@link #ANSWER}, except every third job it accepts, which fails as {@link #FAIL_MID_ANSWER}. */
-        FAIL_EVERY_THIRD
+        FAIL_EVERY_THIRD,
+        /**
+         * Answers as {@link #ANSWER}, except every third job offered with Cargo version {@value #WORSE_VERSION},
+         * which fails as {@link #FAIL_MID_ANSWER}: two stand-in versions of one Cargo type, one less reliable.
+         */
+        FAIL_EVERY_THIRD_OF_WORSE_VERSION
     }
+
+    /** The version {@link Script#FAIL_EVERY_THIRD_OF_WORSE_VERSION} fails every third job of. */
+    static final String WORSE_VERSION = "1.1.0";
 
     static final List<String> ANSWER_CHUNKS = List.of("answered", " by", " a", " scripted", " Island");
 
     final String islandId;
     final List<String> jobs = new CopyOnWriteArrayList<>();
+    /** The Cargo version each job was offered with, by job id ("" for none). */
+    final Map<String, String> versions = new ConcurrentHashMap<>();
+    private final AtomicInteger worseJobs = new AtomicInteger();
     private final Connection nats;
     private final URI coordinator;
     private final String operatorToken;
@@ -81,12 +95,18 @@ final class ScriptedIsland implements AutoCloseable {
             try {
                 JobOffer offer = Codec.decode(message.getData(), JobOffer.class);
                 jobs.add(offer.jobId());
+                String version = offer.version() == null ? "" : offer.version().name();
+                versions.put(offer.jobId(), version);
                 nats.publish(message.getReplyTo(), Codec.encode(JobAccepted.yes(offer.jobId())));
                 String results = Subjects.results(islandId, offer.jobId());
-                Script now = script == Script.FAIL_EVERY_THIRD
-                        ? (jobs.size() % 3 == 0 ? Script.FAIL_MID_ANSWER : Script.ANSWER) : script;
+                Script now = switch (script) {
+                    case FAIL_EVERY_THIRD -> jobs.size() % 3 == 0 ? Script.FAIL_MID_ANSWER : Script.ANSWER;
+                    case FAIL_EVERY_THIRD_OF_WORSE_VERSION -> version.equals(WORSE_VERSION)
+                            && worseJobs.incrementAndGet() % 3 == 0 ? Script.FAIL_MID_ANSWER : Script.ANSWER;
+                    default -> script;
+                };
                 switch (now) {
-                    case FAIL_EVERY_THIRD, FAIL_MID_ANSWER -> {
+                    case FAIL_EVERY_THIRD, FAIL_EVERY_THIRD_OF_WORSE_VERSION, FAIL_MID_ANSWER -> {
                         nats.publish(results, Codec.encode(JobOutput.chunk(offer.jobId(), 0, "half an answer")));
                         nats.publish(results, Codec.encode(JobOutput.error(offer.jobId(),
                                 "the runtime ran out of memory")));

@@ -26,6 +26,7 @@ import io.archipelago.exchange.market.api.CargoRegistered;
 import io.archipelago.exchange.market.api.CargoVersionDeprecated;
 import io.archipelago.exchange.market.api.CargoVersionPublished;
 import io.archipelago.exchange.market.api.CargoVersionReviewed;
+import io.archipelago.exchange.market.api.CargoVersionSelected;
 import io.archipelago.exchange.market.api.CargoVersionYanked;
 import io.archipelago.exchange.market.api.DeprecateCargoVersion;
 import io.archipelago.exchange.market.api.JobVersionAssigned;
@@ -66,6 +67,7 @@ import io.archipelago.exchange.market.api.RegisterCargo;
 import io.archipelago.exchange.market.api.RejectionReason;
 import io.archipelago.exchange.market.api.RepriceAsk;
 import io.archipelago.exchange.market.api.ReviewCargoVersion;
+import io.archipelago.exchange.market.api.SelectCargoVersion;
 import io.archipelago.exchange.market.api.StartJob;
 import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.market.api.SubmitBids;
@@ -73,6 +75,7 @@ import io.archipelago.exchange.market.api.WithdrawAsk;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.money.MoneyCaps;
 import io.archipelago.exchange.money.PricePerUnit;
+import io.archipelago.exchange.pricing.Pricing;
 import io.archipelago.exchange.pricing.UnitPrice;
 import io.archipelago.exchange.publisher.api.CargoSignatures;
 import io.archipelago.exchange.publisher.api.PublisherProfile;
@@ -108,6 +111,8 @@ public class Market {
     private OrderBook book;
     private RateWindow window;
     private CargoVersions versions;
+    /** When the latest version was published: a rollout's decision older than it selects nothing. */
+    private @Nullable Instant lastPublishedAt;
     /** The version each running job runs, when it runs a published one. */
     private final Map<JobId, CargoVersions.Version> jobVersions = new HashMap<>();
     private final Reviews reviews = new Reviews();
@@ -150,7 +155,7 @@ public class Market {
         signatures.verify(profile.signingKey(), command.image().repository(), command.image().digest(),
                 command.signature().payload(), command.signature().signature());
         apply(new CargoVersionPublished(cargo, command.version(), command.publisher(), command.image(),
-                command.manifest(), command.signature(), profile.signingKey(), command.at()));
+                command.manifest(), command.signature(), profile.signingKey(), command.at(), profile.keyId()));
         placeRestingBids(command.at());
     }
 
@@ -171,6 +176,27 @@ public class Market {
         }
         apply(new CargoVersionYanked(cargo, command.version(), command.by(), command.reason(), command.at()));
         // a deprecated version may be the placed one again now
+        placeRestingBids(command.at());
+    }
+
+    /**
+     * A rollout's decision makes one active version the one new jobs run, until another is published or selected
+     * (see {@link CargoVersions}); every ask is priced again with its royalty and resting bids may be placed.
+     */
+    @CommandHandler
+    void handle(SelectCargoVersion command) {
+        if (command.reason() == null || command.reason().isBlank() || command.reason().length() > 2_000) {
+            throw new IllegalArgumentException("selecting a version states why in 1-2000 characters");
+        }
+        CargoVersions.Version version = versions.find(command.version()).orElseThrow(() ->
+                new IllegalArgumentException("version " + command.version() + " of " + cargo
+                        + " was never published"));
+        boolean stale = lastPublishedAt != null && command.at().isBefore(lastPublishedAt);
+        if (version.status() != VersionStatus.ACTIVE || stale || versions.runsSelected(command.version())) {
+            return;
+        }
+        apply(new CargoVersionSelected(cargo, command.version(), command.rollout(), command.reason(),
+                command.at()));
         placeRestingBids(command.at());
     }
 
@@ -262,6 +288,10 @@ public class Market {
     private BidOutcome submit(SubmitBid command, Accounts accounts) {
         // a malformed bid (its worst case overflows) throws before anything is recorded
         MicroCredits escrow = command.worstCase();
+        if (command.version() != null && versions.find(command.version()).isEmpty()) {
+            throw new IllegalArgumentException("version " + command.version() + " of " + cargo
+                    + " was never published: a bid pins a published version");
+        }
         if (book.knows(command.jobId())) {
             return reject(command, RejectionReason.MARKET_DUPLICATE_JOB,
                     "job " + command.jobId() + " was already submitted");
@@ -284,7 +314,7 @@ public class Market {
         // the constraints as bound, so that replay and the auditor see what was applied without reading the account
         apply(new BidSubmitted(cargo, command.jobId(), command.consumer(), command.limit(), command.maxUnits(),
                 jurisdiction, terms.minKarma(), terms.maxRttMicros(), terms.verifiedOnly(), escrow,
-                command.at().plus(command.ttl()), command.at(), command.avoid()));
+                command.at().plus(command.ttl()), command.at(), command.avoid(), command.version()));
         Ask ask = tryToPlace(book.resting(command.jobId()).orElseThrow(), command.at());
         return ask == null ? BidOutcome.resting(command.jobId()) : BidOutcome.placed(command.jobId(), ask.islandId);
     }
@@ -312,9 +342,10 @@ public class Market {
         JurisdictionPolicy jurisdiction = terms.jurisdiction() != null ? terms.jurisdiction()
                 : terms.jurisdictionConflict() ? null
                 : home.map(JurisdictionPolicy::regionOf).orElse(null);
-        if (book.royalty().isAbove(bid.limit())) {
+        PricePerUnit royalty = royaltyFor(bid.version());
+        if (royalty.isAbove(bid.limit())) {
             return new Admission(RejectionReason.MARKET_LIMIT_BELOW_ROYALTY, "the limit "
-                    + bid.limit().microCredits() + " does not cover the royalty of " + book.royalty().microCredits()
+                    + bid.limit().microCredits() + " does not cover the royalty of " + royalty.microCredits()
                     + " per unit", terms, jurisdiction);
         }
         Optional<MicroCredits> available = accounts.availableOf(bid.consumer())
@@ -527,18 +558,40 @@ public class Market {
         }
     }
 
+    /**
+     * Places {@code bid} on the best ask that can take it, running the version {@link CargoVersions} gives it. The
+     * book prices asks with the royalty of the version the rule picks; a bid pinned to a version of another royalty
+     * is judged at its limit shifted by the difference (the fee is a share of the ask alone, so the consumer's price
+     * moves by exactly that much) and placed at its own version's price.
+     */
     private @Nullable Ask tryToPlace(Bid bid, Instant at) {
         if (!versions.allowsPlacement()) {
             return null;
         }
-        Ask ask = book.bestAsk(bid, at);
+        CargoVersions.Version version = versions.forJob(bid.version()).orElse(null);
+        long shift = version == null ? 0 : book.royalty().microCredits() - version.royalty().microCredits();
+        long judged = bid.limit().microCredits() + shift;
+        if (judged <= 0) {
+            return null;
+        }
+        Ask ask = book.bestAsk(shift == 0 ? bid : bid.withLimit(PricePerUnit.of(judged)), at);
         if (ask != null) {
-            apply(new JobPlaced(cargo, bid.jobId(), bid.consumer(), ask.islandId, ask.owner, ask.unitPrice,
+            UnitPrice price = shift == 0 ? ask.unitPrice
+                    : Pricing.quote(ask.price, version.royalty(), ask.conditions.karma());
+            apply(new JobPlaced(cargo, bid.jobId(), bid.consumer(), ask.islandId, ask.owner, price,
                     ask.conditions.rttMicros(), ask.conditions.karma(), at));
-            versions.placed().ifPresent(version -> apply(new JobVersionAssigned(cargo, bid.jobId(), version.name(),
-                    version.publisher(), version.image(), version.royalty(), at)));
+            if (version != null) {
+                apply(new JobVersionAssigned(cargo, bid.jobId(), version.name(), version.publisher(),
+                        version.image(), version.royalty(), at));
+            }
         }
         return ask;
+    }
+
+    /** The royalty per unit a bid pinned to {@code pin} (null: none) would pay if placed now. */
+    private PricePerUnit royaltyFor(@Nullable String pin) {
+        return pin == null ? book.royalty()
+                : versions.forJob(pin).map(CargoVersions.Version::royalty).orElse(book.royalty());
     }
 
     /** Who earns a running job's royalty: the publisher of the version it runs, else the Cargo type's. */
@@ -650,6 +703,13 @@ public class Market {
     void on(CargoVersionPublished event) {
         versions.publish(new CargoVersions.Version(event.version(), event.publisher(), event.image(),
                 event.manifest().royalty(), VersionStatus.ACTIVE));
+        lastPublishedAt = event.at();
+        book.changeRoyalty(versions.royalty(registeredRoyalty));
+    }
+
+    @EventSourcingHandler
+    void on(CargoVersionSelected event) {
+        versions.select(event.version());
         book.changeRoyalty(versions.royalty(registeredRoyalty));
     }
 
@@ -766,6 +826,9 @@ public class Market {
         versionState.append(reviews.fingerprint());
         versionState.append("pipeline ").append(pipeline).append('\n');
         pipelineJobs.stream().sorted().forEach(job -> versionState.append("pipeline job ").append(job).append('\n'));
+        if (lastPublishedAt != null) {
+            versionState.append("last published ").append(lastPublishedAt).append('\n');
+        }
         return MarketDigest.of(cargo, unit, publisher, book, window, versionState.toString());
     }
 }

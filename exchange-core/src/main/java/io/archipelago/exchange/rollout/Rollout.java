@@ -20,13 +20,16 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.jspecify.annotations.Nullable;
 
 /**
- * One rollout: a model name's traffic split across Cargo types by weight, the first the incumbent. Each job's outcome
+ * One rollout: a model name's traffic split by weight across Cargo types, or across the versions of the one Cargo type
+ * the name is, the first variant the incumbent. Each job's outcome
  * (and, when the rollout decides on quality, each feedback score) is tallied per variant and the
  * {@link RolloutPolicy} asked after every one; a promotion ends the rollout with the winner taking every request, a
  * rollback takes a challenger's traffic away. Reports of a job already counted, or arriving after the end, change
@@ -54,12 +57,7 @@ public class Rollout {
         if (variants.size() < 2 || variants.size() > 8) {
             throw new IllegalArgumentException("a rollout has 2 to 8 variants, got " + variants.size());
         }
-        if (variants.stream().map(VariantWeight::cargo).distinct().count() != variants.size()) {
-            throw new IllegalArgumentException("a rollout's variants are distinct Cargo types");
-        }
-        if (variants.stream().anyMatch(variant -> variant.cargo().value().equals(command.rollout().value()))) {
-            throw new IllegalArgumentException("a rollout's model name is not one of its variants");
-        }
+        checkForm(command.rollout(), variants);
         if (variants.get(0).weight() == 0 || variants.stream().skip(1).allMatch(variant -> variant.weight() == 0)) {
             throw new IllegalArgumentException("the incumbent and at least one challenger need a weight above 0");
         }
@@ -69,14 +67,43 @@ public class Rollout {
                 command.rollbackAlpha(), command.tau(), command.minimumPerVariant(), command.at()));
     }
 
+    /**
+     * Either every variant is a version of the Cargo type the model name is (distinct versions), or every variant is
+     * a whole Cargo type (distinct, and none the model name itself).
+     */
+    private static void checkForm(RolloutId rollout, List<VariantWeight> variants) {
+        long pinned = variants.stream().filter(variant -> variant.version() != null).count();
+        if (pinned == variants.size()) {
+            if (variants.stream().anyMatch(variant -> !variant.cargo().value().equals(rollout.value()))) {
+                throw new IllegalArgumentException("a rollout across versions splits the Cargo type its model name "
+                        + "is: every variant is a version of " + rollout);
+            }
+            if (variants.stream().map(VariantWeight::version).distinct().count() != variants.size()) {
+                throw new IllegalArgumentException("a rollout's variants are distinct versions");
+            }
+            return;
+        }
+        if (pinned > 0) {
+            throw new IllegalArgumentException("a rollout's variants are all versions of one Cargo type or all "
+                    + "Cargo types, not both");
+        }
+        if (variants.stream().map(VariantWeight::cargo).distinct().count() != variants.size()) {
+            throw new IllegalArgumentException("a rollout's variants are distinct Cargo types");
+        }
+        if (variants.stream().anyMatch(variant -> variant.cargo().value().equals(rollout.value()))) {
+            throw new IllegalArgumentException("a rollout's model name is not one of its variants");
+        }
+    }
+
     @CommandHandler
     void handle(RecordRolloutOutcome command) {
-        int index = indexOf(command.cargo());
+        int index = indexOf(command.cargo(), command.version());
         if (ended || jobs.containsKey(command.job())) {
             return;
         }
-        apply(new RolloutOutcomeRecorded(rolloutId, command.job(), weights.get(index).cargo(), command.succeeded(),
-                command.ttftMicros(), command.totalMicros(), command.at()));
+        VariantWeight variant = weights.get(index);
+        apply(new RolloutOutcomeRecorded(rolloutId, command.job(), variant.cargo(), command.succeeded(),
+                command.ttftMicros(), command.totalMicros(), command.at(), variant.version()));
         if (metric == RolloutMetric.SUCCESS || !command.succeeded()) {
             decide(command.at());
         }
@@ -94,8 +121,9 @@ public class Rollout {
         if (ended || scored.contains(command.job())) {
             return;
         }
-        apply(new RolloutFeedbackRecorded(rolloutId, command.job(), weights.get(index).cargo(), command.score(),
-                command.at()));
+        VariantWeight variant = weights.get(index);
+        apply(new RolloutFeedbackRecorded(rolloutId, command.job(), variant.cargo(), command.score(), command.at(),
+                variant.version()));
         if (metric == RolloutMetric.QUALITY) {
             decide(command.at());
         }
@@ -112,27 +140,40 @@ public class Rollout {
         if (decision.verdict() == RolloutPolicy.Verdict.CONTINUE || decision.variant() == null) {
             return;
         }
-        CargoType chosen = new CargoType(decision.variant());
+        VariantWeight chosen = weights.get(indexOf(decision.variant()));
         List<VariantWeight> next = new ArrayList<>();
         boolean promote = decision.verdict() == RolloutPolicy.Verdict.PROMOTE;
         for (VariantWeight weight : weights) {
-            boolean it = weight.cargo().equals(chosen);
-            next.add(new VariantWeight(weight.cargo(), promote ? (it ? 1_000 : 0) : (it ? 0 : weight.weight())));
+            boolean it = weight.label().equals(chosen.label());
+            next.add(weight.withWeight(promote ? (it ? 1_000 : 0) : (it ? 0 : weight.weight())));
         }
         boolean over = promote || next.stream().skip(1).allMatch(weight -> weight.weight() == 0);
         List<Long> observations = variants.stream().map(variant -> variant.errors().count()).toList();
-        apply(new RolloutDecided(rolloutId, decision.verdict().name(), chosen, decision.evidence().difference(),
-                decision.evidence().variance(), decision.evidence().likelihoodRatio(), decision.evidence().pValue(),
-                decision.reason(), observations, next, over, at));
+        apply(new RolloutDecided(rolloutId, decision.verdict().name(), chosen.cargo(),
+                decision.evidence().difference(), decision.evidence().variance(),
+                decision.evidence().likelihoodRatio(), decision.evidence().pValue(), decision.reason(), observations,
+                next, over, at, chosen.version()));
     }
 
-    private int indexOf(CargoType cargo) {
+    /** The variant of {@code cargo}, at {@code version} when the rollout splits versions. */
+    private int indexOf(CargoType cargo, @Nullable String version) {
         for (int i = 0; i < weights.size(); i++) {
-            if (weights.get(i).cargo().equals(cargo)) {
+            VariantWeight weight = weights.get(i);
+            if (weight.cargo().equals(cargo) && Objects.equals(weight.version(), version)) {
                 return i;
             }
         }
-        throw new IllegalArgumentException(cargo + " is not a variant of rollout " + rolloutId);
+        throw new IllegalArgumentException(cargo + (version == null ? "" : " version " + version)
+                + " is not a variant of rollout " + rolloutId);
+    }
+
+    private int indexOf(String label) {
+        for (int i = 0; i < weights.size(); i++) {
+            if (weights.get(i).label().equals(label)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException(label + " is not a variant of rollout " + rolloutId);
     }
 
     /** The policy's mixing variance from the rollout's {@code tau}, the size of differences worth finding. */
@@ -151,14 +192,14 @@ public class Rollout {
                 event.minimumPerVariant());
         weights = new ArrayList<>(event.variants());
         variants = new ArrayList<>();
-        event.variants().forEach(variant -> variants.add(RolloutPolicy.Variant.fresh(variant.cargo().value())));
+        event.variants().forEach(variant -> variants.add(RolloutPolicy.Variant.fresh(variant.label())));
         jobs = new HashMap<>();
         scored = new HashSet<>();
     }
 
     @EventSourcingHandler
     void on(RolloutOutcomeRecorded event) {
-        int index = indexOf(event.cargo());
+        int index = indexOf(event.cargo(), event.version());
         jobs.put(event.job(), index);
         RolloutPolicy.Variant variant = variants.get(index);
         variants.set(index, metric == RolloutMetric.SUCCESS
@@ -171,7 +212,7 @@ public class Rollout {
     void on(RolloutFeedbackRecorded event) {
         scored.add(event.job());
         if (metric == RolloutMetric.QUALITY) {
-            int index = indexOf(event.cargo());
+            int index = indexOf(event.cargo(), event.version());
             variants.set(index, variants.get(index).withPrimary(event.score()));
             refreshEvidence();
         }

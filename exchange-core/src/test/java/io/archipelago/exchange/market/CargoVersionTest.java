@@ -37,6 +37,7 @@ import io.archipelago.exchange.market.api.CargoUnit;
 import io.archipelago.exchange.market.api.CargoVersionDeprecated;
 import io.archipelago.exchange.market.api.CargoVersionPublished;
 import io.archipelago.exchange.market.api.CargoVersionReviewed;
+import io.archipelago.exchange.market.api.CargoVersionSelected;
 import io.archipelago.exchange.market.api.CargoVersionYanked;
 import io.archipelago.exchange.market.api.CompleteJob;
 import io.archipelago.exchange.market.api.DeprecateCargoVersion;
@@ -46,6 +47,7 @@ import io.archipelago.exchange.market.api.JobVersionAssigned;
 import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.market.api.PublishCargoVersion;
 import io.archipelago.exchange.market.api.ReviewCargoVersion;
+import io.archipelago.exchange.market.api.SelectCargoVersion;
 import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.market.api.VersionManifest;
 import io.archipelago.exchange.market.api.YankCargoVersion;
@@ -55,6 +57,8 @@ import io.archipelago.exchange.pricing.Pricing;
 import io.archipelago.exchange.pricing.UnitPrice;
 import io.archipelago.exchange.publisher.Publisher;
 import io.archipelago.exchange.publisher.RepositoryPublishers;
+import io.archipelago.exchange.publisher.api.KeyId;
+import io.archipelago.exchange.publisher.api.PublisherKeyRotated;
 import io.archipelago.exchange.publisher.api.PublisherRegistered;
 import io.archipelago.exchange.publisher.api.PublisherTier;
 import java.time.Duration;
@@ -121,7 +125,7 @@ class CargoVersionTest {
                 .when(new PublishCargoVersion(CARGO, "1.0.0", ACME, IMAGE, MANIFEST, signature, T0))
                 .expectSuccessfulHandlerExecution()
                 .expectEvents(new CargoVersionPublished(CARGO, "1.0.0", ACME, IMAGE, MANIFEST, signature,
-                        acme.spki(), T0));
+                        acme.spki(), T0, KeyId.of(acme.spki())));
     }
 
     @Test
@@ -312,6 +316,129 @@ class CargoVersionTest {
                 .expectNoEvents();
     }
 
+    @Test
+    void placesABidPinnedToAVersionOnItAtThatVersionsRoyalty() {
+        VersionManifest cheaper = new VersionManifest(CargoUnit.THOUSAND_TOKENS, "container",
+                new CargoResources(8_192, 6_144, 4), List.of("q4_k_m"), "Apache-2.0", PricePerUnit.of(50));
+        UnitPrice pinned = Pricing.quote(PricePerUnit.of(10_000), MANIFEST.royalty(), Karma.INITIAL);
+
+        fixture.given(registered(), published("1.0.0", IMAGE), new CargoVersionPublished(CARGO, "1.1.0", ACME,
+                        IMAGE_2, cheaper, acme.sign(IMAGE_2), acme.spki(), EARLIER), ask())
+                .when(pinnedBid("job-1", "1.0.0"))
+                .expectResultMessagePayload(BidOutcome.placed(new JobId("job-1"), ISLAND))
+                .expectEvents(pinnedSubmitted("job-1", "1.0.0"),
+                        new JobPlaced(CARGO, new JobId("job-1"), ALICE, ISLAND, HOST, pinned, 20_000,
+                                Karma.INITIAL, T0),
+                        new JobVersionAssigned(CARGO, new JobId("job-1"), "1.0.0", ACME, IMAGE,
+                                MANIFEST.royalty(), T0));
+    }
+
+    @Test
+    void judgesAPinnedBidsLimitAtItsOwnVersionsRoyalty() {
+        VersionManifest dearer = new VersionManifest(CargoUnit.THOUSAND_TOKENS, "container",
+                new CargoResources(8_192, 6_144, 4), List.of("q4_k_m"), "Apache-2.0", PricePerUnit.of(1_900));
+        // the ask costs 10,000 + 1,000 fee: 11,300 all-in at 1.0.0's royalty fits the limit of 12,000, 12,900 at
+        // 1.1.0's does not
+        fixture.given(registered(), published("1.0.0", IMAGE), new CargoVersionPublished(CARGO, "1.1.0", ACME,
+                        IMAGE_2, dearer, acme.sign(IMAGE_2), acme.spki(), EARLIER), ask())
+                .when(pinnedBid("job-1", "1.1.0"))
+                .expectResultMessagePayload(BidOutcome.resting(new JobId("job-1")))
+                .expectEvents(pinnedSubmitted("job-1", "1.1.0"));
+    }
+
+    @Test
+    void refusesAPinToAVersionNeverPublished() {
+        fixture.given(registered(), published("1.0.0", IMAGE), ask())
+                .when(pinnedBid("job-1", "9.9.9"))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void runsTheRulesVersionForAPinToAYankedOne() {
+        UnitPrice price = Pricing.quote(PricePerUnit.of(10_000), MANIFEST.royalty(), Karma.INITIAL);
+
+        fixture.given(registered(), published("1.0.0", IMAGE), published("1.1.0", IMAGE_2),
+                        new CargoVersionYanked(CARGO, "1.0.0", ACME, "leaks prompts", EARLIER), ask())
+                .when(pinnedBid("job-1", "1.0.0"))
+                .expectEvents(pinnedSubmitted("job-1", "1.0.0"),
+                        new JobPlaced(CARGO, new JobId("job-1"), ALICE, ISLAND, HOST, price, 20_000, Karma.INITIAL,
+                                T0),
+                        new JobVersionAssigned(CARGO, new JobId("job-1"), "1.1.0", ACME, IMAGE_2,
+                                MANIFEST.royalty(), T0));
+    }
+
+    @Test
+    void runsTheVersionARolloutSelectedForEveryUnpinnedJob() {
+        UnitPrice price = Pricing.quote(PricePerUnit.of(10_000), MANIFEST.royalty(), Karma.INITIAL);
+
+        fixture.given(registered(), published("1.0.0", IMAGE), published("1.1.0", IMAGE_2), ask())
+                .when(new SelectCargoVersion(CARGO, "1.0.0", "llm.chat.llama3-8b", "1.1.0 rolled back", T0))
+                .expectEvents(new CargoVersionSelected(CARGO, "1.0.0", "llm.chat.llama3-8b", "1.1.0 rolled back",
+                        T0));
+        fixture.given(registered(), published("1.0.0", IMAGE), published("1.1.0", IMAGE_2), ask(),
+                        new CargoVersionSelected(CARGO, "1.0.0", "llm.chat.llama3-8b", "1.1.0 rolled back",
+                                EARLIER))
+                .when(bid("job-1"))
+                .expectEvents(submitted("job-1"),
+                        new JobPlaced(CARGO, new JobId("job-1"), ALICE, ISLAND, HOST, price, 20_000, Karma.INITIAL,
+                                T0),
+                        new JobVersionAssigned(CARGO, new JobId("job-1"), "1.0.0", ACME, IMAGE,
+                                MANIFEST.royalty(), T0));
+    }
+
+    @Test
+    void aVersionPublishedAfterASelectionRunsAndAnOlderDecisionSelectsNothing() {
+        CargoVersionPublished later = new CargoVersionPublished(CARGO, "1.2.0", ACME, IMAGE_2, MANIFEST,
+                acme.sign(IMAGE_2), acme.spki(), T0);
+        fixture.given(registered(), published("1.0.0", IMAGE), published("1.1.0", IMAGE),
+                        new CargoVersionSelected(CARGO, "1.0.0", "llm.chat.llama3-8b", "kept", EARLIER), later)
+                .when(new SelectCargoVersion(CARGO, "1.1.0", "llm.chat.llama3-8b", "promoted", EARLIER))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+        fixture.given(registered(), published("1.0.0", IMAGE), published("1.1.0", IMAGE),
+                        new CargoVersionSelected(CARGO, "1.0.0", "llm.chat.llama3-8b", "kept", EARLIER), later, ask())
+                .when(bid("job-1"))
+                .expectEvents(submitted("job-1"),
+                        new JobPlaced(CARGO, new JobId("job-1"), ALICE, ISLAND, HOST,
+                                Pricing.quote(PricePerUnit.of(10_000), MANIFEST.royalty(), Karma.INITIAL), 20_000,
+                                Karma.INITIAL, T0),
+                        new JobVersionAssigned(CARGO, new JobId("job-1"), "1.2.0", ACME, IMAGE_2,
+                                MANIFEST.royalty(), T0));
+    }
+
+    @Test
+    void selectsOnlyAnActiveVersionAndOnlyOnce() {
+        fixture.given(registered(), published("1.0.0", IMAGE), published("1.1.0", IMAGE_2),
+                        new CargoVersionDeprecated(CARGO, "1.0.0", ACME, "superseded", EARLIER))
+                .when(new SelectCargoVersion(CARGO, "1.0.0", "llm.chat.llama3-8b", "promoted", T0))
+                .expectNoEvents();
+        fixture.given(registered(), published("1.0.0", IMAGE), published("1.1.0", IMAGE_2),
+                        new CargoVersionSelected(CARGO, "1.0.0", "llm.chat.llama3-8b", "kept", EARLIER))
+                .when(new SelectCargoVersion(CARGO, "1.0.0", "llm.chat.llama3-8b", "kept again", T0))
+                .expectNoEvents();
+        fixture.given(registered(), published("1.0.0", IMAGE))
+                .when(new SelectCargoVersion(CARGO, "2.0.0", "llm.chat.llama3-8b", "promoted", T0))
+                .expectException(IllegalArgumentException.class);
+    }
+
+    @Test
+    void takesANewVersionSignedWithTheRotatedKeyAndRefusesOneSignedWithTheRetiredKey() {
+        Signer rotated = Signer.generate();
+        publishers.seed(ACME.value(), new PublisherKeyRotated(ACME, KeyId.of(rotated.spki()), rotated.spki(),
+                KeyId.of(acme.spki()), false, EARLIER));
+        CargoSignature signature = rotated.sign(IMAGE_2);
+
+        fixture.given(registered(), published("1.0.0", IMAGE))
+                .when(new PublishCargoVersion(CARGO, "1.1.0", ACME, IMAGE_2, MANIFEST, acme.sign(IMAGE_2), T0))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
+        fixture.given(registered(), published("1.0.0", IMAGE))
+                .when(new PublishCargoVersion(CARGO, "1.1.0", ACME, IMAGE_2, MANIFEST, signature, T0))
+                .expectEvents(new CargoVersionPublished(CARGO, "1.1.0", ACME, IMAGE_2, MANIFEST, signature,
+                        rotated.spki(), T0, KeyId.of(rotated.spki())));
+    }
+
     /** Alice's job ran version 1.0.0 and completed. */
     private List<Object> ranByAlice() {
         JobId job = new JobId("job-1");
@@ -342,6 +469,17 @@ class CargoVersionTest {
     private static SubmitBid bid(String job) {
         return new SubmitBid(CARGO, new JobId(job), ALICE, PricePerUnit.of(12_000), 100, JurisdictionPolicy.eu(),
                 null, null, false, Duration.ofMinutes(10), T0);
+    }
+
+    private static SubmitBid pinnedBid(String job, String version) {
+        return new SubmitBid(CARGO, new JobId(job), ALICE, PricePerUnit.of(12_000), 100, JurisdictionPolicy.eu(),
+                null, null, false, Duration.ofMinutes(10), T0, Set.of(), version);
+    }
+
+    private static BidSubmitted pinnedSubmitted(String job, String version) {
+        return new BidSubmitted(CARGO, new JobId(job), ALICE, PricePerUnit.of(12_000), 100, JurisdictionPolicy.eu(),
+                Karma.NONE, Long.MAX_VALUE, false, PricePerUnit.of(12_000).times(100), T0.plus(Duration.ofMinutes(10)),
+                T0, Set.of(), version);
     }
 
     private static BidSubmitted submitted(String job) {

@@ -4,7 +4,10 @@ import io.archipelago.exchange.fixtures.ProtocolCargoSignatures;
 import io.archipelago.exchange.fixtures.Signer;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.publisher.api.ChangePublisherTier;
+import io.archipelago.exchange.publisher.api.KeyId;
+import io.archipelago.exchange.publisher.api.PublisherKeyRotated;
 import io.archipelago.exchange.publisher.api.PublisherRegistered;
+import io.archipelago.exchange.publisher.api.RotatePublisherKey;
 import io.archipelago.exchange.publisher.api.PublisherTier;
 import io.archipelago.exchange.publisher.api.PublisherTierChanged;
 import io.archipelago.exchange.publisher.api.RegisterPublisher;
@@ -33,6 +36,49 @@ class PublisherTest {
                 .when(new RegisterPublisher(ACME, " Acme Models ", signer.pem(), T0))
                 .expectEvents(new PublisherRegistered(ACME, "Acme Models", signer.spki(), PublisherTier.COMMUNITY,
                         T0));
+    }
+
+    @Test
+    void rotatesToANewKeyProvenByItsSignatureOverTheChallenge() {
+        Signer next = Signer.generate();
+        KeyId nextId = KeyId.of(next.spki());
+        String proof = next.signBytes(nextId.challenge(ACME.value()));
+
+        fixture.given(registered())
+                .when(new RotatePublisherKey(ACME, next.pem(), proof, T0))
+                .expectEvents(new PublisherKeyRotated(ACME, nextId, next.spki(), KeyId.of(signer.spki()), true, T0));
+        fixture.given(registered())
+                .when(new RotatePublisherKey(ACME, next.pem(), null, T0))
+                .expectEvents(new PublisherKeyRotated(ACME, nextId, next.spki(), KeyId.of(signer.spki()), false, T0));
+    }
+
+    @Test
+    void refusesAProofThatIsNotTheNewKeysOverItsChallenge() {
+        Signer next = Signer.generate();
+        fixture.given(registered())
+                .when(new RotatePublisherKey(ACME, next.pem(), signer.signBytes(KeyId.of(next.spki())
+                        .challenge(ACME.value())), T0))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
+        fixture.given(registered())
+                .when(new RotatePublisherKey(ACME, next.pem(), next.signBytes(KeyId.of(next.spki())
+                        .challenge("someone-else")), T0))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void neverTakesBackARetiredKeyOrTheCurrentOne() {
+        Signer next = Signer.generate();
+        fixture.given(registered(), new PublisherKeyRotated(ACME, KeyId.of(next.spki()), next.spki(),
+                        KeyId.of(signer.spki()), false, T0))
+                .when(new RotatePublisherKey(ACME, signer.pem(), null, T0.plusSeconds(1)))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
+        fixture.given(registered())
+                .when(new RotatePublisherKey(ACME, signer.pem(), null, T0))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
     }
 
     @Test

@@ -29,6 +29,7 @@ class RolloutTest {
     private static final RolloutId ROLLOUT = new RolloutId("llm.chat");
     private static final CargoType OLD = new CargoType("llm.chat.v1");
     private static final CargoType NEW = new CargoType("llm.chat.v2");
+    private static final RolloutId VERSIONED = new RolloutId("llm.chat.x");
     private static final Instant AT = Instant.parse("2026-12-03T10:00:00Z");
 
     private final AggregateTestFixture<Rollout> fixture = new AggregateTestFixture<>(Rollout.class);
@@ -92,6 +93,58 @@ class RolloutTest {
         fixture.given(started(RolloutMetric.QUALITY), outcome("job-1", NEW, true))
                 .when(new RecordRolloutFeedback(ROLLOUT, new JobId("job-1"), 1.5, AT))
                 .expectException(IllegalArgumentException.class);
+    }
+
+    @Test
+    void splitsTheVersionsOfTheCargoTypeItsModelNameIs() {
+        CargoType type = new CargoType(VERSIONED.value());
+        fixture.givenNoPriorActivity().when(new StartRollout(VERSIONED, List.of(new VariantWeight(type, 50, "1.0.0"),
+                        new VariantWeight(type, 50, "1.1.0")), RolloutMetric.SUCCESS, 0.05, 0.05, 0.2, 20, AT))
+                .expectEvents(versionsStarted());
+        fixture.givenNoPriorActivity().when(new StartRollout(VERSIONED, List.of(new VariantWeight(type, 50, "1.0.0"),
+                        new VariantWeight(type, 50, "1.0.0")), RolloutMetric.SUCCESS, 0.05, 0.05, 0.2, 20, AT))
+                .expectException(IllegalArgumentException.class);
+        fixture.givenNoPriorActivity().when(new StartRollout(VERSIONED, List.of(new VariantWeight(type, 50, "1.0.0"),
+                        new VariantWeight(OLD, 50, "1.1.0")), RolloutMetric.SUCCESS, 0.05, 0.05, 0.2, 20, AT))
+                .expectException(IllegalArgumentException.class);
+        fixture.givenNoPriorActivity().when(new StartRollout(VERSIONED, List.of(new VariantWeight(type, 50, "1.0.0"),
+                        new VariantWeight(OLD, 50)), RolloutMetric.SUCCESS, 0.05, 0.05, 0.2, 20, AT))
+                .expectException(IllegalArgumentException.class);
+    }
+
+    @Test
+    void promotesTheVersionThatSucceedsMoreByName() {
+        CargoType type = new CargoType(VERSIONED.value());
+        List<Object> given = new ArrayList<>();
+        given.add(versionsStarted());
+        for (int i = 0; i < 30; i++) {
+            given.add(new RolloutOutcomeRecorded(VERSIONED, new JobId("old-" + i), type, i % 3 != 0, 1_000, 9_000, AT,
+                    "1.0.0"));
+            given.add(new RolloutOutcomeRecorded(VERSIONED, new JobId("new-" + i), type, true, 1_000, 9_000, AT,
+                    "1.1.0"));
+        }
+        fixture.given(given).when(new RecordRolloutOutcome(VERSIONED, new JobId("new-30"), type, "1.1.0", true,
+                        1_000, 9_000, AT))
+                .expectEventsMatching(payloadsMatching(exactSequenceOf(
+                        predicate(event -> event instanceof RolloutOutcomeRecorded recorded
+                                && "1.1.0".equals(recorded.version())),
+                        predicate(event -> event instanceof RolloutDecided decided
+                                && decided.verdict().equals("PROMOTE") && "1.1.0".equals(decided.version())
+                                && decided.variant().equals(type) && decided.ended()
+                                && decided.weights().equals(List.of(new VariantWeight(type, 0, "1.0.0"),
+                                        new VariantWeight(type, 1_000, "1.1.0")))))));
+        fixture.given(versionsStarted())
+                .when(new RecordRolloutOutcome(VERSIONED, new JobId("job-1"), type, "2.0.0", true, 1, 2, AT))
+                .expectException(IllegalArgumentException.class);
+        fixture.given(versionsStarted())
+                .when(new RecordRolloutOutcome(VERSIONED, new JobId("job-1"), type, true, 1, 2, AT))
+                .expectException(IllegalArgumentException.class);
+    }
+
+    private static RolloutStarted versionsStarted() {
+        CargoType type = new CargoType(VERSIONED.value());
+        return new RolloutStarted(VERSIONED, List.of(new VariantWeight(type, 50, "1.0.0"),
+                new VariantWeight(type, 50, "1.1.0")), RolloutMetric.SUCCESS, 0.05, 0.05, 0.2, 20, AT);
     }
 
     private static boolean promotedTheNewVariant(Object payload) {

@@ -32,6 +32,21 @@ public final class CosignSignatures {
     }
 
     /**
+     * Whether {@code signature} (Base64 DER ECDSA over SHA-256) is {@code key}'s over {@code bytes}; a malformed
+     * signature is not.
+     */
+    public static boolean signs(PublicKey key, byte[] bytes, String signature) {
+        try {
+            Signature verifier = Signature.getInstance(ALGORITHM);
+            verifier.initVerify(key);
+            verifier.update(bytes);
+            return verifier.verify(Base64.getDecoder().decode(signature.strip()));
+        } catch (GeneralSecurityException | IllegalArgumentException malformed) {
+            return false;
+        }
+    }
+
+    /**
      * Verifies that {@code signature} is {@code key}'s over {@code payload} and that the payload names
      * {@code digest} in {@code repository}; returns what the payload claims.
      *

@@ -22,7 +22,8 @@ final class ShadowTables {
     static final List<String> READ_MODELS = List.of("job_view", "account_balance_view", "bid_preferences_view",
             "market_view", "market_ask", "market_resting_bid", "market_candle", "cargo_usage", "market_rate",
             "island_view", "karma_history", "payout_view", "cache_hit_view", "rollout_view", "rollout_variant_view",
-            "rollout_decision_view", "registry_publisher", "registry_tier_change", "registry_cargo_stream",
+            "rollout_decision_view", "registry_publisher", "registry_publisher_key", "registry_tier_change",
+            "registry_cargo_stream",
             "registry_version", "registry_job", "registry_review", "workflow_view", "workflow_step_view",
             "workflow_progress", "batch_view", "batch_item_view", "batch_progress");
 

@@ -13,6 +13,8 @@ import io.archipelago.exchange.market.api.JobReassigned;
 import io.archipelago.exchange.market.api.JobVersionAssigned;
 import io.archipelago.exchange.market.api.VersionManifest;
 import io.archipelago.exchange.market.api.VersionStatus;
+import io.archipelago.exchange.publisher.api.KeyId;
+import io.archipelago.exchange.publisher.api.PublisherKeyRotated;
 import io.archipelago.exchange.publisher.api.PublisherRegistered;
 import io.archipelago.exchange.publisher.api.PublisherTierChanged;
 import io.archipelago.projections.ProjectionsConfiguration;
@@ -45,8 +47,8 @@ final class RegistryProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.sql("TRUNCATE registry_publisher, registry_tier_change, registry_cargo_stream, registry_version, "
-                + "registry_job, registry_review").update();
+        jdbc.sql("TRUNCATE registry_publisher, registry_publisher_key, registry_tier_change, registry_cargo_stream, "
+                + "registry_version, registry_job, registry_review").update();
     }
 
     @EventHandler
@@ -61,6 +63,40 @@ final class RegistryProjection {
                 .param("key", event.signingKey())
                 .param("at", utc(event.at()))
                 .param("sequence", sequence)
+                .update();
+        jdbc.sql("""
+                INSERT INTO registry_publisher_key (publisher, key_id, signing_key, since)
+                VALUES (:publisher, :keyId, :key, :at) ON CONFLICT (publisher, key_id) DO NOTHING""")
+                .param("publisher", event.publisher().value())
+                .param("keyId", KeyId.of(event.signingKey()).value())
+                .param("key", event.signingKey())
+                .param("at", utc(event.at()))
+                .update();
+    }
+
+    @EventHandler
+    void on(PublisherKeyRotated event, @SequenceNumber long sequence) {
+        jdbc.sql("""
+                UPDATE registry_publisher SET signing_key = :key, last_sequence = :sequence
+                WHERE publisher = :publisher AND last_sequence < :sequence""")
+                .param("key", event.signingKey())
+                .param("publisher", event.publisher().value())
+                .param("sequence", sequence)
+                .update();
+        jdbc.sql("""
+                UPDATE registry_publisher_key SET retired_at = :at
+                WHERE publisher = :publisher AND key_id = :retired AND retired_at IS NULL""")
+                .param("at", utc(event.at()))
+                .param("publisher", event.publisher().value())
+                .param("retired", event.retiredKeyId().value())
+                .update();
+        jdbc.sql("""
+                INSERT INTO registry_publisher_key (publisher, key_id, signing_key, since)
+                VALUES (:publisher, :keyId, :key, :at) ON CONFLICT (publisher, key_id) DO NOTHING""")
+                .param("publisher", event.publisher().value())
+                .param("keyId", event.keyId().value())
+                .param("key", event.signingKey())
+                .param("at", utc(event.at()))
                 .update();
     }
 

@@ -1,6 +1,7 @@
 package io.archipelago.projections.registry;
 
 import io.archipelago.projections.registry.VersionView.Signature;
+import io.archipelago.exchange.publisher.api.KeyId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -122,6 +123,15 @@ public final class RegistryViews {
                         row.getString("to_tier"), row.getString("reason"),
                         row.getObject("changed_at", OffsetDateTime.class).toInstant()))
                 .list();
+        List<PublisherView.Key> keys = jdbc.sql("""
+                SELECT key_id, signing_key, since, retired_at FROM registry_publisher_key
+                WHERE publisher = :publisher ORDER BY since, key_id""")
+                .param("publisher", publisher)
+                .query((row, number) -> new PublisherView.Key(row.getString("key_id"), row.getString("signing_key"),
+                        row.getObject("since", OffsetDateTime.class).toInstant(),
+                        row.getObject("retired_at") == null ? null
+                                : row.getObject("retired_at", OffsetDateTime.class).toInstant()))
+                .list();
         return jdbc.sql("""
                 SELECT p.*, COALESCE((SELECT SUM(royalties_micro_credits) FROM registry_version v
                                       WHERE v.publisher = p.publisher), 0) AS royalties,
@@ -129,7 +139,8 @@ public final class RegistryViews {
                 FROM registry_publisher p WHERE p.publisher = :publisher""")
                 .param("publisher", publisher)
                 .query((row, number) -> new PublisherView(row.getString("publisher"), row.getString("name"),
-                        row.getString("tier"), row.getString("signing_key"), row.getLong("versions"),
+                        row.getString("tier"), row.getString("signing_key"),
+                        KeyId.of(row.getString("signing_key")).value(), keys, row.getLong("versions"),
                         row.getLong("royalties"), row.getObject("registered_at", OffsetDateTime.class).toInstant(),
                         moves))
                 .optional();
@@ -170,7 +181,8 @@ public final class RegistryViews {
                 row.getString("license"), row.getLong("royalty_micro_credits"), row.getString("status"),
                 row.getString("status_reason"),
                 new Signature(row.getString("signature_payload"), row.getString("signature"),
-                        row.getString("signing_key"), true, digest.replace(':', '-') + ".sig"),
+                        row.getString("signing_key"), KeyId.of(row.getString("signing_key")).value(), true,
+                        digest.replace(':', '-') + ".sig"),
                 executions, successes, failures, timeouts,
                 executions == 0 ? null : Math.round(10_000.0 * successes / executions) / 10_000.0,
                 ratings, ratings == 0 ? null : (double) stars / ratings, complaints,

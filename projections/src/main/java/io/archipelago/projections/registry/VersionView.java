@@ -19,8 +19,11 @@ public record VersionView(String cargo, String version, String publisher, String
                           double rankScore, long units, long royaltiesMicroCredits,
                           Instant publishedAt) {
 
-    /** The cosign signature as published, and whether it verified at publication (always: else nothing is here). */
-    public record Signature(String payload, String signature, String signingKey, boolean verifiedAtPublication,
-                            String tag) {
+    /**
+     * The cosign signature as published, the key it verified against and that key's id, and whether it verified at
+     * publication (always: else nothing is here).
+     */
+    public record Signature(String payload, String signature, String signingKey, String keyId,
+                            boolean verifiedAtPublication, String tag) {
     }
 }

@@ -9,7 +9,9 @@ import io.archipelago.projections.ProjectionsConfiguration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Objects;
 import org.axonframework.config.ProcessingGroup;
+import org.jspecify.annotations.Nullable;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -45,13 +47,14 @@ final class RolloutProjection {
         List<VariantWeight> variants = event.variants();
         for (int i = 0; i < variants.size(); i++) {
             jdbc.sql("""
-                    INSERT INTO rollout_variant_view (rollout_id, position, cargo, weight, jobs, failures,
+                    INSERT INTO rollout_variant_view (rollout_id, position, cargo, version, weight, jobs, failures,
                                                       ttft_micros_sum, ttft_count, total_micros_sum, feedback_count,
                                                       feedback_sum)
-                    VALUES (:rollout, :position, :cargo, :weight, 0, 0, 0, 0, 0, 0, 0)
-                    ON CONFLICT (rollout_id, cargo) DO NOTHING""")
+                    VALUES (:rollout, :position, :cargo, :version, :weight, 0, 0, 0, 0, 0, 0, 0)
+                    ON CONFLICT (rollout_id, cargo, version) DO NOTHING""")
                     .param("rollout", event.rollout().value()).param("position", i)
-                    .param("cargo", variants.get(i).cargo().value()).param("weight", variants.get(i).weight())
+                    .param("cargo", variants.get(i).cargo().value()).param("version", key(variants.get(i).version()))
+                    .param("weight", variants.get(i).weight())
                     .update();
         }
     }
@@ -64,10 +67,10 @@ final class RolloutProjection {
                     ttft_micros_sum = ttft_micros_sum + GREATEST(:ttft, 0),
                     ttft_count = ttft_count + CASE WHEN :ttft >= 0 THEN 1 ELSE 0 END,
                     total_micros_sum = total_micros_sum + GREATEST(:total, 0)
-                WHERE rollout_id = :rollout AND cargo = :cargo""")
+                WHERE rollout_id = :rollout AND cargo = :cargo AND version = :version""")
                 .param("succeeded", event.succeeded()).param("ttft", event.ttftMicros())
                 .param("total", event.totalMicros()).param("rollout", event.rollout().value())
-                .param("cargo", event.cargo().value()).update();
+                .param("cargo", event.cargo().value()).param("version", key(event.version())).update();
         touch(event.rollout().value(), event.at());
     }
 
@@ -76,9 +79,9 @@ final class RolloutProjection {
         jdbc.sql("""
                 UPDATE rollout_variant_view SET feedback_count = feedback_count + 1,
                     feedback_sum = feedback_sum + :score
-                WHERE rollout_id = :rollout AND cargo = :cargo""")
+                WHERE rollout_id = :rollout AND cargo = :cargo AND version = :version""")
                 .param("score", event.score()).param("rollout", event.rollout().value())
-                .param("cargo", event.cargo().value()).update();
+                .param("cargo", event.cargo().value()).param("version", key(event.version())).update();
         touch(event.rollout().value(), event.at());
     }
 
@@ -86,28 +89,43 @@ final class RolloutProjection {
     void on(RolloutDecided event) {
         String rollout = event.rollout().value();
         jdbc.sql("""
-                INSERT INTO rollout_decision_view (rollout_id, verdict, variant, difference, variance,
+                INSERT INTO rollout_decision_view (rollout_id, verdict, variant, version, difference, variance,
                                                    likelihood_ratio, p_value, reason, decided_at)
-                VALUES (:rollout, :verdict, :variant, :difference, :variance, :ratio, :pValue, :reason, :at)
-                ON CONFLICT (rollout_id, variant, verdict) DO NOTHING""")
+                VALUES (:rollout, :verdict, :variant, :version, :difference, :variance, :ratio, :pValue, :reason,
+                        :at)
+                ON CONFLICT (rollout_id, variant, version, verdict) DO NOTHING""")
                 .param("rollout", rollout).param("verdict", event.verdict())
-                .param("variant", event.variant().value()).param("difference", event.difference())
+                .param("variant", event.variant().value()).param("version", key(event.version()))
+                .param("difference", event.difference())
                 .param("variance", event.variance()).param("ratio", finite(event.likelihoodRatio()))
                 .param("pValue", event.pValue()).param("reason", event.reason())
                 .param("at", event.at().atOffset(ZoneOffset.UTC)).update();
         for (VariantWeight weight : event.weights()) {
-            jdbc.sql("UPDATE rollout_variant_view SET weight = :weight WHERE rollout_id = :rollout AND cargo = :cargo")
+            jdbc.sql("""
+                    UPDATE rollout_variant_view SET weight = :weight
+                    WHERE rollout_id = :rollout AND cargo = :cargo AND version = :version""")
                     .param("weight", weight.weight()).param("rollout", rollout)
-                    .param("cargo", weight.cargo().value()).update();
+                    .param("cargo", weight.cargo().value()).param("version", key(weight.version())).update();
         }
         if (event.ended()) {
             boolean promoted = event.verdict().equals("PROMOTE");
-            jdbc.sql("UPDATE rollout_view SET status = :status, winner = :winner WHERE rollout_id = :rollout")
+            VariantWeight winner = promoted ? event.weights().stream()
+                    .filter(weight -> weight.cargo().equals(event.variant())
+                            && Objects.equals(weight.version(), event.version()))
+                    .findFirst().orElse(event.weights().get(0)) : event.weights().get(0);
+            jdbc.sql("""
+                    UPDATE rollout_view SET status = :status, winner = :winner, winner_version = :winnerVersion
+                    WHERE rollout_id = :rollout""")
                     .param("status", promoted ? "PROMOTED" : "ROLLED_BACK")
-                    .param("winner", promoted ? event.variant().value() : event.weights().get(0).cargo().value())
+                    .param("winner", winner.cargo().value()).param("winnerVersion", winner.version())
                     .param("rollout", rollout).update();
         }
         touch(rollout, event.at());
+    }
+
+    /** A variant's version as the views key it: '' for a variant that is a whole Cargo type. */
+    private static String key(@Nullable String version) {
+        return version == null ? "" : version;
     }
 
     private void touch(String rollout, Instant at) {

@@ -23,13 +23,16 @@ import org.jspecify.annotations.Nullable;
  * resting at most {@code ttl} when nothing can take it now. {@code avoid} names Islands the consumer would rather
  * not use (a batch spreading its items, a retry leaving the Islands that failed it): a soft preference, honoured
  * whenever another eligible Island can take the bid at that moment and ignored otherwise; never a reason to rest.
+ * {@code version} pins the job to one published version of the Cargo type (a rollout across versions; null: the
+ * version the market's rule picks); a pin to a version never published is refused, and a pinned version yanked
+ * before the job is placed gives way to the rule's.
  * {@code hold} (null: none) names the consumer's hold that funds the bid's escrow first: the credits a workflow
  * reserved at its submission for its steps.
  */
 public record SubmitBid(@TargetAggregateIdentifier CargoType cargo, JobId jobId, AccountId consumer,
                         PricePerUnit limit, long maxUnits, @Nullable JurisdictionPolicy jurisdiction,
                         @Nullable Karma minKarma, @Nullable Long maxRttMicros, boolean verifiedOnly, Duration ttl,
-                        Instant at, Set<IslandId> avoid, @Nullable String hold) {
+                        Instant at, Set<IslandId> avoid, @Nullable String version, @Nullable String hold) {
 
     public static final long MAX_UNITS = 1_000_000_000L;
     public static final Duration MAX_TTL = Duration.ofDays(1);
@@ -41,7 +44,7 @@ public record SubmitBid(@TargetAggregateIdentifier CargoType cargo, JobId jobId,
         avoid = sorted(avoid);
     }
 
-    /** A bid funded from available alone. */
+    /** A bid that pins no version and is funded from available alone. */
     public SubmitBid(CargoType cargo, JobId jobId, AccountId consumer, PricePerUnit limit, long maxUnits,
                      @Nullable JurisdictionPolicy jurisdiction, @Nullable Karma minKarma, @Nullable Long maxRttMicros,
                      boolean verifiedOnly, Duration ttl, Instant at, Set<IslandId> avoid) {
@@ -49,13 +52,21 @@ public record SubmitBid(@TargetAggregateIdentifier CargoType cargo, JobId jobId,
                 avoid, null);
     }
 
+    /** A bid pinned to {@code version} (null: none), funded from available alone. */
+    public SubmitBid(CargoType cargo, JobId jobId, AccountId consumer, PricePerUnit limit, long maxUnits,
+                     @Nullable JurisdictionPolicy jurisdiction, @Nullable Karma minKarma, @Nullable Long maxRttMicros,
+                     boolean verifiedOnly, Duration ttl, Instant at, Set<IslandId> avoid, @Nullable String version) {
+        this(cargo, jobId, consumer, limit, maxUnits, jurisdiction, minKarma, maxRttMicros, verifiedOnly, ttl, at,
+                avoid, version, null);
+    }
+
     /** This bid, its escrow drawn first from the consumer's hold {@code hold}. */
     public SubmitBid fundedBy(@Nullable String hold) {
         return new SubmitBid(cargo, jobId, consumer, limit, maxUnits, jurisdiction, minKarma, maxRttMicros,
-                verifiedOnly, ttl, at, avoid, hold);
+                verifiedOnly, ttl, at, avoid, version, hold);
     }
 
-    /** A bid that avoids no Island. */
+    /** A bid that avoids no Island and pins no version. */
     public SubmitBid(CargoType cargo, JobId jobId, AccountId consumer, PricePerUnit limit, long maxUnits,
                      @Nullable JurisdictionPolicy jurisdiction, @Nullable Karma minKarma, @Nullable Long maxRttMicros,
                      boolean verifiedOnly, Duration ttl, Instant at) {

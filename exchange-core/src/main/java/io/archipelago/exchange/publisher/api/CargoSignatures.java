@@ -22,4 +22,12 @@ public interface CargoSignatures {
      *                                  the payload names another image
      */
     void verify(String signingKey, String repository, String digest, String payload, String signature);
+
+    /**
+     * Checks that {@code signature} (Base64 DER ECDSA over SHA-256) is {@code signingKey}'s over {@code challenge}:
+     * the holder of the key signed it.
+     *
+     * @throws IllegalArgumentException when it is not
+     */
+    void verifyPossession(String signingKey, byte[] challenge, String signature);
 }

@@ -4,7 +4,8 @@ import java.util.regex.Pattern;
 
 /**
  * Identifies a rollout by the model name consumers ask for while it runs, e.g. {@code llm.chat}: shaped as a Cargo
- * type (1-96 lower-case letters, digits, '.', '_' or '-', starting with a letter), and never the name of one.
+ * type (1-96 lower-case letters, digits, '.', '_' or '-', starting with a letter). A rollout across Cargo types has a
+ * name that is none of them; a rollout across the versions of one Cargo type has that type's name.
  */
 public record RolloutId(String value) {
 

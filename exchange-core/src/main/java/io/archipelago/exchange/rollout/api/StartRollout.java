@@ -6,7 +6,8 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /**
  * Starts splitting the traffic of model name {@code rollout} across {@code variants} by weight; the first is the
- * incumbent the others are compared with. The policy's parameters are those of
+ * incumbent the others are compared with. The variants are all whole Cargo types, or all versions of the Cargo type
+ * {@code rollout} names. The policy's parameters are those of
  * {@code io.archipelago.exchange.rollout.RolloutPolicy}.
  */
 public record StartRollout(@TargetAggregateIdentifier RolloutId rollout, List<VariantWeight> variants,
