@@ -114,6 +114,8 @@ final class JobDesk {
      */
     Placed place(String jobId, String model, AccountId account, BidTerms terms, ObjectNode input,
                  JobStreamListener relay, Set<IslandId> avoid) {
+        // noted on the request's Idempotency-Key before the bid exists, so a retry after this node died can end it
+        claims.noteOnKey(new CargoType(model), new JobId(jobId));
         // the door made the id: the job is its account's at once for /jobs/{id}, before the read side saw the bid
         if (!claims.claim(jobId, account)) {
             throw new IllegalStateException("job id " + jobId + " is another account's");
