@@ -84,13 +84,24 @@ final class CoordinatorProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         CoordinatorProcess coordinator = new CoordinatorProcess(process, URI.create("http://127.0.0.1:" + port), log);
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException("the coordinator exited: " + log);
-                    }
-                    return coordinator.get("/actuator/health").path("status").asText().equals("UP");
-                });
+        try {
+            // a start on a machine shared with other builds can take minutes
+            await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("the coordinator exited: " + log);
+                        }
+                        return coordinator.get("/actuator/health").path("status").asText().equals("UP");
+                    });
+        } catch (RuntimeException notUp) {
+            // nobody will close a coordinator that was never handed out
+            try {
+                coordinator.close();
+            } catch (InterruptedException stopping) {
+                Thread.currentThread().interrupt();
+            }
+            throw notUp;
+        }
         return coordinator;
     }
 

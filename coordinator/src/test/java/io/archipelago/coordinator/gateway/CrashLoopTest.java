@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -43,7 +44,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * At the end: every key ended (none lost), every job a key made ended, no key was charged for more than one job (the
  * job read model, read straight from PostgreSQL), every restart served the demo Islands again, and {@code --audit}
  * finds the money conserved. {@code -Dcrash.kills=N} kills N times ({@code scripts/crash-loop.sh}); the figures are
- * printed.
+ * printed: the time from each kill to the first answer after it, beside the anchor, a first start to its first answer.
  */
 class CrashLoopTest {
 
@@ -81,10 +82,11 @@ class CrashLoopTest {
         AtomicBoolean stop = new AtomicBoolean();
         List<Long> serveAgainMillis = new ArrayList<>();
         ExecutorService load = Executors.newFixedThreadPool(clients);
+        // the anchor: a first start, with no kill before it, to its first answer
+        long started = System.nanoTime();
         CoordinatorProcess coordinator = CoordinatorProcess.start(dir, List.of("-Xmx512m"), settings);
         try {
             String key = consumerKey();
-            long started = System.nanoTime();
             outcomes.put("probe-0", send(url, key, "probe-0", Kind.WHOLE, requests));
             serveAgainMillis.add((System.nanoTime() - started) / 1_000_000);
             for (int client = 0; client < clients; client++) {
@@ -129,11 +131,12 @@ class CrashLoopTest {
                     .map(Map.Entry::getKey).toList();
             Map<String, Long> byResult = outcomes.values().stream().collect(Collectors.groupingBy(
                     outcome -> outcome.kind() == Result.NAMED_ERROR ? "error " + outcome.code()
-                            : outcome.kind().name().toLowerCase(java.util.Locale.ROOT), TreeMap::new,
+                            : outcome.kind().name().toLowerCase(Locale.ROOT), TreeMap::new,
                     Collectors.counting()));
             System.out.printf("CRASH-LOOP kills=%d keys=%d requests=%d outcomes=%s lost=%d charged=%d "
-                            + "charged-twice=%d serve-again-ms=%s%n", kills, outcomes.size(), requests.get(),
-                    byResult, lost.size(), charged.size(), chargedUnnamed.size(), serveAgainMillis);
+                            + "charged-twice=%d first-start-to-answer-ms=%d serve-again-ms=%s%n", kills,
+                    outcomes.size(), requests.get(), byResult, lost.size(), charged.size(), chargedUnnamed.size(),
+                    serveAgainMillis.get(0), serveAgainMillis.subList(1, serveAgainMillis.size()));
 
             assertThat(lost).as("keys without an answer or a named error").isEmpty();
             assertThat(chargedUnnamed).as("jobs charged that no key's answer names: a key charged twice").isEmpty();
