@@ -67,14 +67,15 @@ class AccessConfiguration {
     @Bean
     IdempotencyKeys idempotencyKeys(JdbcClient jdbc, ObjectMapper json, Clock clock,
                                     IdempotencyProperties properties) {
-        return new IdempotencyKeys(jdbc, json, clock, properties.sweepInterval());
+        return new IdempotencyKeys(jdbc, json, clock, properties.sweepInterval(), properties.holderLease());
     }
 
     @Bean
     FilterRegistrationBean<IdempotencyFilter> idempotencyFilter(IdempotencyKeys keys, ObjectMapper json, Clock clock,
-                                                                IdempotencyProperties properties) {
-        FilterRegistrationBean<IdempotencyFilter> registration =
-                new FilterRegistrationBean<>(new IdempotencyFilter(keys, json, clock, properties));
+                                                                IdempotencyProperties properties,
+                                                                ObjectProvider<AbandonedJobs> abandoned) {
+        FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(
+                new IdempotencyFilter(keys, json, clock, properties, abandoned::getIfAvailable));
         registration.setOrder(ORDER + 1);
         registration.addUrlPatterns("/*");
         return registration;

@@ -2,6 +2,8 @@ package io.archipelago.access;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.ids.JobId;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpMethod;
@@ -46,12 +49,24 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * (failed and expired jobs are refunded). An answer larger than the bound reaches its client whole, but a retry gets
  * 409 {@code idempotency_answer_not_kept} naming the job instead of a second job. A stream whose client went away
  * (its job is then cancelled and charged for what was streamed) is kept as far as it went, ended by an error event.
+ *
+ * <p>A node that dies while it runs a request leaves its key in progress: once the node's lease on it ran out
+ * ({@code archipelago.idempotency.holder-lease}), the next retry, on any node, takes the key over. The job the dead
+ * request made is ended first ({@link AbandonedJobs}: at no charge when it had not ended), then the request runs
+ * again; a job that completed and was charged is answered 409 {@code idempotency_answer_lost} naming it, since its
+ * answer died with the node and a second run would charge twice.
  */
 final class IdempotencyFilter extends OncePerRequestFilter {
 
     static final String HEADER = "Idempotency-Key";
     static final String REPLAYED = "Idempotent-Replayed";
     static final int MAX_KEY_LENGTH = 255;
+    /** The request attribute naming the key a running request holds, for {@link JobClaims} to note its job on. */
+    static final String HELD_ATTRIBUTE = IdempotencyFilter.class.getName() + ".held";
+
+    /** The key a running request holds. */
+    record Held(String scope, String key) {
+    }
 
     /** The POSTs that create work; a later one is added here. */
     static final List<PathPattern> CREATES_WORK = List.of(
@@ -60,6 +75,7 @@ final class IdempotencyFilter extends OncePerRequestFilter {
             PathPatternParser.defaultInstance.parse("/workflows"),
             PathPatternParser.defaultInstance.parse("/workflow-templates/{name}/runs"),
             PathPatternParser.defaultInstance.parse("/markets/{cargo}/bids"));
+    private static final PathPattern BIDS = PathPatternParser.defaultInstance.parse("/markets/{cargo}/bids");
 
     /** Longer than any request may run (a stream ends within 15 minutes): a key still in progress was abandoned. */
     private static final Duration ABANDONED = Duration.ofMinutes(20);
@@ -79,9 +95,12 @@ final class IdempotencyFilter extends OncePerRequestFilter {
     private final int maxStoredBytes;
     private final Duration wait;
     private final Map<String, Integer> waiting = new ConcurrentHashMap<>();
+    private final Supplier<@Nullable AbandonedJobs> abandoned;
 
-    IdempotencyFilter(IdempotencyKeys keys, ObjectMapper json, Clock clock, IdempotencyProperties properties) {
+    IdempotencyFilter(IdempotencyKeys keys, ObjectMapper json, Clock clock, IdempotencyProperties properties,
+                      Supplier<@Nullable AbandonedJobs> abandoned) {
         this.keys = keys;
+        this.abandoned = abandoned;
         this.json = json;
         this.clock = clock;
         this.maxStoredBytes = properties.maxStoredBytes();
@@ -136,6 +155,13 @@ final class IdempotencyFilter extends OncePerRequestFilter {
                     replay(row.state(), row.answer(), request, path, response);
                     return;
                 }
+                if (row.orphaned()) {
+                    Optional<IdempotencyKeys.Orphan> taken = keys.takeOver(scope, key, fingerprint);
+                    if (taken.isPresent()) {
+                        resume(taken.get(), request, response, chain, scope, key, path);
+                        return;
+                    }
+                }
                 if (row.createdAt().plus(ABANDONED).isBefore(clock.instant())) {
                     refuse(Refusal.idempotencyKeyAbandoned(), false, request, path, response);
                     return;
@@ -167,9 +193,56 @@ final class IdempotencyFilter extends OncePerRequestFilter {
         }
     }
 
+    /**
+     * Goes on with a key taken over from a dead node: ends the job its request left, then runs the request again
+     * where that cannot charge twice, else keeps a refusal that names what happened.
+     */
+    private void resume(IdempotencyKeys.Orphan orphan, HttpServletRequest request, HttpServletResponse response,
+                        FilterChain chain, String scope, String key, String path)
+            throws ServletException, IOException {
+        String job = orphan.jobId();
+        boolean bid = BIDS.matches(PathContainer.parsePath(path));
+        if (job == null) {
+            // the door and the bid route note their job before its bid goes in: none noted, none submitted
+            if (isOpenAi(path) || bid) {
+                run(request, response, chain, scope, key, path);
+            } else {
+                refuseAndKeep(Refusal.idempotencyKeyAbandoned(), null, request, response, scope, key, path);
+            }
+            return;
+        }
+        if (!isOpenAi(path)) {
+            // a bid's job lives on without its client: it can be looked up, not submitted again
+            refuseAndKeep(Refusal.idempotencyAnswerLost(job), job, request, response, scope, key, path);
+            return;
+        }
+        AbandonedJobs jobs = abandoned.get();
+        AbandonedJobs.Outcome outcome = jobs == null || orphan.cargo() == null ? AbandonedJobs.Outcome.UNKNOWN
+                : jobs.end(new CargoType(orphan.cargo()), new JobId(job));
+        switch (outcome) {
+            case UNCHARGED -> run(request, response, chain, scope, key, path);
+            case CHARGED -> refuseAndKeep(Refusal.idempotencyAnswerLost(job), job, request, response, scope, key,
+                    path);
+            case UNKNOWN -> refuseAndKeep(Refusal.idempotencyKeyAbandoned(), job, request, response, scope, key,
+                    path);
+        }
+    }
+
+    private void refuseAndKeep(Refusal refusal, @Nullable String job, HttpServletRequest request,
+                               HttpServletResponse response, String scope, String key, String path)
+            throws IOException {
+        TeeResponse tee = new TeeResponse(response, maxStoredBytes);
+        if (job != null) {
+            tee.setHeader(JOB_HEADER, job);
+        }
+        refuse(refusal, false, request, path, tee);
+        keep(tee, scope, key, path);
+    }
+
     /** Lets the request through, copying its answer, and keeps the answer when the request ends. */
     private void run(HttpServletRequest request, HttpServletResponse response, FilterChain chain, String scope,
                      String key, String path) throws ServletException, IOException {
+        request.setAttribute(HELD_ATTRIBUTE, new Held(scope, key));
         TeeResponse tee = new TeeResponse(response, maxStoredBytes);
         boolean through = false;
         try {

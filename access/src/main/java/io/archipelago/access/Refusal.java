@@ -88,6 +88,14 @@ record Refusal(HttpStatus status, String type, String code, String message, long
                         + " key", 0);
     }
 
+    /** The first request's job completed and was charged, but its node died before the answer was kept. */
+    static Refusal idempotencyAnswerLost(String job) {
+        return new Refusal(HttpStatus.CONFLICT, "invalid_request_error", "idempotency_answer_lost",
+                "the first request with this Idempotency-Key made job " + job + ", whose node stopped before its"
+                        + " answer was kept; the job is not run again, so it is not charged twice: look it up at"
+                        + " /jobs/" + job, 0);
+    }
+
     /** The first request's answer was larger than what is kept for retries. */
     static Refusal idempotencyAnswerNotKept(String job) {
         return new Refusal(HttpStatus.CONFLICT, "invalid_request_error", "idempotency_answer_not_kept",

@@ -41,10 +41,12 @@ class ArchitectureTest {
     @Test
     void showsOnlyItsApiToTheOtherModules() {
         classes().that().arePublic().should(be(belongToAnyOf(Principal.class, Registry.class, RouteTable.class,
-                        Rule.class, ApiKeys.class, SocketKeys.class, JobClaims.class, ProblemReportValve.class)))
+                        Rule.class, ApiKeys.class, SocketKeys.class, JobClaims.class, AbandonedJobs.class,
+                        ProblemReportValve.class)))
                 .because("the other modules see who called (Principal), declare their routes (RouteTable, Rule), "
-                        + "answer the Registry port, issue keys, claim the job ids they make and name the WebSocket "
-                        + "subprotocol; Tomcat loads the ProblemReportValve by its name")
+                        + "answer the Registry port, issue keys, claim the job ids they make (and end those of a dead "
+                        + "node's request) and name the WebSocket subprotocol; Tomcat loads the ProblemReportValve by "
+                        + "its name")
                 .check(access);
     }
 }

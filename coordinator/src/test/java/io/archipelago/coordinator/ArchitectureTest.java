@@ -12,6 +12,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.archipelago.access.AbandonedJobs;
 import io.archipelago.access.ApiKeys;
 import io.archipelago.access.JobClaims;
 import io.archipelago.access.Principal;
@@ -85,10 +86,10 @@ class ArchitectureTest {
         noClasses().that().resideOutsideOfPackage("io.archipelago.access..")
                 .should().dependOnClassesThat(and(resideInAPackage("io.archipelago.access.."),
                         not(belongToAnyOf(Principal.class, Registry.class, RouteTable.class, Rule.class,
-                                ApiKeys.class, SocketKeys.class, JobClaims.class))))
+                                ApiKeys.class, SocketKeys.class, JobClaims.class, AbandonedJobs.class))))
                 .because("access is wired by its own configuration; a module sees who called, declares its routes, "
-                        + "answers the Registry port, issues keys, claims the job ids it makes and names the "
-                        + "WebSocket subprotocol")
+                        + "answers the Registry port, issues keys, claims the job ids it makes (ending a dead node's) "
+                        + "and names the WebSocket subprotocol")
                 .check(modules);
     }
 }

@@ -1,5 +1,6 @@
 package io.archipelago.command.market;
 
+import io.archipelago.access.JobClaims;
 import io.archipelago.command.web.Commands;
 import io.archipelago.command.web.RejectUnknownFields;
 import io.archipelago.exchange.ids.AccountId;
@@ -22,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -45,10 +47,12 @@ final class BidController {
 
     private final BidBatcher batcher;
     private final Clock clock;
+    private final ObjectProvider<JobClaims> claims;
 
-    BidController(BidBatcher batcher, Clock clock) {
+    BidController(BidBatcher batcher, Clock clock, ObjectProvider<JobClaims> claims) {
         this.batcher = batcher;
         this.clock = clock;
+        this.claims = claims;
     }
 
     @PostMapping("/markets/{cargo}/bids")
@@ -61,6 +65,9 @@ final class BidController {
                 Boolean.TRUE.equals(request.verifiedOnly()),
                 request.ttlSeconds() == null ? DEFAULT_TTL : Duration.ofSeconds(request.ttlSeconds()),
                 clock.instant());
+        // on the request's Idempotency-Key, if it holds one, before the bid exists: a retry after this node died
+        // then knows a job may have been submitted
+        claims.ifAvailable(kept -> kept.noteOnKey(bid.cargo(), jobId));
         BidOutcome outcome = Commands.await(batcher.submit(bid));
         if (outcome.reason() != null && outcome.reason().name().startsWith("POLICY_")) {
             throw termsConflict(outcome);

@@ -130,6 +130,8 @@ final class JobDesk {
 
     private Placed place(String jobId, String model, @Nullable String version, AccountId account, BidTerms terms,
                          ObjectNode input, JobStreamListener relay, Set<IslandId> avoid, @Nullable String hold) {
+        // noted on the request's Idempotency-Key before the bid exists, so a retry after this node died can end it
+        claims.noteOnKey(new CargoType(model), new JobId(jobId));
         // the door made the id: the job is its account's at once for /jobs/{id}, before the read side saw the bid
         if (!claims.claim(jobId, account)) {
             throw new IllegalStateException("job id " + jobId + " is another account's");

@@ -52,8 +52,13 @@ final class CoordinatorProcess implements AutoCloseable {
     static CoordinatorProcess start(Path dir, List<String> jvmOptions, Map<String, Object> properties)
             throws IOException {
         int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
+        if (properties.get("server.port") instanceof Integer given) {
+            // a coordinator started again on the port its clients know
+            port = given;
+        } else {
+            try (ServerSocket free = new ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -76,15 +81,27 @@ final class CoordinatorProcess implements AutoCloseable {
         settings.putAll(properties);
         settings.forEach((key, value) -> command.add("--" + key + "=" + value));
         Path log = dir.resolve("coordinator.log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         CoordinatorProcess coordinator = new CoordinatorProcess(process, URI.create("http://127.0.0.1:" + port), log);
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException("the coordinator exited: " + log);
-                    }
-                    return coordinator.get("/actuator/health").path("status").asText().equals("UP");
-                });
+        try {
+            // a start on a machine shared with other builds can take minutes
+            await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("the coordinator exited: " + log);
+                        }
+                        return coordinator.get("/actuator/health").path("status").asText().equals("UP");
+                    });
+        } catch (RuntimeException notUp) {
+            // nobody will close a coordinator that was never handed out
+            try {
+                coordinator.close();
+            } catch (InterruptedException stopping) {
+                Thread.currentThread().interrupt();
+            }
+            throw notUp;
+        }
         return coordinator;
     }
 

@@ -23,13 +23,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -40,7 +43,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * whole, reach their Island once each (a listener on NATS counts the offers) and answer. Then one node is killed
  * with SIGKILL while both serve long streams: its clients lose their connection, every job placed reaches an end
  * (completed, or failed and refunded once the other node took over the dead node's jobs), no placement reached an
- * Island twice, all escrow comes back, and the surviving node keeps answering.
+ * Island twice, all escrow comes back, and the surviving node keeps answering. The dead node's clients sent their
+ * chats with an {@code Idempotency-Key}: sent again to the surviving node, each is answered (or refused with a named
+ * error) once the dead node's lease on its key ran out, not after the key's 20-minute abandonment, and no key is
+ * charged for more than the one job its answer names.
  */
 class TwoCoordinatorsTest {
 
@@ -77,6 +83,7 @@ class TwoCoordinatorsTest {
                     "KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
                     "archipelago.kafka.export.enabled", true,
                     "archipelago.cluster.node-timeout", "2s",
+                    "archipelago.idempotency.holder-lease", "2s",
                     "archipelago.bridge.probe-interval", "200ms",
                     "archipelago.bridge.stall-timeout", "3s");
             CompletableFuture<CoordinatorProcess> startingB = CompletableFuture.supplyAsync(() -> node("b", shared));
@@ -111,7 +118,7 @@ class TwoCoordinatorsTest {
                     List<CompletableFuture<HttpResponse<String>>> onB = new ArrayList<>();
                     for (int i = 0; i < 3; i++) {
                         onA.add(chat(a, key, true, 40));
-                        onB.add(chat(b, key, true, 40));
+                        onB.add(chat(b, key, true, 40, "held-by-b-" + i));
                     }
                     await().atMost(WAIT).until(() -> offers.size() >= jobs.size() + 6);
                     b.kill();
@@ -148,6 +155,33 @@ class TwoCoordinatorsTest {
                     Map<String, Integer> ended = placements(postgres.getPostgresDatabase());
                     assertThat(ended.keySet()).isEqualTo(placements.keySet());
                     ended.forEach((job, placed) -> assertThat(offers.get(job)).as(job).isLessThanOrEqualTo(placed));
+
+                    // the dead node's clients send again with their keys, to the node that lives
+                    Set<String> named = new HashSet<>(jobs);
+                    named.add(after.headers().firstValue("X-Archipelago-Job-Id").orElseThrow());
+                    for (CompletableFuture<HttpResponse<String>> kept : onA) {
+                        kept.get().headers().firstValue("X-Archipelago-Job-Id").ifPresent(named::add);
+                    }
+                    for (int i = 0; i < 3; i++) {
+                        String idempotencyKey = "held-by-b-" + i;
+                        AtomicReference<HttpResponse<String>> retried = new AtomicReference<>();
+                        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+                            retried.set(chat(a, key, true, 40, idempotencyKey).get(WAIT.toSeconds(),
+                                    TimeUnit.SECONDS));
+                            return !retried.get().headers().firstValue("x-should-retry").orElse("false")
+                                    .equals("true");
+                        });
+                        HttpResponse<String> answer = retried.get();
+                        assertThat(answer.body()).as(idempotencyKey).satisfiesAnyOf(
+                                body -> assertThat(body).endsWith("data: [DONE]\n\n"),
+                                body -> assertThat(body).contains("idempotency_answer_lost"));
+                        answer.headers().firstValue("X-Archipelago-Job-Id").ifPresent(named::add);
+                    }
+                    await().atMost(WAIT).until(() -> a.get("/accounts/consumer-1/balance")
+                            .path("escrowMicroCredits").asLong() == 0);
+                    // every charge is for a job some answer named: no key of the dead node's clients paid twice
+                    assertThat(sql.queryForList("SELECT job_id FROM job_view WHERE consumer = 'consumer-1' "
+                            + "AND charged_micro_credits > 0", String.class)).isSubsetOf(named);
                 } finally {
                     agents.forEach(IslandAgent::close);
                 }
@@ -175,11 +209,20 @@ class TwoCoordinatorsTest {
 
     private CompletableFuture<HttpResponse<String>> chat(CoordinatorProcess node, String key, boolean stream,
                                                          int tokens) {
+        return chat(node, key, stream, tokens, null);
+    }
+
+    private CompletableFuture<HttpResponse<String>> chat(CoordinatorProcess node, String key, boolean stream,
+                                                         int tokens, @Nullable String idempotencyKey) {
         String body = "{\"model\":\"" + MODEL + "\",\"stream\":" + stream + ",\"max_tokens\":" + tokens
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"one two three\"}]}";
-        return http.sendAsync(HttpRequest.newBuilder(node.url().resolve("/v1/chat/completions"))
+        HttpRequest.Builder request = HttpRequest.newBuilder(node.url().resolve("/v1/chat/completions"))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** How many times each job was placed, from the event store. */
