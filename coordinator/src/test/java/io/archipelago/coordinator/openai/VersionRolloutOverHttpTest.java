@@ -75,8 +75,11 @@ class VersionRolloutOverHttpTest {
                         + "\",\"variants\":[{\"version\":\"1.1.0\",\"weight\":50},{\"version\":\"1.0.0\","
                         + "\"weight\":50}],\"tau\":0.2,\"minimumPerVariant\":15}");
                 assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
-                await().atMost(Duration.ofSeconds(20)).until(() -> send("GET", "/rollouts/" + CARGO, key, null)
-                        .statusCode() == 200);
+                // routable once the read side shows it running with both versions
+                await().atMost(Duration.ofSeconds(20)).until(() -> {
+                    JsonNode shown = rollout(key);
+                    return shown.path("status").asText().equals("RUNNING") && shown.path("variants").size() == 2;
+                });
 
                 Map<String, Integer> served = new HashMap<>();
                 String status = "RUNNING";
