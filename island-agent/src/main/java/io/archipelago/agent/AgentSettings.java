@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  * @param key         the owner's API key (or the operator token), sent as {@code Authorization: Bearer} on every
  *                    call to the coordinator; null sends none
  * @param registry    the OCI registry container Cargos are pulled from ({@code REGISTRY_URL}); null: none
- * @param containers  Cargo type -> its image, {@code REPOSITORY@sha256:DIGEST}, run under runc + seccomp
+ * @param containers  Cargo type -> its image, {@code REPOSITORY@sha256:DIGEST}, run under runc + seccomp when an
+ *                    offer names no version; empty: the Cargo runs only the published versions its offers name
  * @param imageKeys   files of the ECDSA P-256 public keys (PEM) whose cosign-format image signatures are accepted
  */
 public record AgentSettings(String name, String owner, String country, Map<String, Long> asks, int slots,
@@ -99,8 +100,11 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
               --state-dir DIR     where the Island's NATS key is kept between runs (~/.archipelago-agent/ID)
               --key KEY           the owner account's API key (default: environment ARCHIPELAGO_KEY)
               --registry URL      the OCI registry of container Cargos (default: environment REGISTRY_URL)
-              --container C=IMAGE serve Cargo C from the image REPOSITORY@sha256:DIGEST, pulled by digest, its
-                                  cosign-format signature checked before each run, run by runc under seccomp
+              --container C       serve container Cargo C: each job runs the published version its offer names,
+                                  pulled by digest, its cosign-format signature checked against the publisher's
+                                  key before each run, run by runc under seccomp
+              --container C=IMAGE as above, and jobs offered without a version run the image
+                                  REPOSITORY@sha256:DIGEST, checked against --image-key
               --image-key PEM     trust image signatures by this ECDSA P-256 public key (cosign.pub)
             """;
 
@@ -111,12 +115,16 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
         cargos = List.copyOf(cargos);
         containers = Map.copyOf(containers);
         imageKeys = List.copyOf(imageKeys);
-        if (!containers.isEmpty() && (registry == null || imageKeys.isEmpty())) {
-            throw new IllegalArgumentException("container Cargos need --registry URL (or REGISTRY_URL) and at least"
-                    + " one --image-key");
+        if (!containers.isEmpty() && registry == null) {
+            throw new IllegalArgumentException("container Cargos need --registry URL (or REGISTRY_URL)");
+        }
+        if (containers.values().stream().anyMatch(image -> !image.isEmpty()) && imageKeys.isEmpty()) {
+            throw new IllegalArgumentException("a container Cargo with its own image needs at least one --image-key");
         }
         for (Map.Entry<String, String> container : containers.entrySet()) {
-            ImageReference.parse(container.getValue());
+            if (!container.getValue().isEmpty()) {
+                ImageReference.parse(container.getValue());
+            }
             if (!asks.containsKey(container.getKey())) {
                 throw new IllegalArgumentException("container Cargo " + container.getKey() + " has no ask: add --ask "
                         + container.getKey() + "=PRICE");
@@ -167,7 +175,7 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
                         Path.of(System.getProperty("user.home"), ".archipelago-agent", name).toString())),
                 single(options, "key") != null ? single(options, "key") : System.getenv("ARCHIPELAGO_KEY"),
                 registry(orElse(single(options, "registry"), orElse(System.getenv("REGISTRY_URL"), ""))),
-                pairs(options.getOrDefault("container", List.of()), "--container is CARGO=REPOSITORY@sha256:DIGEST"),
+                containers(options.getOrDefault("container", List.of())),
                 options.getOrDefault("image-key", List.of()).stream().map(Path::of).toList());
         for (String known : List.of("name", "owner", "country", "ask", "slots", "schedule", "coordinator", "nats",
                 "runtime", "upstream", "upstream-model", "demo-pause-ms", "trust", "cargo", "state-dir", "key",
@@ -178,6 +186,21 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
             throw new IllegalArgumentException("unknown options " + options.keySet());
         }
         return settings;
+    }
+
+    /** {@code --container C} (published versions only: no image of its own) or {@code C=IMAGE}. */
+    private static Map<String, String> containers(List<String> values) {
+        Map<String, String> containers = new LinkedHashMap<>();
+        for (String value : values) {
+            int equals = value.indexOf('=');
+            if (equals == 0 || value.isBlank()) {
+                throw new IllegalArgumentException("--container is CARGO or CARGO=REPOSITORY@sha256:DIGEST, got "
+                        + value);
+            }
+            containers.put(equals < 0 ? value : value.substring(0, equals), equals < 0 ? ""
+                    : value.substring(equals + 1));
+        }
+        return containers;
     }
 
     private static Map<String, String> pairs(List<String> values, String form) {

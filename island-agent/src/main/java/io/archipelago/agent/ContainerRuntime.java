@@ -45,14 +45,14 @@ final class ContainerRuntime implements JobRuntime {
     }
 
     private final OciRegistry registry;
-    private final ImageReference image;
+    private final @Nullable ImageReference image;
     private final ImageSignatureCheck signatures;
     private final Path workDir;
     private final ContainerLimits limits;
     private final Duration timeout;
     private final Steps steps;
 
-    ContainerRuntime(OciRegistry registry, ImageReference image, ImageSignatureCheck signatures, Path workDir,
+    ContainerRuntime(OciRegistry registry, @Nullable ImageReference image, ImageSignatureCheck signatures, Path workDir,
                      ContainerLimits limits, Duration timeout, Steps steps) {
         this.registry = registry;
         this.image = image;
@@ -103,7 +103,11 @@ final class ContainerRuntime implements JobRuntime {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             long started = System.nanoTime();
-            ImageReference image = this.image;
+            @Nullable ImageReference image = this.image;
+            if (version == null && image == null) {
+                throw new CargoVerifier.CargoRefused("container Cargo " + cargo + " runs the published versions its "
+                        + "offers name, and this offer names none");
+            }
             if (version != null) {
                 image = signatures.checkOffered(version);
                 steps.took("verify the offered version's signature", System.nanoTime() - started);
@@ -267,6 +271,6 @@ final class ContainerRuntime implements JobRuntime {
 
     @Override
     public String label() {
-        return "container " + image + " (runc + seccomp)";
+        return "container " + (image == null ? "of the offered version" : image) + " (runc + seccomp)";
     }
 }

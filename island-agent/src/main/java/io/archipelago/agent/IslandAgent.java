@@ -155,8 +155,9 @@ public final class IslandAgent implements AutoCloseable {
         Path workDir = Files.createTempDirectory("island-agent-containers-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
         for (Map.Entry<String, String> container : settings.containers().entrySet()) {
-            runtimes.put(container.getKey(), new ContainerRuntime(registry, ImageReference.parse(container.getValue()),
-                    check, workDir, ContainerLimits.DEFAULT, Duration.ofMinutes(10), ContainerRuntime.Steps.NONE));
+            ImageReference own = container.getValue().isEmpty() ? null : ImageReference.parse(container.getValue());
+            runtimes.put(container.getKey(), new ContainerRuntime(registry, own, check, workDir,
+                    ContainerLimits.DEFAULT, Duration.ofMinutes(10), ContainerRuntime.Steps.NONE));
         }
         return runtimes;
     }

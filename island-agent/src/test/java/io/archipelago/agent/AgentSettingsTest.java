@@ -64,4 +64,18 @@ class AgentSettingsTest {
                 "--coordinator", "http://h", "--registry", "http://r", "--image-key", "k.pub",
                 "--container", "echo=" + image)).hasMessageContaining("--ask echo=PRICE");
     }
+
+    @Test
+    void readsAContainerCargoThatRunsOnlyThePublishedVersionsItsOffersName() {
+        AgentSettings settings = AgentSettings.parse("--name", "x", "--country", "CH", "--ask", "echo=1",
+                "--coordinator", "http://h", "--registry", "http://127.0.0.1:5000", "--container", "echo");
+
+        assertThat(settings.containers()).containsEntry("echo", "");
+        assertThat(settings.imageKeys()).as("the offer carries each version's publisher key").isEmpty();
+        assertThatThrownBy(() -> AgentSettings.parse("--name", "x", "--country", "CH", "--ask", "echo=1",
+                "--coordinator", "http://h", "--container", "echo")).hasMessageContaining("--registry");
+        assertThatThrownBy(() -> AgentSettings.parse("--name", "x", "--country", "CH", "--ask", "echo=1",
+                "--coordinator", "http://h", "--registry", "http://r", "--container", "=x"))
+                .hasMessageContaining("--container is CARGO");
+    }
 }

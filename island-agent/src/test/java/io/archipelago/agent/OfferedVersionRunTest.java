@@ -87,8 +87,14 @@ class OfferedVersionRunTest {
     }
 
     private List<String> run(@Nullable OfferedVersion version, List<KeyPair> pinned) throws Exception {
+        return run(configured, version, pinned);
+    }
+
+    /** A run of a Cargo whose host configured {@code own} for it (null: none, published versions only). */
+    private List<String> run(@Nullable ImageReference own, @Nullable OfferedVersion version, List<KeyPair> pinned)
+            throws Exception {
         ContainerRuntime runtime = new ContainerRuntime(new OciRegistry(registry.url(), Duration.ofSeconds(10)),
-                configured, CosignImageCheck.trusting(pinned.stream().map(CosignStyleSignatures::pem).toList()),
+                own, CosignImageCheck.trusting(pinned.stream().map(CosignStyleSignatures::pem).toList()),
                 work, ContainerLimits.DEFAULT, Duration.ofSeconds(30), ContainerRuntime.Steps.NONE);
         List<String> chunks = new CopyOnWriteArrayList<>();
         runtime.run("container.test", Codec.json().createObjectNode().put("prompt", "hi"), 1, version,
@@ -114,6 +120,17 @@ class OfferedVersionRunTest {
         assertThat(run(offered(version), List.of(publisher))).containsExactly("version two");
         assertThat(run(offered(version), List.of())).containsExactly("version two");
         assertThat(run(null, List.of(publisher))).containsExactly("configured");
+    }
+
+    @Test
+    void aCargoWithoutAnImageOfItsOwnRunsEachOfferedVersionAndRefusesAnOfferWithoutOne() throws Exception {
+        ImageReference first = images.push("cargos/echo", "echo first");
+        ImageReference second = images.push("cargos/echo", "echo second");
+
+        assertThat(run(null, offered(first), List.of())).containsExactly("first");
+        assertThat(run(null, offered(second), List.of())).containsExactly("second");
+        assertThatThrownBy(() -> run(null, null, List.of())).isInstanceOf(CargoRefused.class)
+                .hasMessageContaining("this offer names none");
     }
 
     @Test
