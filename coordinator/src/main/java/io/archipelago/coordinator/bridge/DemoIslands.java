@@ -18,6 +18,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
@@ -161,9 +162,11 @@ final class DemoIslands implements SmartLifecycle {
     private void writeConsumerKey() throws IOException {
         Path file = dataDir.resolve(CONSUMER_KEY_FILE).toAbsolutePath();
         Files.createDirectories(file.getParent());
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, keys.issue(new AccountId(CONSUMER)).key() + "\n", StandardCharsets.UTF_8);
+        // written beside it and moved in at once: a reader sees the last key or the new one, never half a file
+        Path written = Files.createTempFile(file.getParent(), CONSUMER_KEY_FILE, ".new",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(written, keys.issue(new AccountId(CONSUMER)).key() + "\n", StandardCharsets.UTF_8);
+        Files.move(written, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         LOG.info("API key of {}: {}", CONSUMER, file);
     }
 
