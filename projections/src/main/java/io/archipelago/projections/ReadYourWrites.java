@@ -14,12 +14,13 @@ import org.axonframework.messaging.StreamableMessageSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Read-your-writes for a client that reads what it was just told was accepted (a job right after its bid): when the
- * read model does not have it yet, waits until the read models' processor on this node has handled every event that
- * was stored when the read began, and reads again, so the answer is as fresh as the request without waiting for
- * anything later. Where this node does not hold every segment of the processor (another node of a cluster does),
- * it cannot tell when they passed, and reads again until {@code maxWait}. A read that finds its row costs nothing
- * more.
+ * Read-your-writes for a client that reads what it was just told was accepted (a job right after its bid): where this
+ * node holds every segment of the read models' processor, a read waits until that processor has handled every event
+ * that was stored when the read began, and reads again, so the answer is as fresh as the request (a job placed by the
+ * command that acknowledged it reads as placed, not as the bid before it) without waiting for anything later; a read
+ * side caught up costs one look at the store's head. Where another node of a cluster holds some segments, this node
+ * cannot tell when they passed: a row found is answered as it is, and a missing one is read again until it appears
+ * or {@code maxWait} passes.
  */
 public final class ReadYourWrites {
 
@@ -39,9 +40,13 @@ public final class ReadYourWrites {
 
     /** What {@code read} finds once the read models have caught up with the event store as it is now. */
     public <T> Optional<T> read(Supplier<Optional<T>> read) {
-        Optional<T> found = read.get();
         StreamableMessageSource<?> store = events.get();
-        if (found.isPresent() || store == null) {
+        if (store == null) {
+            return read.get();
+        }
+        boolean wholeProcessor = holdsEverySegment();
+        Optional<T> found = read.get();
+        if (found.isPresent() && !wholeProcessor) {
             return found;
         }
         TrackingToken headToken = store.createHeadToken();
@@ -51,7 +56,7 @@ public final class ReadYourWrites {
             // passed first, then read: a row written after the read but before the check would otherwise be missed
             boolean passed = passed(head);
             found = read.get();
-            if (found.isPresent() || passed || System.nanoTime() - deadline > 0) {
+            if (passed || (found.isPresent() && !wholeProcessor) || System.nanoTime() - deadline > 0) {
                 return found;
             }
             try {
@@ -63,12 +68,22 @@ public final class ReadYourWrites {
         }
     }
 
-    /** Whether this node holds every segment of the read models' processor and each has handled {@code head}. */
-    private boolean passed(long head) {
+    /** Whether this node holds every segment of the read models' processor, wherever each stands. */
+    private boolean holdsEverySegment() {
+        return processor().map(processor -> processor.processingStatus().values().stream()
+                .mapToDouble(segment -> 1.0 / (segment.getSegment().getMask() + 1)).sum() > 0.999).orElse(false);
+    }
+
+    private Optional<StreamingEventProcessor> processor() {
         EventProcessingConfiguration configuration = processing.get();
-        Optional<StreamingEventProcessor> processor = configuration == null ? Optional.empty()
+        return configuration == null ? Optional.empty()
                 : configuration.eventProcessor(ProjectionsConfiguration.PROCESSING_GROUP,
                         StreamingEventProcessor.class);
+    }
+
+    /** Whether this node holds every segment of the read models' processor and each has handled {@code head}. */
+    private boolean passed(long head) {
+        Optional<StreamingEventProcessor> processor = processor();
         if (processor.isEmpty()) {
             return false;
         }
