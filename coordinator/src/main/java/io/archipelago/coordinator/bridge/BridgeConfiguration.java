@@ -21,6 +21,7 @@ import org.springframework.boot.autoconfigure.flyway.FlywayMigrationInitializer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -75,7 +76,12 @@ class BridgeConfiguration {
         return new JdbcCluster(jdbc, node, cluster.nodeTimeout(), bridge.jobDeadline().multipliedBy(2)).start();
     }
 
+    /**
+     * Closed before the hash chain's writer links, at shutdown, what its processor did not reach: nothing the bridge
+     * sends (a completion, a heartbeat missed) lands after the chain's last link.
+     */
     @Bean(destroyMethod = "close")
+    @DependsOn("eventChainWriter")
     IslandBridge islandBridge(Connection natsConnection, CommandGateway gateway, Clock clock,
                               BridgeProperties properties, EventStore eventStore, JobInputs inputs,
                               JdbcCluster cluster, ObjectProvider<FlywayMigrationInitializer> migrations) {

@@ -236,8 +236,10 @@ class CrashLoopTest {
             audit.destroyForcibly();
             throw new IllegalStateException("--audit did not end: " + dir.resolve("audit.log"));
         }
-        Files.readAllLines(dir.resolve("audit.log")).stream().filter(line -> line.contains("RESULT")
-                || line.contains("FAIL")).forEach(System.out::println);
+        Files.readAllLines(dir.resolve("audit.log")).stream()
+                .filter(line -> line.contains("RESULT") || line.contains("PROBLEM") || line.contains("FAIL")
+                        || line.contains("more problems"))
+                .forEach(System.out::println);
         return audit.exitValue();
     }
 

@@ -3,13 +3,19 @@ package io.archipelago.projections.chain;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -20,9 +26,20 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * not at its own, so the row gives its {@code global_index}. They are written in the batch's transaction, with the
  * processor's token, so each event is linked exactly once; once committed, the new head goes to
  * {@link ChainCheckpoints} to be signed.
+ *
+ * <p>At shutdown, once the processors have stopped, the events committed after the chain's head that the processor
+ * did not reach are linked too ({@link #destroy}), so that a coordinator stopped in order leaves a whole chain for
+ * the auditor. Only events after the head: one behind it that was never linked stays unlinked for the auditor to
+ * see. The processor's token stays where it was, so it receives those events again after a restart and passes over
+ * the ones linked already.
  */
 @ProcessingGroup(ChainConfiguration.PROCESSING_GROUP)
-final class EventChainWriter {
+final class EventChainWriter implements DisposableBean {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventChainWriter.class);
+
+    /** At most this many events are linked at shutdown; a chain further behind is linked after the next start. */
+    private static final int SHUTDOWN_LINKS = 10_000;
 
     private static final String BATCH = EventChainWriter.class.getName() + ".batch";
 
@@ -50,6 +67,8 @@ final class EventChainWriter {
 
     private void link(UnitOfWork<?> unitOfWork, List<String> identifiers) {
         Map<String, StoredEvent> events = read(identifiers);
+        Set<String> linked = events.size() == identifiers.size() ? Set.of()
+                : linked(identifiers.stream().filter(identifier -> !events.containsKey(identifier)).toList());
         List<Object[]> rows = new ArrayList<>(identifiers.size());
         Link last = last();
         long position = last.position();
@@ -58,16 +77,72 @@ final class EventChainWriter {
         for (String identifier : identifiers) {
             StoredEvent event = events.get(identifier);
             if (event == null) {
+                if (linked.contains(identifier)) {
+                    continue;
+                }
                 throw new IllegalStateException("event " + identifier + " was delivered but is not in the store");
             }
             hash = chain.next(hash, event);
             position++;
             rows.add(new Object[] {position, event.globalIndex(), event.identifier(), EventChain.hex(hash)});
         }
-        jdbc.batchUpdate("INSERT INTO event_chain (chain_position, global_index, event_identifier, hash)"
-                + " VALUES (?, ?, ?, ?)", rows);
+        if (rows.isEmpty()) {
+            return;
+        }
+        insert(rows);
         Object[] head = rows.get(rows.size() - 1);
         unitOfWork.afterCommit(committed -> checkpoints.linked((Long) head[0], (Long) head[1], (String) head[3]));
+    }
+
+    /** Links the events committed after the chain's head that the processor, now stopped, did not reach. */
+    @Override
+    public void destroy() {
+        try {
+            Link last = last();
+            long head = jdbc.queryForObject("SELECT COALESCE(max(global_index), -1) FROM event_chain", Long.class);
+            List<StoredEvent> tail = jdbc.query("SELECT " + StoredEvent.COLUMNS + " FROM domain_event_entry e"
+                    + " WHERE e.global_index > ? ORDER BY e.global_index LIMIT " + SHUTDOWN_LINKS,
+                    (row, number) -> StoredEvent.read(row), head);
+            if (tail.isEmpty()) {
+                return;
+            }
+            long position = last.position();
+            byte[] hash = last.hash();
+            EventChain chain = new EventChain();
+            List<Object[]> rows = new ArrayList<>(tail.size());
+            for (StoredEvent event : tail) {
+                hash = chain.next(hash, event);
+                position++;
+                rows.add(new Object[] {position, event.globalIndex(), event.identifier(), EventChain.hex(hash)});
+            }
+            insert(rows);
+            Object[] linked = rows.get(rows.size() - 1);
+            checkpoints.linked((Long) linked[0], (Long) linked[1], (String) linked[3]);
+            LOG.info("event chain: linked the {} events after its head at shutdown, up to event {}", rows.size(),
+                    linked[1]);
+        } catch (DataAccessException failed) {
+            // another node's chain writer linked them first, or the database is gone: the next start links them
+            LOG.warn("event chain: the events after its head were not linked at shutdown: {}", failed.getMessage());
+        }
+    }
+
+    private void insert(List<Object[]> rows) {
+        jdbc.batchUpdate("INSERT INTO event_chain (chain_position, global_index, event_identifier, hash)"
+                + " VALUES (?, ?, ?, ?)", rows);
+    }
+
+    /** Those of {@code identifiers} the chain links already (at a shutdown, before the processor received them). */
+    private Set<String> linked(List<String> identifiers) {
+        Set<String> linked = new HashSet<>();
+        jdbc.query(connection -> {
+            var statement = connection.prepareStatement("SELECT e.event_identifier FROM domain_event_entry e"
+                    + " JOIN event_chain c ON c.global_index = e.global_index WHERE e.event_identifier = ANY (?)");
+            statement.setArray(1, connection.createArrayOf("text", identifiers.toArray()));
+            return statement;
+        }, (ResultSet row) -> {
+            linked.add(row.getString(1));
+        });
+        return linked;
     }
 
     private Link last() {
@@ -80,7 +155,8 @@ final class EventChainWriter {
         Map<String, StoredEvent> events = new HashMap<>();
         jdbc.query(connection -> {
             var statement = connection.prepareStatement("SELECT " + StoredEvent.COLUMNS
-                    + " FROM domain_event_entry e WHERE e.event_identifier = ANY (?)");
+                    + " FROM domain_event_entry e WHERE e.event_identifier = ANY (?)"
+                    + " AND NOT EXISTS (SELECT 1 FROM event_chain c WHERE c.global_index = e.global_index)");
             statement.setArray(1, connection.createArrayOf("text", identifiers.toArray()));
             return statement;
         }, (ResultSet row) -> {
