@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.archipelago.agent.AgentSettings;
+import io.archipelago.agent.IslandAgent;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -42,13 +44,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * nats-server and demo Islands with it). Clients send chats (streamed and whole) and bids, each with an
  * {@code Idempotency-Key}, and send each again with the same key until it is answered or refused with a named error.
  * At the end: every key ended (none lost), every job a key made ended, no key was charged for more than one job (the
- * job read model, read straight from PostgreSQL), every restart served the demo Islands again, and {@code --audit}
+ * job read model, read straight from PostgreSQL), every restart served the demo Islands and an Island agent of its own
+ * outside the coordinator (reconnected by itself) again, and {@code --audit}
  * finds the money conserved. {@code -Dcrash.kills=N} kills N times ({@code scripts/crash-loop.sh}); the figures are
  * printed: the time from each kill to the first answer after it, beside the anchor, a first start to its first answer.
  */
 class CrashLoopTest {
 
     private static final String MODEL = "llm.chat.demo";
+    /** Served by an Island agent of the test's own, outside the coordinator: it must reconnect after each kill. */
+    private static final String EXTERNAL_MODEL = "llm.chat.external";
     private static final String CONSUMER = "demo-consumer";
     private static final Duration PER_KEY = Duration.ofMinutes(3);
     private static final Set<String> ENDED = Set.of("COMPLETED", "FAILED", "EXPIRED", "CANCELLED", "REJECTED");
@@ -85,10 +90,17 @@ class CrashLoopTest {
         // the anchor: a first start, with no kill before it, to its first answer
         long started = System.nanoTime();
         CoordinatorProcess coordinator = CoordinatorProcess.start(dir, List.of("-Xmx512m"), settings);
+        IslandAgent external = null;
         try {
             String key = consumerKey();
-            outcomes.put("probe-0", send(url, key, "probe-0", Kind.WHOLE, requests));
+            outcomes.put("probe-0", send(url, key, "probe-0", Kind.WHOLE, MODEL, requests));
             serveAgainMillis.add((System.nanoTime() - started) / 1_000_000);
+            String externalKey = coordinator.openMarket(EXTERNAL_MODEL);
+            external = IslandAgent.start(new AgentSettings("external-1", "host-external", "DE",
+                    Map.of(EXTERNAL_MODEL, 1_000L), 3, List.of(), url, null, "demo", null, null,
+                    Duration.ofMillis(20)).withKey(CoordinatorProcess.OPERATOR_TOKEN));
+            outcomes.put("probe-external-0", send(url, externalKey, "probe-external-0", Kind.WHOLE, EXTERNAL_MODEL,
+                    requests));
             for (int client = 0; client < clients; client++) {
                 int number = client;
                 load.submit(() -> drive(url, key, number, stop, outcomes, requests));
@@ -99,8 +111,12 @@ class CrashLoopTest {
                 long killed = System.nanoTime();
                 coordinator = CoordinatorProcess.start(dir, List.of("-Xmx512m"), settings);
                 // served again: a new chat is answered by a demo Island that reconnected after the restart
-                outcomes.put("probe-" + kill, send(url, consumerKey(), "probe-" + kill, Kind.WHOLE, requests));
+                outcomes.put("probe-" + kill, send(url, consumerKey(), "probe-" + kill, Kind.WHOLE, MODEL,
+                        requests));
                 serveAgainMillis.add((System.nanoTime() - killed) / 1_000_000);
+                // and the Island outside it, whose agent reconnects by itself
+                outcomes.put("probe-external-" + kill, send(url, externalKey, "probe-external-" + kill, Kind.WHOLE,
+                        EXTERNAL_MODEL, requests));
             }
             Thread.sleep(3_000);
             stop.set(true);
@@ -145,6 +161,9 @@ class CrashLoopTest {
         } finally {
             stop.set(true);
             load.shutdownNow();
+            if (external != null) {
+                external.close();
+            }
             coordinator.close();
         }
         assertThat(audit(settings)).as("--audit exit code (money conserved, chain whole)").isZero();
@@ -156,17 +175,18 @@ class CrashLoopTest {
         for (int n = 0; !stop.get(); n++) {
             String name = "crash-" + client + "-" + n;
             Kind kind = Kind.values()[(client + n) % Kind.values().length];
-            outcomes.put(name, send(url, key, name, kind, requests));
+            outcomes.put(name, send(url, key, name, kind, MODEL, requests));
         }
     }
 
     /** Sends one request under {@code idempotencyKey} again and again until it ends, for at most {@link #PER_KEY}. */
-    private Outcome send(URI url, String key, String idempotencyKey, Kind kind, AtomicInteger requests) {
+    private Outcome send(URI url, String key, String idempotencyKey, Kind kind, String model,
+                         AtomicInteger requests) {
         long deadline = System.nanoTime() + PER_KEY.toNanos();
         while (System.nanoTime() - deadline < 0) {
             requests.incrementAndGet();
             try {
-                HttpResponse<String> answer = http.send(kind.request(url, key, idempotencyKey),
+                HttpResponse<String> answer = http.send(kind.request(url, key, idempotencyKey, model),
                         HttpResponse.BodyHandlers.ofString());
                 Outcome outcome = judge(kind, idempotencyKey, answer);
                 if (outcome != null) {
@@ -253,16 +273,16 @@ class CrashLoopTest {
     private enum Kind {
         STREAM, WHOLE, BID;
 
-        HttpRequest request(URI url, String key, String idempotencyKey) {
+        HttpRequest request(URI url, String key, String idempotencyKey, String model) {
             String body;
             String path;
             if (this == BID) {
-                path = "/markets/" + MODEL + "/bids";
+                path = "/markets/" + model + "/bids";
                 body = "{\"jobId\":\"bid-" + idempotencyKey + "\",\"consumer\":\"" + CONSUMER
                         + "\",\"limitMicroCredits\":5000,\"maxUnits\":10}";
             } else {
                 path = "/v1/chat/completions";
-                body = "{\"model\":\"" + MODEL + "\",\"stream\":" + (this == STREAM) + ",\"max_tokens\":12,"
+                body = "{\"model\":\"" + model + "\",\"stream\":" + (this == STREAM) + ",\"max_tokens\":12,"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"" + idempotencyKey + " survives\"}]}";
             }
             return HttpRequest.newBuilder(url.resolve(path)).timeout(Duration.ofSeconds(60))
