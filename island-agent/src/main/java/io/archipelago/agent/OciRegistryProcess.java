@@ -61,6 +61,11 @@ public final class OciRegistryProcess implements AutoCloseable {
                 + ")");
     }
 
+    /** The registry's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
     public URI url() {
         return URI.create("http://127.0.0.1:" + port);
     }

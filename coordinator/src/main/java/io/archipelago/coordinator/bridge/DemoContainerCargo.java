@@ -21,6 +21,8 @@ import java.security.PublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -44,6 +46,7 @@ final class DemoContainerCargo implements AutoCloseable {
     private static final String KEY_FILE = "publisher-key.p8";
     private static final String PUBLIC_KEY_FILE = "cosign.pub";
     private static final String IMAGE_FILE = "image";
+    private static final String PID_FILE = "registry.pid";
 
     private final @Nullable OciRegistryProcess started;
     private final URI registry;
@@ -70,7 +73,7 @@ final class DemoContainerCargo implements AutoCloseable {
             throws IOException, InterruptedException, GeneralSecurityException {
         Files.createDirectories(directory);
         KeyPair key = key(directory);
-        OciRegistryProcess started = registryUrl == null ? new OciRegistryProcess(directory) : null;
+        OciRegistryProcess started = registryUrl == null ? startRegistry(directory) : null;
         try {
             URI registry = started == null ? registryUrl : started.url();
             ImageSigner signer = new ImageSigner(registry);
@@ -90,6 +93,26 @@ final class DemoContainerCargo implements AutoCloseable {
             }
             throw failed;
         }
+    }
+
+    /**
+     * A local registry on the directory's storage. A coordinator killed without its shutdown leaves its registry
+     * running on that storage: stopped first, by the process id written beside it.
+     */
+    private static OciRegistryProcess startRegistry(Path directory) throws IOException, InterruptedException {
+        Path pidFile = directory.resolve(PID_FILE);
+        if (Files.exists(pidFile)) {
+            Optional<ProcessHandle> orphan = ProcessHandle.of(Long.parseLong(Files.readString(pidFile,
+                    StandardCharsets.US_ASCII).strip())).filter(handle -> handle.info().command()
+                    .map(command -> command.endsWith("docker-registry")).orElse(false));
+            if (orphan.isPresent()) {
+                orphan.get().destroy();
+                orphan.get().onExit().orTimeout(5, TimeUnit.SECONDS).exceptionally(late -> null).join();
+            }
+        }
+        OciRegistryProcess registry = new OciRegistryProcess(directory);
+        Files.writeString(pidFile, registry.pid() + "\n", StandardCharsets.US_ASCII);
+        return registry;
     }
 
     private static ImageReference build(Path directory, URI registry) throws IOException, InterruptedException {
