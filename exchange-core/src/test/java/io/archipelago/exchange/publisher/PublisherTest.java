@@ -147,11 +147,15 @@ class PublisherTest {
     }
 
     @Test
-    void aYankForCauseLeavesCommunityAndOfficialWhereTheyAre() {
+    void aYankForCauseLeavesACommunityPublisherWhereItIs() {
         fixture.given(registered())
                 .when(new RecordYankForCause(ACME, LLAMA, "1.2.0", "licence violation", T0))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
+    }
+
+    @Test
+    void aYankForCauseNeverMovesThePlatformOutOfOfficial() {
         fixture.given(new PublisherRegistered(AccountId.PLATFORM, "Archipelago", signer.spki(),
                         PublisherTier.OFFICIAL, T0.minusSeconds(60)))
                 .when(new RecordYankForCause(AccountId.PLATFORM, LLAMA, "1.0.0", "superseded in haste", T0))
