@@ -50,11 +50,13 @@ public final class WholeCoordinator {
 
     /**
      * As {@link #start}, with the demo Islands, once the three chat Islands (Frankfurt DE, Zurich CH, Amsterdam NL) are
-     * online on {@value #DEMO_MODEL}.
+     * online on {@value #DEMO_MODEL}. The demo's container Island (a registry, an image build, runc) only where
+     * {@code archipelago.demo.container-cargo=true} is given: the tests of everything else don't pay for it.
      */
     public static ConfigurableApplicationContext withDemoIslands(Path dataDir, Map<String, ?> properties) {
         Map<String, Object> all = new HashMap<>(properties);
         all.put("archipelago.demo-islands", true);
+        all.putIfAbsent("archipelago.demo.container-cargo", false);
         ConfigurableApplicationContext coordinator = start(dataDir, all);
         MarketViews markets = coordinator.getBean(MarketViews.class);
         await().atMost(DEMO_ISLANDS_ONLINE).until(() -> markets.find(DEMO_MODEL)

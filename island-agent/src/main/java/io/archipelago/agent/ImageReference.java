@@ -9,13 +9,13 @@ import java.util.regex.Pattern;
  * @param repository the repository inside the registry, e.g. {@code cargos/echo}
  * @param digest     the manifest's digest, {@code sha256:} and 64 lowercase hex digits
  */
-record ImageReference(String repository, String digest) {
+public record ImageReference(String repository, String digest) {
 
     private static final String COMPONENT = "[a-z0-9]+(?:[._-][a-z0-9]+)*";
     private static final Pattern REPOSITORY = Pattern.compile(COMPONENT + "(?:/" + COMPONENT + ")*");
     private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
 
-    ImageReference {
+    public ImageReference {
         if (!REPOSITORY.matcher(repository).matches()) {
             throw new IllegalArgumentException("not an OCI repository name: " + repository);
         }
@@ -25,7 +25,7 @@ record ImageReference(String repository, String digest) {
     }
 
     /** Reads {@code repository@sha256:<hex>}; a tag instead of a digest is refused. */
-    static ImageReference parse(String text) {
+    public static ImageReference parse(String text) {
         int at = text.indexOf('@');
         if (at < 1) {
             throw new IllegalArgumentException("an image is named REPOSITORY@sha256:DIGEST, got " + text);
@@ -34,12 +34,12 @@ record ImageReference(String repository, String digest) {
     }
 
     /** The 64 hex digits of the digest. */
-    String hex() {
+    public String hex() {
         return digest.substring("sha256:".length());
     }
 
     /** The tag under which cosign stores the image's signatures. */
-    String signatureTag() {
+    public String signatureTag() {
         return "sha256-" + hex() + ".sig";
     }
 

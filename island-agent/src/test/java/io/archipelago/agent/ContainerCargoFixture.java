@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.Signature;
 import java.util.Base64;
-import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * For the tests of other modules (shipped in this module's test jar): a real OCI registry on loopback holding
@@ -19,8 +17,15 @@ import java.util.stream.Stream;
  */
 public final class ContainerCargoFixture implements AutoCloseable {
 
-    private static final List<String> TOOLS = List.of(ContainerRuntime.RUNC, ContainerRuntime.UMOCI,
-            "/usr/bin/skopeo", "/usr/bin/docker-registry");
+    /** A host block device (loop0) at /bin/loop0, open to all, which a container must still not open. */
+    static final BusyboxImages.RootFilesystem LOOP_DEVICE = rootfs -> {
+        Process mknod = new ProcessBuilder("mknod", "-m", "666", rootfs.resolve("bin/loop0").toString(), "b", "7",
+                "0").redirectErrorStream(true).start();
+        String said = new String(mknod.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (mknod.waitFor() != 0) {
+            throw new IOException("mknod failed: " + said);
+        }
+    };
 
     private final OciRegistryProcess registry;
     private final BusyboxImages images;
@@ -32,7 +37,7 @@ public final class ContainerCargoFixture implements AutoCloseable {
     public ContainerCargoFixture(Path directory) throws Exception {
         registry = new OciRegistryProcess(directory);
         try {
-            images = new BusyboxImages(directory, registry);
+            images = new BusyboxImages(directory, registry.url(), LOOP_DEVICE);
             signer = new CosignStyleSignatures(registry.url());
             publisher = CosignStyleSignatures.newKey();
             publicKey = Files.writeString(directory.resolve("cosign.pub"), CosignStyleSignatures.pem(publisher));
@@ -44,10 +49,7 @@ public final class ContainerCargoFixture implements AutoCloseable {
 
     /** What this machine lacks to run container Cargos, or an empty string when it lacks nothing. */
     public static String missing() {
-        List<String> absent = Stream.concat(TOOLS.stream().filter(tool -> !Files.isExecutable(Path.of(tool))),
-                ContainerRuntime.available() ? Stream.empty() : Stream.of("root")).toList();
-        return absent.isEmpty() ? "" : "container Cargos need root and runc, umoci, skopeo, docker-registry"
-                + " (apt-get install -y runc umoci skopeo docker-registry busybox-static); missing: " + absent;
+        return ContainerTools.missing();
     }
 
     public URI registry() {

@@ -59,7 +59,7 @@ class ContainerCargoTest {
                 + " skopeo, docker-registry (apt-get install -y runc umoci skopeo docker-registry busybox-static);"
                 + " missing here: " + missing + ", user " + System.getProperty("user.name"));
         registry = new OciRegistryProcess(shared);
-        images = new BusyboxImages(shared, registry);
+        images = new BusyboxImages(shared, registry.url(), ContainerCargoFixture.LOOP_DEVICE);
         signer = new CosignStyleSignatures(registry.url());
         publisher = CosignStyleSignatures.newKey();
     }

@@ -35,7 +35,8 @@ class ContainerTimingsDriver {
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
         try (OciRegistryProcess registry = new OciRegistryProcess(directory)) {
             var key = CosignStyleSignatures.newKey();
-            ImageReference image = new BusyboxImages(directory, registry).push("cargos/echo", SCRIPT);
+            ImageReference image = new BusyboxImages(directory, registry.url(), ContainerCargoFixture.LOOP_DEVICE)
+                    .push("cargos/echo", SCRIPT);
             new CosignStyleSignatures(registry.url()).sign(image, image, key);
             Sandbox sandbox = Sandbox.detect(directory).orElseThrow();
             Path executable = directory.resolve("echo-cargo");

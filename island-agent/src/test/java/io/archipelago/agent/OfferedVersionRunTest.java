@@ -54,7 +54,7 @@ class OfferedVersionRunTest {
         assumeTrue(missing.isEmpty() && ContainerRuntime.available(), "container Cargos need root and runc, umoci,"
                 + " skopeo, docker-registry; missing here: " + missing + ", user " + System.getProperty("user.name"));
         registry = new OciRegistryProcess(shared);
-        images = new BusyboxImages(shared, registry);
+        images = new BusyboxImages(shared, registry.url(), ContainerCargoFixture.LOOP_DEVICE);
         signer = new CosignStyleSignatures(registry.url());
         publisher = CosignStyleSignatures.newKey();
         configured = images.push("cargos/echo", "echo configured");

@@ -1,6 +1,7 @@
 package io.archipelago.coordinator.bridge;
 
 import io.archipelago.agent.AgentSettings;
+import io.archipelago.agent.ContainerTools;
 import io.archipelago.agent.IslandAgent;
 import io.archipelago.access.ApiKeys;
 import io.archipelago.exchange.ids.AccountId;
@@ -8,10 +9,16 @@ import io.archipelago.exchange.account.api.DepositCredits;
 import io.archipelago.exchange.account.api.OpenAccount;
 import io.archipelago.exchange.ids.Country;
 import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.market.api.CargoImage;
+import io.archipelago.exchange.market.api.CargoResources;
+import io.archipelago.exchange.market.api.CargoSignature;
 import io.archipelago.exchange.market.api.CargoUnit;
+import io.archipelago.exchange.market.api.PublishCargoVersion;
 import io.archipelago.exchange.market.api.RegisterCargo;
+import io.archipelago.exchange.market.api.VersionManifest;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.money.PricePerUnit;
+import io.archipelago.exchange.publisher.api.RegisterPublisher;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -20,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +55,12 @@ import org.springframework.stereotype.Component;
  * (all-MiniLM-L6-v2, 384 dimensions); it starts on a thread of its own because loading the model takes seconds.
  * A fifth, demo-images (DE), serves {@value #IMAGES_CARGO}, priced per image, with the {@code images-demo} runtime:
  * a deterministic painter of small PNGs that reports its steps as progress, not a model.
+ * A sixth, demo-container (DE), serves the container Cargo {@value #CONTAINER_CARGO}, priced per second: the demo
+ * publisher ({@value #PUBLISHER}) registers its ECDSA P-256 key and publishes a signed busybox image
+ * ({@link DemoContainerCargo}) through the same command as {@code POST /accounts/{id}/cargo-versions}, and the Island
+ * runs the version each offer names under runc + seccomp, as {@code --container} does for a host. Without
+ * {@code REGISTRY_URL} the demo starts a local registry. A machine without runc, umoci, skopeo, docker-registry or
+ * root gets one log line and no container Island; {@code archipelago.demo.container-cargo=false} leaves it out too.
  */
 @Component
 @ConditionalOnProperty(name = "archipelago.demo-islands", havingValue = "true")
@@ -57,6 +71,11 @@ final class DemoIslands implements SmartLifecycle {
     static final String CONSUMER_KEY_FILE = "demo-consumer-key";
     static final String EMBEDDINGS_CARGO = "embeddings.minilm";
     static final String IMAGES_CARGO = "images.demo";
+    static final String CONTAINER_CARGO = "container.demo";
+    static final String PUBLISHER = "demo-publisher";
+    /** What the container Island asks per second, and what the version's publisher earns per second. */
+    static final long CONTAINER_ASK = 1_000;
+    static final long CONTAINER_ROYALTY = 50;
     static final int ZURICH_DELAY_MS = 10;
     static final int AMSTERDAM_DELAY_MS = 20;
 
@@ -68,18 +87,22 @@ final class DemoIslands implements SmartLifecycle {
     private final Environment environment;
     private final NatsEndpoint nats;
     private final Path dataDir;
+    private final boolean containerCargo;
     private final List<IslandAgent> agents = new ArrayList<>();
     private final List<DelayingProxy> proxies = new ArrayList<>();
+    private @Nullable DemoContainerCargo container;
     private volatile boolean running;
 
     DemoIslands(CommandGateway gateway, ApiKeys keys, Clock clock, Environment environment, NatsEndpoint nats,
-                @Value("${archipelago.data-dir:./data}") Path dataDir) {
+                @Value("${archipelago.data-dir:./data}") Path dataDir,
+                @Value("${archipelago.demo.container-cargo:true}") boolean containerCargo) {
         this.gateway = gateway;
         this.keys = keys;
         this.clock = clock;
         this.environment = environment;
         this.nats = nats;
         this.dataDir = dataDir;
+        this.containerCargo = containerCargo;
     }
 
     @Override
@@ -110,6 +133,11 @@ final class DemoIslands implements SmartLifecycle {
             Thread embeddings = new Thread(() -> startEmbeddingsIsland(coordinator), "demo-embeddings-island");
             embeddings.setDaemon(true);
             embeddings.start();
+            if (containerCargo) {
+                Thread containers = new Thread(() -> startContainerIsland(coordinator), "demo-container-island");
+                containers.setDaemon(true);
+                containers.start();
+            }
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException failed) {
@@ -134,6 +162,72 @@ final class DemoIslands implements SmartLifecycle {
         } catch (IOException | RuntimeException | LinkageError failed) {
             // LinkageError: a build without the model's jars on the class path still runs the chat Islands
             LOG.warn("demo embeddings island did not start: {}", failed.toString());
+        }
+    }
+
+    /**
+     * Publishes the demo container Cargo and starts the Island that serves it, or says in one line why not: the
+     * demo goes on without it.
+     */
+    private void startContainerIsland(URI coordinator) {
+        String missing = ContainerTools.missing();
+        if (!missing.isEmpty()) {
+            LOG.info("demo container island not started: {}", missing);
+            return;
+        }
+        try {
+            String registryUrl = environment.getProperty("REGISTRY_URL", "");
+            DemoContainerCargo cargo = DemoContainerCargo.prepare(dataDir.resolve("demo-registry"),
+                    registryUrl.isBlank() ? null : URI.create(registryUrl));
+            synchronized (this) {
+                if (!running) {
+                    cargo.close();
+                    return;
+                }
+                container = cargo;
+            }
+            publish(cargo);
+            AgentSettings settings = settings("demo-container", "DE", CONTAINER_CARGO, CONTAINER_ASK, "demo",
+                    coordinator, null);
+            IslandAgent agent = IslandAgent.start(new AgentSettings(settings.name(), settings.owner(),
+                    settings.country(), settings.asks(), 2, List.of(), coordinator, null, settings.runtime(), null,
+                    null, settings.demoPause(), Map.of(), List.of(), settings.stateDir(), settings.key(),
+                    cargo.registry(), Map.of(CONTAINER_CARGO, ""), List.of(cargo.publicKeyFile())));
+            synchronized (this) {
+                if (!running) {
+                    agent.close();
+                    return;
+                }
+                agents.add(agent);
+            }
+            LOG.info("demo island online on {}: demo-container (DE, runc + seccomp) runs {} {} ({}) from {}",
+                    CONTAINER_CARGO, PUBLISHER, cargo.version(), cargo.image(), cargo.registry());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | GeneralSecurityException | RuntimeException failed) {
+            LOG.warn("demo container island did not start: {}", failed.toString());
+        }
+    }
+
+    /**
+     * The demo publisher's profile and its signed version, through the commands the publishers' HTTP routes send;
+     * a restart finds them there (the same version is not published twice).
+     */
+    private void publish(DemoContainerCargo cargo) {
+        quietly(new RegisterCargo(new CargoType(CONTAINER_CARGO), CargoUnit.SECOND, new AccountId(PUBLISHER),
+                PricePerUnit.of(CONTAINER_ROYALTY), clock.instant()));
+        quietly(new RegisterPublisher(new AccountId(PUBLISHER), "Archipelago demo", cargo.publicKeyPem(),
+                clock.instant()));
+        VersionManifest manifest = new VersionManifest(CargoUnit.SECOND, "container", new CargoResources(256, 0, 1),
+                List.of(), "GPL-2.0-only", PricePerUnit.of(CONTAINER_ROYALTY));
+        try {
+            gateway.sendAndWait(new PublishCargoVersion(new CargoType(CONTAINER_CARGO), cargo.version(),
+                    new AccountId(PUBLISHER), new CargoImage(cargo.signed().dockerReference(),
+                    cargo.image().digest()), manifest, new CargoSignature(cargo.signed().payload(),
+                    cargo.signed().signature()), clock.instant()));
+            LOG.info("demo publisher {} published {} {}", PUBLISHER, CONTAINER_CARGO, cargo.version());
+        } catch (RuntimeException refused) {
+            LOG.info("demo container version {} not published again: {}", cargo.version(), refused.getMessage());
         }
     }
 
@@ -172,11 +266,11 @@ final class DemoIslands implements SmartLifecycle {
 
     /** Idempotent: a restart finds the market and the accounts there and leaves them as they are. */
     private void openMarket() {
-        quietly(new RegisterCargo(new CargoType(CARGO), CargoUnit.THOUSAND_TOKENS, new AccountId("demo-publisher"),
+        quietly(new RegisterCargo(new CargoType(CARGO), CargoUnit.THOUSAND_TOKENS, new AccountId(PUBLISHER),
                 PricePerUnit.of(100), clock.instant()));
         quietly(new RegisterCargo(new CargoType(EMBEDDINGS_CARGO), CargoUnit.THOUSAND_TOKENS,
-                new AccountId("demo-publisher"), PricePerUnit.of(20), clock.instant()));
-        quietly(new RegisterCargo(new CargoType(IMAGES_CARGO), CargoUnit.IMAGE, new AccountId("demo-publisher"),
+                new AccountId(PUBLISHER), PricePerUnit.of(20), clock.instant()));
+        quietly(new RegisterCargo(new CargoType(IMAGES_CARGO), CargoUnit.IMAGE, new AccountId(PUBLISHER),
                 PricePerUnit.of(500), clock.instant()));
         quietly(new OpenAccount(new AccountId(CONSUMER), Country.of("DE"), clock.instant()));
         quietly(new DepositCredits(new AccountId(CONSUMER), "demo-credits", MicroCredits.credits(100),
@@ -197,6 +291,15 @@ final class DemoIslands implements SmartLifecycle {
         agents.clear();
         proxies.forEach(DelayingProxy::close);
         proxies.clear();
+        DemoContainerCargo published = container;
+        container = null;
+        if (published != null) {
+            try {
+                published.close();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
         running = false;
     }
 

@@ -75,6 +75,7 @@ class CrashLoopTest {
         settings.put("archipelago.postgres.port", postgresPort);
         settings.put("archipelago.nats.port", freePort());
         settings.put("archipelago.demo-islands", true);
+        settings.put("archipelago.demo.container-cargo", false);
         settings.put("archipelago.bridge.probe-interval", "200ms");
         settings.put("archipelago.bridge.stall-timeout", "3s");
         settings.put("archipelago.cluster.node-timeout", "2s");

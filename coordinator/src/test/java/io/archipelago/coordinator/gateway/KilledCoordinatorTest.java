@@ -39,7 +39,7 @@ class KilledCoordinatorTest {
             natsPort = free.getLocalPort();
         }
         Map<String, Object> settings = Map.of("archipelago.demo-islands", true, "archipelago.nats.port", natsPort,
-                "archipelago.bridge.probe-interval", "200ms");
+                "archipelago.bridge.probe-interval", "200ms", "archipelago.demo.container-cargo", false);
         CoordinatorProcess first = CoordinatorProcess.start(dir, List.of("-Xmx512m"), settings);
         long orphan;
         try {

@@ -141,6 +141,33 @@ class MarketplaceOverHttpTest {
     }
 
     @Test
+    void aYankForCauseByThePlatformDemotesACertifiedPublisherWhileItsOwnYankDoesNot() throws Exception {
+        String cargo = "llm.chat.cause";
+        Exchange exchange = new Exchange(http);
+        KeyPair key = p256();
+        exchange.registerCargo(cargo, "operator-publisher", 20_000);
+        exchange.post("/accounts/causal/publisher", "{\"name\":\"Causal\",\"signingKey\":"
+                + quoted(SigningKeys.pem(key.getPublic())) + "}", 201);
+        exchange.post("/accounts/causal/cargo-versions", versionOf(cargo, "1.0.0", DIGEST,
+                sign(key, payload(DIGEST))), 201);
+        exchange.post("/accounts/causal/cargo-versions", versionOf(cargo, "1.1.0", OTHER_DIGEST,
+                sign(key, payload(OTHER_DIGEST))), 201);
+        exchange.post("/publishers/causal/tier", "{\"tier\":\"CERTIFIED\",\"reason\":\"identity checked\"}", 204);
+        exchange.post("/accounts/causal/cargo-versions/" + cargo + "/1.0.0/yank", "{\"reason\":\"superseded\"}",
+                204);
+        exchange.awaitView("/registry/cargos/" + cargo + "/versions/1.0.0", Map.of("$.status", "YANKED"));
+        assertThat(exchange.awaitView("/registry/publishers/causal", Map.of("$.tierMoves.length()", 1L))
+                .json("$.tier")).as("a publisher's own yank is no cause").isEqualTo("CERTIFIED");
+        exchange.post("/cargos/" + cargo + "/versions/1.1.0/yank", "{\"reason\":\"malware in a layer\"}", 204);
+
+        Reply demoted = exchange.awaitView("/registry/publishers/causal", Map.of("$.tierMoves.length()", 2L));
+        assertThat(demoted.json("$.tier")).isEqualTo("COMMUNITY");
+        assertThat(demoted.json("$.tierMoves[1].from")).isEqualTo("CERTIFIED");
+        assertThat(demoted.json("$.tierMoves[1].reason"))
+                .isEqualTo("automatic: the platform yanked llm.chat.cause 1.1.0 for cause: malware in a layer");
+    }
+
+    @Test
     void aRotatedKeySignsNewVersionsWhileVersionsSignedBeforeKeepTheirOwnKeyAndRun() throws Exception {
         String cargo = "llm.chat.rotation";
         Exchange exchange = new Exchange(http);

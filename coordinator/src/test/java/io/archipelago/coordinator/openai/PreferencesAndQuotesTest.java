@@ -2,9 +2,11 @@ package io.archipelago.coordinator.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.archipelago.agent.ContainerTools;
 import io.archipelago.coordinator.WholeCoordinator;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.DepositCredits;
@@ -15,6 +17,7 @@ import io.archipelago.projections.ProjectionsConfiguration;
 import io.archipelago.projections.job.JobStatus;
 import io.archipelago.projections.job.JobView;
 import io.archipelago.projections.job.JobViews;
+import io.archipelago.projections.market.MarketViews;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,8 +25,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.StreamingEventProcessor;
@@ -40,12 +47,15 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Zurich CH, Amsterdam NL): preferences set over HTTP steer a chat completion to the Island they allow, a request may
  * not widen them (not even the very next one, before the read side has them), quotes count the Islands each constraint
  * excluded, and a quote's price is the price the job then
- * settles at.
+ * settles at. With the demo's container Island too: a consumer's bid on the demo container Cargo, a signed busybox
+ * image its publisher published to the demo's local registry, runs in a runc container under seccomp on that
+ * Island, and settles at ask + royalty + fee, the royalty to the version's publisher.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PreferencesAndQuotesTest {
 
     private static final String MODEL = "llm.chat.demo";
+    private static final String CONTAINER = "container.demo";
     private static final String OPERATOR = "test-operator";
     private static final String CHAT = "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\","
             + "\"content\":\"hello islands\"}]";
@@ -58,8 +68,69 @@ class PreferencesAndQuotesTest {
 
     @BeforeAll
     void start(@TempDir Path dataDir) {
-        coordinator = WholeCoordinator.withDemoIslands(dataDir, Map.of("archipelago.openai.resting-wait", "1s"));
+        coordinator = WholeCoordinator.withDemoIslands(dataDir, Map.of("archipelago.openai.resting-wait", "1s",
+                "archipelago.demo.container-cargo", true));
         url = WholeCoordinator.url(coordinator);
+    }
+
+    @Test
+    void aBidOnTheDemoContainerCargoRunsInTheContainerAndPaysThePublisherItsRoyalty() throws Exception {
+        String missing = ContainerTools.missing();
+        assumeTrue(missing.isEmpty(), missing);
+        MarketViews markets = coordinator.getBean(MarketViews.class);
+        await().atMost(Duration.ofSeconds(90)).until(() -> markets.find(CONTAINER)
+                .map(market -> market.onlineAsks() == 1).orElse(false));
+        JsonNode versions = json.readTree(send("GET", "/registry/cargos?type=" + CONTAINER, OPERATOR, null).body());
+        assertThat(versions).hasSize(1);
+        JsonNode published = versions.get(0);
+        assertThat(published.path("publisher").asText()).isEqualTo("demo-publisher");
+        assertThat(published.path("runtime").asText()).isEqualTo("container");
+        assertThat(published.path("unit").asText()).isEqualTo("SECOND");
+        assertThat(published.path("image").asText()).matches("127\\.0\\.0\\.1:\\d+/demo/shout@sha256:[0-9a-f]{64}");
+        assertThat(published.path("signature").path("verifiedAtPublication").asBoolean()).isTrue();
+        long royalty = published.path("royaltyMicroCredits").asLong();
+        assertThat(royalty).isPositive();
+
+        String key = consumer("container-consumer");
+        String job = "container-job-1";
+        assertThat(send("PUT", "/jobs/" + job + "/input", key, "{\"prompt\":\"hello islands\"}").statusCode())
+                .isEqualTo(204);
+        CompletableFuture<HttpResponse<Stream<String>>> output = http.sendAsync(HttpRequest
+                .newBuilder(url.resolve("/jobs/" + job + "/output")).header("Authorization", "Bearer " + key).GET()
+                .build(), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<String> bid = send("POST", "/markets/" + CONTAINER + "/bids", key, "{\"jobId\":\"" + job
+                + "\",\"consumer\":\"container-consumer\",\"limitMicroCredits\":5000,\"maxUnits\":10}");
+        assertThat(bid.statusCode()).as(bid.body()).isEqualTo(201);
+        assertThat(json.readTree(bid.body()).path("islandId").asText()).as(bid.body()).isEqualTo("demo-container");
+
+        // the chunks, up to the event that ends the job: completed (or failed, which the content then shows)
+        List<String> chunks;
+        try (Stream<String> lines = output.get(60, TimeUnit.SECONDS).body()) {
+            chunks = lines.takeWhile(line -> !line.matches("event: ?(completed|failed)"))
+                    .filter(line -> line.startsWith("data:")).toList();
+        }
+        String said = String.join("\n", chunks);
+        assertThat(said).contains("HELLO ISLANDS").contains("upper-cased in a runc container")
+                .contains("Seccomp: 2");
+
+        JobViews jobs = coordinator.getBean(JobViews.class);
+        await().atMost(Duration.ofSeconds(20)).until(() -> jobs.find(job)
+                .map(view -> view.status() == JobStatus.COMPLETED).orElse(false));
+        JobView done = jobs.find(job).orElseThrow();
+        assertThat(done.islandId()).isEqualTo("demo-container");
+        assertThat(done.royaltyMicroCredits()).isEqualTo(royalty);
+        assertThat(done.units()).isPositive();
+        assertThat(done.chargedMicroCredits()).isEqualTo(done.units()
+                * (done.askMicroCredits() + done.royaltyMicroCredits() + done.feeMicroCredits()));
+        String version = published.path("version").asText();
+        await().atMost(Duration.ofSeconds(20)).until(() -> json.readTree(send("GET", "/registry/cargos?type="
+                + CONTAINER, OPERATOR, null).body()).get(0).path("executions").asLong() == 1);
+        JsonNode ran = json.readTree(send("GET", "/registry/cargos?type=" + CONTAINER, OPERATOR, null).body()).get(0);
+        assertThat(ran.path("version").asText()).isEqualTo(version);
+        assertThat(ran.path("successes").asLong()).isEqualTo(1);
+        assertThat(ran.path("royaltiesMicroCredits").asLong()).isEqualTo(done.units() * royalty);
+        JsonNode earned = json.readTree(send("GET", "/accounts/demo-publisher/balance", OPERATOR, null).body());
+        assertThat(earned.path("earningsMicroCredits").asLong()).isGreaterThanOrEqualTo(done.units() * royalty);
     }
 
     @AfterAll

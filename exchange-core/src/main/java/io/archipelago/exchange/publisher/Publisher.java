@@ -11,6 +11,7 @@ import io.archipelago.exchange.publisher.api.PublisherProfile;
 import io.archipelago.exchange.publisher.api.PublisherRegistered;
 import io.archipelago.exchange.publisher.api.PublisherTier;
 import io.archipelago.exchange.publisher.api.PublisherTierChanged;
+import io.archipelago.exchange.publisher.api.RecordYankForCause;
 import io.archipelago.exchange.publisher.api.RegisterPublisher;
 import io.archipelago.exchange.publisher.api.RotatePublisherKey;
 import java.util.HashSet;
@@ -55,6 +56,14 @@ public class Publisher {
     void handle(ChangePublisherTier command) {
         TierRules.checkMove(publisher, tier, command.tier(), command.reason());
         apply(new PublisherTierChanged(publisher, tier, command.tier(), command.reason(), command.at()));
+    }
+
+    /** A yank for cause of one of its versions: the move the tier rules make for it, if any, with its reason. */
+    @CommandHandler
+    void handle(RecordYankForCause command) {
+        TierRules.afterYankForCause(tier, command.cargo(), command.version(), command.reason())
+                .ifPresent(move -> apply(new PublisherTierChanged(publisher, tier, move.to(), move.reason(),
+                        command.at())));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.archipelago.exchange.publisher;
 import io.archipelago.exchange.fixtures.ProtocolCargoSignatures;
 import io.archipelago.exchange.fixtures.Signer;
 import io.archipelago.exchange.ids.AccountId;
+import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.publisher.api.ChangePublisherTier;
 import io.archipelago.exchange.publisher.api.KeyId;
 import io.archipelago.exchange.publisher.api.PublisherKeyRotated;
@@ -10,6 +11,7 @@ import io.archipelago.exchange.publisher.api.PublisherRegistered;
 import io.archipelago.exchange.publisher.api.RotatePublisherKey;
 import io.archipelago.exchange.publisher.api.PublisherTier;
 import io.archipelago.exchange.publisher.api.PublisherTierChanged;
+import io.archipelago.exchange.publisher.api.RecordYankForCause;
 import io.archipelago.exchange.publisher.api.RegisterPublisher;
 import java.time.Instant;
 import org.axonframework.test.aggregate.AggregateTestFixture;
@@ -21,6 +23,7 @@ class PublisherTest {
 
     private static final AccountId ACME = new AccountId("acme");
     private static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
+    private static final CargoType LLAMA = new CargoType("llm.chat.llama");
 
     private final AggregateTestFixture<Publisher> fixture = new AggregateTestFixture<>(Publisher.class);
     private final Signer signer = Signer.generate();
@@ -132,6 +135,52 @@ class PublisherTest {
                 .when(new ChangePublisherTier(ACME, PublisherTier.COMMUNITY, "again", T0))
                 .expectException(IllegalArgumentException.class)
                 .expectNoEvents();
+    }
+
+    @Test
+    void demotesACertifiedPublisherWhenThePlatformYanksItsVersionForCause() {
+        fixture.given(registered(), certified())
+                .when(new RecordYankForCause(ACME, LLAMA, "1.2.0", "malware found in layer 2", T0))
+                .expectEvents(new PublisherTierChanged(ACME, PublisherTier.CERTIFIED, PublisherTier.COMMUNITY,
+                        "automatic: the platform yanked llm.chat.llama 1.2.0 for cause: malware found in layer 2",
+                        T0));
+    }
+
+    @Test
+    void aYankForCauseLeavesACommunityPublisherWhereItIs() {
+        fixture.given(registered())
+                .when(new RecordYankForCause(ACME, LLAMA, "1.2.0", "licence violation", T0))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void aYankForCauseNeverMovesThePlatformOutOfOfficial() {
+        fixture.given(new PublisherRegistered(AccountId.PLATFORM, "Archipelago", signer.spki(),
+                        PublisherTier.OFFICIAL, T0.minusSeconds(60)))
+                .when(new RecordYankForCause(AccountId.PLATFORM, LLAMA, "1.0.0", "superseded in haste", T0))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void aSecondYankForCauseAfterTheDemotionMovesNothingAndTheOperatorMayCertifyAgain() {
+        PublisherTierChanged demoted = new PublisherTierChanged(ACME, PublisherTier.CERTIFIED,
+                PublisherTier.COMMUNITY, "automatic: the platform yanked llm.chat.llama 1.2.0 for cause: malware", T0);
+        fixture.given(registered(), certified(), demoted)
+                .when(new RecordYankForCause(ACME, LLAMA, "1.2.1", "malware again", T0.plusSeconds(5)))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+        fixture.given(registered(), certified(), demoted)
+                .when(new ChangePublisherTier(ACME, PublisherTier.CERTIFIED, "clean rebuild reviewed",
+                        T0.plusSeconds(60)))
+                .expectEvents(new PublisherTierChanged(ACME, PublisherTier.COMMUNITY, PublisherTier.CERTIFIED,
+                        "clean rebuild reviewed", T0.plusSeconds(60)));
+    }
+
+    private PublisherTierChanged certified() {
+        return new PublisherTierChanged(ACME, PublisherTier.COMMUNITY, PublisherTier.CERTIFIED, "identity checked",
+                T0.minusSeconds(30));
     }
 
     private PublisherRegistered registered() {

@@ -12,16 +12,21 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real OCI registry (Debian's docker-registry, distribution 2.8) on a free loopback port, storing into a
- * directory of the test's, which a test may reach into to alter what the registry serves.
+ * A real OCI registry (Debian's docker-registry, distribution 2.8) on a free loopback port, its configuration, log
+ * and storage in a directory of the caller's: a storage kept from an earlier run serves what was pushed then. The
+ * demo publishes its container Cargo here; tests reach into the storage to alter what the registry serves.
  */
-final class OciRegistryProcess implements AutoCloseable {
+public final class OciRegistryProcess implements AutoCloseable {
+
+    /** Where Debian installs the registry. */
+    public static final String BINARY = "/usr/bin/docker-registry";
 
     private final Process process;
     private final int port;
     private final Path storage;
 
-    OciRegistryProcess(Path directory) throws IOException, InterruptedException {
+    /** Starts the registry with {@code directory} holding its config, log and storage; returns once it answers. */
+    public OciRegistryProcess(Path directory) throws IOException, InterruptedException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
@@ -31,9 +36,9 @@ final class OciRegistryProcess implements AutoCloseable {
                 + "log:\n  level: warn\n"
                 + "storage:\n  filesystem:\n    rootdirectory: " + storage + "\n  delete:\n    enabled: true\n"
                 + "http:\n  addr: 127.0.0.1:" + port + "\n");
-        process = new ProcessBuilder("docker-registry", "serve", config.toString())
+        process = new ProcessBuilder(BINARY, "serve", config.toString())
                 .redirectErrorStream(true)
-                .redirectOutput(directory.resolve("registry.log").toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("registry.log").toFile()))
                 .start();
         HttpClient http = HttpClient.newHttpClient();
         for (int attempt = 0; attempt < 250; attempt++) {
@@ -46,23 +51,32 @@ final class OciRegistryProcess implements AutoCloseable {
             } catch (IOException notYet) {
                 // not listening yet
             }
+            if (!process.isAlive()) {
+                break;
+            }
             TimeUnit.MILLISECONDS.sleep(20);
         }
         process.destroyForcibly();
-        throw new IOException("docker-registry did not start on " + port);
+        throw new IOException("docker-registry did not start on " + port + " (see " + directory.resolve("registry.log")
+                + ")");
     }
 
-    URI url() {
+    /** The registry's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    public URI url() {
         return URI.create("http://127.0.0.1:" + port);
     }
 
     /** host:port, as skopeo names the registry. */
-    String authority() {
+    public String authority() {
         return "127.0.0.1:" + port;
     }
 
     /** The file in which the registry keeps the blob of {@code digest}. */
-    Path blob(String digest) {
+    public Path blob(String digest) {
         String hex = digest.substring("sha256:".length());
         return storage.resolve("docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex)
                 .resolve("data");
@@ -71,6 +85,8 @@ final class OciRegistryProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         process.destroy();
-        process.waitFor(5, TimeUnit.SECONDS);
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
     }
 }
