@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.archipelago.agent.IslandAgent;
 import io.archipelago.bridge.stream.JobStreamListener;
 import io.archipelago.bridge.stream.StreamChunk;
+import io.archipelago.demo.DelayingProxy;
 import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.market.api.BidOutcome;
 import java.net.InetSocketAddress;

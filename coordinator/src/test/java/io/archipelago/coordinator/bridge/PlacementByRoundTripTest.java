@@ -7,6 +7,7 @@ import io.archipelago.agent.IslandAgent;
 import io.archipelago.bridge.IslandRtt;
 import io.archipelago.bridge.stream.StreamChunk;
 import io.archipelago.bridge.stream.JobStreamListener;
+import io.archipelago.demo.DelayingProxy;
 import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.market.api.BidOutcome;
 import io.archipelago.protocol.Codec;

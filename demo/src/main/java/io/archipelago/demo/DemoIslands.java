@@ -1,4 +1,4 @@
-package io.archipelago.coordinator.bridge;
+package io.archipelago.demo;
 
 import io.archipelago.agent.AgentSettings;
 import io.archipelago.agent.ContainerTools;
@@ -33,15 +33,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.Environment;
-import org.springframework.stereotype.Component;
 
 /**
  * With {@code archipelago.demo-islands=true}, the coordinator opens a demo market, {@value #CARGO}, and starts three
@@ -62,9 +60,7 @@ import org.springframework.stereotype.Component;
  * {@code REGISTRY_URL} the demo starts a local registry. A machine without runc, umoci, skopeo, docker-registry or
  * root gets one log line and no container Island; {@code archipelago.demo.container-cargo=false} leaves it out too.
  */
-@Component
-@ConditionalOnProperty(name = "archipelago.demo-islands", havingValue = "true")
-final class DemoIslands implements SmartLifecycle {
+public final class DemoIslands implements SmartLifecycle {
 
     static final String CARGO = "llm.chat.demo";
     static final String CONSUMER = "demo-consumer";
@@ -85,7 +81,7 @@ final class DemoIslands implements SmartLifecycle {
     private final ApiKeys keys;
     private final Clock clock;
     private final Environment environment;
-    private final NatsEndpoint nats;
+    private final Supplier<String> natsUrl;
     private final Path dataDir;
     private final boolean containerCargo;
     private final List<IslandAgent> agents = new ArrayList<>();
@@ -93,14 +89,18 @@ final class DemoIslands implements SmartLifecycle {
     private @Nullable DemoContainerCargo container;
     private volatile boolean running;
 
-    DemoIslands(CommandGateway gateway, ApiKeys keys, Clock clock, Environment environment, NatsEndpoint nats,
-                @Value("${archipelago.data-dir:./data}") Path dataDir,
-                @Value("${archipelago.demo.container-cargo:true}") boolean containerCargo) {
+    /**
+     * The demo of a coordinator whose commands go through {@code gateway}, its keys through {@code keys}, whose NATS
+     * server {@code natsUrl} names, with its state under {@code dataDir}; {@code containerCargo} false leaves the
+     * container Island out. {@code environment} gives the HTTP port the Islands call and {@code REGISTRY_URL}.
+     */
+    public DemoIslands(CommandGateway gateway, ApiKeys keys, Clock clock, Environment environment,
+                       Supplier<String> natsUrl, Path dataDir, boolean containerCargo) {
         this.gateway = gateway;
         this.keys = keys;
         this.clock = clock;
         this.environment = environment;
-        this.nats = nats;
+        this.natsUrl = natsUrl;
         this.dataDir = dataDir;
         this.containerCargo = containerCargo;
     }
@@ -118,7 +118,7 @@ final class DemoIslands implements SmartLifecycle {
             openMarket();
             writeConsumerKey();
             URI coordinator = URI.create("http://127.0.0.1:" + environment.getProperty("local.server.port", "8080"));
-            URI natsUri = URI.create(nats.url());
+            URI natsUri = URI.create(natsUrl.get());
             InetSocketAddress natsAddress = new InetSocketAddress(natsUri.getHost(), natsUri.getPort());
             agents.add(IslandAgent.start(settings("demo-frankfurt", "DE", 900, coordinator, null)));
             agents.add(IslandAgent.start(settings("demo-zurich", "CH", 1_100, coordinator,

@@ -1,4 +1,4 @@
-package io.archipelago.coordinator.bridge;
+package io.archipelago.demo;
 
 import io.archipelago.agent.BusyboxImages;
 import io.archipelago.agent.ImageReference;

@@ -1,4 +1,4 @@
-package io.archipelago.coordinator.bridge;
+package io.archipelago.demo;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * kernel has no {@code tc netem}, so distance is made in user space; the demo uses it to put its Islands at
  * different distances, the tests to show that placement follows measured round-trip time.
  */
-final class DelayingProxy implements AutoCloseable {
+public final class DelayingProxy implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DelayingProxy.class);
 
@@ -35,19 +35,19 @@ final class DelayingProxy implements AutoCloseable {
     private volatile boolean closed;
 
     /** Listens on a free loopback port and forwards to {@code target} with {@code delay} each way. */
-    DelayingProxy(InetSocketAddress target, Duration delay) throws IOException {
+    public DelayingProxy(InetSocketAddress target, Duration delay) throws IOException {
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.target = target;
         this.delayNanos = delay.toNanos();
         daemon("proxy-accept-" + port(), this::accept).start();
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
     /** The NATS URL that reaches {@code target} through this proxy. */
-    String natsUrl() {
+    public String natsUrl() {
         return "nats://127.0.0.1:" + port();
     }
 
