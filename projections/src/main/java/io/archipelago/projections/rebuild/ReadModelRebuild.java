@@ -2,6 +2,7 @@ package io.archipelago.projections.rebuild;
 
 import io.archipelago.projections.ProjectionsConfiguration;
 import io.archipelago.projections.ReadModelWrites;
+import io.archipelago.projections.RebuildMemory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -301,14 +302,19 @@ public final class ReadModelRebuild {
 
     private Void work(BlockingQueue<List<TrackedEventMessage<?>>> queue, List<AnnotationEventHandlerAdapter> handlers,
                       AtomicLong replayed) throws InterruptedException {
+        RebuildMemory memory = new RebuildMemory();
         while (true) {
             List<TrackedEventMessage<?>> batch = queue.take();
             if (batch.isEmpty()) {
+                transactions.executeWithoutResult(status -> {
+                    jdbc.execute(ShadowTables.searchPath());
+                    memory.write(jdbc);
+                });
                 return null;
             }
             for (int attempt = 1; ; attempt++) {
                 try {
-                    transactions.executeWithoutResult(status -> apply(batch, handlers));
+                    transactions.executeWithoutResult(status -> apply(batch, handlers, memory));
                     break;
                 } catch (PessimisticLockingFailureException deadlock) {
                     // two workers wrote rows of the same accounts in opposite orders: do the batch again
@@ -322,11 +328,13 @@ public final class ReadModelRebuild {
     }
 
     /** One batch in the current transaction, into the fresh tables, its row writes sent at its end. */
-    private void apply(List<TrackedEventMessage<?>> batch, List<AnnotationEventHandlerAdapter> handlers) {
+    private void apply(List<TrackedEventMessage<?>> batch, List<AnnotationEventHandlerAdapter> handlers,
+                       RebuildMemory memory) {
         jdbc.execute(ShadowTables.searchPath());
         BatchingUnitOfWork<TrackedEventMessage<?>> unitOfWork = new BatchingUnitOfWork<>(batch);
         ResultMessage<Void> result = unitOfWork.executeWithResult(() -> {
             writes.deferToCommit();
+            memory.bindToCurrentUnitOfWork();
             EventMessage<?> event = unitOfWork.getMessage();
             for (AnnotationEventHandlerAdapter handler : handlers) {
                 if (handler.canHandle(event)) {
