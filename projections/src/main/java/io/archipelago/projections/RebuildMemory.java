@@ -16,8 +16,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * use: these rows while a rebuild runs them, their SQL tables otherwise; the rules of what an event does to a row
  * are the same code either way.
  *
- * <p>Workers are split by aggregate, so each holds the rows of its own aggregates; the state must be idempotent
- * under a batch applied twice (a retried transaction), as the tables' {@code last_sequence} guards make it.
+ * <p>Workers are split by aggregate, so each holds the rows of its own aggregates. A state of rows written only at
+ * the end must be idempotent under a batch applied twice (a retried transaction), as the tables' {@code last_sequence}
+ * guards make it; a state mirroring rows the batch writes by SQL follows its transaction ({@link State#committed},
+ * {@link State#rolledBack}).
  */
 public final class RebuildMemory {
 
@@ -28,6 +30,17 @@ public final class RebuildMemory {
 
         /** Writes every row held, once, in the caller's transaction (the fresh tables come first on its path). */
         void write(JdbcTemplate jdbc);
+
+        /**
+         * The transaction of the batch the state saw committed. A state that mirrors rows of the fresh tables
+         * (written by SQL in the batch's transaction) keeps what the batch changed from here on.
+         */
+        default void committed() {
+        }
+
+        /** The transaction of the batch rolled back (it will be retried): forget what the batch changed. */
+        default void rolledBack() {
+        }
     }
 
     private final Map<Class<?>, State> states = new LinkedHashMap<>();
@@ -49,6 +62,16 @@ public final class RebuildMemory {
     /** The state of {@code type}, made on first use. */
     public <T extends State> T state(Class<T> type, Supplier<T> create) {
         return type.cast(states.computeIfAbsent(type, absent -> create.get()));
+    }
+
+    /** The batch's transaction committed. */
+    public void committed() {
+        states.values().forEach(State::committed);
+    }
+
+    /** The batch's transaction rolled back. */
+    public void rolledBack() {
+        states.values().forEach(State::rolledBack);
     }
 
     /** Writes every state's rows; the memory is spent afterwards. */

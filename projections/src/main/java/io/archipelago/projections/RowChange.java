@@ -1,5 +1,6 @@
 package io.archipelago.projections;
 
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,16 +17,23 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #upsert}: the row with these values if absent, otherwise as {@link #update}.</li>
  * </ul>
  * Assignments: {@link #set} a value, {@link #add} an amount, {@link #max} / {@link #min} a value (the greater or the
- * lesser of the row's and this one). Values are JDBC parameters (strings, numbers, booleans, {@code OffsetDateTime},
+ * lesser of the row's and this one), {@link #coalesce} a value where the row has none, {@link #addMillisSince} the
+ * milliseconds from another column's time to this one (none without one); every assignment reads the row as it was
+ * before the change. Values are JDBC parameters (strings, numbers, booleans, {@code OffsetDateTime},
  * {@code LocalDate}, null).
  */
 public final class RowChange {
 
     enum Shape { INSERT, UPDATE, UPSERT }
 
-    enum Operation { SET, ADD, MAX, MIN }
+    enum Operation { SET, ADD, MAX, MIN, COALESCE, ADD_MILLIS_SINCE }
 
-    record Assignment(Operation operation, @Nullable Object value) {
+    /** An assignment of a column; {@code other} the column an {@code ADD_MILLIS_SINCE} counts from. */
+    record Assignment(Operation operation, @Nullable Object value, @Nullable String other) {
+
+        Assignment(Operation operation, @Nullable Object value) {
+            this(operation, value, null);
+        }
     }
 
     private final Shape shape;
@@ -80,6 +88,17 @@ public final class RowChange {
 
     public RowChange min(String column, long value) {
         assignments.put(column, new Assignment(Operation.MIN, value));
+        return this;
+    }
+
+    public RowChange coalesce(String column, Object value) {
+        assignments.put(column, new Assignment(Operation.COALESCE, value));
+        return this;
+    }
+
+    /** Adds to {@code column} the milliseconds from the time in {@code since} (if any) to {@code at}. */
+    public RowChange addMillisSince(String column, String since, OffsetDateTime at) {
+        assignments.put(column, new Assignment(Operation.ADD_MILLIS_SINCE, at, since));
         return this;
     }
 

@@ -84,6 +84,9 @@ public final class RowFolds {
                 case ADD -> "r." + column + " + " + param;
                 case MAX -> "greatest(r." + column + ", " + param + ")";
                 case MIN -> "least(r." + column + ", " + param + ")";
+                case COALESCE -> "COALESCE(r." + column + ", " + param + ")";
+                case ADD_MILLIS_SINCE -> "r." + column + " + COALESCE(CAST(EXTRACT(EPOCH FROM (" + param + " - r."
+                        + entry.getValue().other() + ")) * 1000 AS BIGINT), 0)";
             });
         }
         parts.add("last_sequence = :sequence");

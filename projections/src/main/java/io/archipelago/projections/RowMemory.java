@@ -1,5 +1,7 @@
 package io.archipelago.projections;
 
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,18 +41,40 @@ final class RowMemory implements RebuildMemory.State {
                 >= change.sequence()) {
             return;
         }
+        Map<String, @Nullable Object> before = new HashMap<>(row);
         for (Map.Entry<String, RowChange.Assignment> entry : change.assignments().entrySet()) {
             String column = entry.getKey();
-            Object value = entry.getValue().value();
-            Object current = row.get(column);
-            row.put(column, switch (entry.getValue().operation()) {
+            RowChange.Assignment assignment = entry.getValue();
+            Object value = assignment.value();
+            Object current = before.get(column);
+            row.put(column, switch (assignment.operation()) {
                 case SET -> value;
                 case ADD -> ((Number) current).longValue() + ((Number) value).longValue();
                 case MAX -> Math.max(((Number) current).longValue(), ((Number) value).longValue());
                 case MIN -> Math.min(((Number) current).longValue(), ((Number) value).longValue());
+                case COALESCE -> current == null ? value : current;
+                case ADD_MILLIS_SINCE -> ((Number) current).longValue()
+                        + millisBetween((OffsetDateTime) before.get(assignment.other()), (OffsetDateTime) value);
             });
         }
         row.put("last_sequence", change.sequence());
+    }
+
+    /**
+     * What PostgreSQL's {@code CAST(EXTRACT(EPOCH FROM (to - since)) * 1000 AS BIGINT)} gives: the interval in
+     * microseconds (the columns' precision), as milliseconds rounded half away from zero; 0 without {@code since}.
+     */
+    private static long millisBetween(@Nullable OffsetDateTime since, OffsetDateTime to) {
+        if (since == null) {
+            return 0;
+        }
+        long micros = ChronoUnit.MICROS.between(micros(since), micros(to));
+        return micros >= 0 ? (micros + 500) / 1000 : -((-micros + 500) / 1000);
+    }
+
+    /** A time as PostgreSQL keeps it: to the microsecond, rounded as the driver sends it. */
+    private static OffsetDateTime micros(OffsetDateTime at) {
+        return at.plusNanos(500).truncatedTo(ChronoUnit.MICROS);
     }
 
     @Override

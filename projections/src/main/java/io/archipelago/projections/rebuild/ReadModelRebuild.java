@@ -315,8 +315,10 @@ public final class ReadModelRebuild {
             for (int attempt = 1; ; attempt++) {
                 try {
                     transactions.executeWithoutResult(status -> apply(batch, handlers, memory));
+                    memory.committed();
                     break;
                 } catch (PessimisticLockingFailureException deadlock) {
+                    memory.rolledBack();
                     // two workers wrote rows of the same accounts in opposite orders: do the batch again
                     if (attempt == ATTEMPTS) {
                         throw deadlock;
