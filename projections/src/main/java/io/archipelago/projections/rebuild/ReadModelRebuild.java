@@ -10,7 +10,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -303,6 +305,7 @@ public final class ReadModelRebuild {
     private Void work(BlockingQueue<List<TrackedEventMessage<?>>> queue, List<AnnotationEventHandlerAdapter> handlers,
                       AtomicLong replayed) throws InterruptedException {
         RebuildMemory memory = new RebuildMemory();
+        Map<Class<?>, List<AnnotationEventHandlerAdapter>> byType = new HashMap<>();
         while (true) {
             List<TrackedEventMessage<?>> batch = queue.take();
             if (batch.isEmpty()) {
@@ -314,7 +317,7 @@ public final class ReadModelRebuild {
             }
             for (int attempt = 1; ; attempt++) {
                 try {
-                    transactions.executeWithoutResult(status -> apply(batch, handlers, memory));
+                    transactions.executeWithoutResult(status -> apply(batch, handlers, byType, memory));
                     memory.committed();
                     break;
                 } catch (PessimisticLockingFailureException deadlock) {
@@ -331,17 +334,17 @@ public final class ReadModelRebuild {
 
     /** One batch in the current transaction, into the fresh tables, its row writes sent at its end. */
     private void apply(List<TrackedEventMessage<?>> batch, List<AnnotationEventHandlerAdapter> handlers,
-                       RebuildMemory memory) {
+                       Map<Class<?>, List<AnnotationEventHandlerAdapter>> byType, RebuildMemory memory) {
         jdbc.execute(ShadowTables.searchPath());
         BatchingUnitOfWork<TrackedEventMessage<?>> unitOfWork = new BatchingUnitOfWork<>(batch);
         ResultMessage<Void> result = unitOfWork.executeWithResult(() -> {
             writes.deferToCommit();
             memory.bindToCurrentUnitOfWork();
             EventMessage<?> event = unitOfWork.getMessage();
-            for (AnnotationEventHandlerAdapter handler : handlers) {
-                if (handler.canHandle(event)) {
-                    handler.handle(event);
-                }
+            // every event of the store is a domain event: which handlers take it depends on its payload's type only
+            for (AnnotationEventHandlerAdapter handler : byType.computeIfAbsent(event.getPayloadType(),
+                    type -> handlers.stream().filter(candidate -> candidate.canHandle(event)).toList())) {
+                handler.handle(event);
             }
             return null;
         }, RollbackConfigurationType.ANY_THROWABLE);
