@@ -41,23 +41,31 @@ final class RowMemory implements RebuildMemory.State {
                 >= change.sequence()) {
             return;
         }
-        Map<String, @Nullable Object> before = new HashMap<>(row);
+        // every assignment reads the row as it was: compute them all, then write them
+        @Nullable Object[] after = new Object[change.assignments().size()];
+        int next = 0;
         for (Map.Entry<String, RowChange.Assignment> entry : change.assignments().entrySet()) {
-            String column = entry.getKey();
-            RowChange.Assignment assignment = entry.getValue();
-            Object value = assignment.value();
-            Object current = before.get(column);
-            row.put(column, switch (assignment.operation()) {
-                case SET -> value;
-                case ADD -> ((Number) current).longValue() + ((Number) value).longValue();
-                case MAX -> Math.max(((Number) current).longValue(), ((Number) value).longValue());
-                case MIN -> Math.min(((Number) current).longValue(), ((Number) value).longValue());
-                case COALESCE -> current == null ? value : current;
-                case ADD_MILLIS_SINCE -> ((Number) current).longValue()
-                        + millisBetween((OffsetDateTime) before.get(assignment.other()), (OffsetDateTime) value);
-            });
+            after[next++] = assigned(row.get(entry.getKey()), entry.getValue(), row);
+        }
+        next = 0;
+        for (String column : change.assignments().keySet()) {
+            row.put(column, after[next++]);
         }
         row.put("last_sequence", change.sequence());
+    }
+
+    private static @Nullable Object assigned(@Nullable Object current, RowChange.Assignment assignment,
+                                             Map<String, @Nullable Object> row) {
+        Object value = assignment.value();
+        return switch (assignment.operation()) {
+            case SET -> value;
+            case ADD -> ((Number) current).longValue() + ((Number) value).longValue();
+            case MAX -> Math.max(((Number) current).longValue(), ((Number) value).longValue());
+            case MIN -> Math.min(((Number) current).longValue(), ((Number) value).longValue());
+            case COALESCE -> current == null ? value : current;
+            case ADD_MILLIS_SINCE -> ((Number) current).longValue()
+                    + millisBetween((OffsetDateTime) row.get(assignment.other()), (OffsetDateTime) value);
+        };
     }
 
     /**

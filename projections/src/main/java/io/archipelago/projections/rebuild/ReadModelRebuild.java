@@ -45,6 +45,8 @@ import org.axonframework.messaging.ResultMessage;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
 import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.upcasting.event.EventUpcaster;
 import org.axonframework.serialization.SimpleSerializedObject;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.PessimisticLockingFailureException;
@@ -117,12 +119,15 @@ public final class ReadModelRebuild {
         shadow.create();
         progress.accept(String.format("rebuild: fresh tables created (%.1f s)", (System.nanoTime() - started) / 1e9));
         try {
+            // resolved once: asking the provider for Axon's configuration per event cost more than the event
+            Configuration configuration = axon.get();
             List<AnnotationEventHandlerAdapter> handlers = projections.get().stream()
-                    .map(bean -> new AnnotationEventHandlerAdapter(bean, axon.get().parameterResolverFactory()))
+                    .map(bean -> new AnnotationEventHandlerAdapter(bean, configuration.parameterResolverFactory()))
                     .toList();
             Long max = jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
             long head = max == null ? -1 : max;
-            Replay replay = replay(handlers, head, deadline, progress, started);
+            Replay replay = replay(handlers, configuration.eventSerializer(), configuration.upcasterChain(), head,
+                    deadline, progress, started);
             progress.accept(String.format("rebuild: %,d events replayed into fresh tables (%.1f s), swapping them in",
                     replay.events(), (System.nanoTime() - started) / 1e9));
             swap(shadow, replay.token());
@@ -140,7 +145,8 @@ public final class ReadModelRebuild {
     }
 
     /** Streams the store up to {@code head} to the workers; the token says what was read and what was missing. */
-    private Replay replay(List<AnnotationEventHandlerAdapter> handlers, long head, long deadline,
+    private Replay replay(List<AnnotationEventHandlerAdapter> handlers, Serializer serializer,
+                          EventUpcaster upcasters, long head, long deadline,
                           Consumer<String> progress, long started) {
         ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
             Thread thread = new Thread(task, "read-model-rebuild");
@@ -179,7 +185,7 @@ public final class ReadModelRebuild {
                         if (!gaps.isEmpty() && gaps.first() < index - GAP_WINDOW) {
                             gaps.headSet(index - GAP_WINDOW).clear();
                         }
-                        TrackedEventMessage<?> event = event(row, index);
+                        TrackedEventMessage<?> event = event(row, index, serializer, upcasters);
                         String aggregate = row.getString("aggregate_identifier");
                         int segment = threads == 1 || aggregate == null ? 0
                                 : Math.floorMod(aggregate.hashCode(), threads);
@@ -229,7 +235,8 @@ public final class ReadModelRebuild {
         return new Replay(events, last < 0 ? null : GapAwareTrackingToken.newInstance(last, gaps));
     }
 
-    private TrackedEventMessage<?> event(ResultSet row, long index) throws SQLException {
+    private static TrackedEventMessage<?> event(ResultSet row, long index, Serializer serializer,
+                                                EventUpcaster upcasters) throws SQLException {
         byte @Nullable [] metaData = row.getBytes("meta_data");
         StoredDomainEvent entry = new StoredDomainEvent(row.getString("type"), row.getString("aggregate_identifier"),
                 row.getLong("sequence_number"), row.getString("event_identifier"),
@@ -240,8 +247,7 @@ public final class ReadModelRebuild {
                         MetaData.class.getName(), null));
         TrackedDomainEventData<byte[]> data = new TrackedDomainEventData<>(
                 GapAwareTrackingToken.newInstance(index, List.of()), entry);
-        return EventUtils.upcastAndDeserializeTrackedEvents(Stream.of(data), axon.get().eventSerializer(),
-                axon.get().upcasterChain()).findFirst()
+        return EventUtils.upcastAndDeserializeTrackedEvents(Stream.of(data), serializer, upcasters).findFirst()
                 .orElseThrow(() -> new IllegalStateException("event " + index + " did not deserialise"));
     }
 
