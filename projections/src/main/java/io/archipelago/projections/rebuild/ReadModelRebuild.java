@@ -58,8 +58,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * while the live ones keep serving, then swaps them in at once. It reads the store in one streaming query (a
  * server-side cursor) up to the head as it was when the rebuild began, hands each event to the projections' own
  * handlers (the same code the live processor runs: nothing is written twice) on {@code threads} workers split by
- * aggregate, as the processor's segments are, and commits every {@code batchSize} events of a worker with each
- * row-keyed projection's writes sent as one JDBC batch per statement ({@link ReadModelWrites}). At the end, in one
+ * aggregate, as the processor's segments are, and commits every {@code batchSize} events of a worker. Each worker
+ * holds a {@link RebuildMemory} for the whole rebuild: the big tables' rows (jobs, balances, the market and its book,
+ * candles, usage, rates, Islands, karma, payouts) are folded there instead of written per event, and written once
+ * with multi-row inserts when the worker has replayed its last event; the other projections' writes go to the fresh
+ * tables as they are made (those of {@link ReadModelWrites} as one JDBC batch per statement). At the end, in one
  * transaction: the live tables are dropped, the fresh ones take their place, the processor's dead letters go, and
  * its tokens move to where the rebuild stopped, so that the processor, stopped for that transaction only, carries on
  * from there with the events that came in meanwhile. A failed rebuild leaves the live read models as they were. Needs
