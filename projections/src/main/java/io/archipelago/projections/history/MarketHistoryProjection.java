@@ -7,12 +7,14 @@ import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.projections.ProjectionsConfiguration;
 import io.archipelago.projections.ReadModelWrites;
+import io.archipelago.projections.RowChange;
+import io.archipelago.projections.RowFolds;
 import io.archipelago.projections.WritesInBatches;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -30,9 +32,11 @@ import org.springframework.stereotype.Component;
 final class MarketHistoryProjection {
 
     private final ReadModelWrites writes;
+    private final RowFolds rows;
 
     MarketHistoryProjection(ReadModelWrites writes) {
         this.writes = writes;
+        this.rows = new RowFolds(writes);
     }
 
     @ResetHandler
@@ -64,46 +68,40 @@ final class MarketHistoryProjection {
         long price = event.price();
         for (Resolution resolution : Resolution.values()) {
             Instant bucket = resolution.bucketOf(event.at());
-            writes.row("market_candle", List.of(event.cargo().value(), resolution.code(), bucket)).sql("""
-                    INSERT INTO market_candle AS c (cargo, resolution, bucket_start, open_price, high_price,
-                                                    low_price, close_price, volume_units, trades, last_sequence)
-                    VALUES (:cargo, :resolution, :bucket, :price, :price, :price, :price, :units, 1, :sequence)
-                    ON CONFLICT (cargo, resolution, bucket_start) DO UPDATE
-                    SET high_price = greatest(c.high_price, :price), low_price = least(c.low_price, :price),
-                        close_price = :price, volume_units = c.volume_units + :units, trades = c.trades + 1,
-                        last_sequence = :sequence
-                    WHERE c.last_sequence < :sequence""")
-                    .param("cargo", event.cargo().value())
-                    .param("resolution", resolution.code())
-                    .param("bucket", utc(bucket))
-                    .param("price", price)
-                    .param("units", event.units())
-                    .param("sequence", sequence)
-                    .update();
+            Map<String, Object> key = new LinkedHashMap<>();
+            key.put("cargo", event.cargo().value());
+            key.put("resolution", resolution.code());
+            key.put("bucket_start", utc(bucket));
+            rows.apply(RowChange.upsert("market_candle", key, sequence)
+                    .value("open_price", price)
+                    .value("high_price", price)
+                    .value("low_price", price)
+                    .value("close_price", price)
+                    .value("volume_units", event.units())
+                    .value("trades", 1L)
+                    .max("high_price", price)
+                    .min("low_price", price)
+                    .set("close_price", price)
+                    .add("volume_units", event.units())
+                    .add("trades", 1));
         }
-        LocalDate day = event.at().atOffset(ZoneOffset.UTC).toLocalDate();
-        writes.row("cargo_usage", List.of(event.cargo().value(), day)).sql("""
-                INSERT INTO cargo_usage AS u (cargo, publisher, day, jobs, units, charged_micro_credits,
-                                              host_micro_credits, royalty_micro_credits, fee_micro_credits,
-                                              last_sequence)
-                VALUES (:cargo, :publisher, :day, 1, :units, :charged, :host, :royalty, :fee, :sequence)
-                ON CONFLICT (cargo, day) DO UPDATE
-                SET jobs = u.jobs + 1, units = u.units + :units,
-                    charged_micro_credits = u.charged_micro_credits + :charged,
-                    host_micro_credits = u.host_micro_credits + :host,
-                    royalty_micro_credits = u.royalty_micro_credits + :royalty,
-                    fee_micro_credits = u.fee_micro_credits + :fee, last_sequence = :sequence
-                WHERE u.last_sequence < :sequence""")
-                .param("cargo", event.cargo().value())
-                .param("publisher", event.publisher().value())
-                .param("day", day)
-                .param("units", event.units())
-                .param("charged", event.charged().value())
-                .param("host", event.hostEarnings().value())
-                .param("royalty", event.royalty().value())
-                .param("fee", event.fee().value())
-                .param("sequence", sequence)
-                .update();
+        Map<String, Object> key = new LinkedHashMap<>();
+        key.put("cargo", event.cargo().value());
+        key.put("day", event.at().atOffset(ZoneOffset.UTC).toLocalDate());
+        rows.apply(RowChange.upsert("cargo_usage", key, sequence)
+                .value("publisher", event.publisher().value())
+                .value("jobs", 1L)
+                .value("units", event.units())
+                .value("charged_micro_credits", event.charged().value())
+                .value("host_micro_credits", event.hostEarnings().value())
+                .value("royalty_micro_credits", event.royalty().value())
+                .value("fee_micro_credits", event.fee().value())
+                .add("jobs", 1)
+                .add("units", event.units())
+                .add("charged_micro_credits", event.charged().value())
+                .add("host_micro_credits", event.hostEarnings().value())
+                .add("royalty_micro_credits", event.royalty().value())
+                .add("fee_micro_credits", event.fee().value()));
     }
 
     private static OffsetDateTime utc(Instant at) {

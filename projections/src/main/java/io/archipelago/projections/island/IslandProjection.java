@@ -11,12 +11,15 @@ import io.archipelago.exchange.karma.api.KarmaChanged;
 import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.projections.ProjectionsConfiguration;
 import io.archipelago.projections.ReadModelWrites;
+import io.archipelago.projections.RowChange;
+import io.archipelago.projections.RowFolds;
 import io.archipelago.projections.WritesInBatches;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.stream.Collectors;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -33,10 +36,14 @@ import org.springframework.stereotype.Component;
 @WritesInBatches
 final class IslandProjection {
 
+    private static final String TABLE = "island_view";
+
     private final ReadModelWrites writes;
+    private final RowFolds rows;
 
     IslandProjection(ReadModelWrites writes) {
         this.writes = writes;
+        this.rows = new RowFolds(writes);
     }
 
     @ResetHandler
@@ -46,101 +53,73 @@ final class IslandProjection {
 
     @EventHandler
     void on(IslandRegistered event, @SequenceNumber long sequence) {
-        writes.row("island_view", event.islandId().value()).sql("""
-                INSERT INTO island_view (island_id, owner, country, cargo_types, slots, verified, online,
-                                         uptime_millis, karma, registered_at, updated_at, last_sequence, schedule)
-                VALUES (:island, :owner, :country, :cargoTypes, :slots, :verified, false, 0, :karma, :at, :at,
-                        :sequence, :schedule)
-                ON CONFLICT (island_id) DO NOTHING""")
-                .param("island", event.islandId().value())
-                .param("owner", event.owner().value())
-                .param("country", event.country().code())
-                .param("cargoTypes", event.cargoTypes().stream().map(CargoType::value).sorted()
+        rows.apply(RowChange.insert(TABLE, key(event.islandId()))
+                .value("owner", event.owner().value())
+                .value("country", event.country().code())
+                .value("cargo_types", event.cargoTypes().stream().map(CargoType::value).sorted()
                         .collect(Collectors.joining(",")))
-                .param("slots", event.slots())
-                .param("verified", event.verified())
-                .param("karma", event.karma().points())
-                .param("at", utc(event.at()))
-                .param("sequence", sequence)
-                .param("schedule", IslandSchedule.of(event.schedule()).column())
-                .update();
+                .value("slots", event.slots())
+                .value("verified", event.verified())
+                .value("online", false)
+                .value("uptime_millis", 0L)
+                .value("karma", event.karma().points())
+                .value("registered_at", utc(event.at()))
+                .value("updated_at", utc(event.at()))
+                .value("last_sequence", sequence)
+                .value("schedule", IslandSchedule.of(event.schedule()).column()));
     }
 
     @EventHandler
     void on(IslandVerified event, @SequenceNumber long sequence) {
-        change(event.islandId(), "verified = true", event.at(), sequence);
+        rows.apply(change(event.islandId(), event.at(), sequence).set("verified", true));
     }
 
     /** Opens an online period, unless one is open already. */
     @EventHandler
     void on(IslandWentOnline event, @SequenceNumber long sequence) {
-        change(event.islandId(), "online = true, online_since = COALESCE(online_since, :at)", event.at(), sequence);
+        rows.apply(change(event.islandId(), event.at(), sequence).set("online", true)
+                .coalesce("online_since", utc(event.at())));
     }
 
     /** Closes the online period and adds it to the uptime. */
     @EventHandler
     void on(IslandWentOffline event, @SequenceNumber long sequence) {
-        change(event.islandId(), "online = false, online_since = NULL, uptime_millis = uptime_millis"
-                + " + COALESCE(CAST(EXTRACT(EPOCH FROM (:at - online_since)) * 1000 AS BIGINT), 0)", event.at(),
-                sequence);
+        rows.apply(change(event.islandId(), event.at(), sequence).set("online", false).set("online_since", null)
+                .addMillisSince("uptime_millis", "online_since", utc(event.at())));
     }
 
     @EventHandler
     void on(IslandRttMeasured event, @SequenceNumber long sequence) {
-        writes.row("island_view", event.islandId().value())
-                .sql("UPDATE island_view SET rtt_micros = :rtt, updated_at = :at, last_sequence = :sequence"
-                        + " WHERE island_id = :island AND last_sequence < :sequence")
-                .param("rtt", event.rttMicros())
-                .param("island", event.islandId().value())
-                .param("at", utc(event.at()))
-                .param("sequence", sequence)
-                .update();
+        rows.apply(change(event.islandId(), event.at(), sequence).set("rtt_micros", event.rttMicros()));
     }
 
     @EventHandler
     void on(IslandScheduleChanged event, @SequenceNumber long sequence) {
-        writes.row("island_view", event.islandId().value())
-                .sql("UPDATE island_view SET schedule = :schedule, updated_at = :at, last_sequence = :sequence"
-                        + " WHERE island_id = :island AND last_sequence < :sequence")
-                .param("schedule", IslandSchedule.of(event.schedule()).column())
-                .param("island", event.islandId().value())
-                .param("at", utc(event.at()))
-                .param("sequence", sequence)
-                .update();
+        rows.apply(change(event.islandId(), event.at(), sequence)
+                .set("schedule", IslandSchedule.of(event.schedule()).column()));
     }
 
     @EventHandler
     void on(KarmaChanged event, @SequenceNumber long sequence) {
-        writes.row("island_view", event.islandId().value())
-                .sql("UPDATE island_view SET karma = :karma, updated_at = :at, last_sequence = :sequence"
-                        + " WHERE island_id = :island AND last_sequence < :sequence")
-                .param("karma", event.current().points())
-                .param("island", event.islandId().value())
-                .param("at", utc(event.at()))
-                .param("sequence", sequence)
-                .update();
-        writes.row("karma_history", List.of(event.islandId().value(), sequence)).sql("""
-                INSERT INTO karma_history (island_id, sequence, previous, current, reason, job_id, at)
-                VALUES (:island, :sequence, :previous, :current, :reason, :job, :at)
-                ON CONFLICT (island_id, sequence) DO NOTHING""")
-                .param("island", event.islandId().value())
-                .param("sequence", sequence)
-                .param("previous", event.previous().points())
-                .param("current", event.current().points())
-                .param("reason", event.reason().name())
-                .param("job", event.jobId())
-                .param("at", utc(event.at()))
-                .update();
+        rows.apply(change(event.islandId(), event.at(), sequence).set("karma", event.current().points()));
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("island_id", event.islandId().value());
+        entry.put("sequence", sequence);
+        rows.apply(RowChange.insert("karma_history", entry)
+                .value("previous", event.previous().points())
+                .value("current", event.current().points())
+                .value("reason", event.reason().name())
+                .value("job_id", event.jobId())
+                .value("at", utc(event.at())));
     }
 
-    private void change(IslandId island, String assignments, Instant at, long sequence) {
-        writes.row("island_view", island.value())
-                .sql("UPDATE island_view SET " + assignments + ", updated_at = :at, last_sequence = :sequence"
-                        + " WHERE island_id = :island AND last_sequence < :sequence")
-                .param("island", island.value())
-                .param("at", utc(at))
-                .param("sequence", sequence)
-                .update();
+    private static Map<String, Object> key(IslandId island) {
+        return Map.of("island_id", island.value());
+    }
+
+    /** The Island's row, changed if it has not applied the event yet; {@code updated_at} set too. */
+    private static RowChange change(IslandId island, Instant at, long sequence) {
+        return RowChange.update(TABLE, key(island), sequence).set("updated_at", utc(at));
     }
 
     private static OffsetDateTime utc(Instant at) {

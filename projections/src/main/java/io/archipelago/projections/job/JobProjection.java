@@ -14,12 +14,14 @@ import io.archipelago.exchange.market.api.JobReassigned;
 import io.archipelago.exchange.market.api.JobStarted;
 import io.archipelago.projections.ProjectionsConfiguration;
 import io.archipelago.projections.ReadModelWrites;
+import io.archipelago.projections.RowChange;
+import io.archipelago.projections.RowFolds;
 import io.archipelago.projections.WritesInBatches;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.List;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -29,17 +31,22 @@ import org.springframework.stereotype.Component;
 /**
  * Keeps {@code job_view}: a row inserted by the bid, updated by each later event of its market. A row changes only
  * for an event of its market later than the last it applied, so re-delivered events change nothing, and a bid
- * rejected as a duplicate never overwrites the job it duplicates.
+ * rejected as a duplicate never overwrites the job it duplicates. Each handler says what its event does to the row
+ * as a {@link RowChange}, which the live table and a rebuild's rows in memory apply alike.
  */
 @Component
 @ProcessingGroup(ProjectionsConfiguration.PROCESSING_GROUP)
 @WritesInBatches
 final class JobProjection {
 
+    private static final String TABLE = "job_view";
+
     private final ReadModelWrites writes;
+    private final RowFolds rows;
 
     JobProjection(ReadModelWrites writes) {
         this.writes = writes;
+        this.rows = new RowFolds(writes);
     }
 
     /** A rebuild replays every event into empty tables. */
@@ -50,161 +57,136 @@ final class JobProjection {
 
     @EventHandler
     void on(BidSubmitted event, @SequenceNumber long sequence) {
-        writes.row("job_view", List.of(event.cargo().value(), event.jobId().value())).sql("""
-                INSERT INTO job_view (cargo, job_id, consumer, status, limit_micro_credits, max_units,
-                                      escrow_micro_credits, jurisdiction, submitted_at, expires_at, updated_at,
-                                      last_sequence)
-                VALUES (:cargo, :job, :consumer, 'RESTING', :limit, :maxUnits, :escrow, :jurisdiction, :at,
-                        :expiresAt, :at, :sequence)
-                ON CONFLICT (cargo, job_id) DO NOTHING""")
-                .param("cargo", event.cargo().value())
-                .param("job", event.jobId().value())
-                .param("consumer", event.consumer().value())
-                .param("limit", event.limit().microCredits())
-                .param("maxUnits", event.maxUnits())
-                .param("escrow", event.escrow().value())
-                .param("jurisdiction", event.jurisdiction().name())
-                .param("at", utc(event.at()))
-                .param("expiresAt", utc(event.expiresAt()))
-                .param("sequence", sequence)
-                .update();
+        rows.apply(RowChange.insert(TABLE, key(event.cargo(), event.jobId()))
+                .value("consumer", event.consumer().value())
+                .value("status", "RESTING")
+                .value("limit_micro_credits", event.limit().microCredits())
+                .value("max_units", event.maxUnits())
+                .value("escrow_micro_credits", event.escrow().value())
+                .value("jurisdiction", event.jurisdiction().name())
+                .value("submitted_at", utc(event.at()))
+                .value("expires_at", utc(event.expiresAt()))
+                .value("updated_at", utc(event.at()))
+                .value("last_sequence", sequence));
     }
 
     @EventHandler
     void on(BidRejected event, @SequenceNumber long sequence) {
-        writes.row("job_view", List.of(event.cargo().value(), event.jobId().value())).sql("""
-                INSERT INTO job_view (cargo, job_id, consumer, status, rejection_reason, detail, submitted_at,
-                                      finished_at, updated_at, last_sequence)
-                VALUES (:cargo, :job, :consumer, 'REJECTED', :reason, :detail, :at, :at, :at, :sequence)
-                ON CONFLICT (cargo, job_id) DO NOTHING""")
-                .param("cargo", event.cargo().value())
-                .param("job", event.jobId().value())
-                .param("consumer", event.consumer().value())
-                .param("reason", event.reason().name())
-                .param("detail", event.detail())
-                .param("at", utc(event.at()))
-                .param("sequence", sequence)
-                .update();
+        rows.apply(RowChange.insert(TABLE, key(event.cargo(), event.jobId()))
+                .value("consumer", event.consumer().value())
+                .value("status", "REJECTED")
+                .value("rejection_reason", event.reason().name())
+                .value("detail", event.detail())
+                .value("submitted_at", utc(event.at()))
+                .value("finished_at", utc(event.at()))
+                .value("updated_at", utc(event.at()))
+                .value("last_sequence", sequence));
     }
 
     @EventHandler
     void on(JobPlaced event, @SequenceNumber long sequence) {
-        writes.row("job_view", List.of(event.cargo().value(), event.jobId().value())).sql("""
-                UPDATE job_view SET status = 'PLACED', island_id = :island, host = :host, ask_micro_credits = :ask,
-                       royalty_micro_credits = :royalty, fee_micro_credits = :fee, rtt_micros = :rtt,
-                       placed_at = :at, updated_at = :at, last_sequence = :sequence
-                WHERE cargo = :cargo AND job_id = :job AND last_sequence < :sequence""")
-                .param("island", event.islandId().value())
-                .param("host", event.host().value())
-                .param("ask", event.price().ask().microCredits())
-                .param("royalty", event.price().royalty().microCredits())
-                .param("fee", event.price().platformFee().microCredits())
-                .param("rtt", event.rttMicros())
-                .param("at", utc(event.at()))
-                .params(key(event.cargo(), event.jobId(), sequence))
-                .update();
+        rows.apply(update(event.cargo(), event.jobId(), sequence)
+                .set("status", "PLACED")
+                .set("island_id", event.islandId().value())
+                .set("host", event.host().value())
+                .set("ask_micro_credits", event.price().ask().microCredits())
+                .set("royalty_micro_credits", event.price().royalty().microCredits())
+                .set("fee_micro_credits", event.price().platformFee().microCredits())
+                .set("rtt_micros", event.rttMicros())
+                .set("placed_at", utc(event.at()))
+                .set("updated_at", utc(event.at())));
     }
 
     /** The Island lost the job before it streamed: it rests again until another Island takes it. */
     @EventHandler
     void on(JobReassigned event, @SequenceNumber long sequence) {
-        writes.row("job_view", List.of(event.cargo().value(), event.jobId().value())).sql("""
-                UPDATE job_view SET status = 'RESTING', island_id = NULL, host = NULL, ask_micro_credits = NULL,
-                       royalty_micro_credits = NULL, fee_micro_credits = NULL, rtt_micros = NULL, placed_at = NULL,
-                       detail = :detail, updated_at = :at, last_sequence = :sequence
-                WHERE cargo = :cargo AND job_id = :job AND last_sequence < :sequence""")
-                .param("detail", "taken back from " + event.islandId() + ": " + event.reason())
-                .param("at", utc(event.at()))
-                .params(key(event.cargo(), event.jobId(), sequence))
-                .update();
+        rows.apply(update(event.cargo(), event.jobId(), sequence)
+                .set("status", "RESTING")
+                .set("island_id", null)
+                .set("host", null)
+                .set("ask_micro_credits", null)
+                .set("royalty_micro_credits", null)
+                .set("fee_micro_credits", null)
+                .set("rtt_micros", null)
+                .set("placed_at", null)
+                .set("detail", "taken back from " + event.islandId() + ": " + event.reason())
+                .set("updated_at", utc(event.at())));
     }
 
     @EventHandler
     void on(JobStarted event, @SequenceNumber long sequence) {
-        writes.row("job_view", List.of(event.cargo().value(), event.jobId().value())).sql("""
-                UPDATE job_view SET status = 'STARTED', ttft_micros = :ttft, started_at = :at, updated_at = :at,
-                       last_sequence = :sequence
-                WHERE cargo = :cargo AND job_id = :job AND last_sequence < :sequence""")
-                .param("ttft", event.ttftMicros())
-                .param("at", utc(event.at()))
-                .params(key(event.cargo(), event.jobId(), sequence))
-                .update();
+        rows.apply(update(event.cargo(), event.jobId(), sequence)
+                .set("status", "STARTED")
+                .set("ttft_micros", event.ttftMicros())
+                .set("started_at", utc(event.at()))
+                .set("updated_at", utc(event.at())));
     }
 
     @EventHandler
     void on(JobCompleted event, @SequenceNumber long sequence) {
-        writes.row("job_view", List.of(event.cargo().value(), event.jobId().value())).sql("""
-                UPDATE job_view SET status = 'COMPLETED', units = :units, charged_micro_credits = :charged,
-                       released_micro_credits = :released, finished_at = :at, updated_at = :at,
-                       last_sequence = :sequence
-                WHERE cargo = :cargo AND job_id = :job AND last_sequence < :sequence""")
-                .param("units", event.units())
-                .param("charged", event.charged().value())
-                .param("released", event.released().value())
-                .param("at", utc(event.at()))
-                .params(key(event.cargo(), event.jobId(), sequence))
-                .update();
+        rows.apply(update(event.cargo(), event.jobId(), sequence)
+                .set("status", "COMPLETED")
+                .set("units", event.units())
+                .set("charged_micro_credits", event.charged().value())
+                .set("released_micro_credits", event.released().value())
+                .set("finished_at", utc(event.at()))
+                .set("updated_at", utc(event.at())));
     }
 
     @EventHandler
     void on(JobFailed event, @SequenceNumber long sequence) {
-        writes.row("job_view", List.of(event.cargo().value(), event.jobId().value())).sql("""
-                UPDATE job_view SET status = 'FAILED', detail = :reason, released_micro_credits = :refunded,
-                       finished_at = :at, updated_at = :at, last_sequence = :sequence
-                WHERE cargo = :cargo AND job_id = :job AND last_sequence < :sequence""")
-                .param("reason", event.reason())
-                .param("refunded", event.refunded().value())
-                .param("at", utc(event.at()))
-                .params(key(event.cargo(), event.jobId(), sequence))
-                .update();
+        rows.apply(update(event.cargo(), event.jobId(), sequence)
+                .set("status", "FAILED")
+                .set("detail", event.reason())
+                .set("released_micro_credits", event.refunded().value())
+                .set("finished_at", utc(event.at()))
+                .set("updated_at", utc(event.at())));
     }
 
     /** The consumer left: the job settled the units that reached it. */
     @EventHandler
     void on(JobCancelled event, @SequenceNumber long sequence) {
-        writes.row("job_view", List.of(event.cargo().value(), event.jobId().value())).sql("""
-                UPDATE job_view SET status = 'CANCELLED', units = :units, charged_micro_credits = :charged,
-                       released_micro_credits = :released, detail = :reason, finished_at = :at, updated_at = :at,
-                       last_sequence = :sequence
-                WHERE cargo = :cargo AND job_id = :job AND last_sequence < :sequence""")
-                .param("units", event.units())
-                .param("charged", event.charged().value())
-                .param("released", event.released().value())
-                .param("reason", event.reason())
-                .param("at", utc(event.at()))
-                .params(key(event.cargo(), event.jobId(), sequence))
-                .update();
+        rows.apply(update(event.cargo(), event.jobId(), sequence)
+                .set("status", "CANCELLED")
+                .set("units", event.units())
+                .set("charged_micro_credits", event.charged().value())
+                .set("released_micro_credits", event.released().value())
+                .set("detail", event.reason())
+                .set("finished_at", utc(event.at()))
+                .set("updated_at", utc(event.at())));
     }
 
     /** The consumer left before any Island took the job. */
     @EventHandler
     void on(BidCancelled event, @SequenceNumber long sequence) {
-        writes.row("job_view", List.of(event.cargo().value(), event.jobId().value())).sql("""
-                UPDATE job_view SET status = 'CANCELLED', units = 0, charged_micro_credits = 0,
-                       released_micro_credits = :released, detail = :reason, finished_at = :at, updated_at = :at,
-                       last_sequence = :sequence
-                WHERE cargo = :cargo AND job_id = :job AND last_sequence < :sequence""")
-                .param("released", event.released().value())
-                .param("reason", event.reason())
-                .param("at", utc(event.at()))
-                .params(key(event.cargo(), event.jobId(), sequence))
-                .update();
+        rows.apply(update(event.cargo(), event.jobId(), sequence)
+                .set("status", "CANCELLED")
+                .set("units", 0L)
+                .set("charged_micro_credits", 0L)
+                .set("released_micro_credits", event.released().value())
+                .set("detail", event.reason())
+                .set("finished_at", utc(event.at()))
+                .set("updated_at", utc(event.at())));
     }
 
     @EventHandler
     void on(BidExpired event, @SequenceNumber long sequence) {
-        writes.row("job_view", List.of(event.cargo().value(), event.jobId().value())).sql("""
-                UPDATE job_view SET status = 'EXPIRED', released_micro_credits = :released, finished_at = :at,
-                       updated_at = :at, last_sequence = :sequence
-                WHERE cargo = :cargo AND job_id = :job AND last_sequence < :sequence""")
-                .param("released", event.released().value())
-                .param("at", utc(event.at()))
-                .params(key(event.cargo(), event.jobId(), sequence))
-                .update();
+        rows.apply(update(event.cargo(), event.jobId(), sequence)
+                .set("status", "EXPIRED")
+                .set("released_micro_credits", event.released().value())
+                .set("finished_at", utc(event.at()))
+                .set("updated_at", utc(event.at())));
     }
 
-    private static Map<String, Object> key(CargoType cargo, JobId jobId, long sequence) {
-        return Map.of("cargo", cargo.value(), "job", jobId.value(), "sequence", sequence);
+    private static Map<String, Object> key(CargoType cargo, JobId jobId) {
+        Map<String, Object> key = new LinkedHashMap<>();
+        key.put("cargo", cargo.value());
+        key.put("job_id", jobId.value());
+        return key;
+    }
+
+    private static RowChange update(CargoType cargo, JobId jobId, long sequence) {
+        return RowChange.update(TABLE, key(cargo, jobId), sequence);
     }
 
     private static OffsetDateTime utc(Instant at) {

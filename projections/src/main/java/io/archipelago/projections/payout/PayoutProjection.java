@@ -1,15 +1,19 @@
 package io.archipelago.projections.payout;
 
 import io.archipelago.exchange.account.api.PayoutFailed;
+import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.account.api.PayoutPaid;
 import io.archipelago.exchange.account.api.PayoutRequested;
 import io.archipelago.projections.ProjectionsConfiguration;
 import io.archipelago.projections.ReadModelWrites;
+import io.archipelago.projections.RowChange;
+import io.archipelago.projections.RowFolds;
 import io.archipelago.projections.WritesInBatches;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -25,10 +29,14 @@ import org.springframework.stereotype.Component;
 @WritesInBatches
 final class PayoutProjection {
 
+    private static final String TABLE = "payout_view";
+
     private final ReadModelWrites writes;
+    private final RowFolds rows;
 
     PayoutProjection(ReadModelWrites writes) {
         this.writes = writes;
+        this.rows = new RowFolds(writes);
     }
 
     @ResetHandler
@@ -38,43 +46,33 @@ final class PayoutProjection {
 
     @EventHandler
     void on(PayoutRequested event, @SequenceNumber long sequence) {
-        writes.row("payout_view", List.of(event.accountId().value(), event.payoutId())).sql("""
-                INSERT INTO payout_view (account_id, payout_id, amount_micro_credits, status, requested_at,
-                                         last_sequence)
-                VALUES (:account, :payout, :amount, 'REQUESTED', :at, :sequence)
-                ON CONFLICT (account_id, payout_id) DO NOTHING""")
-                .param("account", event.accountId().value())
-                .param("payout", event.payoutId())
-                .param("amount", event.amount().value())
-                .param("at", utc(event.at()))
-                .param("sequence", sequence)
-                .update();
+        rows.apply(RowChange.insert(TABLE, key(event.accountId(), event.payoutId()))
+                .value("amount_micro_credits", event.amount().value())
+                .value("status", "REQUESTED")
+                .value("requested_at", utc(event.at()))
+                .value("last_sequence", sequence));
     }
 
     @EventHandler
     void on(PayoutPaid event, @SequenceNumber long sequence) {
-        writes.row("payout_view", List.of(event.accountId().value(), event.payoutId())).sql("""
-                UPDATE payout_view SET status = 'PAID', paid_at = :at, last_sequence = :sequence
-                WHERE account_id = :account AND payout_id = :payout AND last_sequence < :sequence""")
-                .param("account", event.accountId().value())
-                .param("payout", event.payoutId())
-                .param("at", utc(event.at()))
-                .param("sequence", sequence)
-                .update();
+        rows.apply(RowChange.update(TABLE, key(event.accountId(), event.payoutId()), sequence)
+                .set("status", "PAID")
+                .set("paid_at", utc(event.at())));
     }
 
     @EventHandler
     void on(PayoutFailed event, @SequenceNumber long sequence) {
-        writes.row("payout_view", List.of(event.accountId().value(), event.payoutId())).sql("""
-                UPDATE payout_view SET status = :status, reason = :reason, failed_at = :at, last_sequence = :sequence
-                WHERE account_id = :account AND payout_id = :payout AND last_sequence < :sequence""")
-                .param("status", event.reversed() ? "REVERSED" : "FAILED")
-                .param("reason", event.reason())
-                .param("account", event.accountId().value())
-                .param("payout", event.payoutId())
-                .param("at", utc(event.at()))
-                .param("sequence", sequence)
-                .update();
+        rows.apply(RowChange.update(TABLE, key(event.accountId(), event.payoutId()), sequence)
+                .set("status", event.reversed() ? "REVERSED" : "FAILED")
+                .set("reason", event.reason())
+                .set("failed_at", utc(event.at())));
+    }
+
+    private static Map<String, Object> key(AccountId account, String payout) {
+        Map<String, Object> key = new LinkedHashMap<>();
+        key.put("account_id", account.value());
+        key.put("payout_id", payout);
+        return key;
     }
 
     private static OffsetDateTime utc(Instant at) {

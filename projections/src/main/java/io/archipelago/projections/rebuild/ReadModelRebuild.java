@@ -2,6 +2,7 @@ package io.archipelago.projections.rebuild;
 
 import io.archipelago.projections.ProjectionsConfiguration;
 import io.archipelago.projections.ReadModelWrites;
+import io.archipelago.projections.RebuildMemory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,7 +10,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -42,6 +45,8 @@ import org.axonframework.messaging.ResultMessage;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
 import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.upcasting.event.EventUpcaster;
 import org.axonframework.serialization.SimpleSerializedObject;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.PessimisticLockingFailureException;
@@ -53,8 +58,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * while the live ones keep serving, then swaps them in at once. It reads the store in one streaming query (a
  * server-side cursor) up to the head as it was when the rebuild began, hands each event to the projections' own
  * handlers (the same code the live processor runs: nothing is written twice) on {@code threads} workers split by
- * aggregate, as the processor's segments are, and commits every {@code batchSize} events of a worker with each
- * row-keyed projection's writes sent as one JDBC batch per statement ({@link ReadModelWrites}). At the end, in one
+ * aggregate, as the processor's segments are, and commits every {@code batchSize} events of a worker. Each worker
+ * holds a {@link RebuildMemory} for the whole rebuild: the big tables' rows (jobs, balances, the market and its book,
+ * candles, usage, rates, Islands, karma, payouts) are folded there instead of written per event, and written once
+ * with multi-row inserts when the worker has replayed its last event; the other projections' writes go to the fresh
+ * tables as they are made (those of {@link ReadModelWrites} as one JDBC batch per statement). At the end, in one
  * transaction: the live tables are dropped, the fresh ones take their place, the processor's dead letters go, and
  * its tokens move to where the rebuild stopped, so that the processor, stopped for that transaction only, carries on
  * from there with the events that came in meanwhile. A failed rebuild leaves the live read models as they were. Needs
@@ -114,12 +122,15 @@ public final class ReadModelRebuild {
         shadow.create();
         progress.accept(String.format("rebuild: fresh tables created (%.1f s)", (System.nanoTime() - started) / 1e9));
         try {
+            // resolved once: asking the provider for Axon's configuration per event cost more than the event
+            Configuration configuration = axon.get();
             List<AnnotationEventHandlerAdapter> handlers = projections.get().stream()
-                    .map(bean -> new AnnotationEventHandlerAdapter(bean, axon.get().parameterResolverFactory()))
+                    .map(bean -> new AnnotationEventHandlerAdapter(bean, configuration.parameterResolverFactory()))
                     .toList();
             Long max = jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
             long head = max == null ? -1 : max;
-            Replay replay = replay(handlers, head, deadline, progress, started);
+            Replay replay = replay(handlers, configuration.eventSerializer(), configuration.upcasterChain(), head,
+                    deadline, progress, started);
             progress.accept(String.format("rebuild: %,d events replayed into fresh tables (%.1f s), swapping them in",
                     replay.events(), (System.nanoTime() - started) / 1e9));
             swap(shadow, replay.token());
@@ -137,7 +148,8 @@ public final class ReadModelRebuild {
     }
 
     /** Streams the store up to {@code head} to the workers; the token says what was read and what was missing. */
-    private Replay replay(List<AnnotationEventHandlerAdapter> handlers, long head, long deadline,
+    private Replay replay(List<AnnotationEventHandlerAdapter> handlers, Serializer serializer,
+                          EventUpcaster upcasters, long head, long deadline,
                           Consumer<String> progress, long started) {
         ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
             Thread thread = new Thread(task, "read-model-rebuild");
@@ -176,7 +188,7 @@ public final class ReadModelRebuild {
                         if (!gaps.isEmpty() && gaps.first() < index - GAP_WINDOW) {
                             gaps.headSet(index - GAP_WINDOW).clear();
                         }
-                        TrackedEventMessage<?> event = event(row, index);
+                        TrackedEventMessage<?> event = event(row, index, serializer, upcasters);
                         String aggregate = row.getString("aggregate_identifier");
                         int segment = threads == 1 || aggregate == null ? 0
                                 : Math.floorMod(aggregate.hashCode(), threads);
@@ -226,7 +238,8 @@ public final class ReadModelRebuild {
         return new Replay(events, last < 0 ? null : GapAwareTrackingToken.newInstance(last, gaps));
     }
 
-    private TrackedEventMessage<?> event(ResultSet row, long index) throws SQLException {
+    private static TrackedEventMessage<?> event(ResultSet row, long index, Serializer serializer,
+                                                EventUpcaster upcasters) throws SQLException {
         byte @Nullable [] metaData = row.getBytes("meta_data");
         StoredDomainEvent entry = new StoredDomainEvent(row.getString("type"), row.getString("aggregate_identifier"),
                 row.getLong("sequence_number"), row.getString("event_identifier"),
@@ -237,8 +250,7 @@ public final class ReadModelRebuild {
                         MetaData.class.getName(), null));
         TrackedDomainEventData<byte[]> data = new TrackedDomainEventData<>(
                 GapAwareTrackingToken.newInstance(index, List.of()), entry);
-        return EventUtils.upcastAndDeserializeTrackedEvents(Stream.of(data), axon.get().eventSerializer(),
-                axon.get().upcasterChain()).findFirst()
+        return EventUtils.upcastAndDeserializeTrackedEvents(Stream.of(data), serializer, upcasters).findFirst()
                 .orElseThrow(() -> new IllegalStateException("event " + index + " did not deserialise"));
     }
 
@@ -301,16 +313,24 @@ public final class ReadModelRebuild {
 
     private Void work(BlockingQueue<List<TrackedEventMessage<?>>> queue, List<AnnotationEventHandlerAdapter> handlers,
                       AtomicLong replayed) throws InterruptedException {
+        RebuildMemory memory = new RebuildMemory();
+        Map<Class<?>, List<AnnotationEventHandlerAdapter>> byType = new HashMap<>();
         while (true) {
             List<TrackedEventMessage<?>> batch = queue.take();
             if (batch.isEmpty()) {
+                transactions.executeWithoutResult(status -> {
+                    jdbc.execute(ShadowTables.searchPath());
+                    memory.write(jdbc);
+                });
                 return null;
             }
             for (int attempt = 1; ; attempt++) {
                 try {
-                    transactions.executeWithoutResult(status -> apply(batch, handlers));
+                    transactions.executeWithoutResult(status -> apply(batch, handlers, byType, memory));
+                    memory.committed();
                     break;
                 } catch (PessimisticLockingFailureException deadlock) {
+                    memory.rolledBack();
                     // two workers wrote rows of the same accounts in opposite orders: do the batch again
                     if (attempt == ATTEMPTS) {
                         throw deadlock;
@@ -322,16 +342,18 @@ public final class ReadModelRebuild {
     }
 
     /** One batch in the current transaction, into the fresh tables, its row writes sent at its end. */
-    private void apply(List<TrackedEventMessage<?>> batch, List<AnnotationEventHandlerAdapter> handlers) {
+    private void apply(List<TrackedEventMessage<?>> batch, List<AnnotationEventHandlerAdapter> handlers,
+                       Map<Class<?>, List<AnnotationEventHandlerAdapter>> byType, RebuildMemory memory) {
         jdbc.execute(ShadowTables.searchPath());
         BatchingUnitOfWork<TrackedEventMessage<?>> unitOfWork = new BatchingUnitOfWork<>(batch);
         ResultMessage<Void> result = unitOfWork.executeWithResult(() -> {
             writes.deferToCommit();
+            memory.bindToCurrentUnitOfWork();
             EventMessage<?> event = unitOfWork.getMessage();
-            for (AnnotationEventHandlerAdapter handler : handlers) {
-                if (handler.canHandle(event)) {
-                    handler.handle(event);
-                }
+            // every event of the store is a domain event: which handlers take it depends on its payload's type only
+            for (AnnotationEventHandlerAdapter handler : byType.computeIfAbsent(event.getPayloadType(),
+                    type -> handlers.stream().filter(candidate -> candidate.canHandle(event)).toList())) {
+                handler.handle(event);
             }
             return null;
         }, RollbackConfigurationType.ANY_THROWABLE);

@@ -18,9 +18,11 @@ import io.archipelago.exchange.publisher.api.PublisherKeyRotated;
 import io.archipelago.exchange.publisher.api.PublisherRegistered;
 import io.archipelago.exchange.publisher.api.PublisherTierChanged;
 import io.archipelago.projections.ProjectionsConfiguration;
+import io.archipelago.projections.RebuildMemory;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -202,6 +204,7 @@ final class RegistryProjection {
                     .param("cargo", event.cargo().value())
                     .param("version", event.version())
                     .update();
+            mirror().ifPresent(jobs -> jobs.assigned(event.jobId().value()));
         }
     }
 
@@ -245,11 +248,21 @@ final class RegistryProjection {
                 .param("job", jobId.value())
                 .update();
         jdbc.sql("DELETE FROM registry_job WHERE job_id = :job").param("job", jobId.value()).update();
+        mirror().ifPresent(jobs -> jobs.ended(jobId.value()));
     }
 
+    /** Asks the table, or a rebuild's mirror of it (one query per job's end is what bound the rebuild). */
     private boolean jobRunsAVersion(JobId jobId) {
+        Optional<RegistryJobs> mirror = mirror();
+        if (mirror.isPresent()) {
+            return mirror.get().runsAVersion(jobId.value());
+        }
         return jdbc.sql("SELECT 1 FROM registry_job WHERE job_id = :job").param("job", jobId.value())
                 .query(Integer.class).optional().isPresent();
+    }
+
+    private static Optional<RegistryJobs> mirror() {
+        return RebuildMemory.current().map(memory -> memory.state(RegistryJobs.class, RegistryJobs::new));
     }
 
     private void mark(CargoType cargo, String version, VersionStatus status, String reason, Instant at) {
