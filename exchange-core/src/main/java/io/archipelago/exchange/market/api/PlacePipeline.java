@@ -12,14 +12,20 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /**
  * Places a job of a pipeline Cargo on one Island per stage, all together or not at all. {@code limit} is what the
- * consumer pays per unit for the whole pipeline; {@code memoryMib} is the memory each Island reports it can give a
+ * consumer pays per unit for the whole pipeline, {@code maxUnits} the most units it pays for (the escrow is their
+ * product); {@code memoryMib} is the memory each Island reports it can give a
  * stage and {@code rtts} the round trips measured between Islands, both brought by the caller because the market
  * keeps neither.
  */
 public record PlacePipeline(@TargetAggregateIdentifier CargoType cargo, JobId jobId, AccountId consumer,
-                            PricePerUnit limit, Map<IslandId, Long> memoryMib, List<IslandRtt> rtts, Instant at) {
+                            PricePerUnit limit, long maxUnits,
+                            Map<IslandId, Long> memoryMib, List<IslandRtt> rtts, Instant at) {
 
     public PlacePipeline {
+        if (maxUnits < 1 || maxUnits > SubmitBid.MAX_UNITS) {
+            throw new IllegalArgumentException("a pipeline job pays for 1 to " + SubmitBid.MAX_UNITS + " units, got "
+                    + maxUnits);
+        }
         memoryMib = Map.copyOf(memoryMib);
         rtts = List.copyOf(rtts);
     }
