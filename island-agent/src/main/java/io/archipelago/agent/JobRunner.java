@@ -1,11 +1,16 @@
 package io.archipelago.agent;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.archipelago.agent.pipeline.PipelineModel;
+import io.archipelago.agent.pipeline.StageRun;
 import io.archipelago.protocol.Codec;
 import io.archipelago.protocol.JobAccepted;
 import io.archipelago.protocol.JobCancel;
 import io.archipelago.protocol.JobOffer;
 import io.archipelago.protocol.JobOutput;
 import io.archipelago.protocol.Payload;
+import io.archipelago.protocol.Payloads;
 import io.archipelago.protocol.Probe;
 import io.archipelago.protocol.ProbeReply;
 import io.archipelago.protocol.RejectedMessage;
@@ -46,10 +51,18 @@ final class JobRunner implements AutoCloseable {
     private final AtomicInteger running = new AtomicInteger();
     private final Map<String, AtomicBoolean> cancellations = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
+    private final @Nullable PipelineModel stages;
     private @Nullable Dispatcher probes;
     private @Nullable Dispatcher jobs;
 
     JobRunner(String islandId, Connection nats, JobRuntime runtime, Set<String> cargos, int slots) {
+        this(islandId, nats, runtime, cargos, slots, null);
+    }
+
+    /** A runner that also takes pipeline stages of {@code stages}' model (null: it takes none). */
+    JobRunner(String islandId, Connection nats, JobRuntime runtime, Set<String> cargos, int slots,
+              @Nullable PipelineModel stages) {
+        this.stages = stages;
         this.islandId = islandId;
         this.nats = nats;
         this.runtime = runtime;
@@ -128,15 +141,70 @@ final class JobRunner implements AutoCloseable {
             reply(message, JobAccepted.no(offer.jobId(), "this island does not serve " + offer.cargo()));
             return;
         }
+        if (offer.stage() != null && stages == null) {
+            reply(message, JobAccepted.no(offer.jobId(), "this island runs no pipeline stages"));
+            return;
+        }
         if (running.incrementAndGet() > slots) {
             running.decrementAndGet();
             reply(message, JobAccepted.no(offer.jobId(), "every slot is busy"));
             return;
         }
+        StageRun stage = null;
+        if (offer.stage() != null && stages != null) {
+            try {
+                // subscribed before the answer: the previous stage is offered its part only once this one took it
+                stage = StageRun.open(nats, stages, islandId, offer.jobId(), offer.stage());
+            } catch (RuntimeException cannot) {
+                running.decrementAndGet();
+                reply(message, JobAccepted.no(offer.jobId(), cannot.getMessage()));
+                return;
+            }
+        }
         AtomicBoolean cancelled = new AtomicBoolean();
         cancellations.put(offer.jobId(), cancelled);
         reply(message, JobAccepted.yes(offer.jobId()));
-        workers.execute(() -> run(offer, cancelled));
+        StageRun taken = stage;
+        workers.execute(() -> {
+            if (taken == null) {
+                run(offer, cancelled);
+            } else {
+                runStage(offer, taken, cancelled);
+            }
+        });
+    }
+
+    /**
+     * Runs this Island's stage of a pipeline job. Only the last stage's output is the job's, numbered and closed
+     * with its units as any job's; every stage reports a failure on its own results subject.
+     */
+    private void runStage(JobOffer offer, StageRun stage, AtomicBoolean cancelled) {
+        String subject = Subjects.results(islandId, offer.jobId());
+        AtomicLong seq = new AtomicLong();
+        boolean last = offer.stage() != null && offer.stage().last();
+        try (stage) {
+            long tokens = stage.run(offer.input(), offer.deadlineEpochMillis(), cancelled::get, (index, vector) -> {
+                ObjectNode chunk = Codec.json().createObjectNode().put("index", index);
+                ArrayNode values = chunk.putArray("embedding");
+                for (float value : vector) {
+                    values.add(value);
+                }
+                nats.publish(subject, Codec.encode(JobOutput.chunk(offer.jobId(), seq.getAndIncrement(),
+                        Payloads.TextDelta.of(chunk.toString()))));
+            });
+            if (last && !cancelled.get()) {
+                nats.publish(subject, Codec.encode(JobOutput.done(offer.jobId(), seq.get(), Units.ofTokens(tokens))));
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (Exception failed) {
+            LOG.warn("stage of job {} failed: {}", offer.jobId(), failed.toString());
+            nats.publish(subject, Codec.encode(JobOutput.error(offer.jobId(),
+                    failed.getClass().getSimpleName() + ": " + failed.getMessage())));
+        } finally {
+            cancellations.remove(offer.jobId());
+            running.decrementAndGet();
+        }
     }
 
     private void run(JobOffer offer, AtomicBoolean cancelled) {

@@ -54,6 +54,29 @@ public final class Subjects {
         return "pipeline." + token(jobId) + "." + index;
     }
 
+    /**
+     * Where the Island {@code from} sends stage {@code index} of a pipeline job its input, to the Island {@code to}.
+     * NATS permissions let an Island publish only hops it is the sender of ({@link #hopsOutbound}) and hear only
+     * hops addressed to it ({@link #hopsInbound}), so the receiving stage knows who sent each message from its
+     * subject alone.
+     */
+    public static String hop(String jobId, int index, String from, String to) {
+        if (index < 1) {
+            throw new IllegalArgumentException("a hop feeds a stage after the first, got " + index);
+        }
+        return "pipeline." + token(jobId) + "." + index + "." + token(from) + "." + token(to);
+    }
+
+    /** Every pipeline hop an Island may hear: those addressed to it. */
+    public static String hopsInbound(String islandId) {
+        return "pipeline.*.*.*." + token(islandId);
+    }
+
+    /** Every pipeline hop an Island may send: those it is the sender of. */
+    public static String hopsOutbound(String islandId) {
+        return "pipeline.*.*." + token(islandId) + ".*";
+    }
+
     /** Where an Island sends the {@link JobOutput}s of a job. */
     public static String results(String islandId, String jobId) {
         return "results." + token(islandId) + "." + token(jobId);
