@@ -50,13 +50,17 @@ import org.springframework.context.ConfigurableApplicationContext;
  * agents (runtime {@code minilm-stages}, each its own NATS user): all-MiniLM-L6-v2 split in two and in three stages,
  * one Island per stage, the activations going Island to Island. The embeddings equal ONNX Runtime's of the whole
  * model on one machine within 1e-4; every stage's host earns its own ask times the units, the consumer's escrow comes
- * back whole but for the stages' charges, and the auditor's replay is clean with the ledger conserved.
+ * back whole but for the stages' charges, and the auditor's replay is clean with the ledger conserved. A stage
+ * whose Island refuses it fails the job and gives the escrow back.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineEmbeddingsTest {
 
     private static final String TWO = "embeddings.minilm.two-stages";
     private static final String THREE = "embeddings.minilm.three-stages";
+    /** Four stages, so that every Island takes one, the one that runs no stages among them. */
+    private static final String FOUR = "embeddings.minilm.four-stages";
+    private static final String REFUSER = "whole-only";
     private static final AccountId CONSUMER = new AccountId("pipeline-consumer");
     private static final AccountId PUBLISHER = new AccountId("publisher-1");
     private static final long ROYALTY = 10;
@@ -83,7 +87,7 @@ class PipelineEmbeddingsTest {
         url = WholeCoordinator.url(coordinator);
         CommandGateway commands = coordinator.getBean(CommandGateway.class);
         Clock clock = coordinator.getBean(Clock.class);
-        for (String cargo : List.of(TWO, THREE)) {
+        for (String cargo : List.of(TWO, THREE, FOUR)) {
             commands.sendAndWait(new RegisterCargo(new CargoType(cargo), CargoUnit.THOUSAND_TOKENS, PUBLISHER,
                     PricePerUnit.of(ROYALTY), clock.instant()));
         }
@@ -92,18 +96,27 @@ class PipelineEmbeddingsTest {
         commands.sendAndWait(new DeclarePipeline(new CargoType(THREE), new PipelineShape(List.of(
                 new PipelineStage(0, 2, 60), new PipelineStage(2, 4, 20), new PipelineStage(4, 6, 20))), PUBLISHER,
                 clock.instant()));
+        commands.sendAndWait(new DeclarePipeline(new CargoType(FOUR), new PipelineShape(List.of(
+                new PipelineStage(0, 2, 60), new PipelineStage(2, 3, 10), new PipelineStage(3, 4, 10),
+                new PipelineStage(4, 6, 20))), PUBLISHER, clock.instant()));
         commands.sendAndWait(new OpenAccount(CONSUMER, Country.of("DE"), clock.instant()));
         commands.sendAndWait(new DepositCredits(CONSUMER, "deposit-1", DEPOSIT, clock.instant()));
         for (int i = 0; i < ISLANDS.size(); i++) {
             agents.add(IslandAgent.start(new AgentSettings(ISLANDS.get(i), "host-" + ISLANDS.get(i), "DE",
-                    Map.of(TWO, ASKS.get(i), THREE, ASKS.get(i)), 2, List.of(), url, null, "minilm-stages", null,
-                    null, Duration.ZERO).withKey(TestCredentials.OPERATOR_TOKEN)));
+                    Map.of(TWO, ASKS.get(i), THREE, ASKS.get(i), FOUR, ASKS.get(i)), 2, List.of(), url, null,
+                    "minilm-stages", null, null, Duration.ZERO).withKey(TestCredentials.OPERATOR_TOKEN)));
         }
+        // an Island of the whole model only: offered a stage, it refuses
+        agents.add(IslandAgent.start(new AgentSettings(REFUSER, "host-" + REFUSER, "DE", Map.of(FOUR, 100L), 2,
+                List.of(), url, null, "embeddings", null, null, Duration.ZERO)
+                .withKey(TestCredentials.OPERATOR_TOKEN)));
         MarketViews markets = coordinator.getBean(MarketViews.class);
         IslandBridge bridge = coordinator.getBean(IslandBridge.class);
         await().atMost(WAIT).until(() -> markets.find(THREE).map(market -> market.onlineAsks() == 3).orElse(false)
                 && markets.find(TWO).map(market -> market.onlineAsks() == 3).orElse(false)
-                && bridge.measuredRtts().keySet().containsAll(ISLANDS));
+                && markets.find(FOUR).map(market -> market.onlineAsks() == 4).orElse(false)
+                && bridge.measuredRtts().keySet().containsAll(ISLANDS)
+                && bridge.measuredRtts().containsKey(REFUSER));
         HttpResponse<String> issued = send("POST", "/accounts/" + CONSUMER.value() + "/keys",
                 TestCredentials.OPERATOR_TOKEN, "");
         assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
@@ -166,6 +179,19 @@ class PipelineEmbeddingsTest {
         assertThat(report.path("conserved").asBoolean()).isTrue();
     }
 
+    @Test
+    void aStageItsIslandRefusesFailsTheJobAndGivesTheEscrowBack() throws Exception {
+        String request = json.writeValueAsString(Map.of("model", FOUR, "input", TEXTS));
+        HttpResponse<String> response = placed(request);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(502);
+        JsonNode error = json.readTree(response.body()).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("island_failed");
+        assertThat(error.path("message").asText()).contains("refused it: this island runs no pipeline stages");
+        // nothing stays held for the failed job, and none of its stages' hosts earned anything from it
+        await().atMost(WAIT).until(() -> balance(CONSUMER.value()).path("escrowMicroCredits").asLong() == 0);
+        assertThat(earnings("host-" + REFUSER)).isZero();
+    }
+
     private long hostsEarned() throws IOException, InterruptedException {
         long hosts = 0;
         for (String island : ISLANDS) {
@@ -180,6 +206,12 @@ class PipelineEmbeddingsTest {
 
     private JsonNode embed(String cargo) throws Exception {
         String request = json.writeValueAsString(Map.of("model", cargo, "input", TEXTS, "encoding_format", "float"));
+        HttpResponse<String> response = placed(request);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return json.readTree(response.body());
+    }
+
+    private HttpResponse<String> placed(String request) throws Exception {
         // the market may not have every Island's round trip yet when the first request comes
         long deadline = System.nanoTime() + WAIT.toNanos();
         HttpResponse<String> response = send("POST", "/v1/embeddings", key, request);
@@ -187,8 +219,7 @@ class PipelineEmbeddingsTest {
             Thread.sleep(500);
             response = send("POST", "/v1/embeddings", key, request);
         }
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return json.readTree(response.body());
+        return response;
     }
 
     private JsonNode balance(String account) throws IOException, InterruptedException {
