@@ -11,6 +11,8 @@ import io.archipelago.protocol.JobOffer;
 import io.archipelago.protocol.JobOutput;
 import io.archipelago.protocol.Payload;
 import io.archipelago.protocol.Payloads;
+import io.archipelago.protocol.PeerProbe;
+import io.archipelago.protocol.PeerProbeReply;
 import io.archipelago.protocol.Probe;
 import io.archipelago.protocol.ProbeReply;
 import io.archipelago.protocol.RejectedMessage;
@@ -18,7 +20,13 @@ import io.archipelago.protocol.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
+import io.nats.client.Subscription;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +49,8 @@ import org.slf4j.LoggerFactory;
 final class JobRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+    /** How long a peer probe's ping waits for its echo. */
+    private static final Duration PEER_ECHO_WAIT = Duration.ofMillis(500);
 
     private final String islandId;
     private final Connection nats;
@@ -79,6 +89,8 @@ final class JobRunner implements AutoCloseable {
     void start() throws InterruptedException, TimeoutException {
         probes = nats.createDispatcher(this::probe);
         probes.subscribe(Subjects.probe(islandId));
+        probes.subscribe(Subjects.peerPingsTo(islandId));
+        probes.subscribe(Subjects.peerProbe(islandId));
         jobs = nats.createDispatcher(this::dispatch);
         jobs.subscribe(Subjects.jobs(islandId));
         jobs.subscribe(Subjects.cancel(islandId));
@@ -94,6 +106,16 @@ final class JobRunner implements AutoCloseable {
     }
 
     private void probe(Message message) {
+        String pinger = Subjects.senderOfPeerPing(message.getSubject());
+        if (pinger != null) {
+            // another Island measuring its round trip to this one: echo at once, on the hop back to it
+            nats.publish(Subjects.peerPing(islandId, pinger), message.getData());
+            return;
+        }
+        if (message.getSubject().equals(Subjects.peerProbe(islandId))) {
+            peerProbe(message);
+            return;
+        }
         try {
             Probe probe = Codec.decode(message.getData(), Probe.class);
             if (message.getReplyTo() != null) {
@@ -103,6 +125,53 @@ final class JobRunner implements AutoCloseable {
         } catch (RejectedMessage rejected) {
             refused.incrementAndGet();
         }
+    }
+
+    /**
+     * Measures the round trip to the probe's peer off the probe dispatcher (the pings wait for their echoes): each
+     * ping waits at most {@link #PEER_ECHO_WAIT} for its echo; the median of those that came back is the answer.
+     */
+    private void peerProbe(Message message) {
+        PeerProbe probe;
+        try {
+            probe = Codec.decode(message.getData(), PeerProbe.class);
+        } catch (RejectedMessage rejected) {
+            refused.incrementAndGet();
+            return;
+        }
+        String replyTo = message.getReplyTo();
+        if (replyTo == null || probe.peer().equals(islandId)) {
+            return;
+        }
+        Thread measuring = new Thread(() -> {
+            List<Long> rtts = new ArrayList<>();
+            Subscription echoes = nats.subscribe(Subjects.peerPing(probe.peer(), islandId));
+            try {
+                for (int i = 0; i < probe.samples(); i++) {
+                    byte[] nonce = (islandId + ":" + i + ":" + System.nanoTime()).getBytes(StandardCharsets.UTF_8);
+                    long start = System.nanoTime();
+                    nats.publish(Subjects.peerPing(islandId, probe.peer()), nonce);
+                    long until = start + PEER_ECHO_WAIT.toNanos();
+                    for (Message echo = echoes.nextMessage(PEER_ECHO_WAIT); echo != null;
+                         echo = System.nanoTime() < until ? echoes.nextMessage(PEER_ECHO_WAIT) : null) {
+                        if (Arrays.equals(echo.getData(), nonce)) {
+                            rtts.add((System.nanoTime() - start) / 1_000);
+                            break;
+                        }
+                    }
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            } finally {
+                echoes.unsubscribe();
+            }
+            Collections.sort(rtts);
+            long median = rtts.isEmpty() ? 0 : rtts.get(rtts.size() / 2);
+            nats.publish(replyTo, Codec.encode(new PeerProbeReply(Codec.VERSION, islandId, probe.peer(), median,
+                    rtts.size())));
+        }, islandId + "-peer-probe");
+        measuring.setDaemon(true);
+        measuring.start();
     }
 
     private void dispatch(Message message) {

@@ -27,12 +27,19 @@ import io.archipelago.exchange.market.api.PipelinePlaced;
 import io.archipelago.exchange.market.api.PipelineShape;
 import io.archipelago.exchange.market.api.PipelineUnplaceable;
 import io.archipelago.exchange.market.api.RejectionReason;
+import io.archipelago.protocol.Codec;
+import io.archipelago.protocol.PeerProbe;
+import io.archipelago.protocol.PeerProbeReply;
+import io.archipelago.protocol.RejectedMessage;
 import io.archipelago.protocol.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,6 +78,9 @@ public final class IslandBridge implements AutoCloseable {
     /** A round of probes is sent in this many slices over the probe interval. */
     static final int PROBE_SLICES = 10;
 
+    /** Five pings of at most 500 ms each, and the answer's way back. */
+    private static final Duration PEER_PROBE_TIMEOUT = Duration.ofSeconds(4);
+
     private static final String HEARTBEATS_MISSED = "the island missed its heartbeats";
 
     private final Connection nats;
@@ -86,6 +96,8 @@ public final class IslandBridge implements AutoCloseable {
     private final OutputSubjects outputSubjects = new OutputSubjects();
     private final Map<String, PipelineShape> pipelines = new ConcurrentHashMap<>();
     private final Map<String, Long> rtts = new ConcurrentHashMap<>();
+    private final Map<Set<String>, Long> peerRtts = new ConcurrentHashMap<>();
+    private final Set<Set<String>> probing = ConcurrentHashMap.newKeySet();
     private final ExecutorService commandExecutor;
     private final ScheduledExecutorService timer;
     private @Nullable TrackingToken history;
@@ -288,6 +300,44 @@ public final class IslandBridge implements AutoCloseable {
      */
     public Map<String, Long> measuredRtts() {
         return Map.copyOf(rtts);
+    }
+
+    /**
+     * The round trip in microseconds between two Islands as one of them last measured it ({@link #probePeers}), if
+     * it did.
+     */
+    public Optional<Long> peerRtt(String one, String other) {
+        return Optional.ofNullable(peerRtts.get(Set.of(one, other)));
+    }
+
+    /**
+     * Asks {@code one} to measure its round trip to {@code other} ({@code PeerProbe}, five pings), unless a probe of
+     * the pair is already under way; the answer is kept for {@link #peerRtt}. Completes with whether it was measured.
+     */
+    public CompletableFuture<Boolean> probePeers(String one, String other) {
+        Set<String> pair = Set.of(one, other);
+        if (!probing.add(pair)) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return requests.request(one, Subjects.peerProbe(one), Codec.encode(new PeerProbe(Codec.VERSION, other, 5)),
+                        PEER_PROBE_TIMEOUT)
+                .handle((reply, failure) -> {
+                    probing.remove(pair);
+                    if (failure != null || reply == null) {
+                        return false;
+                    }
+                    try {
+                        PeerProbeReply answer = Codec.decode(reply.getData(), PeerProbeReply.class);
+                        if (!answer.islandId().equals(one) || !answer.peer().equals(other) || answer.samples() == 0) {
+                            return false;
+                        }
+                        peerRtts.put(pair, Math.max(1, answer.rttMicros()));
+                        return true;
+                    } catch (RejectedMessage rejected) {
+                        rejections.count(reply.getSubject(), rejected);
+                        return false;
+                    }
+                });
     }
 
     @EventHandler

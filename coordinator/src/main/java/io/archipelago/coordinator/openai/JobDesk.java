@@ -33,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
@@ -170,9 +171,10 @@ final class JobDesk {
     /**
      * Places job {@code jobId} of {@code account} on {@code model}'s pipeline of {@code shape}, one Island per stage
      * ({@code PlacePipeline}), and relays the last stage's output to {@code relay}; returns once the market answered.
-     * The round trip between two Islands is taken as the mean of the coordinator's measured round trips to each (on
-     * one NATS server their messages travel the same way the coordinator's do): Islands do not measure each other
-     * yet. Islands do not report their memory either, so every Island counts as holding the largest stage.
+     * The round trip between two Islands is the one they measured between them ({@code PeerProbe}); for a pair not
+     * measured yet it is taken as the mean of the coordinator's measured round trips to each (on one NATS server
+     * their messages travel the same way the coordinator's do) and the pair is asked to measure, for the jobs after
+     * this one. Islands do not report their memory, so every Island counts as holding the largest stage.
      *
      * @throws OpenAiException when no chain of Islands can take the job or its escrow is not covered
      */
@@ -192,9 +194,15 @@ final class JobDesk {
             for (int i = 0; i < measured.size(); i++) {
                 memoryMib.put(new IslandId(measured.get(i).getKey()), memory);
                 for (int j = i + 1; j < measured.size(); j++) {
-                    hops.add(new IslandRtt(new IslandId(measured.get(i).getKey()),
-                            new IslandId(measured.get(j).getKey()),
-                            (measured.get(i).getValue() + measured.get(j).getValue()) / 2));
+                    String one = measured.get(i).getKey();
+                    String other = measured.get(j).getKey();
+                    Optional<Long> between = bridge.peerRtt(one, other);
+                    if (between.isEmpty()) {
+                        // measured for the next job; this one plans with the estimate
+                        bridge.probePeers(one, other);
+                    }
+                    hops.add(new IslandRtt(new IslandId(one), new IslandId(other), between.orElse(
+                            (measured.get(i).getValue() + measured.get(j).getValue()) / 2)));
                 }
             }
             PlacePipeline place = new PlacePipeline(new CargoType(model), new JobId(jobId), account,

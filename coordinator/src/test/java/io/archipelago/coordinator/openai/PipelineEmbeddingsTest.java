@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -170,6 +171,17 @@ class PipelineEmbeddingsTest {
         // what left the consumer is exactly what the stages' hosts, the publisher and the platform earned
         assertThat(DEPOSIT.value() - consumer.path("availableMicroCredits").asLong())
                 .isEqualTo(hosts + 5 * ROYALTY + fees);
+
+        // the Islands measured each other when the first pipeline needed their hops, over their own NATS users
+        IslandBridge bridge = coordinator.getBean(IslandBridge.class);
+        for (int i = 0; i < ISLANDS.size(); i++) {
+            for (int j = i + 1; j < ISLANDS.size(); j++) {
+                String one = ISLANDS.get(i);
+                String other = ISLANDS.get(j);
+                assertThat(await().atMost(WAIT).until(() -> bridge.peerRtt(one, other), Optional::isPresent).get())
+                        .as("%s to %s", one, other).isPositive().isLessThan(500_000);
+            }
+        }
 
         // once a signed checkpoint covers the chain's last links
         JsonNode report = await().atMost(WAIT).until(() -> json.readTree(send("POST", "/ledger/audits",
