@@ -42,8 +42,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Embeddings through a whole coordinator (the test's JVM) and three {@code minilm-stages} agents: one Island running
  * the whole model on ONNX Runtime, and the plain-Java model split in 2 and 3 stages on distinct Islands, one request
  * of one text at a time over HTTP. Prints latency per configuration, the cost of the third stage's extra hop (3
- * stages minus 2: the same layers, one hop and one offer more) and the round trips the coordinator measured to each
- * Island. Run by {@code scripts/bench-pipeline.sh}; never by {@code verify} (its name ends in Benchmark).
+ * stages minus 2: the same layers, one hop and one offer more), the round trips the coordinator measured to each
+ * Island and those the Islands measured between them ({@code PeerProbe}). Run by {@code scripts/bench-pipeline.sh};
+ * never by {@code verify} (its name ends in Benchmark).
  */
 class PipelineThroughCoordinatorBenchmark {
 
@@ -103,6 +104,15 @@ class PipelineThroughCoordinatorBenchmark {
                     + " mean %.1f ms%n", percentile(three, 50) - percentile(two, 50), mean(three) - mean(two));
             bridge.measuredRtts().forEach((island, rtt) -> System.out.printf(Locale.ROOT,
                     "pipeline-coordinator measured RTT coordinator -> %s: %.2f ms%n", island, rtt / 1_000.0));
+            for (int i = 0; i < ISLANDS.size(); i++) {
+                for (int j = i + 1; j < ISLANDS.size(); j++) {
+                    String one = ISLANDS.get(i);
+                    String other = ISLANDS.get(j);
+                    System.out.printf(Locale.ROOT, "pipeline-coordinator measured RTT %s <-> %s (PeerProbe): %s%n",
+                            one, other, bridge.peerRtt(one, other).map(rtt -> String.format(Locale.ROOT, "%.2f ms",
+                                    rtt / 1_000.0)).orElse("not measured"));
+                }
+            }
         } finally {
             agents.forEach(IslandAgent::close);
         }
