@@ -206,7 +206,8 @@ final class JobDesk {
                 }
             }
             PlacePipeline place = new PlacePipeline(new CargoType(model), new JobId(jobId), account,
-                    PricePerUnit.of(terms.limitMicroCredits()), terms.maxUnits(), memoryMib, hops, clock.instant());
+                    PricePerUnit.of(terms.limitMicroCredits()), terms.maxUnits(), terms.jurisdiction(),
+                    terms.minKarma(), terms.maxRttMicros(), terms.verifiedOnly(), memoryMib, hops, clock.instant());
             PipelineOutcome outcome;
             try {
                 outcome = Commands.await(commands.send(place));

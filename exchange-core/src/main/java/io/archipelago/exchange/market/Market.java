@@ -647,13 +647,22 @@ public class Market {
         if (pipelineJobs.contains(command.jobId()) || book.knows(command.jobId())) {
             throw new IllegalStateException("job " + command.jobId() + " was already submitted to " + cargo);
         }
+        JurisdictionPolicy jurisdiction = command.jurisdiction() != null ? command.jurisdiction()
+                : accounts.homeOf(command.consumer()).map(JurisdictionPolicy::regionOf).orElse(null);
+        if (jurisdiction == null) {
+            return unplaceable(command, 0, RejectionReason.LEDGER_UNKNOWN_ACCOUNT + ": account " + command.consumer()
+                    + " is not open");
+        }
         Map<IslandId, Ask> eligible = new HashMap<>();
         List<StageCandidate> candidates = new ArrayList<>();
         for (Ask ask : book.asks()) {
             Long memory = command.memoryMib().get(ask.islandId);
+            // the hard constraints of a bid, by the rule a bid's Island meets
             if (memory != null && Eligibility.exclusion(ask.conditions, ask.usedSlots,
-                    ask.unitPrice.total().microCredits(), null, command.limit().microCredits(), 0, Long.MAX_VALUE,
-                    false, command.at()) == null) {
+                    ask.unitPrice.total().microCredits(), jurisdiction.countries(), command.limit().microCredits(),
+                    command.minKarma() == null ? 0 : command.minKarma().points(),
+                    command.maxRttMicros() == null ? Long.MAX_VALUE : command.maxRttMicros(),
+                    command.verifiedOnly(), command.at()) == null) {
                 eligible.put(ask.islandId, ask);
                 candidates.add(new StageCandidate(ask.islandId, memory, ask.conditions.rttMicros()));
             }

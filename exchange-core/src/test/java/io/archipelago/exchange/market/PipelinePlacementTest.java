@@ -125,6 +125,15 @@ class PipelinePlacementTest {
     }
 
     @Test
+    void keepsEveryStageInTheConsumersRegionEvenWhereAnIslandOutsideItIsCloser() {
+        // island-b in the US would make the shortest chain; alice lives in Germany, so her jobs stay in the EU
+        fixture.given(registered(), declared(), ask(A, 1_000, 100), ask(B, 100, 100, "US"), ask(C, 900, 100))
+                .when(place(Map.of(A, 64L, B, 64L, C, 32L), List.of(new IslandRtt(A, B, 10),
+                        new IslandRtt(B, C, 10), new IslandRtt(A, C, 300))))
+                .expectEvents(funded(), placed());
+    }
+
+    @Test
     void placesNoStageWhenTheConsumerCannotFundTheWorstCase() {
         PlacePipeline costly = new PlacePipeline(CARGO, JOB, ALICE, PricePerUnit.of(1_000), 21, Map.of(A, 64L,
                 C, 32L), List.of(new IslandRtt(A, C, 300)), T0);
@@ -235,7 +244,11 @@ class PipelinePlacementTest {
     }
 
     private static AskPlaced ask(IslandId island, long rttMicros, long price) {
-        return new AskPlaced(CARGO, island, HOST, PricePerUnit.of(price), new IslandConditions(Country.of("DE"), 2,
+        return ask(island, rttMicros, price, "DE");
+    }
+
+    private static AskPlaced ask(IslandId island, long rttMicros, long price, String country) {
+        return new AskPlaced(CARGO, island, HOST, PricePerUnit.of(price), new IslandConditions(Country.of(country), 2,
                 AvailabilitySchedule.ALWAYS, false, true, rttMicros, Karma.of(500)), T0.minusSeconds(40));
     }
 
