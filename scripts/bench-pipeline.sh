@@ -11,3 +11,8 @@ echo "load average before: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 ./mvnw -B -o -pl island-agent -am test-compile surefire:test@default-test -Dtest=PipelineBenchmark \
     -Dsurefire.failIfNoSpecifiedTests=false | grep -E '^pipeline '
 echo "load average after: $(cut -d ' ' -f 1-3 /proc/loadavg)"
+# the same model through a whole coordinator and three island agents over HTTP: one Island (ONNX Runtime) beside
+# 2 and 3 stages on distinct Islands, the third hop's cost beside the coordinator's measured round trips
+./mvnw -B -o -pl coordinator -am test-compile surefire:test@default-test -Dtest=PipelineThroughCoordinatorBenchmark \
+    -Dsurefire.failIfNoSpecifiedTests=false | grep -E '^pipeline-coordinator '
+echo "load average after the coordinator run: $(cut -d ' ' -f 1-3 /proc/loadavg)"

@@ -78,20 +78,22 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
                 upstreamModel, demoPause, trust, cargos, stateDir, key, registry, containers, imageKeys);
     }
 
-    static final List<String> RUNTIMES = List.of("demo", "openai-upstream", "embeddings", "images-demo",
-            "automatic1111");
+    static final List<String> RUNTIMES = List.of("demo", "openai-upstream", "embeddings", "minilm-stages",
+            "images-demo", "automatic1111");
 
     static final String USAGE = """
             usage: island-agent --name ID --country CC --ask CARGO=PRICE [--ask ...] --coordinator URL
                                 [--owner ACCOUNT] [--slots N] [--schedule always|START-END,...] [--nats URL]
-                                [--runtime demo|openai-upstream|embeddings|images-demo|automatic1111]
+                                [--runtime demo|openai-upstream|embeddings|minilm-stages|images-demo|automatic1111]
                                 [--upstream URL] [--upstream-model NAME]
                                 [--demo-pause-ms N] [--trust PUBLISHER=KEY ...] [--cargo MANIFEST ...]
                                 [--state-dir DIR] [--key KEY] [--registry URL] [--container CARGO=IMAGE ...]
                                 [--image-key PEM ...]
               --ask CARGO=PRICE   a Cargo type served and its asking price in micro-credits per unit
               --runtime           images-demo paints deterministic PNGs (not a model); automatic1111 fronts
-                                  the host's AUTOMATIC1111 server at --upstream URL
+                                  the host's AUTOMATIC1111 server at --upstream URL; minilm-stages runs
+                                  all-MiniLM-L6-v2 whole as embeddings does and also takes pipeline stages
+                                  of it (a layer range each, activations to the next stage's Island)
               --schedule          weekly selling windows in minutes from Monday 00:00 UTC, e.g. 0-600,1440-2040
               --nats URL          connect to NATS here instead of where the coordinator says (e.g. a proxy)
               --trust P=KEY       pin publisher P's Ed25519 public key (Base64 X.509, from CargoSigner keygen)

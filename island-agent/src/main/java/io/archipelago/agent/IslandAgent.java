@@ -1,5 +1,6 @@
 package io.archipelago.agent;
 
+import io.archipelago.agent.pipeline.PipelineModel;
 import io.archipelago.protocol.IslandSession;
 import io.archipelago.protocol.NKeyAuth;
 import io.nats.client.Connection;
@@ -67,7 +68,8 @@ public final class IslandAgent implements AutoCloseable {
             options.authHandler(NKeyAuth.fromSeed(session.nkeySeed()));
         }
         Connection nats = Nats.connect(options.build());
-        JobRunner runner = new JobRunner(settings.name(), nats, runtime, settings.asks().keySet(), settings.slots());
+        JobRunner runner = new JobRunner(settings.name(), nats, runtime, settings.asks().keySet(), settings.slots(),
+                settings.runtime().equals("minilm-stages") ? new PipelineModel() : null);
         try {
             runner.start();
         } catch (TimeoutException slow) {
@@ -166,7 +168,7 @@ public final class IslandAgent implements AutoCloseable {
         return switch (settings.runtime()) {
             case "openai-upstream" -> new OpenAiUpstreamRuntime(Objects.requireNonNull(settings.upstream()),
                     settings.upstreamModel());
-            case "embeddings" -> new EmbeddingsRuntime();
+            case "embeddings", "minilm-stages" -> new EmbeddingsRuntime();
             case "images-demo" -> new DemoImageRuntime(settings.demoPause());
             case "automatic1111" -> new Automatic1111Runtime(Objects.requireNonNull(settings.upstream()), 20,
                     Automatic1111Runtime.POLL);

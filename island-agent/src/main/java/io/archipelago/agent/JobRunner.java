@@ -1,11 +1,18 @@
 package io.archipelago.agent;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.archipelago.agent.pipeline.PipelineModel;
+import io.archipelago.agent.pipeline.StageRun;
 import io.archipelago.protocol.Codec;
 import io.archipelago.protocol.JobAccepted;
 import io.archipelago.protocol.JobCancel;
 import io.archipelago.protocol.JobOffer;
 import io.archipelago.protocol.JobOutput;
 import io.archipelago.protocol.Payload;
+import io.archipelago.protocol.Payloads;
+import io.archipelago.protocol.PeerProbe;
+import io.archipelago.protocol.PeerProbeReply;
 import io.archipelago.protocol.Probe;
 import io.archipelago.protocol.ProbeReply;
 import io.archipelago.protocol.RejectedMessage;
@@ -13,7 +20,13 @@ import io.archipelago.protocol.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
+import io.nats.client.Subscription;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +49,8 @@ import org.slf4j.LoggerFactory;
 final class JobRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+    /** How long a peer probe's ping waits for its echo. */
+    private static final Duration PEER_ECHO_WAIT = Duration.ofMillis(500);
 
     private final String islandId;
     private final Connection nats;
@@ -46,10 +61,18 @@ final class JobRunner implements AutoCloseable {
     private final AtomicInteger running = new AtomicInteger();
     private final Map<String, AtomicBoolean> cancellations = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
+    private final @Nullable PipelineModel stages;
     private @Nullable Dispatcher probes;
     private @Nullable Dispatcher jobs;
 
     JobRunner(String islandId, Connection nats, JobRuntime runtime, Set<String> cargos, int slots) {
+        this(islandId, nats, runtime, cargos, slots, null);
+    }
+
+    /** A runner that also takes pipeline stages of {@code stages}' model (null: it takes none). */
+    JobRunner(String islandId, Connection nats, JobRuntime runtime, Set<String> cargos, int slots,
+              @Nullable PipelineModel stages) {
+        this.stages = stages;
         this.islandId = islandId;
         this.nats = nats;
         this.runtime = runtime;
@@ -66,6 +89,8 @@ final class JobRunner implements AutoCloseable {
     void start() throws InterruptedException, TimeoutException {
         probes = nats.createDispatcher(this::probe);
         probes.subscribe(Subjects.probe(islandId));
+        probes.subscribe(Subjects.peerPingsTo(islandId));
+        probes.subscribe(Subjects.peerProbe(islandId));
         jobs = nats.createDispatcher(this::dispatch);
         jobs.subscribe(Subjects.jobs(islandId));
         jobs.subscribe(Subjects.cancel(islandId));
@@ -81,6 +106,16 @@ final class JobRunner implements AutoCloseable {
     }
 
     private void probe(Message message) {
+        String pinger = Subjects.senderOfPeerPing(message.getSubject());
+        if (pinger != null) {
+            // another Island measuring its round trip to this one: echo at once, on the hop back to it
+            nats.publish(Subjects.peerPing(islandId, pinger), message.getData());
+            return;
+        }
+        if (message.getSubject().equals(Subjects.peerProbe(islandId))) {
+            peerProbe(message);
+            return;
+        }
         try {
             Probe probe = Codec.decode(message.getData(), Probe.class);
             if (message.getReplyTo() != null) {
@@ -90,6 +125,53 @@ final class JobRunner implements AutoCloseable {
         } catch (RejectedMessage rejected) {
             refused.incrementAndGet();
         }
+    }
+
+    /**
+     * Measures the round trip to the probe's peer off the probe dispatcher (the pings wait for their echoes): each
+     * ping waits at most {@link #PEER_ECHO_WAIT} for its echo; the median of those that came back is the answer.
+     */
+    private void peerProbe(Message message) {
+        PeerProbe probe;
+        try {
+            probe = Codec.decode(message.getData(), PeerProbe.class);
+        } catch (RejectedMessage rejected) {
+            refused.incrementAndGet();
+            return;
+        }
+        String replyTo = message.getReplyTo();
+        if (replyTo == null || probe.peer().equals(islandId)) {
+            return;
+        }
+        Thread measuring = new Thread(() -> {
+            List<Long> rtts = new ArrayList<>();
+            Subscription echoes = nats.subscribe(Subjects.peerPing(probe.peer(), islandId));
+            try {
+                for (int i = 0; i < probe.samples(); i++) {
+                    byte[] nonce = (islandId + ":" + i + ":" + System.nanoTime()).getBytes(StandardCharsets.UTF_8);
+                    long start = System.nanoTime();
+                    nats.publish(Subjects.peerPing(islandId, probe.peer()), nonce);
+                    long until = start + PEER_ECHO_WAIT.toNanos();
+                    for (Message echo = echoes.nextMessage(PEER_ECHO_WAIT); echo != null;
+                         echo = System.nanoTime() < until ? echoes.nextMessage(PEER_ECHO_WAIT) : null) {
+                        if (Arrays.equals(echo.getData(), nonce)) {
+                            rtts.add((System.nanoTime() - start) / 1_000);
+                            break;
+                        }
+                    }
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            } finally {
+                echoes.unsubscribe();
+            }
+            Collections.sort(rtts);
+            long median = rtts.isEmpty() ? 0 : rtts.get(rtts.size() / 2);
+            nats.publish(replyTo, Codec.encode(new PeerProbeReply(Codec.VERSION, islandId, probe.peer(), median,
+                    rtts.size())));
+        }, islandId + "-peer-probe");
+        measuring.setDaemon(true);
+        measuring.start();
     }
 
     private void dispatch(Message message) {
@@ -128,15 +210,70 @@ final class JobRunner implements AutoCloseable {
             reply(message, JobAccepted.no(offer.jobId(), "this island does not serve " + offer.cargo()));
             return;
         }
+        if (offer.stage() != null && stages == null) {
+            reply(message, JobAccepted.no(offer.jobId(), "this island runs no pipeline stages"));
+            return;
+        }
         if (running.incrementAndGet() > slots) {
             running.decrementAndGet();
             reply(message, JobAccepted.no(offer.jobId(), "every slot is busy"));
             return;
         }
+        StageRun stage = null;
+        if (offer.stage() != null && stages != null) {
+            try {
+                // subscribed before the answer: the previous stage is offered its part only once this one took it
+                stage = StageRun.open(nats, stages, islandId, offer.jobId(), offer.stage());
+            } catch (RuntimeException cannot) {
+                running.decrementAndGet();
+                reply(message, JobAccepted.no(offer.jobId(), cannot.getMessage()));
+                return;
+            }
+        }
         AtomicBoolean cancelled = new AtomicBoolean();
         cancellations.put(offer.jobId(), cancelled);
         reply(message, JobAccepted.yes(offer.jobId()));
-        workers.execute(() -> run(offer, cancelled));
+        StageRun taken = stage;
+        workers.execute(() -> {
+            if (taken == null) {
+                run(offer, cancelled);
+            } else {
+                runStage(offer, taken, cancelled);
+            }
+        });
+    }
+
+    /**
+     * Runs this Island's stage of a pipeline job. Only the last stage's output is the job's, numbered and closed
+     * with its units as any job's; every stage reports a failure on its own results subject.
+     */
+    private void runStage(JobOffer offer, StageRun stage, AtomicBoolean cancelled) {
+        String subject = Subjects.results(islandId, offer.jobId());
+        AtomicLong seq = new AtomicLong();
+        boolean last = offer.stage() != null && offer.stage().last();
+        try (stage) {
+            long tokens = stage.run(offer.input(), offer.deadlineEpochMillis(), cancelled::get, (index, vector) -> {
+                ObjectNode chunk = Codec.json().createObjectNode().put("index", index);
+                ArrayNode values = chunk.putArray("embedding");
+                for (float value : vector) {
+                    values.add(value);
+                }
+                nats.publish(subject, Codec.encode(JobOutput.chunk(offer.jobId(), seq.getAndIncrement(),
+                        Payloads.TextDelta.of(chunk.toString()))));
+            });
+            if (last && !cancelled.get()) {
+                nats.publish(subject, Codec.encode(JobOutput.done(offer.jobId(), seq.get(), Units.ofTokens(tokens))));
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (Exception failed) {
+            LOG.warn("stage of job {} failed: {}", offer.jobId(), failed.toString());
+            nats.publish(subject, Codec.encode(JobOutput.error(offer.jobId(),
+                    failed.getClass().getSimpleName() + ": " + failed.getMessage())));
+        } finally {
+            cancellations.remove(offer.jobId());
+            running.decrementAndGet();
+        }
     }
 
     private void run(JobOffer offer, AtomicBoolean cancelled) {

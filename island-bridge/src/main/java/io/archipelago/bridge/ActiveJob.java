@@ -47,6 +47,8 @@ final class ActiveJob {
     final CargoType cargo;
     final IslandId islandId;
     final Instant placedAt;
+    /** For a pipeline job, the Islands of its stages in order (the last is {@link #islandId}); else empty. */
+    final List<IslandId> stages;
     final long deadlineNanos;
     private final TreeMap<Long, Payload> ahead = new TreeMap<>();
     private long nextSeq;
@@ -58,9 +60,19 @@ final class ActiveJob {
     private CompletableFuture<?> commands = CompletableFuture.completedFuture(null);
 
     ActiveJob(JobId jobId, CargoType cargo, IslandId islandId, Instant placedAt, long nowNanos, long deadlineNanos) {
+        this(jobId, cargo, List.of(islandId), placedAt, nowNanos, deadlineNanos);
+    }
+
+    /**
+     * A job run by {@code islands}: one Island, or the stages of a pipeline in order, whose last stage's output is
+     * the job's.
+     */
+    ActiveJob(JobId jobId, CargoType cargo, List<IslandId> islands, Instant placedAt, long nowNanos,
+              long deadlineNanos) {
+        this.islandId = islands.get(islands.size() - 1);
+        this.stages = islands.size() > 1 ? List.copyOf(islands) : List.of();
         this.jobId = jobId;
         this.cargo = cargo;
-        this.islandId = islandId;
         this.placedAt = placedAt;
         this.lastHeardNanos = nowNanos;
         this.deadlineNanos = deadlineNanos;
@@ -117,6 +129,16 @@ final class ActiveJob {
 
     private static Step lost(String reason) {
         return new Step(List.of(), false, Verdict.LOST, 0, "malformed result: " + reason);
+    }
+
+    /** Whether the job is a pipeline's, run by several Islands. */
+    boolean isPipeline() {
+        return !stages.isEmpty();
+    }
+
+    /** Every Island the job runs on. */
+    List<IslandId> islands() {
+        return stages.isEmpty() ? List.of(islandId) : stages;
     }
 
     /** Whether any output reached subscribers: past that point the job cannot move to another Island. */

@@ -3,6 +3,7 @@ package io.archipelago.bridge;
 import io.archipelago.bridge.stream.JobStreams;
 import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.island.api.IslandRegistered;
+import io.archipelago.exchange.island.api.IslandRttMeasured;
 import io.archipelago.exchange.island.api.IslandWentOffline;
 import io.archipelago.exchange.island.api.IslandWentOnline;
 import io.archipelago.exchange.island.api.OfflineReason;
@@ -18,12 +19,28 @@ import io.archipelago.exchange.market.api.JobPlaced;
 import io.archipelago.exchange.market.api.JobReassigned;
 import io.archipelago.exchange.market.api.JobStarted;
 import io.archipelago.exchange.market.api.JobVersionAssigned;
+import io.archipelago.exchange.market.api.PipelineCompleted;
+import io.archipelago.exchange.market.api.PipelineDeclared;
+import io.archipelago.exchange.market.api.PipelineFailed;
+import io.archipelago.exchange.market.api.PipelineFunded;
+import io.archipelago.exchange.market.api.PipelinePlaced;
+import io.archipelago.exchange.market.api.PipelineShape;
+import io.archipelago.exchange.market.api.PipelineUnplaceable;
 import io.archipelago.exchange.market.api.RejectionReason;
+import io.archipelago.protocol.Codec;
+import io.archipelago.protocol.PeerProbe;
+import io.archipelago.protocol.PeerProbeReply;
+import io.archipelago.protocol.RejectedMessage;
 import io.archipelago.protocol.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,6 +78,9 @@ public final class IslandBridge implements AutoCloseable {
     /** A round of probes is sent in this many slices over the probe interval. */
     static final int PROBE_SLICES = 10;
 
+    /** Five pings of at most 500 ms each, and the answer's way back. */
+    private static final Duration PEER_PROBE_TIMEOUT = Duration.ofSeconds(4);
+
     private static final String HEARTBEATS_MISSED = "the island missed its heartbeats";
 
     private final Connection nats;
@@ -74,6 +94,10 @@ public final class IslandBridge implements AutoCloseable {
     private final IslandRequests requests;
     private final StreamRelay relay;
     private final OutputSubjects outputSubjects = new OutputSubjects();
+    private final Map<String, PipelineShape> pipelines = new ConcurrentHashMap<>();
+    private final Map<String, Long> rtts = new ConcurrentHashMap<>();
+    private final Map<Set<String>, Long> peerRtts = new ConcurrentHashMap<>();
+    private final Set<Set<String>> probing = ConcurrentHashMap.newKeySet();
     private final ExecutorService commandExecutor;
     private final ScheduledExecutorService timer;
     private @Nullable TrackingToken history;
@@ -218,6 +242,107 @@ public final class IslandBridge implements AutoCloseable {
         if (placed != null) {
             dispatcher.placed(placed, versions.offered(event));
         }
+    }
+
+    @EventHandler
+    void on(PipelineDeclared event) {
+        pipelines.put(event.cargo().value(), event.shape());
+    }
+
+    @EventHandler
+    void on(PipelineFunded event) {
+        dispatcher.submitted(event.jobId(), event.maxUnits());
+    }
+
+    /**
+     * A pipeline job placed from now on is dispatched stage by stage; one placed before this bridge started is left
+     * as it stands (nothing takes over a pipeline job yet: it fails when the consumer's request gives up on it).
+     */
+    @EventHandler
+    void on(PipelinePlaced event, @Nullable TrackingToken token) {
+        if (!isHistory(token)) {
+            dispatcher.pipelinePlaced(event);
+        }
+    }
+
+    @EventHandler
+    void on(PipelineCompleted event, @Nullable TrackingToken token) {
+        dispatcher.ended(event.jobId());
+        if (!isHistory(token)) {
+            streams.complete(event.jobId().value(), event.units());
+        }
+    }
+
+    @EventHandler
+    void on(PipelineFailed event, @Nullable TrackingToken token) {
+        dispatcher.ended(event.jobId());
+        if (!isHistory(token)) {
+            streams.fail(event.jobId().value(), event.reason());
+        }
+    }
+
+    @EventHandler
+    void on(PipelineUnplaceable event, @Nullable TrackingToken token) {
+        inputs.forget(event.jobId().value());
+        if (!isHistory(token)) {
+            streams.fail(event.jobId().value(), "the pipeline could not be placed: " + event.detail());
+        }
+    }
+
+    /** The stages {@code cargo} runs as, when it was declared a pipeline. */
+    public Optional<PipelineShape> pipelineOf(String cargo) {
+        return Optional.ofNullable(pipelines.get(cargo));
+    }
+
+    /**
+     * The latest round trip in microseconds the coordinator recorded to each Island ({@code IslandRttMeasured}, by
+     * whichever node probes it), by Island id, for planning pipelines: an Island not measured yet is absent.
+     */
+    public Map<String, Long> measuredRtts() {
+        return Map.copyOf(rtts);
+    }
+
+    /**
+     * The round trip in microseconds between two Islands as one of them last measured it ({@link #probePeers}), if
+     * it did.
+     */
+    public Optional<Long> peerRtt(String one, String other) {
+        return Optional.ofNullable(peerRtts.get(Set.of(one, other)));
+    }
+
+    /**
+     * Asks {@code one} to measure its round trip to {@code other} ({@code PeerProbe}, five pings), unless a probe of
+     * the pair is already under way; the answer is kept for {@link #peerRtt}. Completes with whether it was measured.
+     */
+    public CompletableFuture<Boolean> probePeers(String one, String other) {
+        Set<String> pair = Set.of(one, other);
+        if (!probing.add(pair)) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return requests.request(one, Subjects.peerProbe(one), Codec.encode(new PeerProbe(Codec.VERSION, other, 5)),
+                        PEER_PROBE_TIMEOUT)
+                .handle((reply, failure) -> {
+                    probing.remove(pair);
+                    if (failure != null || reply == null) {
+                        return false;
+                    }
+                    try {
+                        PeerProbeReply answer = Codec.decode(reply.getData(), PeerProbeReply.class);
+                        if (!answer.islandId().equals(one) || !answer.peer().equals(other) || answer.samples() == 0) {
+                            return false;
+                        }
+                        peerRtts.put(pair, Math.max(1, answer.rttMicros()));
+                        return true;
+                    } catch (RejectedMessage rejected) {
+                        rejections.count(reply.getSubject(), rejected);
+                        return false;
+                    }
+                });
+    }
+
+    @EventHandler
+    void on(IslandRttMeasured event) {
+        rtts.put(event.islandId().value(), event.rttMicros());
     }
 
     @EventHandler

@@ -5,7 +5,13 @@ import io.archipelago.bridge.stream.StreamChunk;
 import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.market.api.BidOutcome;
 import io.archipelago.exchange.ids.CargoType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.exchange.market.api.CompleteJob;
+import io.archipelago.exchange.market.api.CompletePipeline;
+import io.archipelago.exchange.market.api.FailPipeline;
+import io.archipelago.exchange.market.api.PipelinePlaced;
+import io.archipelago.exchange.market.api.PlacedStage;
 import io.archipelago.exchange.market.api.ExpireBids;
 import io.archipelago.exchange.market.api.FailJob;
 import io.archipelago.exchange.ids.JobId;
@@ -19,6 +25,7 @@ import io.archipelago.protocol.JobOffer;
 import io.archipelago.protocol.OfferedVersion;
 import io.archipelago.protocol.JobOutput;
 import io.archipelago.protocol.RejectedMessage;
+import io.archipelago.protocol.StageOffer;
 import io.archipelago.protocol.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.Message;
@@ -145,6 +152,105 @@ final class JobDispatcher {
         }
     }
 
+    /**
+     * A pipeline job placed from now on: when this node claims it, each stage's Island is offered its stage, the last
+     * stage first, so that every stage hears its input hop before the stage before it is offered and sends anything.
+     * The job's output is the last stage's, taken like any job's; every stage's Island is heard for the errors it
+     * reports. A stage that refuses, does not answer or reports an error, or an Island of the job that goes offline,
+     * fails the job ({@link #lose}): nothing re-plans a pipeline yet.
+     */
+    void pipelinePlaced(PipelinePlaced placed) {
+        Cluster.Placement placement = new Cluster.Placement(placed.jobId(),
+                placements.merge(placed.jobId(), 1, Integer::sum));
+        boolean mine;
+        try {
+            mine = cluster.claim(placement);
+        } catch (RuntimeException unwritable) {
+            LOG.warn("could not claim pipeline job {}: {}", placed.jobId(), describe(unwritable));
+            mine = false;
+        }
+        if (!mine) {
+            return;
+        }
+        List<IslandId> islands = placed.stages().stream().map(stage -> stage.placement().islandId()).toList();
+        long now = System.nanoTime();
+        ActiveJob job = new ActiveJob(placed.jobId(), placed.cargo(), islands, placed.at(), now,
+                now + settings.jobDeadline().toNanos());
+        jobs.put(placed.jobId(), job);
+        islands.forEach(island -> outputSubjects.hear(island, job.jobId));
+        streams.dispatching(job.jobId.value());
+        ObjectNode input = inputs.get(placed.jobId().value());
+        JsonNode texts = input.path("input");
+        int count = texts.isArray() ? texts.size() : 1;
+        long deadline = System.currentTimeMillis() + settings.jobDeadline().toMillis();
+        long paidFor = maxUnits.getOrDefault(placed.jobId(), 1L);
+        CompletableFuture<Boolean> chain = CompletableFuture.completedFuture(true);
+        for (int k = islands.size() - 1; k >= 0; k--) {
+            PlacedStage stage = placed.stages().get(k);
+            StageOffer offered = new StageOffer(StageOffer.VERSION, k, islands.size(), stage.placement().fromLayer(),
+                    stage.placement().toLayer(), count, k == 0 ? null : islands.get(k - 1).value(),
+                    k == islands.size() - 1 ? null : islands.get(k + 1).value());
+            JobOffer offer = new JobOffer(Codec.VERSION, placed.jobId().value(), placed.cargo().value(),
+                    k == 0 ? input : Codec.json().createObjectNode(), paidFor, deadline, null, offered);
+            IslandId island = islands.get(k);
+            chain = chain.thenCompose(going -> !going ? CompletableFuture.completedFuture(false)
+                    : requests.request(island.value(), Subjects.jobs(island.value()), Codec.encode(offer),
+                            settings.acceptTimeout()).handle((reply, failure) -> stageAnswered(job, island,
+                            offered.index(), reply, failure)));
+        }
+        chain.thenAccept(allTook -> {
+            if (allTook) {
+                synchronized (job) {
+                    job.accepted(System.nanoTime());
+                }
+            }
+        });
+    }
+
+    /** Whether the stage's Island took its stage; if not, the job is lost on it. */
+    private boolean stageAnswered(ActiveJob job, IslandId island, int index, @Nullable Message reply,
+                                  @Nullable Throwable failure) {
+        String refusal = null;
+        if (failure != null || reply == null) {
+            refusal = "the island of stage " + index + " did not take it: "
+                    + (failure == null ? "no answer" : describe(failure));
+        } else {
+            try {
+                JobAccepted answer = Codec.decode(reply.getData(), JobAccepted.class);
+                if (!answer.accepted() || !answer.jobId().equals(job.jobId.value())) {
+                    refusal = "the island of stage " + index + " refused it: " + answer.reason();
+                }
+            } catch (RejectedMessage rejected) {
+                rejections.count(reply.getSubject(), rejected);
+                refusal = "malformed result: the answer of stage " + index + "'s island: " + rejected.getMessage();
+            }
+        }
+        if (refusal != null) {
+            lose(job, refusal, island);
+            return false;
+        }
+        synchronized (job) {
+            return !job.isOver();
+        }
+    }
+
+    /** Output of a pipeline job from one of its stages before the last: only an error is expected there. */
+    private void stageOutput(ActiveJob job, IslandId island, Message message) {
+        int index = job.stages.indexOf(island);
+        try {
+            JobOutput output = Codec.decode(message.getData(), JobOutput.class);
+            if (output.kind() == JobOutput.Kind.ERROR && output.jobId().equals(job.jobId.value())) {
+                lose(job, "stage " + index + " failed: " + output.error(), island);
+                return;
+            }
+            rejections.count(message.getSubject(), new RejectedMessage(RejectedMessage.Reason.UNEXPECTED,
+                    "stage " + index + " of pipeline job " + job.jobId + " sent output that is not an error"));
+        } catch (RejectedMessage rejected) {
+            rejections.count(message.getSubject(), rejected);
+            lose(job, "malformed result from stage " + index + ": " + rejected.getMessage(), island);
+        }
+    }
+
     private Cluster.Placement count(JobPlaced placed) {
         return new Cluster.Placement(placed.jobId(), placements.merge(placed.jobId(), 1, Integer::sum));
     }
@@ -204,6 +310,13 @@ final class JobDispatcher {
         if (job == null && jobId != null && isDispatchedElsewhere(jobId, island)) {
             return;
         }
+        if (job != null && island != null && job.isPipeline() && !job.islandId.value().equals(island)) {
+            IslandId stageIsland = new IslandId(island);
+            if (job.stages.contains(stageIsland)) {
+                stageOutput(job, stageIsland, message);
+                return;
+            }
+        }
         if (job == null || island == null || !job.islandId.value().equals(island)) {
             rejections.count(subject, new RejectedMessage(RejectedMessage.Reason.UNEXPECTED,
                     "no job " + jobOfSubject + " is running on island " + island));
@@ -233,7 +346,7 @@ final class JobDispatcher {
                 streams.chunk(chunk);
                 relay.publish(chunk);
             }
-            if (step.started()) {
+            if (step.started() && !job.isPipeline()) {
                 long ttft = Math.max(0, Duration.between(job.placedAt, clock.instant()).toNanos() / 1000);
                 send(job, () -> new StartJob(job.cargo, job.jobId, ttft, clock.instant()));
             }
@@ -254,6 +367,10 @@ final class JobDispatcher {
                 return;
             }
             untrack(job);
+            if (job.isPipeline()) {
+                send(job, () -> new CompletePipeline(job.cargo, job.jobId, units, clock.instant()));
+                return;
+            }
             send(job, () -> new CompleteJob(job.cargo, job.jobId, units, clock.instant()));
         }
     }
@@ -265,11 +382,29 @@ final class JobDispatcher {
      * bridge sees to ({@link #sweep}).
      */
     void lose(ActiveJob job, String reason) {
+        lose(job, reason, null);
+    }
+
+    /**
+     * As {@link #lose(ActiveJob, String)}, with the Island at fault when it is known; a pipeline job is failed and
+     * refunded whatever it streamed, every stage's Island told to stop, and {@code fault}'s karma records it.
+     */
+    void lose(ActiveJob job, String reason, @Nullable IslandId fault) {
         synchronized (job) {
             if (!job.end()) {
                 return;
             }
             untrack(job);
+            if (job.isPipeline()) {
+                LOG.info("pipeline job {} lost ({}): {}", job.jobId, fault == null ? "no stage blamed" : fault,
+                        reason);
+                for (IslandId island : job.islands()) {
+                    nats.publish(Subjects.cancel(island.value()),
+                            Codec.encode(new JobCancel(Codec.VERSION, job.jobId.value(), reason)));
+                }
+                send(job, () -> new FailPipeline(job.cargo, job.jobId, fault, reason, clock.instant()));
+                return;
+            }
             boolean streamed = job.hasStreamed();
             LOG.info("job {} lost on island {} ({}): {}", job.jobId, job.islandId,
                     streamed ? "failing it" : "placing it again", reason);
@@ -339,7 +474,7 @@ final class JobDispatcher {
         if (!jobs.remove(job.jobId, job)) {
             return false;
         }
-        outputSubjects.stopHearing(job.islandId, job.jobId);
+        job.islands().forEach(island -> outputSubjects.stopHearing(island, job.jobId));
         return true;
     }
 
@@ -399,8 +534,8 @@ final class JobDispatcher {
 
     /** An Island stopped answering probes: every job it runs is lost. */
     void islandLost(IslandId islandId, String reason) {
-        jobs.values().stream().filter(job -> job.islandId.equals(islandId)).toList()
-                .forEach(job -> lose(job, reason));
+        jobs.values().stream().filter(job -> job.islands().contains(islandId)).toList()
+                .forEach(job -> lose(job, reason, islandId));
     }
 
     /**

@@ -90,6 +90,16 @@ public final class Codec {
             // a job on an unversioned Cargo type, or a coordinator from before versions were offered
             ((ObjectNode) tree).putNull("version");
         }
+        JsonNode stage = tree.path("stage");
+        if (type == JobOffer.class && stage.has("v") && (!stage.get("v").isInt()
+                || stage.get("v").intValue() != StageOffer.VERSION)) {
+            throw new RejectedMessage(RejectedMessage.Reason.UNKNOWN_VERSION,
+                    "stage offer's version " + stage.get("v") + " is not " + StageOffer.VERSION);
+        }
+        if (type == JobOffer.class && !tree.has("stage")) {
+            // a job one Island runs whole, or a coordinator from before pipelines were dispatched
+            ((ObjectNode) tree).putNull("stage");
+        }
         if (type == JobOutput.class) {
             // Fields a version 1 Island may leave out; every other field must be there.
             for (String optional : new String[] {"text", "error", "payload"}) {

@@ -12,9 +12,11 @@ import org.jspecify.annotations.Nullable;
  * @param version the Cargo version the market assigned the job, with what an Island needs to verify it again before
  *                it runs: absent (null) for a job on an unversioned Cargo type, and from coordinators older than the
  *                field; agents older than the field ignore it
+ * @param stage   for a pipeline job, which stage this Island runs and where its activations come from and go; null
+ *                for a job one Island runs whole
  */
 public record JobOffer(int v, String jobId, String cargo, JsonNode input, long maxUnits, long deadlineEpochMillis,
-                       @Nullable OfferedVersion version) implements Message {
+                       @Nullable OfferedVersion version, @Nullable StageOffer stage) implements Message {
 
     public JobOffer {
         Ids.id("a job id", jobId);
@@ -29,6 +31,12 @@ public record JobOffer(int v, String jobId, String cargo, JsonNode input, long m
 
     /** An offer of a job on an unversioned Cargo type. */
     public JobOffer(int v, String jobId, String cargo, JsonNode input, long maxUnits, long deadlineEpochMillis) {
-        this(v, jobId, cargo, input, maxUnits, deadlineEpochMillis, null);
+        this(v, jobId, cargo, input, maxUnits, deadlineEpochMillis, null, null);
+    }
+
+    /** An offer of a job one Island runs whole. */
+    public JobOffer(int v, String jobId, String cargo, JsonNode input, long maxUnits, long deadlineEpochMillis,
+                    @Nullable OfferedVersion version) {
+        this(v, jobId, cargo, input, maxUnits, deadlineEpochMillis, version, null);
     }
 }

@@ -23,6 +23,9 @@ public final class Subjects {
     /** Every job's {@link #outputHistory} requests, which every coordinator node hears. */
     public static final String ALL_OUTPUT_HISTORY = "output.*.history";
 
+    /** The job token of the hops {@link PeerProbe} pings travel on; no pipeline job runs under it. */
+    static final String PEER_PROBE = "peer-probe";
+
 
     private Subjects() {
     }
@@ -35,6 +38,32 @@ public final class Subjects {
     /** Where an Island answers {@link Probe}s with {@link ProbeReply}s. */
     public static String probe(String islandId) {
         return "island." + token(islandId) + ".probe";
+    }
+
+    /** Where an Island is asked to measure its round trip to another ({@link PeerProbe}, request/reply). */
+    public static String peerProbe(String islandId) {
+        return "island." + token(islandId) + ".peer-probe";
+    }
+
+    /**
+     * Where {@code from} pings {@code to} for a {@link PeerProbe}, and where {@code to} echoes the ping back with
+     * the two swapped: a pipeline hop of the reserved job token {@code peer-probe}, so the same permissions that let
+     * an Island send hops only as itself and hear only hops addressed to it confine the pings too.
+     */
+    public static String peerPing(String from, String to) {
+        return hop(PEER_PROBE, 1, from, to);
+    }
+
+    /** Every ping an Island may be sent for a {@link PeerProbe}. */
+    public static String peerPingsTo(String islandId) {
+        return "pipeline." + PEER_PROBE + ".1.*." + token(islandId);
+    }
+
+    /** The Island that sent a {@link #peerPing}, or null when the subject is not one. */
+    public static @Nullable String senderOfPeerPing(String subject) {
+        String[] tokens = subject.split("\\.", -1);
+        return tokens.length == 5 && tokens[0].equals("pipeline") && tokens[1].equals(PEER_PROBE)
+                ? tokens[3].replace('~', '.') : null;
     }
 
     /** Where an Island hears that a job was taken away ({@link JobCancel}). */
@@ -52,6 +81,29 @@ public final class Subjects {
             throw new IllegalArgumentException("a stage index is never negative, got " + index);
         }
         return "pipeline." + token(jobId) + "." + index;
+    }
+
+    /**
+     * Where the Island {@code from} sends stage {@code index} of a pipeline job its input, to the Island {@code to}.
+     * NATS permissions let an Island publish only hops it is the sender of ({@link #hopsOutbound}) and hear only
+     * hops addressed to it ({@link #hopsInbound}), so the receiving stage knows who sent each message from its
+     * subject alone.
+     */
+    public static String hop(String jobId, int index, String from, String to) {
+        if (index < 1) {
+            throw new IllegalArgumentException("a hop feeds a stage after the first, got " + index);
+        }
+        return "pipeline." + token(jobId) + "." + index + "." + token(from) + "." + token(to);
+    }
+
+    /** Every pipeline hop an Island may hear: those addressed to it. */
+    public static String hopsInbound(String islandId) {
+        return "pipeline.*.*.*." + token(islandId);
+    }
+
+    /** Every pipeline hop an Island may send: those it is the sender of. */
+    public static String hopsOutbound(String islandId) {
+        return "pipeline.*.*." + token(islandId) + ".*";
     }
 
     /** Where an Island sends the {@link JobOutput}s of a job. */

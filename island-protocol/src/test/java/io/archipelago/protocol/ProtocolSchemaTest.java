@@ -46,7 +46,12 @@ class ProtocolSchemaTest {
                 CodecTest.versionedOffer(),
                 JobAccepted.yes("job-1"), JobAccepted.no("job-1", "every slot is busy"),
                 new JobCancel(Codec.VERSION, "job-1", "deadline passed"),
-                new Probe(Codec.VERSION, 7), new ProbeReply(Codec.VERSION, "island-1", 7, 2));
+                new Probe(Codec.VERSION, 7), new ProbeReply(Codec.VERSION, "island-1", 7, 2),
+                new JobOffer(Codec.VERSION, "job-1", "embeddings.minilm.pipeline", Codec.json().createObjectNode(),
+                        10, 1_700_000_000_000L, null, new StageOffer(StageOffer.VERSION, 1, 3, 2, 4, 5, "island-a",
+                        "island-c")),
+                new PeerProbe(Codec.VERSION, "island-2", 5),
+                new PeerProbeReply(Codec.VERSION, "island-1", "island-2", 640, 5));
         for (Message message : messages) {
             byte[] json = Codec.encode(message);
             assertThat(schema(message.getClass().getSimpleName()).validate(tree(json)))

@@ -15,17 +15,28 @@ import io.archipelago.exchange.market.api.CancelJob;
 import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.market.api.Exclusion;
 import io.archipelago.exchange.ids.JobId;
+import io.archipelago.exchange.market.api.IslandRtt;
+import io.archipelago.exchange.market.api.PipelineOutcome;
+import io.archipelago.exchange.market.api.PipelineShape;
+import io.archipelago.exchange.market.api.PipelineStage;
+import io.archipelago.exchange.market.api.PlacePipeline;
 import io.archipelago.exchange.market.api.QuoteBid;
+import io.archipelago.exchange.market.api.RejectionReason;
 import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.money.PricePerUnit;
 import io.archipelago.projections.market.MarketViews;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -151,6 +162,70 @@ final class JobDesk {
                 refuseWhatWaitingCannotPlace(bid);
             }
             return new Placed(subscription, outcome);
+        } catch (RuntimeException refused) {
+            subscription.close();
+            throw refused;
+        }
+    }
+
+    /**
+     * Places job {@code jobId} of {@code account} on {@code model}'s pipeline of {@code shape}, one Island per stage
+     * ({@code PlacePipeline}), and relays the last stage's output to {@code relay}; returns once the market answered.
+     * The round trip between two Islands is the one they measured between them ({@code PeerProbe}); for a pair not
+     * measured yet it is taken as the mean of the coordinator's measured round trips to each (on one NATS server
+     * their messages travel the same way the coordinator's do) and the pair is asked to measure, for the jobs after
+     * this one. Islands do not report their memory, so every Island counts as holding the largest stage.
+     *
+     * @throws OpenAiException when no chain of Islands can take the job or its escrow is not covered
+     */
+    StreamSubscription placePipeline(String jobId, String model, AccountId account, BidTerms terms, ObjectNode input,
+                                     JobStreamListener relay, PipelineShape shape) {
+        claims.noteOnKey(new CargoType(model), new JobId(jobId));
+        if (!claims.claim(jobId, account)) {
+            throw new IllegalStateException("job id " + jobId + " is another account's");
+        }
+        bridge.inputs().put(jobId, account.value(), input);
+        StreamSubscription subscription = bridge.streams().subscribe(jobId, relay);
+        try {
+            long memory = shape.stages().stream().mapToLong(PipelineStage::memoryMib).max().orElse(0);
+            List<Map.Entry<String, Long>> measured = List.copyOf(new TreeMap<>(bridge.measuredRtts()).entrySet());
+            Map<IslandId, Long> memoryMib = new HashMap<>();
+            List<IslandRtt> hops = new ArrayList<>();
+            for (int i = 0; i < measured.size(); i++) {
+                memoryMib.put(new IslandId(measured.get(i).getKey()), memory);
+                for (int j = i + 1; j < measured.size(); j++) {
+                    String one = measured.get(i).getKey();
+                    String other = measured.get(j).getKey();
+                    Optional<Long> between = bridge.peerRtt(one, other);
+                    if (between.isEmpty()) {
+                        // measured for the next job; this one plans with the estimate
+                        bridge.probePeers(one, other);
+                    }
+                    hops.add(new IslandRtt(new IslandId(one), new IslandId(other), between.orElse(
+                            (measured.get(i).getValue() + measured.get(j).getValue()) / 2)));
+                }
+            }
+            PlacePipeline place = new PlacePipeline(new CargoType(model), new JobId(jobId), account,
+                    PricePerUnit.of(terms.limitMicroCredits()), terms.maxUnits(), terms.jurisdiction(),
+                    terms.minKarma(), terms.maxRttMicros(), terms.verifiedOnly(), memoryMib, hops, clock.instant());
+            PipelineOutcome outcome;
+            try {
+                outcome = Commands.await(commands.send(place));
+            } catch (IllegalArgumentException malformed) {
+                throw new OpenAiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "invalid_bid",
+                        malformed.getMessage());
+            }
+            if (outcome == null || !outcome.placed()) {
+                String refusal = outcome == null ? "no answer" : outcome.refusal();
+                if (refusal != null && refusal.startsWith(RejectionReason.LEDGER_INSUFFICIENT_CREDITS.name())) {
+                    throw new OpenAiException(HttpStatus.PAYMENT_REQUIRED, "insufficient_quota",
+                            "insufficient_quota", "the account's available credits do not cover limit x max units");
+                }
+                throw new OpenAiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "no_pipeline",
+                        "no chain of Islands can run " + model + "'s " + shape.stages().size() + " stages now: "
+                                + refusal);
+            }
+            return subscription;
         } catch (RuntimeException refused) {
             subscription.close();
             throw refused;

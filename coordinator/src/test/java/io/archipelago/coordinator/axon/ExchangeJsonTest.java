@@ -25,6 +25,7 @@ import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.market.api.PipelineStage;
 import io.archipelago.exchange.market.api.PipelineShape;
 import io.archipelago.exchange.market.api.IslandRtt;
+import io.archipelago.exchange.market.api.PlacePipeline;
 import io.archipelago.exchange.market.api.MarketRateCleared;
 import io.archipelago.exchange.market.api.SubmitBids;
 import io.archipelago.exchange.market.api.VersionManifest;
@@ -89,6 +90,10 @@ class ExchangeJsonTest {
             Map.entry(PipelineShape.class, () -> new PipelineShape(List.of(new PipelineStage(0, 3, 60),
                     new PipelineStage(3, 6, 30)))),
             Map.entry(IslandRtt.class, () -> new IslandRtt(new IslandId("island-a"), new IslandId("island-b"), 400)),
+            Map.entry(PlacePipeline.class, () -> new PlacePipeline(new CargoType("embeddings.sample"),
+                    new JobId("job-sample"), new AccountId("account-sample"), PricePerUnit.of(1_000), 40,
+                    Map.of(new IslandId("island-a"), 64L), List.of(new IslandRtt(new IslandId("island-a"),
+                    new IslandId("island-b"), 400)), Instant.parse("2026-03-02T10:00:00Z"))),
             Map.entry(KeyId.class, () -> new KeyId("sha256:" + "c3".repeat(32))),
             Map.entry(VersionManifest.class, () -> new VersionManifest(CargoUnit.THOUSAND_TOKENS, "container",
                     new CargoResources(8_192, 4_096, 4), List.of("q4_k_m"), "Apache-2.0", PricePerUnit.of(300))));

@@ -52,7 +52,14 @@ import io.archipelago.exchange.market.api.JurisdictionPolicy;
 import io.archipelago.exchange.market.api.MarketRateCleared;
 import io.archipelago.exchange.market.api.PlaceAsk;
 import io.archipelago.exchange.market.api.DeclarePipeline;
+import io.archipelago.exchange.market.api.CompletePipeline;
+import io.archipelago.exchange.market.api.FailPipeline;
+import io.archipelago.exchange.market.api.PipelineCompleted;
 import io.archipelago.exchange.market.api.PipelineDeclared;
+import io.archipelago.exchange.market.api.PipelineFailed;
+import io.archipelago.exchange.market.api.PipelineFunded;
+import io.archipelago.exchange.market.api.PipelineOutcome;
+import io.archipelago.exchange.market.api.StageSettlement;
 import io.archipelago.exchange.market.api.PipelinePlaced;
 import io.archipelago.exchange.market.api.PipelinePlan;
 import io.archipelago.exchange.market.api.PipelineShape;
@@ -120,6 +127,8 @@ public class Market {
     private @Nullable PipelineShape pipeline;
     /** Pipeline jobs already placed or refused, so that a job id is used once. */
     private final Set<JobId> pipelineJobs = new HashSet<>();
+    /** Pipeline jobs funded and placed that have not ended yet. */
+    private final Map<JobId, RunningPipeline> runningPipelines = new HashMap<>();
 
     protected Market() {
         // for Axon
@@ -629,7 +638,7 @@ public class Market {
      * stands only if its stages' prices together stay within the limit.
      */
     @CommandHandler
-    void handle(PlacePipeline command) {
+    PipelineOutcome handle(PlacePipeline command, Accounts accounts) {
         MoneyCaps.price("a pipeline's limit", command.limit());
         PipelineShape shape = pipeline;
         if (shape == null) {
@@ -638,23 +647,30 @@ public class Market {
         if (pipelineJobs.contains(command.jobId()) || book.knows(command.jobId())) {
             throw new IllegalStateException("job " + command.jobId() + " was already submitted to " + cargo);
         }
+        JurisdictionPolicy jurisdiction = command.jurisdiction() != null ? command.jurisdiction()
+                : accounts.homeOf(command.consumer()).map(JurisdictionPolicy::regionOf).orElse(null);
+        if (jurisdiction == null) {
+            return unplaceable(command, 0, RejectionReason.LEDGER_UNKNOWN_ACCOUNT + ": account " + command.consumer()
+                    + " is not open");
+        }
         Map<IslandId, Ask> eligible = new HashMap<>();
         List<StageCandidate> candidates = new ArrayList<>();
         for (Ask ask : book.asks()) {
             Long memory = command.memoryMib().get(ask.islandId);
+            // the hard constraints of a bid, by the rule a bid's Island meets
             if (memory != null && Eligibility.exclusion(ask.conditions, ask.usedSlots,
-                    ask.unitPrice.total().microCredits(), null, command.limit().microCredits(), 0, Long.MAX_VALUE,
-                    false, command.at()) == null) {
+                    ask.unitPrice.total().microCredits(), jurisdiction.countries(), command.limit().microCredits(),
+                    command.minKarma() == null ? 0 : command.minKarma().points(),
+                    command.maxRttMicros() == null ? Long.MAX_VALUE : command.maxRttMicros(),
+                    command.verifiedOnly(), command.at()) == null) {
                 eligible.put(ask.islandId, ask);
                 candidates.add(new StageCandidate(ask.islandId, memory, ask.conditions.rttMicros()));
             }
         }
         Optional<PipelinePlan> plan = PipelinePlanner.plan(shape, candidates, command.rtts());
         if (plan.isEmpty()) {
-            apply(new PipelineUnplaceable(cargo, command.jobId(), command.consumer(), eligible.size(),
-                    "no chain of " + shape.stages().size() + " distinct Islands with the memory and measured hops",
-                    command.at()));
-            return;
+            return unplaceable(command, eligible.size(), "no chain of " + shape.stages().size()
+                    + " distinct Islands with the memory and measured hops");
         }
         List<PlacedStage> stages = new ArrayList<>();
         long total = 0;
@@ -664,13 +680,90 @@ public class Market {
             total += ask.unitPrice.total().microCredits();
         }
         if (total > command.limit().microCredits()) {
-            apply(new PipelineUnplaceable(cargo, command.jobId(), command.consumer(), eligible.size(),
-                    "the shortest chain costs " + total + " per unit together, above the limit of "
-                            + command.limit().microCredits(), command.at()));
-            return;
+            return unplaceable(command, eligible.size(), "the shortest chain costs " + total
+                    + " per unit together, above the limit of " + command.limit().microCredits());
         }
+        // within the caps the limit times the most units is at most 10^18: it cannot overflow
+        MicroCredits escrow = command.limit().times(command.maxUnits());
+        Reservation reservation = accounts.reserve(command.consumer(), command.jobId(), escrow, command.at());
+        if (reservation != Reservation.RESERVED) {
+            return unplaceable(command, eligible.size(), reservation == Reservation.UNKNOWN_ACCOUNT
+                    ? RejectionReason.LEDGER_UNKNOWN_ACCOUNT + ": account " + command.consumer() + " is not open"
+                    : RejectionReason.LEDGER_INSUFFICIENT_CREDITS + ": " + insufficient(escrow));
+        }
+        apply(new PipelineFunded(cargo, command.jobId(), command.consumer(), command.limit(), command.maxUnits(),
+                escrow, command.at()));
         apply(new PipelinePlaced(cargo, command.jobId(), command.consumer(), stages, plan.get().pathRttMicros(),
                 PricePerUnit.of(total), command.at()));
+        return new PipelineOutcome(command.jobId(), stages, null);
+    }
+
+    private PipelineOutcome unplaceable(PlacePipeline command, int eligible, String detail) {
+        apply(new PipelineUnplaceable(cargo, command.jobId(), command.consumer(), eligible, detail, command.at()));
+        return new PipelineOutcome(command.jobId(), List.of(), detail);
+    }
+
+    /**
+     * Settles a pipeline job stage by stage, as a job on each stage's Island would settle: every stage charges the
+     * units at its own price and pays its host, the publisher and the platform; the consumer's escrow gives up the
+     * sum and gets the rest back. Each stage's Island has its karma record the success.
+     */
+    @CommandHandler
+    void handle(CompletePipeline command, Accounts accounts, Islands islands) {
+        if (command.units() < 0) {
+            throw new IllegalArgumentException("units used are never negative, got " + command.units());
+        }
+        RunningPipeline job = runningPipeline(command.jobId());
+        long units = Math.min(command.units(), job.maxUnits());
+        List<StageSettlement> settlements = new ArrayList<>();
+        MicroCredits charged = MicroCredits.ZERO;
+        for (PlacedStage stage : job.stages()) {
+            UnitPrice price = stage.price();
+            settlements.add(new StageSettlement(stage.placement().index(), stage.placement().islandId(),
+                    stage.host(), price, price.charge(units), price.hostEarnings(units), price.royalties(units),
+                    price.fees(units)));
+            charged = charged.plus(price.charge(units));
+        }
+        apply(new PipelineCompleted(cargo, command.jobId(), job.consumer(), publisher, units, settlements, charged,
+                job.escrow().minus(charged), command.at()));
+        accounts.settle(job.consumer(), command.jobId(), charged, command.at());
+        for (StageSettlement stage : settlements) {
+            credit(accounts, stage.host(), command.jobId(), EarningsKind.HOST, stage.hostEarnings(), command.at());
+            credit(accounts, publisher, command.jobId(), EarningsKind.ROYALTY, stage.royalties(), command.at());
+            credit(accounts, AccountId.PLATFORM, command.jobId(), EarningsKind.PLATFORM_FEE, stage.fees(),
+                    command.at());
+        }
+        for (PlacedStage stage : job.stages()) {
+            islands.recordJobOutcome(stage.placement().islandId(), command.jobId(),
+                    JobOutcome.success(stage.placement().hopRttMicros(), 0), command.at());
+        }
+    }
+
+    /** Fails a pipeline job: the whole escrow goes back, and the karma of the stage's Island at fault records it. */
+    @CommandHandler
+    void handle(FailPipeline command, Accounts accounts, Islands islands) {
+        if (command.reason() == null || command.reason().isBlank()) {
+            throw new IllegalArgumentException("a failed pipeline job says why it failed");
+        }
+        RunningPipeline job = runningPipeline(command.jobId());
+        IslandId fault = command.fault();
+        if (fault != null && job.stages().stream().noneMatch(stage -> stage.placement().islandId().equals(fault))) {
+            throw new IllegalArgumentException("island " + fault + " runs no stage of job " + command.jobId());
+        }
+        apply(new PipelineFailed(cargo, command.jobId(), job.consumer(), fault, command.reason(), job.escrow(),
+                command.at()));
+        accounts.release(job.consumer(), command.jobId(), "pipeline job failed: " + command.reason(), command.at());
+        if (fault != null) {
+            islands.recordJobOutcome(fault, command.jobId(), JobOutcome.failure(), command.at());
+        }
+    }
+
+    private RunningPipeline runningPipeline(JobId jobId) {
+        RunningPipeline job = runningPipelines.get(jobId);
+        if (job == null || job.stages().isEmpty()) {
+            throw new IllegalStateException("pipeline job " + jobId + " is not running on " + cargo);
+        }
+        return job;
     }
 
     @EventSourcingHandler
@@ -679,8 +772,25 @@ public class Market {
     }
 
     @EventSourcingHandler
+    void on(PipelineFunded event) {
+        runningPipelines.put(event.jobId(), new RunningPipeline(event.consumer(), event.maxUnits(), event.escrow(),
+                List.of()));
+    }
+
+    @EventSourcingHandler
     void on(PipelinePlaced event) {
         pipelineJobs.add(event.jobId());
+        runningPipelines.computeIfPresent(event.jobId(), (id, funded) -> funded.placed(event.stages()));
+    }
+
+    @EventSourcingHandler
+    void on(PipelineCompleted event) {
+        runningPipelines.remove(event.jobId());
+    }
+
+    @EventSourcingHandler
+    void on(PipelineFailed event) {
+        runningPipelines.remove(event.jobId());
     }
 
     @EventSourcingHandler

@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * A {@code nats-server} process of the machine's own (Debian's {@code nats-server} package), bound to 127.0.0.1,
  * with its configuration, JetStream store and log under one directory. Only NKey users get in: the coordinator,
  * with every permission, and each admitted Island, which may subscribe only under {@link Subjects#inbound} and
- * publish only under {@link Subjects#outbound}, where the coordinator's requests also ask for their answers.
+ * publish only under {@link Subjects#outbound}, where the coordinator's requests also ask for their answers, and send
+ * and hear pipeline hops only as their sender ({@link Subjects#hopsOutbound}) and their addressee
+ * ({@link Subjects#hopsInbound}).
  * Admitting an Island rewrites the configuration and reloads it in place, without dropping connections; it is
  * atomic: the key is kept only once the server accepts it, otherwise the Island's earlier key stays in force. Island
  * keys are kept in the directory, so Islands reconnect with the same seed after a restart.
@@ -212,7 +214,9 @@ public final class LocalNatsServer implements IslandAdmission, AutoCloseable {
         for (Map.Entry<String, String> island : keys.entrySet()) {
             conf.append("    { nkey: ").append(quoted(island.getValue()))
                     .append(", permissions: { publish: { allow: [").append(quoted(Subjects.outbound(island.getKey())))
+                    .append(", ").append(quoted(Subjects.hopsOutbound(island.getKey())))
                     .append("] }, subscribe: { allow: [").append(quoted(Subjects.inbound(island.getKey())))
+                    .append(", ").append(quoted(Subjects.hopsInbound(island.getKey())))
                     .append("] } } }\n");
         }
         conf.append("  ]\n}\n");
