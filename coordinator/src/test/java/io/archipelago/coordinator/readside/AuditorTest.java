@@ -345,6 +345,7 @@ class AuditorTest {
         try {
             long linkedBefore = count("SELECT count(*) FROM event_chain");
             new ReadSideWorkload(node).jobs(40, 43);
+            ReadSideNodes.awaitProjected(node);
             assertThat(audit().unlinked()).isPositive();
 
             ((DisposableBean) node.context().getBean("eventChainWriter")).destroy();

@@ -62,7 +62,13 @@ final class ReadSideNodes {
     }
 
     static void awaitCaughtUp(Configuration axon, JdbcTemplate jdbc) {
-        await().atMost(Duration.ofSeconds(120)).until(() -> caughtUp(axon, jdbc));
+        await().atMost(Duration.ofSeconds(120)).until(() -> caughtUp(axon, jdbc, PROCESSORS));
+    }
+
+    /** Waits until the read models (not the hash chain) have every stored event. */
+    static void awaitProjected(CoordinatorNode node) {
+        await().atMost(Duration.ofSeconds(120)).until(() -> caughtUp(node.bean(Configuration.class), node.jdbc(),
+                List.of("projections")));
     }
 
     /** Waits until the hash chain has linked {@code events} events. */
@@ -71,9 +77,9 @@ final class ReadSideNodes {
                 .queryForObject("SELECT count(*) FROM event_chain", Long.class) >= events);
     }
 
-    private static boolean caughtUp(Configuration axon, JdbcTemplate jdbc) {
+    private static boolean caughtUp(Configuration axon, JdbcTemplate jdbc, List<String> processors) {
         Long head = jdbc.queryForObject("SELECT COALESCE(max(global_index), 0) FROM domain_event_entry", Long.class);
-        for (String name : PROCESSORS) {
+        for (String name : processors) {
             StreamingEventProcessor processor = axon.eventProcessingConfiguration()
                     .eventProcessor(name, StreamingEventProcessor.class).orElseThrow();
             Map<Integer, EventTrackerStatus> status = processor.processingStatus();
