@@ -277,8 +277,10 @@ public final class IslandBridge implements AutoCloseable {
 
     @EventHandler
     void on(PipelineFailed event, @Nullable TrackingToken token) {
-        dispatcher.ended(event.jobId());
-        if (!isHistory(token)) {
+        if (isHistory(token)) {
+            dispatcher.ended(event.jobId());
+        } else {
+            dispatcher.pipelineFailed(event.jobId(), event.reason());
             streams.fail(event.jobId().value(), event.reason());
         }
     }

@@ -538,6 +538,28 @@ final class JobDispatcher {
     }
 
     /**
+     * A pipeline job failed by a command this node's dispatch did not send (a dead request's retry, another node):
+     * when this node dispatched it, every stage's Island still running it is told to stop.
+     */
+    void pipelineFailed(JobId jobId, String reason) {
+        ActiveJob job = jobs.get(jobId);
+        boolean running = false;
+        if (job != null) {
+            synchronized (job) {
+                // a job this node lost itself is over already, and its Islands were told then
+                running = !job.isOver();
+            }
+        }
+        ended(jobId);
+        if (job != null && running) {
+            for (IslandId island : job.islands()) {
+                nats.publish(Subjects.cancel(island.value()),
+                        Codec.encode(new JobCancel(Codec.VERSION, jobId.value(), reason)));
+            }
+        }
+    }
+
+    /**
      * The consumer cancelled the job: it ends here, and when {@code tell} (the event is news, not history) the Island
      * is told to stop. Every node's bridge sees the event, so the Island may hear it more than once; stopping twice
      * is harmless.

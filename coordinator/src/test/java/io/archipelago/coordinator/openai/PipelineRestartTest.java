@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.archipelago.access.AbandonedJobs;
 import io.archipelago.access.TestCredentials;
 import io.archipelago.agent.AgentSettings;
 import io.archipelago.agent.IslandAgent;
@@ -15,6 +16,7 @@ import io.archipelago.exchange.account.api.OpenAccount;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.ids.Country;
+import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.CargoUnit;
 import io.archipelago.exchange.market.api.DeclarePipeline;
 import io.archipelago.exchange.market.api.PipelineShape;
@@ -45,7 +47,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * A coordinator stopped while a pipeline job runs (each stage's Island holds its stage, so the job is mid-way for
  * certain), then started again on its data directory: the bridge finds the job running in the history, no live node
  * holds it, and it fails it once with no stage to blame. The consumer's whole deposit is available again, nothing
- * stays in escrow, no Island's karma records a failure, and the auditor's replay is clean and conserved.
+ * stays in escrow, no Island's karma records a failure, and the auditor's replay is clean and conserved. A second
+ * held job is ended before the stop as the retry of a request whose node died ends it ({@link DeadRequestJobs}).
  */
 class PipelineRestartTest {
 
@@ -96,11 +99,22 @@ class PipelineRestartTest {
             key = json.readTree(issued.body()).path("key").asText();
 
             JdbcClient jdbc = first.getBean(JdbcClient.class);
-            placeHeldJob(url, key, jdbc);
-            // both stages were offered and taken: the job runs, its worst case held in escrow
-            await().atMost(WAIT).until(() -> agents.stream().allMatch(agent -> agent.runningJobs() == 1));
+            placeHeldJob(url, key, jdbc, 1);
+            placeHeldJob(url, key, jdbc, 2);
+            // both jobs' stages were offered and taken: they run, their worst cases held in escrow
+            await().atMost(WAIT).until(() -> agents.stream().allMatch(agent -> agent.runningJobs() == 2));
             await().atMost(WAIT).until(() -> balance(url, CONSUMER.value()).path("escrowMicroCredits").asLong() > 0);
             assertThat(count(jdbc, "PipelineFailed")).isZero();
+
+            // a retry taking over the Idempotency-Key of a request whose node died ends its job at no charge; a job
+            // the market no longer runs may have been charged, which is not known here: the retry is refused
+            DeadRequestJobs dead = first.getBean(DeadRequestJobs.class);
+            JobId retried = placedJobs(jdbc).get(1);
+            assertThat(dead.end(new CargoType(CARGO), retried)).isEqualTo(AbandonedJobs.Outcome.UNCHARGED);
+            assertThat(dead.end(new CargoType(CARGO), retried)).isEqualTo(AbandonedJobs.Outcome.UNKNOWN);
+            assertThat(count(jdbc, "PipelineFailed")).isEqualTo(1);
+            // the stages' Islands of the failed job were told to stop it; the other job still holds them
+            await().atMost(WAIT).until(() -> agents.stream().allMatch(agent -> agent.runningJobs() == 1));
             assertThat(count(jdbc, "PipelineCompleted")).isZero();
             agents.forEach(IslandAgent::close);
         }
@@ -112,7 +126,7 @@ class PipelineRestartTest {
                 "archipelago.event-chain.checkpoint-interval", "1s"))) {
             URI url = WholeCoordinator.url(second);
             JdbcClient jdbc = second.getBean(JdbcClient.class);
-            await().atMost(WAIT).until(() -> count(jdbc, "PipelineFailed") == 1);
+            await().atMost(WAIT).until(() -> count(jdbc, "PipelineFailed") == 2);
             assertThat(jdbc.sql("SELECT count(*) FROM domain_event_entry WHERE payload_type LIKE '%PipelineFailed'"
                     + " AND convert_from(payload, 'UTF8') LIKE '%coordinator restarted%'"
                     + " AND convert_from(payload, 'UTF8') LIKE '%\"fault\":null%'").query(Integer.class).single())
@@ -134,13 +148,13 @@ class PipelineRestartTest {
             assertThat(report.path("conserved").asBoolean()).isTrue();
             // it stays failed once: the take-over runs every second and finds nothing more to do
             Thread.sleep(2_000);
-            assertThat(count(jdbc, "PipelineFailed")).isEqualTo(1);
+            assertThat(count(jdbc, "PipelineFailed")).isEqualTo(2);
             assertThat(count(jdbc, "PipelineCompleted")).isZero();
         }
     }
 
     /** Asks for embeddings until the market places the job (it may lack a round trip at first). */
-    private void placeHeldJob(URI url, String key, JdbcClient jdbc) throws Exception {
+    private void placeHeldJob(URI url, String key, JdbcClient jdbc, int placed) throws Exception {
         String request = json.writeValueAsString(Map.of("model", CARGO, "input", List.of("Held mid-way.")));
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
@@ -148,8 +162,8 @@ class PipelineRestartTest {
                     url.resolve("/v1/embeddings")).header("Authorization", "Bearer " + key)
                     .header("Content-Type", "application/json").timeout(Duration.ofMinutes(2))
                     .POST(HttpRequest.BodyPublishers.ofString(request)).build(), HttpResponse.BodyHandlers.ofString());
-            await().atMost(WAIT).until(() -> answer.isDone() || count(jdbc, "PipelinePlaced") == 1);
-            if (count(jdbc, "PipelinePlaced") == 1) {
+            await().atMost(WAIT).until(() -> answer.isDone() || count(jdbc, "PipelinePlaced") == placed);
+            if (count(jdbc, "PipelinePlaced") == placed) {
                 return;
             }
             HttpResponse<String> refused = answer.get();
@@ -157,6 +171,18 @@ class PipelineRestartTest {
             Thread.sleep(300);
         }
         throw new AssertionError("the pipeline job was never placed");
+    }
+
+    private List<JobId> placedJobs(JdbcClient jdbc) {
+        return jdbc.sql("SELECT convert_from(payload, 'UTF8') FROM domain_event_entry WHERE payload_type LIKE"
+                + " '%.PipelinePlaced' ORDER BY global_index").query(String.class).list().stream().map(payload -> {
+                    try {
+                        JsonNode id = json.readTree(payload).path("jobId");
+                        return new JobId(id.isTextual() ? id.asText() : id.path("value").asText());
+                    } catch (IOException unreadable) {
+                        throw new IllegalStateException(unreadable);
+                    }
+                }).toList();
     }
 
     private static int count(JdbcClient jdbc, String event) {
