@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  * @param upstream    the OpenAI-compatible server {@code openai-upstream} forwards to, or the AUTOMATIC1111 server
  *                    {@code automatic1111} fronts
  * @param upstreamModel the model name sent upstream
- * @param demoPause   the pause between tokens of the {@code demo} runtime (between steps of {@code images-demo}),
- *                    so its streaming shows
+ * @param demoPause   the pause between tokens of the {@code demo} runtime (between steps of {@code images-demo},
+ *                    before each pipeline stage of {@code minilm-stages} runs), so its streaming shows
  * @param trust       publisher → pinned Ed25519 public key (Base64 X.509) whose signatures this Island accepts
  * @param cargos      manifests of signed process Cargos to serve, each verified before anything of it runs
  * @param stateDir    where the Island keeps its NATS key between runs, to prove it when it asks for a new session
@@ -170,7 +170,9 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
                 schedule(orElse(single(options, "schedule"), "always")), URI.create(required(options, "coordinator")),
                 single(options, "nats"), orElse(single(options, "runtime"), "demo"),
                 upstream == null ? null : URI.create(upstream), single(options, "upstream-model"),
-                Duration.ofMillis(Long.parseLong(orElse(single(options, "demo-pause-ms"), "20"))),
+                // a stage is held only when asked to: by default pipelines run at full speed
+                Duration.ofMillis(Long.parseLong(orElse(single(options, "demo-pause-ms"),
+                        "minilm-stages".equals(single(options, "runtime")) ? "0" : "20"))),
                 pairs(options.getOrDefault("trust", List.of()), "--trust is PUBLISHER=KEY"),
                 options.getOrDefault("cargo", List.of()).stream().map(Path::of).toList(),
                 Path.of(orElse(single(options, "state-dir"),

@@ -69,7 +69,7 @@ public final class IslandAgent implements AutoCloseable {
         }
         Connection nats = Nats.connect(options.build());
         JobRunner runner = new JobRunner(settings.name(), nats, runtime, settings.asks().keySet(), settings.slots(),
-                settings.runtime().equals("minilm-stages") ? new PipelineModel() : null);
+                settings.runtime().equals("minilm-stages") ? new PipelineModel() : null, settings.demoPause());
         try {
             runner.start();
         } catch (TimeoutException slow) {

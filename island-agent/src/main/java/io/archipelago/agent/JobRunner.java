@@ -51,6 +51,7 @@ final class JobRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
     /** How long a peer probe's ping waits for its echo. */
     private static final Duration PEER_ECHO_WAIT = Duration.ofMillis(500);
+    private static final long HOLD_SLICE_MILLIS = 100;
 
     private final String islandId;
     private final Connection nats;
@@ -62,6 +63,7 @@ final class JobRunner implements AutoCloseable {
     private final Map<String, AtomicBoolean> cancellations = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
     private final @Nullable PipelineModel stages;
+    private final Duration stagePause;
     private @Nullable Dispatcher probes;
     private @Nullable Dispatcher jobs;
 
@@ -72,7 +74,17 @@ final class JobRunner implements AutoCloseable {
     /** A runner that also takes pipeline stages of {@code stages}' model (null: it takes none). */
     JobRunner(String islandId, Connection nats, JobRuntime runtime, Set<String> cargos, int slots,
               @Nullable PipelineModel stages) {
+        this(islandId, nats, runtime, cargos, slots, stages, Duration.ZERO);
+    }
+
+    /**
+     * As above, holding each stage it took for {@code stagePause} before it runs (or until the job is cancelled), so
+     * that a demo or a test sees a pipeline job running mid-way.
+     */
+    JobRunner(String islandId, Connection nats, JobRuntime runtime, Set<String> cargos, int slots,
+              @Nullable PipelineModel stages, Duration stagePause) {
         this.stages = stages;
+        this.stagePause = stagePause;
         this.islandId = islandId;
         this.nats = nats;
         this.runtime = runtime;
@@ -252,6 +264,7 @@ final class JobRunner implements AutoCloseable {
         AtomicLong seq = new AtomicLong();
         boolean last = offer.stage() != null && offer.stage().last();
         try (stage) {
+            hold(cancelled);
             long tokens = stage.run(offer.input(), offer.deadlineEpochMillis(), cancelled::get, (index, vector) -> {
                 ObjectNode chunk = Codec.json().createObjectNode().put("index", index);
                 ArrayNode values = chunk.putArray("embedding");
@@ -273,6 +286,13 @@ final class JobRunner implements AutoCloseable {
         } finally {
             cancellations.remove(offer.jobId());
             running.decrementAndGet();
+        }
+    }
+
+    private void hold(AtomicBoolean cancelled) throws InterruptedException {
+        long until = System.nanoTime() + stagePause.toNanos();
+        while (!cancelled.get() && until - System.nanoTime() > 0) {
+            Thread.sleep(Math.min(HOLD_SLICE_MILLIS, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
         }
     }
 

@@ -62,7 +62,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Its events come through a tracking processor that reads the store from its start each time the coordinator
  * starts: what happened before ({@link #historyUpTo}) rebuilds the Islands it probes, and only jobs placed from then
  * on are dispatched. Jobs the history shows running when the coordinator stopped are lost like any other: placed
- * again if they had streamed nothing, else failed and refunded.
+ * again if they had streamed nothing, else failed and refunded; a pipeline job is failed and refunded whole.
  *
  * <p>Several coordinator nodes may run a bridge each over one store and one NATS ({@link Cluster}): each placement is
  * dispatched by the node that claims it, which alone hears its output ({@link OutputSubjects}) and relays it to the
@@ -255,12 +255,14 @@ public final class IslandBridge implements AutoCloseable {
     }
 
     /**
-     * A pipeline job placed from now on is dispatched stage by stage; one placed before this bridge started is left
-     * as it stands (nothing takes over a pipeline job yet: it fails when the consumer's request gives up on it).
+     * A pipeline job placed from now on is dispatched stage by stage; one placed before this bridge started is failed,
+     * unless the events show it ended or a live node holds it ({@link JobDispatcher#pipelinePlacedBefore}).
      */
     @EventHandler
     void on(PipelinePlaced event, @Nullable TrackingToken token) {
-        if (!isHistory(token)) {
+        if (isHistory(token)) {
+            dispatcher.pipelinePlacedBefore(event);
+        } else {
             dispatcher.pipelinePlaced(event);
         }
     }
@@ -275,8 +277,10 @@ public final class IslandBridge implements AutoCloseable {
 
     @EventHandler
     void on(PipelineFailed event, @Nullable TrackingToken token) {
-        dispatcher.ended(event.jobId());
-        if (!isHistory(token)) {
+        if (isHistory(token)) {
+            dispatcher.ended(event.jobId());
+        } else {
+            dispatcher.pipelineFailed(event.jobId(), event.reason());
             streams.fail(event.jobId().value(), event.reason());
         }
     }

@@ -91,17 +91,28 @@ final class JobDispatcher {
 
     /**
      * A job placed and dispatched elsewhere; {@code claimed} when some node is known to hold its placement (else it
-     * is claimed once it is older than the stall timeout: whoever placed it stopped before dispatching it).
+     * is claimed once it is older than the stall timeout: whoever placed it stopped before dispatching it). A
+     * pipeline job names every stage's Island in {@code stages}, the last one (whose output is the job's) as
+     * {@code islandId}; an ordinary job has no stages.
      */
-    private record Elsewhere(Cluster.Placement placement, CargoType cargo, IslandId islandId, boolean started,
-                             long seenNanos, boolean claimed) {
+    private record Elsewhere(Cluster.Placement placement, CargoType cargo, IslandId islandId, List<IslandId> stages,
+                             boolean started, long seenNanos, boolean claimed) {
 
         Elsewhere asStarted() {
-            return new Elsewhere(placement, cargo, islandId, true, seenNanos, claimed);
+            return new Elsewhere(placement, cargo, islandId, stages, true, seenNanos, claimed);
         }
 
         Elsewhere asClaimed() {
-            return new Elsewhere(placement, cargo, islandId, started, seenNanos, true);
+            return new Elsewhere(placement, cargo, islandId, stages, started, seenNanos, true);
+        }
+
+        boolean isPipeline() {
+            return !stages.isEmpty();
+        }
+
+        /** Whether {@code island} may send output of this job: its Island, or any of its stages' Islands. */
+        boolean runsOn(@Nullable String island) {
+            return islandId.value().equals(island) || stages.stream().anyMatch(stage -> stage.value().equals(island));
         }
     }
 
@@ -147,8 +158,8 @@ final class JobDispatcher {
         if (mine) {
             dispatch(placed, version);
         } else {
-            elsewhere.put(placed.jobId(), new Elsewhere(placement, placed.cargo(), placed.islandId(), false,
-                    System.nanoTime(), claimed));
+            elsewhere.put(placed.jobId(), new Elsewhere(placement, placed.cargo(), placed.islandId(), List.of(),
+                    false, System.nanoTime(), claimed));
         }
     }
 
@@ -157,22 +168,27 @@ final class JobDispatcher {
      * stage first, so that every stage hears its input hop before the stage before it is offered and sends anything.
      * The job's output is the last stage's, taken like any job's; every stage's Island is heard for the errors it
      * reports. A stage that refuses, does not answer or reports an error, or an Island of the job that goes offline,
-     * fails the job ({@link #lose}): nothing re-plans a pipeline yet.
+     * fails the job ({@link #lose}): nothing re-plans a pipeline yet. A job another node claimed is kept in mind
+     * elsewhere, and failed here should that node stop ({@link #sweep}).
      */
     void pipelinePlaced(PipelinePlaced placed) {
-        Cluster.Placement placement = new Cluster.Placement(placed.jobId(),
-                placements.merge(placed.jobId(), 1, Integer::sum));
+        Cluster.Placement placement = countPipeline(placed);
+        List<IslandId> islands = stageIslands(placed);
         boolean mine;
+        boolean claimed;
         try {
             mine = cluster.claim(placement);
+            claimed = true;
         } catch (RuntimeException unwritable) {
             LOG.warn("could not claim pipeline job {}: {}", placed.jobId(), describe(unwritable));
             mine = false;
+            claimed = false;
         }
         if (!mine) {
+            elsewhere.put(placed.jobId(), new Elsewhere(placement, placed.cargo(), islands.get(islands.size() - 1),
+                    islands, true, System.nanoTime(), claimed));
             return;
         }
-        List<IslandId> islands = placed.stages().stream().map(stage -> stage.placement().islandId()).toList();
         long now = System.nanoTime();
         ActiveJob job = new ActiveJob(placed.jobId(), placed.cargo(), islands, placed.at(), now,
                 now + settings.jobDeadline().toNanos());
@@ -249,6 +265,14 @@ final class JobDispatcher {
             rejections.count(message.getSubject(), rejected);
             lose(job, "malformed result from stage " + index + ": " + rejected.getMessage(), island);
         }
+    }
+
+    private Cluster.Placement countPipeline(PipelinePlaced placed) {
+        return new Cluster.Placement(placed.jobId(), placements.merge(placed.jobId(), 1, Integer::sum));
+    }
+
+    private static List<IslandId> stageIslands(PipelinePlaced placed) {
+        return placed.stages().stream().map(stage -> stage.placement().islandId()).toList();
     }
 
     private Cluster.Placement count(JobPlaced placed) {
@@ -425,7 +449,7 @@ final class JobDispatcher {
     private boolean isDispatchedElsewhere(JobId jobId, @Nullable String island) {
         Elsewhere placed = elsewhere.get(jobId);
         if (placed != null) {
-            return placed.islandId().value().equals(island);
+            return placed.runsOn(island);
         }
         return cluster.liveNodes().size() > 1;
     }
@@ -437,6 +461,10 @@ final class JobDispatcher {
      */
     private void loseOrphan(JobId jobId, Elsewhere orphan) {
         String reason = "the coordinator restarted (or the node that dispatched the job stopped) while the job ran";
+        if (orphan.isPipeline()) {
+            failOrphanPipeline(jobId, orphan, reason);
+            return;
+        }
         LOG.info("job {} on island {} was running on a coordinator that stopped: {}", jobId, orphan.islandId(),
                 orphan.started() ? "failing it" : "placing it again");
         nats.publish(Subjects.cancel(orphan.islandId().value()),
@@ -448,6 +476,22 @@ final class JobDispatcher {
         } else {
             job.chain(() -> reassign(job, reason), commandExecutor);
         }
+    }
+
+    /**
+     * A pipeline job whose dispatching node stopped: its stages' output since went nowhere and no stage is to blame,
+     * so it fails with no Island at fault (the whole escrow back, no karma charged) and every stage is told to stop.
+     */
+    private void failOrphanPipeline(JobId jobId, Elsewhere orphan, String reason) {
+        LOG.info("pipeline job {} on islands {} was running on a coordinator that stopped: failing it", jobId,
+                orphan.stages());
+        for (IslandId island : orphan.stages()) {
+            nats.publish(Subjects.cancel(island.value()),
+                    Codec.encode(new JobCancel(Codec.VERSION, jobId.value(), reason)));
+        }
+        ActiveJob job = new ActiveJob(jobId, orphan.cargo(), orphan.stages(), clock.instant(), System.nanoTime(),
+                System.nanoTime());
+        send(job, () -> new FailPipeline(orphan.cargo(), jobId, null, reason, clock.instant()));
     }
 
     /** Asks the market to place the job elsewhere; should it refuse, the job fails instead. */
@@ -494,6 +538,28 @@ final class JobDispatcher {
     }
 
     /**
+     * A pipeline job failed by a command this node's dispatch did not send (a dead request's retry, another node):
+     * when this node dispatched it, every stage's Island still running it is told to stop.
+     */
+    void pipelineFailed(JobId jobId, String reason) {
+        ActiveJob job = jobs.get(jobId);
+        boolean running = false;
+        if (job != null) {
+            synchronized (job) {
+                // a job this node lost itself is over already, and its Islands were told then
+                running = !job.isOver();
+            }
+        }
+        ended(jobId);
+        if (job != null && running) {
+            for (IslandId island : job.islands()) {
+                nats.publish(Subjects.cancel(island.value()),
+                        Codec.encode(new JobCancel(Codec.VERSION, jobId.value(), reason)));
+            }
+        }
+    }
+
+    /**
      * The consumer cancelled the job: it ends here, and when {@code tell} (the event is news, not history) the Island
      * is told to stop. Every node's bridge sees the event, so the Island may hear it more than once; stopping twice
      * is harmless.
@@ -523,8 +589,18 @@ final class JobDispatcher {
      * over and lost ({@link #sweep}).
      */
     void placedBefore(JobPlaced placed) {
-        elsewhere.put(placed.jobId(), new Elsewhere(count(placed), placed.cargo(), placed.islandId(), false,
-                System.nanoTime(), false));
+        elsewhere.put(placed.jobId(), new Elsewhere(count(placed), placed.cargo(), placed.islandId(), List.of(),
+                false, System.nanoTime(), false));
+    }
+
+    /**
+     * A pipeline job placed before this bridge started: unless the events show it ended, or a live node holds it, it
+     * is taken over and failed with no stage to blame ({@link #sweep}).
+     */
+    void pipelinePlacedBefore(PipelinePlaced placed) {
+        List<IslandId> islands = stageIslands(placed);
+        elsewhere.put(placed.jobId(), new Elsewhere(countPipeline(placed), placed.cargo(),
+                islands.get(islands.size() - 1), islands, true, System.nanoTime(), false));
     }
 
     /** A job started streaming; should it be running elsewhere, it can no longer move to another Island. */

@@ -4,6 +4,7 @@ import io.archipelago.bridge.nats.LocalNatsServer;
 import io.archipelago.protocol.NKeyAuth;
 import io.archipelago.protocol.Codec;
 import io.archipelago.protocol.JobAccepted;
+import io.archipelago.protocol.JobCancel;
 import io.archipelago.protocol.JobOffer;
 import io.archipelago.protocol.JobOutput;
 import io.archipelago.protocol.Probe;
@@ -33,6 +34,8 @@ final class FakeIsland implements AutoCloseable {
     final Connection connection;
     final List<JobOffer> offers = new CopyOnWriteArrayList<>();
     final List<String> errors = new CopyOnWriteArrayList<>();
+    /** The jobs this Island was told to stop, in the order it was told. */
+    final List<String> cancels = new CopyOnWriteArrayList<>();
     volatile boolean answersProbes = true;
     volatile boolean acceptsJobs = true;
     /** When set, every accepted job is answered at once with one chunk and the final message. */
@@ -79,6 +82,13 @@ final class FakeIsland implements AutoCloseable {
                 throw new IllegalStateException(impossible);
             }
         }).subscribe(Subjects.probe(islandId));
+        connection.createDispatcher(message -> {
+            try {
+                cancels.add(Codec.decode(message.getData(), JobCancel.class).jobId());
+            } catch (RejectedMessage impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }).subscribe(Subjects.cancel(islandId));
         connection.flush(Duration.ofSeconds(2));
     }
 

@@ -22,12 +22,17 @@ import io.archipelago.exchange.market.api.BidRejected;
 import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.market.api.CompleteJob;
 import io.archipelago.exchange.market.api.FailJob;
+import io.archipelago.exchange.market.api.FailPipeline;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.JobPlaced;
 import io.archipelago.exchange.market.api.JobStarted;
+import io.archipelago.exchange.market.api.PipelineFailed;
+import io.archipelago.exchange.market.api.PipelinePlaced;
+import io.archipelago.exchange.market.api.PlacedStage;
 import io.archipelago.exchange.market.api.ReassignJob;
 import io.archipelago.exchange.market.api.RejectionReason;
+import io.archipelago.exchange.market.api.StagePlacement;
 import io.archipelago.exchange.market.api.StartJob;
 import io.archipelago.exchange.money.MicroCredits;
 import io.archipelago.exchange.money.PricePerUnit;
@@ -110,6 +115,15 @@ class IslandBridgeTest {
     void stopBridge() throws InterruptedException {
         bridge.close();
         coordinator.close();
+    }
+
+    /** A pipeline job placed with one stage on each of {@code islands}, in order. */
+    static PipelinePlaced pipelinePlaced(String jobId, String... islands) {
+        List<PlacedStage> stages = IntStream.range(0, islands.length).mapToObj(k -> new PlacedStage(
+                new StagePlacement(k, k, k + 1, new IslandId(islands[k]), 100), new AccountId("host-" + k),
+                new UnitPrice(PricePerUnit.of(10), PricePerUnit.of(1), PricePerUnit.of(1)))).toList();
+        return new PipelinePlaced(CARGO, new JobId(jobId), new AccountId("consumer"), stages, 300,
+                PricePerUnit.of(36), T0);
     }
 
     static JobPlaced placed(String jobId, String islandId) {
@@ -367,6 +381,25 @@ class IslandBridgeTest {
         assertThat(commands.of(ReassignJob.class).get(0).jobId()).isEqualTo(new JobId("job-12a"));
         assertThat(commands.of(FailJob.class).get(0).jobId()).isEqualTo(new JobId("job-12b"));
         assertThat(commands.of(FailJob.class).get(0).reason()).contains("coordinator restarted");
+        assertThat(bridge.runningJobs()).isZero();
+    }
+
+    @Test
+    void failsThePipelineJobsThatWereRunningWhenTheCoordinatorStoppedOnceAndBlamesNoStage() throws Exception {
+        bridge.historyUpTo(new GlobalSequenceTrackingToken(100));
+        bridge.on(pipelinePlaced("job-p1", "island-p1a", "island-p1b"), new GlobalSequenceTrackingToken(20));
+        bridge.on(pipelinePlaced("job-p2", "island-p1a", "island-p1b"), new GlobalSequenceTrackingToken(21));
+        bridge.on(new PipelineFailed(CARGO, new JobId("job-p2"), new AccountId("consumer"), null, "failed before",
+                MicroCredits.of(360), T0), new GlobalSequenceTrackingToken(22));
+
+        await().atMost(WAIT).until(() -> commands.of(FailPipeline.class).size() == 1);
+        FailPipeline failed = commands.of(FailPipeline.class).get(0);
+        assertThat(failed.jobId()).isEqualTo(new JobId("job-p1"));
+        assertThat(failed.fault()).isNull();
+        assertThat(failed.reason()).contains("coordinator restarted");
+        // the sweep takes over once a second: two more rounds fail nothing again
+        Thread.sleep(2_200);
+        assertThat(commands.of(FailPipeline.class)).hasSize(1);
         assertThat(bridge.runningJobs()).isZero();
     }
 

@@ -12,9 +12,11 @@ import io.archipelago.bridge.nats.LocalNatsServer;
 import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.market.api.CompleteJob;
 import io.archipelago.exchange.market.api.FailJob;
+import io.archipelago.exchange.market.api.FailPipeline;
 import io.archipelago.exchange.market.api.JobCompleted;
 import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.JobStarted;
+import io.archipelago.exchange.market.api.PipelinePlaced;
 import io.archipelago.exchange.market.api.ReassignJob;
 import io.archipelago.exchange.market.api.StartJob;
 import io.archipelago.protocol.JobOutput;
@@ -225,6 +227,31 @@ class TwoBridgesTest {
             assertThat(b.commands.of(ReassignJob.class).get(0).jobId()).isEqualTo(new JobId("job-2b"));
             assertThat(b.commands.of(FailJob.class).get(0).reason()).contains("stopped");
             assertThat(island.offers).hasSize(2);
+        }
+    }
+
+    @Test
+    void aPipelineJobOfANodeThatStoppedIsFailedOnceByAnotherWithNoStageBlamed() throws Exception {
+        try (FakeIsland first = new FakeIsland(server, "island-p2a");
+             FakeIsland last = new FakeIsland(server, "island-p2b")) {
+            PipelinePlaced placed = IslandBridgeTest.pipelinePlaced("job-p2", "island-p2a", "island-p2b");
+            a.bridge.on(placed, null);
+            b.bridge.on(placed, null);
+            await().atMost(WAIT).until(() -> first.offers.size() == 1 && last.offers.size() == 1);
+
+            a.close();
+            cluster.live.remove("node-a");
+
+            await().atMost(WAIT).until(() -> b.commands.of(FailPipeline.class).size() == 1);
+            FailPipeline failed = b.commands.of(FailPipeline.class).get(0);
+            assertThat(failed.jobId()).isEqualTo(new JobId("job-p2"));
+            assertThat(failed.fault()).isNull();
+            assertThat(failed.reason()).contains("stopped");
+            assertThat(a.commands.of(FailPipeline.class)).isEmpty();
+            // both stages' Islands are told to stop, and no stage was offered again
+            await().atMost(WAIT).until(() -> first.cancels.size() == 1 && last.cancels.size() == 1);
+            assertThat(first.offers).hasSize(1);
+            assertThat(last.offers).hasSize(1);
         }
     }
 }

@@ -1,9 +1,11 @@
 package io.archipelago.coordinator.openai;
 
 import io.archipelago.access.AbandonedJobs;
+import io.archipelago.bridge.IslandBridge;
 import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.CancelJob;
+import io.archipelago.exchange.market.api.FailPipeline;
 import io.archipelago.projections.ReadYourWrites;
 import io.archipelago.projections.job.JobStatus;
 import io.archipelago.projections.job.JobView;
@@ -27,6 +29,10 @@ import org.springframework.stereotype.Component;
  * whether the bid rests or the job runs; a job the market no longer holds has ended, and the job read model says
  * whether it was charged. Commands on one market are applied one after another, so once the cancel is answered no
  * completion can follow it.
+ *
+ * <p>A pipeline job is failed instead, with no stage to blame (its whole escrow back). Should the market no longer
+ * run it, whether it was charged is not known here (no read model keeps pipeline jobs), so the key is refused as
+ * abandoned rather than run again at the risk of a second charge.
  */
 @Component
 @ConditionalOnProperty(name = "archipelago.bridge.enabled", havingValue = "true", matchIfMissing = true)
@@ -40,8 +46,10 @@ final class DeadRequestJobs implements AbandonedJobs {
     private final JobViews jobs;
     private final ReadYourWrites fresh;
     private final Clock clock;
+    private final IslandBridge bridge;
 
-    DeadRequestJobs(CommandGateway commands, JobViews jobs, ReadYourWrites fresh, Clock clock) {
+    DeadRequestJobs(CommandGateway commands, JobViews jobs, ReadYourWrites fresh, Clock clock, IslandBridge bridge) {
+        this.bridge = bridge;
         this.commands = commands;
         this.jobs = jobs;
         this.fresh = fresh;
@@ -50,6 +58,9 @@ final class DeadRequestJobs implements AbandonedJobs {
 
     @Override
     public Outcome end(CargoType cargo, JobId jobId) {
+        if (bridge.pipelineOf(cargo.value()).isPresent()) {
+            return endPipeline(cargo, jobId);
+        }
         try {
             commands.send(new CancelJob(cargo, jobId, 0, "the node holding its client stopped; a retry with its "
                     + "Idempotency-Key runs the request again", clock.instant())).get(BOUND.toMillis(),
@@ -88,6 +99,23 @@ final class DeadRequestJobs implements AbandonedJobs {
                 Thread.currentThread().interrupt();
                 return Outcome.UNKNOWN;
             }
+        }
+    }
+
+    private Outcome endPipeline(CargoType cargo, JobId jobId) {
+        try {
+            commands.send(new FailPipeline(cargo, jobId, null, "the node holding its client stopped; a retry with its "
+                    + "Idempotency-Key runs the request again", clock.instant())).get(BOUND.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            return Outcome.UNCHARGED;
+        } catch (ExecutionException notRunning) {
+            LOG.debug("pipeline job {} of a dead request was not failed: {}", jobId, notRunning.getCause().toString());
+            return Outcome.UNKNOWN;
+        } catch (TimeoutException slow) {
+            return Outcome.UNKNOWN;
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+            return Outcome.UNKNOWN;
         }
     }
 }
