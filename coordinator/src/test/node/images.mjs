@@ -39,7 +39,9 @@ async function apiError(call) {
   const bytes = Buffer.from(await fetched.arrayBuffer());
   results.url = { url, status: fetched.status, type: fetched.headers.get('content-type'), png: png(bytes),
     sha256: sha256(bytes) };
-  const tampered = await fetch(url.replace(/signature=./, 'signature=A'));
+  // one character of the signature changed (to another one: a signature may begin with 'A' already)
+  const tampered = await fetch(url.replace(/signature=(.)/,
+    (whole, first) => `signature=${first === 'A' ? 'B' : 'A'}`));
   results.url.tampered = { status: tampered.status, body: await tampered.json() };
 }
 
