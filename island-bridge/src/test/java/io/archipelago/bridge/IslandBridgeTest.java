@@ -398,7 +398,7 @@ class IslandBridgeTest {
         assertThat(failed.fault()).isNull();
         assertThat(failed.reason()).contains("coordinator restarted");
         // the sweep takes over once a second: two more rounds fail nothing again
-        Thread.sleep(2_200);
+        await().during(Duration.ofMillis(2_200)).atMost(WAIT).until(() -> commands.of(FailPipeline.class).size() == 1);
         assertThat(commands.of(FailPipeline.class)).hasSize(1);
         assertThat(bridge.runningJobs()).isZero();
     }

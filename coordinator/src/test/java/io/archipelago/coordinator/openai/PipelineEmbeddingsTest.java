@@ -225,13 +225,8 @@ class PipelineEmbeddingsTest {
 
     private HttpResponse<String> placed(String request) throws Exception {
         // the market may not have every Island's round trip yet when the first request comes
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        HttpResponse<String> response = send("POST", "/v1/embeddings", key, request);
-        while (response.statusCode() == 503 && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            response = send("POST", "/v1/embeddings", key, request);
-        }
-        return response;
+        return await().atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> send("POST", "/v1/embeddings", key, request), response -> response.statusCode() != 503);
     }
 
     private JsonNode balance(String account) throws IOException, InterruptedException {

@@ -147,7 +147,7 @@ class PipelineRestartTest {
             assertThat(report.path("clean").asBoolean()).isTrue();
             assertThat(report.path("conserved").asBoolean()).isTrue();
             // it stays failed once: the take-over runs every second and finds nothing more to do
-            Thread.sleep(2_000);
+            await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> count(jdbc, "PipelineFailed") == 2);
             assertThat(count(jdbc, "PipelineFailed")).isEqualTo(2);
             assertThat(count(jdbc, "PipelineCompleted")).isZero();
         }
@@ -156,21 +156,19 @@ class PipelineRestartTest {
     /** Asks for embeddings until the market places the job (it may lack a round trip at first). */
     private void placeHeldJob(URI url, String key, JdbcClient jdbc, int placed) throws Exception {
         String request = json.writeValueAsString(Map.of("model", CARGO, "input", List.of("Held mid-way.")));
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> {
             CompletableFuture<HttpResponse<String>> answer = http.sendAsync(HttpRequest.newBuilder(
                     url.resolve("/v1/embeddings")).header("Authorization", "Bearer " + key)
                     .header("Content-Type", "application/json").timeout(Duration.ofMinutes(2))
                     .POST(HttpRequest.BodyPublishers.ofString(request)).build(), HttpResponse.BodyHandlers.ofString());
             await().atMost(WAIT).until(() -> answer.isDone() || count(jdbc, "PipelinePlaced") == placed);
             if (count(jdbc, "PipelinePlaced") == placed) {
-                return;
+                return true;
             }
             HttpResponse<String> refused = answer.get();
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
-            Thread.sleep(300);
-        }
-        throw new AssertionError("the pipeline job was never placed");
+            return false;
+        });
     }
 
     private List<JobId> placedJobs(JdbcClient jdbc) {
