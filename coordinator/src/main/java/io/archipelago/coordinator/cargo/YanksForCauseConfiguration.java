@@ -1,6 +1,5 @@
 package io.archipelago.coordinator.cargo;
 
-import io.archipelago.projections.registry.RegistryViews;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
@@ -16,8 +15,8 @@ import org.springframework.context.annotation.Configuration;
 class YanksForCauseConfiguration {
 
     @Bean
-    YanksForCause yanksForCause(CommandGateway commands, RegistryViews registry) {
-        return new YanksForCause(commands, registry);
+    YanksForCause yanksForCause(CommandGateway commands) {
+        return new YanksForCause(commands);
     }
 
     @Bean

@@ -205,10 +205,10 @@ class InferenceCacheTest {
         Clock clock = coordinator.getBean(Clock.class);
 
         invalidation.on(new CargoVersionYanked(new CargoType(MODEL), "1.0.0", new AccountId("publisher-1"),
-                "leaks prompts", clock.instant().minusSeconds(3_600)));
+                new AccountId("publisher-1"), "leaks prompts", clock.instant().minusSeconds(3_600)));
         assertThat(entries(account, "version")).as("kept after the change").isEqualTo(1);
         invalidation.on(new CargoVersionYanked(new CargoType(MODEL), "1.0.0", new AccountId("publisher-1"),
-                "leaks prompts", clock.instant()));
+                new AccountId("publisher-1"), "leaks prompts", clock.instant()));
         assertThat(entries(account, "version")).as("kept before the change").isZero();
         assertThat(cacheOf(send("POST", "/v1/chat/completions", key, body))).isEqualTo("miss");
     }

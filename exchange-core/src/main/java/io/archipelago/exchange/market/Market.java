@@ -183,7 +183,8 @@ public class Market {
         if (version.status() == VersionStatus.YANKED) {
             return;
         }
-        apply(new CargoVersionYanked(cargo, command.version(), command.by(), command.reason(), command.at()));
+        apply(new CargoVersionYanked(cargo, command.version(), command.by(), version.publisher(), command.reason(),
+                command.at()));
         // a deprecated version may be the placed one again now
         placeRestingBids(command.at());
     }

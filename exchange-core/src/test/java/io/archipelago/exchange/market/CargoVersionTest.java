@@ -211,7 +211,7 @@ class CargoVersionTest {
     @Test
     void neverPlacesAJobOnceEveryVersionIsYanked() {
         fixture.given(registered(), published("1.0.0", IMAGE),
-                        new CargoVersionYanked(CARGO, "1.0.0", ACME, "leaks prompts", EARLIER), ask())
+                        new CargoVersionYanked(CARGO, "1.0.0", ACME, ACME, "leaks prompts", EARLIER), ask())
                 .when(bid("job-1"))
                 .expectResultMessagePayload(BidOutcome.resting(new JobId("job-1")))
                 .expectEvents(submitted("job-1"));
@@ -224,10 +224,10 @@ class CargoVersionTest {
         fixture.given(registered(), published("1.0.0", IMAGE), published("1.1.0", IMAGE_2),
                         new CargoVersionDeprecated(CARGO, "1.0.0", ACME, "superseded", EARLIER), ask())
                 .when(new YankCargoVersion(CARGO, "1.1.0", ACME, "broken tokenizer", T0))
-                .expectEvents(new CargoVersionYanked(CARGO, "1.1.0", ACME, "broken tokenizer", T0));
+                .expectEvents(new CargoVersionYanked(CARGO, "1.1.0", ACME, ACME, "broken tokenizer", T0));
         fixture.given(registered(), published("1.0.0", IMAGE), published("1.1.0", IMAGE_2),
                         new CargoVersionDeprecated(CARGO, "1.0.0", ACME, "superseded", EARLIER),
-                        new CargoVersionYanked(CARGO, "1.1.0", ACME, "broken tokenizer", EARLIER), ask())
+                        new CargoVersionYanked(CARGO, "1.1.0", ACME, ACME, "broken tokenizer", EARLIER), ask())
                 .when(bid("job-1"))
                 .expectEvents(submitted("job-1"),
                         new JobPlaced(CARGO, new JobId("job-1"), ALICE, ISLAND, HOST, price, 20_000, Karma.INITIAL,
@@ -239,7 +239,7 @@ class CargoVersionTest {
     @Test
     void placesRestingBidsWhenANewVersionFollowsAYank() {
         fixture.given(registered(), published("1.0.0", IMAGE),
-                        new CargoVersionYanked(CARGO, "1.0.0", ACME, "leaks prompts", EARLIER), ask(),
+                        new CargoVersionYanked(CARGO, "1.0.0", ACME, ACME, "leaks prompts", EARLIER), ask(),
                         submitted("job-1"))
                 .when(new PublishCargoVersion(CARGO, "1.0.1", ACME, IMAGE_2, MANIFEST, acme.sign(IMAGE_2), T0))
                 .expectSuccessfulHandlerExecution();
@@ -256,7 +256,8 @@ class CargoVersionTest {
                 .expectNoEvents();
         fixture.given(registered(), published("1.0.0", IMAGE))
                 .when(new YankCargoVersion(CARGO, "1.0.0", AccountId.PLATFORM, "licence violation", T0))
-                .expectEvents(new CargoVersionYanked(CARGO, "1.0.0", AccountId.PLATFORM, "licence violation", T0));
+                .expectEvents(new CargoVersionYanked(CARGO, "1.0.0", AccountId.PLATFORM, ACME, "licence violation",
+                        T0));
         fixture.given(registered(), published("1.0.0", IMAGE))
                 .when(new DeprecateCargoVersion(CARGO, "1.0.0", ACME, "", T0))
                 .expectException(IllegalArgumentException.class)
@@ -266,7 +267,7 @@ class CargoVersionTest {
     @Test
     void yankingTwiceRecordsItOnce() {
         fixture.given(registered(), published("1.0.0", IMAGE),
-                        new CargoVersionYanked(CARGO, "1.0.0", ACME, "leaks prompts", EARLIER))
+                        new CargoVersionYanked(CARGO, "1.0.0", ACME, ACME, "leaks prompts", EARLIER))
                 .when(new YankCargoVersion(CARGO, "1.0.0", ACME, "leaks prompts", T0))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
@@ -359,7 +360,7 @@ class CargoVersionTest {
         UnitPrice price = Pricing.quote(PricePerUnit.of(10_000), MANIFEST.royalty(), Karma.INITIAL);
 
         fixture.given(registered(), published("1.0.0", IMAGE), published("1.1.0", IMAGE_2),
-                        new CargoVersionYanked(CARGO, "1.0.0", ACME, "leaks prompts", EARLIER), ask())
+                        new CargoVersionYanked(CARGO, "1.0.0", ACME, ACME, "leaks prompts", EARLIER), ask())
                 .when(pinnedBid("job-1", "1.0.0"))
                 .expectEvents(pinnedSubmitted("job-1", "1.0.0"),
                         new JobPlaced(CARGO, new JobId("job-1"), ALICE, ISLAND, HOST, price, 20_000, Karma.INITIAL,

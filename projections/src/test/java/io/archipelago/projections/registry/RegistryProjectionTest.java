@@ -57,7 +57,7 @@ class RegistryProjectionTest {
                     MicroCredits.of(1_000), T0), s),
             s -> projection.on(new CargoVersionReviewed(CHAT, "1.0.0", ALICE, 2, true, "slow", 1, T0), s),
             s -> projection.on(new CargoVersionReviewed(CHAT, "1.0.0", ALICE, 4, false, "better now", 2, T0), s),
-            s -> projection.on(new CargoVersionYanked(CHAT, "1.1.0", ACME, "broken", T0), s));
+            s -> projection.on(new CargoVersionYanked(CHAT, "1.1.0", ACME, ACME, "broken", T0), s));
 
     @BeforeEach
     void emptyTables() {
