@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.archipelago.agent.AgentSettings;
 import io.archipelago.agent.IslandAgent;
+import io.nats.client.AuthenticationException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -97,9 +98,15 @@ class CrashLoopTest {
             outcomes.put("probe-0", send(url, key, "probe-0", Kind.WHOLE, MODEL, requests));
             serveAgainMillis.add((System.nanoTime() - started) / 1_000_000);
             String externalKey = coordinator.openMarket(EXTERNAL_MODEL);
-            external = IslandAgent.start(new AgentSettings("external-1", "host-external", "DE",
-                    Map.of(EXTERNAL_MODEL, 1_000L), 3, List.of(), url, null, "demo", null, null,
-                    Duration.ofMillis(20)).withKey(CoordinatorProcess.OPERATOR_TOKEN));
+            // a host whose agent's first connection is refused starts it again, here as a new Island (seen once
+            // under load while the demo Islands were being admitted beside it)
+            AtomicInteger attempt = new AtomicInteger();
+            external = await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptionsInstanceOf(AuthenticationException.class)
+                    .until(() -> IslandAgent.start(new AgentSettings("external-" + attempt.incrementAndGet(),
+                            "host-external", "DE", Map.of(EXTERNAL_MODEL, 1_000L), 3, List.of(), url, null, "demo",
+                            null, null, Duration.ofMillis(20)).withKey(CoordinatorProcess.OPERATOR_TOKEN)),
+                            agent -> true);
             outcomes.put("probe-external-0", send(url, externalKey, "probe-external-0", Kind.WHOLE, EXTERNAL_MODEL,
                     requests));
             for (int client = 0; client < clients; client++) {
