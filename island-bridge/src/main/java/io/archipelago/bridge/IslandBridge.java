@@ -81,6 +81,7 @@ public final class IslandBridge implements AutoCloseable {
     /** Five pings of at most 500 ms each, and the answer's way back. */
     private static final Duration PEER_PROBE_TIMEOUT = Duration.ofSeconds(4);
 
+    private static final long CLOSE_WAIT_SECONDS = 5;
     private static final String HEARTBEATS_MISSED = "the island missed its heartbeats";
 
     private final Connection nats;
@@ -425,6 +426,12 @@ public final class IslandBridge implements AutoCloseable {
 
         relay.close();
         commandExecutor.shutdown();
+        try {
+            // the commands already taken (results, lost Islands) are sent before the event store's followers close
+            commandExecutor.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
         streams.close();
     }
 

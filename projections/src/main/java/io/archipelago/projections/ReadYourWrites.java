@@ -40,14 +40,23 @@ public final class ReadYourWrites {
 
     /** What {@code read} finds once the read models have caught up with the event store as it is now. */
     public <T> Optional<T> read(Supplier<Optional<T>> read) {
+        return readChecked(read).found();
+    }
+
+    /**
+     * What {@code read} finds, as {@link #read}, and whether the read models were known to have caught up with the
+     * store when it was read: an absence is an answer only then; otherwise it may be the read side lagging (after a
+     * restart, or where another node holds some segments) for longer than {@code maxWait}.
+     */
+    public <T> Fresh<T> readChecked(Supplier<Optional<T>> read) {
         StreamableMessageSource<?> store = events.get();
         if (store == null) {
-            return read.get();
+            return new Fresh<>(read.get(), true);
         }
         boolean wholeProcessor = holdsEverySegment();
         Optional<T> found = read.get();
         if (found.isPresent() && !wholeProcessor) {
-            return found;
+            return new Fresh<>(found, false);
         }
         TrackingToken headToken = store.createHeadToken();
         long head = headToken == null ? -1 : headToken.position().orElse(-1);
@@ -57,15 +66,19 @@ public final class ReadYourWrites {
             boolean passed = passed(head);
             found = read.get();
             if (passed || (found.isPresent() && !wholeProcessor) || System.nanoTime() - deadline > 0) {
-                return found;
+                return new Fresh<>(found, passed);
             }
             try {
                 TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
-                return found;
+                return new Fresh<>(found, false);
             }
         }
+    }
+
+    /** A read, and whether the read models had caught up with the store when it was made. */
+    public record Fresh<T>(Optional<T> found, boolean caughtUp) {
     }
 
     /** Whether this node holds every segment of the read models' processor, wherever each stands. */

@@ -11,6 +11,7 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.context.annotation.Configuration;
 
 /**
@@ -29,7 +30,12 @@ class CommandConfiguration {
         return escalation;
     }
 
+    /**
+     * Destroyed before the event chain's writer, and every bean that sends commands before it (they depend on the
+     * gateway, which depends on this), so that the writer's links at shutdown come after the last event.
+     */
     @Bean
+    @DependsOn("eventChainWriter")
     TransientFailureRetryScheduler commandRetryScheduler(
             @Value("${archipelago.command-retry.max-retries:8}") int maxRetries,
             @Value("${archipelago.command-retry.initial-interval:10ms}") Duration initialInterval,

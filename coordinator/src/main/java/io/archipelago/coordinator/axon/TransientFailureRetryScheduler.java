@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.gateway.ExponentialBackOffIntervalRetryScheduler;
@@ -38,6 +39,7 @@ final class TransientFailureRetryScheduler extends ExponentialBackOffIntervalRet
         implements AutoCloseable {
 
     private static final long MAX_INTERVAL_MILLIS = 1_000;
+    private static final long CLOSE_WAIT_SECONDS = 3;
 
     private final ScheduledExecutorService executor;
     private final DeadlockEscalation escalation;
@@ -93,12 +95,18 @@ final class TransientFailureRetryScheduler extends ExponentialBackOffIntervalRet
     }
 
     /**
-     * Retries already scheduled still run (within a second), so their callers get an answer; later ones are refused
-     * and their commands fail with their last failure.
+     * Retries already scheduled still run (within a second), so their callers get an answer, and are waited for (at
+     * most {@value #CLOSE_WAIT_SECONDS} s), so that no event is committed after the beans that follow the store are
+     * gone; later ones are refused and their commands fail with their last failure.
      */
     @Override
     public void close() {
         executor.shutdown();
+        try {
+            executor.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static boolean isTransient(Throwable failure) {

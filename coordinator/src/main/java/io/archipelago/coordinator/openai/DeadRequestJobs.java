@@ -77,9 +77,18 @@ final class DeadRequestJobs implements AbandonedJobs {
         // neither resting nor running: it ended before, or its bid never went in
         long deadline = System.nanoTime() + BOUND.toNanos();
         while (true) {
-            Optional<JobView> view = fresh.read(() -> jobs.find(jobId.value()));
-            if (view.isEmpty()) {
+            ReadYourWrites.Fresh<JobView> read = fresh.readChecked(() -> jobs.find(jobId.value()));
+            Optional<JobView> view = read.found();
+            if (view.isEmpty() && read.caughtUp()) {
+                // the read side has passed the store's head and knows no such job: its bid never went in
                 return Outcome.UNCHARGED;
+            }
+            if (view.isEmpty()) {
+                // the read side lags (a restart replaying the dead node's last events): absent is no answer yet
+                if (System.nanoTime() - deadline > 0) {
+                    return Outcome.UNKNOWN;
+                }
+                continue;
             }
             JobStatus status = view.get().status();
             if (UNCHARGED.contains(status)) {

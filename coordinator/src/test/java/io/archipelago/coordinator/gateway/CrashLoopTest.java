@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -174,7 +175,9 @@ class CrashLoopTest {
             }
             coordinator.close();
         }
-        assertThat(audit(settings)).as("--audit exit code (money conserved, chain whole)").isZero();
+        Audit audit = audit(settings);
+        assertThat(audit.exitCode()).as("--audit exit code (money conserved, chain whole): %s; the coordinator "
+                + "logged about the chain: %s", audit.problems(), chainLog()).isZero();
     }
 
     /** One client: new keys one after the other, each sent until it has its end. */
@@ -250,8 +253,8 @@ class CrashLoopTest {
         return Files.readString(dir.resolve("data").resolve("demo-consumer-key"), StandardCharsets.UTF_8).trim();
     }
 
-    /** {@code --audit} on the stopped coordinator's data dir, as an operator runs it; its exit code. */
-    private int audit(Map<String, Object> settings) throws IOException, InterruptedException {
+    /** {@code --audit} on the stopped coordinator's data dir, as an operator runs it: its exit code and problems. */
+    private Audit audit(Map<String, Object> settings) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                         .toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "io.archipelago.coordinator.CoordinatorApplication", "--audit",
@@ -264,11 +267,23 @@ class CrashLoopTest {
             audit.destroyForcibly();
             throw new IllegalStateException("--audit did not end: " + dir.resolve("audit.log"));
         }
-        Files.readAllLines(dir.resolve("audit.log")).stream()
+        List<String> problems = Files.readAllLines(dir.resolve("audit.log")).stream()
                 .filter(line -> line.contains("RESULT") || line.contains("PROBLEM") || line.contains("FAIL")
                         || line.contains("more problems"))
-                .forEach(System.out::println);
-        return audit.exitValue();
+                .toList();
+        problems.forEach(System.out::println);
+        return new Audit(audit.exitValue(), problems);
+    }
+
+    /** What the coordinator's runs logged about the event chain (its links at shutdown, its failures). */
+    private List<String> chainLog() throws IOException {
+        try (Stream<String> lines = Files.lines(dir.resolve("coordinator.log"))) {
+            return lines.filter(line -> line.contains("event chain") || line.contains("EventChain")).toList();
+        }
+    }
+
+    /** What {@code --audit} ended with. */
+    private record Audit(int exitCode, List<String> problems) {
     }
 
     private static int freePort() throws IOException {

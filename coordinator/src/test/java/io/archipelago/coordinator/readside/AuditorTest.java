@@ -27,6 +27,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -42,6 +47,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The auditor's replay against a real coordinator's store: clean after honest trading, and it finds an event changed
@@ -140,7 +147,7 @@ class AuditorTest {
      * auditor's totals exceed a {@code long} and stay exact, and the store still audits clean.
      */
     @Test
-    @Order(11)
+    @Order(12)
     void aDepositNearTheLargestLongAuditsCleanWithExactTotals() {
         AccountId whale = new AccountId("whale");
         String aggregate = "account:" + whale.value();
@@ -165,7 +172,7 @@ class AuditorTest {
 
     /** Earnings that no consumer paid for: linked and projected like any event, but the ledger cannot book them. */
     @Test
-    @Order(12)
+    @Order(14)
     void earningsNobodyPaidForMakeALedgerThatDoesNotBalance() {
         String host = "account:" + ReadSideWorkload.HOST.value();
         long next = count("SELECT max(sequence_number) + 1 FROM domain_event_entry WHERE aggregate_identifier = '"
@@ -366,6 +373,67 @@ class AuditorTest {
         AuditReport restarted = audit();
         assertThat(restarted.problems()).isEmpty();
         assertThat(restarted.links()).isEqualTo(stored);
+    }
+
+    /**
+     * An event committed late, behind an event the chain processor had already linked, and only after the processor
+     * stopped: its index is a gap of the processor's last token, so the links at shutdown take it in (before the
+     * events after the head); without them the auditor would call it slipped in.
+     */
+    @Test
+    @Order(11)
+    void anEventCommittedLateBehindTheHeadIsLinkedAtShutdown() throws Exception {
+        awaitSigned();
+        StreamingEventProcessor chain = node.bean(Configuration.class).eventProcessingConfiguration()
+                .eventProcessor("event-chain", StreamingEventProcessor.class).orElseThrow();
+        CountDownLatch appended = new CountDownLatch(1);
+        CountDownLatch commit = new CountDownLatch(1);
+        ExecutorService late = Executors.newSingleThreadExecutor();
+        long stored;
+        try {
+            Future<?> lateCommit = late.submit(() -> new TransactionTemplate(
+                    node.bean(PlatformTransactionManager.class)).executeWithoutResult(transaction -> {
+                        opened("late-account");
+                        appended.countDown();
+                        try {
+                            commit.await();
+                        } catch (InterruptedException interrupted) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }));
+            assertThat(appended.await(30, TimeUnit.SECONDS)).isTrue();
+            opened("early-account");
+            long ahead = count("SELECT max(global_index) FROM domain_event_entry");
+            await().atMost(Duration.ofSeconds(30)).until(() -> chain.processingStatus().values().stream()
+                    .allMatch(segment -> segment.getCurrentPosition().orElse(-1) >= ahead));
+            chain.shutDown();
+            commit.countDown();
+            lateCommit.get(30, TimeUnit.SECONDS);
+            stored = count("SELECT count(*) FROM domain_event_entry");
+            assertThat(audit().problems()).anySatisfy(problem -> assertThat(problem)
+                    .contains("lies behind the chain's head but was never linked"));
+
+            ((DisposableBean) node.context().getBean("eventChainWriter")).destroy();
+
+            AuditReport stopped = audit();
+            assertThat(stopped.problems()).isEmpty();
+            assertThat(stopped.unlinked()).isZero();
+            assertThat(stopped.links()).isEqualTo(stored);
+        } finally {
+            commit.countDown();
+            late.shutdownNow();
+            chain.start();
+        }
+        ReadSideNodes.awaitCaughtUp(node);
+        awaitSigned();
+        AuditReport restarted = audit();
+        assertThat(restarted.problems()).isEmpty();
+        assertThat(restarted.links()).isEqualTo(stored);
+    }
+
+    private static void opened(String account) {
+        node.bean(EventStore.class).publish(new GenericDomainEventMessage<>("Account", "account:" + account, 0,
+                new AccountOpened(new AccountId(account), Country.of("DE"), ReadSideWorkload.at(99))));
     }
 
     private static AuditReport audit() {

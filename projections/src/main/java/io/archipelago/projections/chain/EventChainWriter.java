@@ -10,8 +10,11 @@ import java.util.Set;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -29,9 +32,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *
  * <p>At shutdown, once the processors have stopped, the events committed after the chain's head that the processor
  * did not reach are linked too ({@link #destroy}), so that a coordinator stopped in order leaves a whole chain for
- * the auditor. Only events after the head: one behind it that was never linked stays unlinked for the auditor to
- * see. The processor's token stays where it was, so it receives those events again after a restart and passes over
- * the ones linked already.
+ * the auditor; and before them those committed late behind the head whose indexes the processor's last token still
+ * holds as gaps (it would have received them in its next batch). Nothing else: an event behind the head outside
+ * those gaps, never linked, stays unlinked for the auditor to see. The processor's token stays where it was, so it
+ * receives those events again after a restart and passes over the ones linked already.
  */
 @ProcessingGroup(ChainConfiguration.PROCESSING_GROUP)
 final class EventChainWriter implements DisposableBean {
@@ -45,6 +49,8 @@ final class EventChainWriter implements DisposableBean {
 
     private final JdbcTemplate jdbc;
     private final ChainCheckpoints checkpoints;
+    /** The token of the last batch the processor committed: its gaps are the late events it still waits for. */
+    private volatile @Nullable TrackingToken committed;
 
     EventChainWriter(JdbcTemplate jdbc, ChainCheckpoints checkpoints) {
         this.jdbc = jdbc;
@@ -52,16 +58,19 @@ final class EventChainWriter implements DisposableBean {
     }
 
     @EventHandler
-    void on(EventMessage<?> event) {
-        batch().add(event.getIdentifier());
+    void on(EventMessage<?> event, @Nullable TrackingToken token) {
+        Batch batch = batch();
+        batch.identifiers.add(event.getIdentifier());
+        batch.token = token;
     }
 
-    private List<String> batch() {
+    private Batch batch() {
         UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
         return unitOfWork.getOrComputeResource(BATCH, key -> {
-            List<String> identifiers = new ArrayList<>();
-            unitOfWork.onPrepareCommit(committing -> link(unitOfWork, identifiers));
-            return identifiers;
+            Batch batch = new Batch();
+            unitOfWork.onPrepareCommit(committing -> link(unitOfWork, batch.identifiers));
+            unitOfWork.afterCommit(done -> committed = batch.token);
+            return batch;
         });
     }
 
@@ -94,15 +103,19 @@ final class EventChainWriter implements DisposableBean {
         unitOfWork.afterCommit(committed -> checkpoints.linked((Long) head[0], (Long) head[1], (String) head[3]));
     }
 
-    /** Links the events committed after the chain's head that the processor, now stopped, did not reach. */
+    /**
+     * Links the events the processor, now stopped, did not reach: those committed late into the gaps of its last
+     * token, then those after the chain's head.
+     */
     @Override
     public void destroy() {
         try {
             Link last = last();
             long head = jdbc.queryForObject("SELECT COALESCE(max(global_index), -1) FROM event_chain", Long.class);
-            List<StoredEvent> tail = jdbc.query("SELECT " + StoredEvent.COLUMNS + " FROM domain_event_entry e"
+            List<StoredEvent> tail = new ArrayList<>(late(head));
+            tail.addAll(jdbc.query("SELECT " + StoredEvent.COLUMNS + " FROM domain_event_entry e"
                     + " WHERE e.global_index > ? ORDER BY e.global_index LIMIT " + SHUTDOWN_LINKS,
-                    (row, number) -> StoredEvent.read(row), head);
+                    (row, number) -> StoredEvent.read(row), head));
             if (tail.isEmpty()) {
                 return;
             }
@@ -124,6 +137,23 @@ final class EventChainWriter implements DisposableBean {
             // another node's chain writer linked them first, or the database is gone: the next start links them
             LOG.warn("event chain: the events after its head were not linked at shutdown: {}", failed.getMessage());
         }
+    }
+
+    /** The events committed late behind {@code head} into the gaps of the processor's last token, not linked. */
+    private List<StoredEvent> late(long head) {
+        Set<Long> gaps = committed instanceof GapAwareTrackingToken token ? token.getGaps() : Set.of();
+        List<Long> behind = gaps.stream().filter(index -> index < head).sorted().toList();
+        if (behind.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.query(connection -> {
+            var statement = connection.prepareStatement("SELECT " + StoredEvent.COLUMNS
+                    + " FROM domain_event_entry e WHERE e.global_index = ANY (?)"
+                    + " AND NOT EXISTS (SELECT 1 FROM event_chain c WHERE c.global_index = e.global_index)"
+                    + " ORDER BY e.global_index");
+            statement.setArray(1, connection.createArrayOf("bigint", behind.toArray()));
+            return statement;
+        }, (row, number) -> StoredEvent.read(row));
     }
 
     private void insert(List<Object[]> rows) {
@@ -167,5 +197,11 @@ final class EventChainWriter implements DisposableBean {
     }
 
     private record Link(long position, byte[] hash) {
+    }
+
+    /** The events of one batch, and the token of its last. */
+    private static final class Batch {
+        final List<String> identifiers = new ArrayList<>();
+        @Nullable TrackingToken token;
     }
 }
