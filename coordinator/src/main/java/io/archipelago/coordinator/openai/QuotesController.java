@@ -18,7 +18,6 @@ import io.archipelago.exchange.market.api.RejectionReason;
 import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.money.PricePerUnit;
 import io.archipelago.exchange.pricing.UnitPrice;
-import io.archipelago.projections.market.MarketViews;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -63,16 +62,16 @@ final class QuotesController {
     private static final Logger LOG = LoggerFactory.getLogger(QuotesController.class);
 
     private final BidTermsResolver terms;
-    private final MarketViews markets;
+    private final JobDesk desk;
     private final Commands commands;
     private final ObjectMapper json;
     private final Clock clock;
     private final Duration restingWait;
 
-    QuotesController(BidTermsResolver terms, MarketViews markets, Commands commands, ObjectMapper json, Clock clock,
+    QuotesController(BidTermsResolver terms, JobDesk desk, Commands commands, ObjectMapper json, Clock clock,
                      @Value("${archipelago.openai.resting-wait:3s}") Duration restingWait) {
         this.terms = terms;
-        this.markets = markets;
+        this.desk = desk;
         this.commands = commands;
         this.json = json;
         this.clock = clock;
@@ -89,9 +88,7 @@ final class QuotesController {
         if (!model.isTextual() || model.asText().isBlank()) {
             throw invalid("missing_model", "model is required: the Cargo type to quote (GET /v1/models lists them)");
         }
-        if (markets.find(model.asText()).isEmpty()) {
-            throw modelNotFound(model.asText());
-        }
+        desk.requireModel(model.asText());
         BidTerms bid = terms.resolve(account, headers, request);
         // the bid a real request would submit, down to its time to live; its job id is never used
         SubmitBid submitted = new SubmitBid(new CargoType(model.asText()), new JobId("quote-" + UUID.randomUUID()),
