@@ -19,7 +19,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -49,12 +48,13 @@ final class ChatCompletionsController {
     private final BidTermsResolver terms;
     private final RolloutRouter rollouts;
     private final MarketViews markets;
+    private final KnownModels models;
     private final ObjectMapper json;
     private final Clock clock;
     private final Duration jobDeadline;
 
     ChatCompletionsController(JobDesk desk, InferenceCache cache, BidTermsResolver terms, RolloutRouter rollouts,
-                              MarketViews markets, ObjectMapper json, Clock clock,
+                              MarketViews markets, KnownModels models, ObjectMapper json, Clock clock,
                               @Value("${archipelago.bridge.job-deadline:10m}") Duration jobDeadline) {
         this.jobDeadline = jobDeadline;
         this.desk = desk;
@@ -62,6 +62,7 @@ final class ChatCompletionsController {
         this.terms = terms;
         this.rollouts = rollouts;
         this.markets = markets;
+        this.models = models;
         this.json = json;
         this.clock = clock;
     }
@@ -80,8 +81,7 @@ final class ChatCompletionsController {
     /** One Cargo type as a model; {@code model_not_found} when none has that name. */
     @GetMapping(path = "/v1/models/{model}", produces = MediaType.APPLICATION_JSON_VALUE)
     ObjectNode model(@PathVariable String model) {
-        return model(markets.find(model).orElseThrow(() -> new OpenAiException(HttpStatus.NOT_FOUND,
-                "invalid_request_error", "model_not_found", "The model `" + model + "` does not exist")));
+        return model(models.require(model));
     }
 
     private ObjectNode model(MarketView market) {

@@ -24,8 +24,6 @@ import io.archipelago.exchange.market.api.QuoteBid;
 import io.archipelago.exchange.market.api.RejectionReason;
 import io.archipelago.exchange.market.api.SubmitBid;
 import io.archipelago.exchange.money.PricePerUnit;
-import io.archipelago.projections.ReadYourWrites;
-import io.archipelago.projections.market.MarketViews;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,8 +69,7 @@ final class JobDesk {
 
     private final BidBatcher batcher;
     private final IslandBridge bridge;
-    private final MarketViews markets;
-    private final ReadYourWrites fresh;
+    private final KnownModels models;
     private final CommandGateway commands;
     private final JobClaims claims;
     private final Clock clock;
@@ -83,14 +80,13 @@ final class JobDesk {
         return thread;
     });
 
-    JobDesk(BidBatcher batcher, IslandBridge bridge, MarketViews markets, ReadYourWrites fresh, CommandGateway commands,
-            JobClaims claims, Clock clock,
+    JobDesk(BidBatcher batcher, IslandBridge bridge, KnownModels models, CommandGateway commands, JobClaims claims,
+            Clock clock,
             @Value("${archipelago.openai.bid-ttl:${archipelago.openai.resting-wait:30s}}") Duration bidTtl) {
         this.batcher = batcher;
         this.claims = claims;
         this.bridge = bridge;
-        this.markets = markets;
-        this.fresh = fresh;
+        this.models = models;
         this.commands = commands;
         this.clock = clock;
         this.bidTtl = bidTtl;
@@ -101,16 +97,9 @@ final class JobDesk {
         return bidTtl;
     }
 
-    /**
-     * Refuses a model that names no Cargo type on the exchange. An absence is taken as an answer once the read side has
-     * caught up with the store: a Cargo registered a moment ago (the demo's, at a first start) is not refused for the
-     * projection lagging behind its registration.
-     */
+    /** Refuses a model that names no Cargo type on the exchange ({@link KnownModels}). */
     void requireModel(String model) {
-        if (markets.find(model).isEmpty() && fresh.read(() -> markets.find(model)).isEmpty()) {
-            throw new OpenAiException(HttpStatus.NOT_FOUND, "invalid_request_error", "model_not_found",
-                    "The model `" + model + "` does not exist: GET /v1/models lists the Cargo types");
-        }
+        models.require(model);
     }
 
     /**

@@ -62,16 +62,16 @@ final class QuotesController {
     private static final Logger LOG = LoggerFactory.getLogger(QuotesController.class);
 
     private final BidTermsResolver terms;
-    private final JobDesk desk;
+    private final KnownModels models;
     private final Commands commands;
     private final ObjectMapper json;
     private final Clock clock;
     private final Duration restingWait;
 
-    QuotesController(BidTermsResolver terms, JobDesk desk, Commands commands, ObjectMapper json, Clock clock,
+    QuotesController(BidTermsResolver terms, KnownModels models, Commands commands, ObjectMapper json, Clock clock,
                      @Value("${archipelago.openai.resting-wait:3s}") Duration restingWait) {
         this.terms = terms;
-        this.desk = desk;
+        this.models = models;
         this.commands = commands;
         this.json = json;
         this.clock = clock;
@@ -88,7 +88,7 @@ final class QuotesController {
         if (!model.isTextual() || model.asText().isBlank()) {
             throw invalid("missing_model", "model is required: the Cargo type to quote (GET /v1/models lists them)");
         }
-        desk.requireModel(model.asText());
+        models.require(model.asText());
         BidTerms bid = terms.resolve(account, headers, request);
         // the bid a real request would submit, down to its time to live; its job id is never used
         SubmitBid submitted = new SubmitBid(new CargoType(model.asText()), new JobId("quote-" + UUID.randomUUID()),
