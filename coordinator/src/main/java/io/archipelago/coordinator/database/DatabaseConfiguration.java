@@ -1,6 +1,7 @@
 package io.archipelago.coordinator.database;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.archipelago.embedded.postgres.EmbeddedPostgresServer;
 import java.nio.file.Path;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -34,7 +35,7 @@ class DatabaseConfiguration {
     @Bean
     @ConditionalOnExpression(EMBEDDED)
     DatabaseEndpoint embeddedDatabaseEndpoint(EmbeddedPostgresServer embeddedPostgres) {
-        return embeddedPostgres.endpoint();
+        return new DatabaseEndpoint(embeddedPostgres.jdbcUrl(), embeddedPostgres.user(), embeddedPostgres.password());
     }
 
     @Bean

@@ -1,13 +1,14 @@
-package io.archipelago.kafkabroker;
+package io.archipelago.coordinator.readside;
 
+import io.archipelago.embedded.kafka.EmbeddedKafka;
 import io.archipelago.projections.export.KafkaBootstrap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Without {@code KAFKA_BOOTSTRAP}, the coordinator runs its own single-node Kafka (KRaft, no ZooKeeper) inside its
@@ -15,11 +16,11 @@ import org.springframework.context.annotation.Bean;
  * {@code <archipelago.data-dir>/kafka-bootstrap}, so that {@code kcat -b $(cat data/kafka-bootstrap)} can read the
  * topic (the broker takes a free port at every start). Its log lives in {@code <archipelago.data-dir>/kafka}, emptied
  * at every start: the topic starts empty and the export fills it again from the first event.
- * {@code archipelago.kafka.embedded=false} turns it off.
+ * {@code archipelago.kafka.embedded=false} turns it off. The broker is the {@code embedded} module's.
  */
-@AutoConfiguration
+@Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("'${KAFKA_BOOTSTRAP:}'.isBlank() and ${archipelago.kafka.embedded:true}")
-public class EmbeddedKafkaConfiguration {
+class EmbeddedKafkaConfiguration {
 
     @Bean(destroyMethod = "close")
     EmbeddedKafka embeddedKafka(@Value("${archipelago.data-dir:./data}") Path dataDir) throws IOException {

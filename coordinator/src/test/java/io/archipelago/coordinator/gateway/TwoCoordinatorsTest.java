@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.archipelago.agent.AgentSettings;
 import io.archipelago.agent.IslandAgent;
-import io.archipelago.kafkabroker.EmbeddedKafka;
+import io.archipelago.embedded.kafka.EmbeddedKafka;
 import io.archipelago.protocol.Codec;
 import io.archipelago.protocol.JobOffer;
 import io.archipelago.protocol.RejectedMessage;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.archipelago.coordinator.CoordinatorNode;
-import io.archipelago.kafkabroker.EmbeddedKafka;
+import io.archipelago.embedded.kafka.EmbeddedKafka;
 import io.archipelago.projections.chain.ChainCheckpoint;
 import io.archipelago.projections.chain.ChainSigningKey;
 import io.archipelago.projections.export.KafkaBootstrap;

@@ -1,4 +1,4 @@
-package io.archipelago.kafkabroker;
+package io.archipelago.embedded.kafka;
 
 import java.io.IOException;
 import java.io.OutputStream;

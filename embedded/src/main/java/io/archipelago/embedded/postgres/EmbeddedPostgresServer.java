@@ -1,4 +1,4 @@
-package io.archipelago.coordinator.database;
+package io.archipelago.embedded.postgres;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -42,14 +42,15 @@ import org.slf4j.LoggerFactory;
  * this user only ({@value #PASSWORD_FILE}); a directory made before passwords were required gets one at its next
  * start.
  */
-final class EmbeddedPostgresServer implements AutoCloseable {
+public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
 
     /** The file zonky holds a lock on while a JVM uses the data directory. */
     private static final String LOCK_FILE = "epg-lock";
     private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(30);
-    static final String PASSWORD_FILE = "archipelago-password";
+    /** The file in the data directory that holds the superuser's password, readable by its owner only. */
+    public static final String PASSWORD_FILE = "archipelago-password";
     private static final String SUPERUSER = "postgres";
     private static final String HBA_HEADER = "# written by the coordinator: password logins only\n";
 
@@ -71,7 +72,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
      * @throws IllegalStateException when another coordinator uses the directory, another process holds
      *                               {@code port}, or a server other than the one started here answers on it
      */
-    static EmbeddedPostgresServer start(Path dataDirectory, int port, boolean durable) {
+    public static EmbeddedPostgresServer start(Path dataDirectory, int port, boolean durable) {
         Path directory = dataDirectory.toAbsolutePath().normalize();
         try {
             Files.createDirectories(directory);
@@ -116,16 +117,26 @@ final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
-    DatabaseEndpoint endpoint() {
-        return new DatabaseEndpoint("jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres", SUPERUSER,
-                password);
+    /** The {@code jdbc:postgresql://} URL of the server's {@code postgres} database on localhost. */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
     }
 
-    int port() {
+    /** The role every login of the coordinator uses. */
+    public String user() {
+        return SUPERUSER;
+    }
+
+    /** That role's password, as kept in {@value #PASSWORD_FILE}. */
+    public String password() {
+        return password;
+    }
+
+    public int port() {
         return postgres.getPort();
     }
 
-    Path dataDirectory() {
+    public Path dataDirectory() {
         return dataDirectory;
     }
 
@@ -185,7 +196,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection(endpoint().jdbcUrl(), SUPERUSER, password);
+        return DriverManager.getConnection(jdbcUrl(), SUPERUSER, password);
     }
 
     /** After initdb: the password is kept in the data directory and its copy for initdb goes. */

@@ -1,4 +1,4 @@
-package io.archipelago.kafkabroker;
+package io.archipelago.embedded.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.archipelago.coordinator.database;
+package io.archipelago.embedded.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -61,7 +61,7 @@ class EmbeddedPostgresServerTest {
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir, 0, false)) {
             assertThat(Files.getPosixFilePermissions(dataDir.resolve(EmbeddedPostgresServer.PASSWORD_FILE)))
                     .isEqualTo(PosixFilePermissions.fromString("rw-------"));
-            assertThat(server.endpoint().password()).isEqualTo(Files.readString(
+            assertThat(server.password()).isEqualTo(Files.readString(
                     dataDir.resolve(EmbeddedPostgresServer.PASSWORD_FILE), StandardCharsets.UTF_8).trim());
             assertRefusedWithout(server);
         }
@@ -75,7 +75,7 @@ class EmbeddedPostgresServerTest {
     }
 
     private static void assertRefusedWithout(EmbeddedPostgresServer server) {
-        assertThatThrownBy(() -> DriverManager.getConnection(server.endpoint().jdbcUrl(), "postgres", "postgres")
+        assertThatThrownBy(() -> DriverManager.getConnection(server.jdbcUrl(), "postgres", "postgres")
                 .close()).isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
     }
 
@@ -107,8 +107,8 @@ class EmbeddedPostgresServerTest {
     }
 
     private static long count(EmbeddedPostgresServer server, String query) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(server.endpoint().jdbcUrl(), "postgres",
-                server.endpoint().password());
+        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), "postgres",
+                server.password());
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery(query)) {
             result.next();
@@ -123,8 +123,8 @@ class EmbeddedPostgresServerTest {
 
         public static void main(String[] args) throws Exception {
             EmbeddedPostgresServer server = EmbeddedPostgresServer.start(new File(args[0]).toPath(), 0, false);
-            try (Connection connection = DriverManager.getConnection(server.endpoint().jdbcUrl(), "postgres",
-                    server.endpoint().password());
+            try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), "postgres",
+                    server.password());
                  Statement statement = connection.createStatement()) {
                 statement.execute("CREATE TABLE written_before_the_crash (n int)");
                 statement.execute("INSERT INTO written_before_the_crash VALUES (1), (2), (3)");

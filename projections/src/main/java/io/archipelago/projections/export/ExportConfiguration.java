@@ -28,7 +28,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The export of every event to Kafka by its own tracking processor, {@value #PROCESSING_GROUP}, with one segment:
  * one thread reads the stream in order, so per-aggregate order holds on the topic. Kafka is the cluster named by
- * {@code KAFKA_BOOTSTRAP}, or the embedded broker of the {@code kafka-broker} module. Turned off by
+ * {@code KAFKA_BOOTSTRAP}, or the embedded broker of the {@code embedded} module. Turned off by
  * {@code archipelago.kafka.export.enabled=false}. The event chain's signed checkpoints go to a topic of their own
  * ({@link KafkaCheckpointWitness}).
  */
