@@ -14,7 +14,6 @@ import io.archipelago.projections.batch.BatchProgressView;
 import io.archipelago.projections.batch.BatchItemView;
 import io.archipelago.projections.batch.BatchView;
 import io.archipelago.projections.batch.BatchViews;
-import io.archipelago.projections.market.MarketViews;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,19 +65,19 @@ final class BatchController {
     private final BatchViews views;
     private final ProgressStream stream;
     private final BidTermsResolver terms;
-    private final MarketViews markets;
+    private final KnownModels models;
     private final ObjectMapper json;
     private final Clock clock;
     private final int maxAttempts;
 
     BatchController(CommandGateway commands, BatchViews views, ProgressStream stream, BidTermsResolver terms,
-                    MarketViews markets, ObjectMapper json, Clock clock,
+                    KnownModels models, ObjectMapper json, Clock clock,
                     @Value("${archipelago.batches.max-attempts:3}") int maxAttempts) {
         this.commands = commands;
         this.views = views;
         this.stream = stream;
         this.terms = terms;
-        this.markets = markets;
+        this.models = models;
         this.json = json;
         this.clock = clock;
         this.maxAttempts = Math.max(1, maxAttempts);
@@ -94,7 +93,7 @@ final class BatchController {
             throw invalid("invalid_request", "the request body is a JSON object");
         }
         String model = body.path("model").asText("");
-        if (model.isBlank() || markets.find(model).isEmpty()) {
+        if (model.isBlank() || models.find(model).isEmpty()) {
             throw invalid("unknown_model", "`model` names a Cargo type on the exchange (GET /v1/models lists them), "
                     + "got '" + model + "'");
         }

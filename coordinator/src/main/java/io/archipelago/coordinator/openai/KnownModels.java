@@ -3,6 +3,7 @@ package io.archipelago.coordinator.openai;
 import io.archipelago.projections.ReadYourWrites;
 import io.archipelago.projections.market.MarketView;
 import io.archipelago.projections.market.MarketViews;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
@@ -22,13 +23,18 @@ final class KnownModels {
         this.fresh = fresh;
     }
 
+    /** The market of {@code model}, read again once the read side has caught up when it is not there at first. */
+    Optional<MarketView> find(String model) {
+        return markets.find(model).or(() -> fresh.read(() -> markets.find(model)));
+    }
+
     /**
      * The market of {@code model}.
      *
      * @throws OpenAiException {@code model_not_found} (404) when no Cargo type has that name
      */
     MarketView require(String model) {
-        return markets.find(model).or(() -> fresh.read(() -> markets.find(model))).orElseThrow(() ->
+        return find(model).orElseThrow(() ->
                 new OpenAiException(HttpStatus.NOT_FOUND, "invalid_request_error", "model_not_found",
                         "The model `" + model + "` does not exist: GET /v1/models lists the Cargo types"));
     }

@@ -12,7 +12,6 @@ import io.archipelago.exchange.workflow.api.CancelWorkflow;
 import io.archipelago.exchange.workflow.api.InvalidWorkflow;
 import io.archipelago.exchange.workflow.api.SubmitWorkflow;
 import io.archipelago.exchange.workflow.api.WorkflowId;
-import io.archipelago.projections.market.MarketViews;
 import io.archipelago.projections.workflow.WorkflowProgressView;
 import io.archipelago.projections.workflow.WorkflowStepView;
 import io.archipelago.projections.workflow.WorkflowView;
@@ -75,14 +74,14 @@ final class WorkflowController {
     private final ProgressStream stream;
     private final WorkflowTemplates templates;
     private final BidTermsResolver terms;
-    private final MarketViews markets;
+    private final KnownModels knownModels;
     private final EmbeddingModels embeddings;
     private final ObjectMapper json;
     private final Clock clock;
     private final int maxAttempts;
 
     WorkflowController(CommandGateway commands, WorkflowViews views, ProgressStream stream,
-                       WorkflowTemplates templates, BidTermsResolver terms, MarketViews markets,
+                       WorkflowTemplates templates, BidTermsResolver terms, KnownModels knownModels,
                        EmbeddingModels embeddings, ObjectMapper json, Clock clock,
                        @Value("${archipelago.workflows.max-attempts:${archipelago.batches.max-attempts:3}}")
                        int maxAttempts) {
@@ -91,7 +90,7 @@ final class WorkflowController {
         this.stream = stream;
         this.templates = templates;
         this.terms = terms;
-        this.markets = markets;
+        this.knownModels = knownModels;
         this.embeddings = embeddings;
         this.json = json;
         this.clock = clock;
@@ -249,7 +248,7 @@ final class WorkflowController {
     }
 
     private WorkflowRequest.Models models() {
-        Predicate<String> known = model -> markets.find(model).isPresent();
+        Predicate<String> known = model -> knownModels.find(model).isPresent();
         return new WorkflowRequest.Models(known, model -> !model.startsWith(EmbeddingModels.KIND)
                 && embeddings.dimensions(model) == null);
     }
