@@ -1,5 +1,6 @@
 package io.archipelago.agent;
 
+import io.archipelago.protocol.ProbeReply;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,13 +38,15 @@ import org.jspecify.annotations.Nullable;
  * @param containers  Cargo type -> its image, {@code REPOSITORY@sha256:DIGEST}, run under runc + seccomp when an
  *                    offer names no version; empty: the Cargo runs only the published versions its offers name
  * @param imageKeys   files of the ECDSA P-256 public keys (PEM) whose cosign-format image signatures are accepted
+ * @param memoryMib   the memory in MiB the Island offers a pipeline stage, reported with every probe answer; null:
+ *                    the agent's own heap limit ({@link OfferedMemory}), where the stages it runs keep their weights
  */
 public record AgentSettings(String name, String owner, String country, Map<String, Long> asks, int slots,
                            List<int[]> schedule, URI coordinator, @Nullable String natsUrl, String runtime,
                            @Nullable URI upstream, @Nullable String upstreamModel, Duration demoPause,
                            Map<String, String> trust, List<Path> cargos, @Nullable Path stateDir,
                            @Nullable String key, @Nullable URI registry, Map<String, String> containers,
-                           List<Path> imageKeys) {
+                           List<Path> imageKeys, @Nullable Long memoryMib) {
 
     /** Settings without container Cargos. */
     public AgentSettings(String name, String owner, String country, Map<String, Long> asks, int slots,
@@ -52,7 +55,7 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
                          Map<String, String> trust, List<Path> cargos, @Nullable Path stateDir,
                          @Nullable String key) {
         this(name, owner, country, asks, slots, schedule, coordinator, natsUrl, runtime, upstream, upstreamModel,
-                demoPause, trust, cargos, stateDir, key, null, Map.of(), List.of());
+                demoPause, trust, cargos, stateDir, key, null, Map.of(), List.of(), null);
     }
 
     /** Settings without a key. */
@@ -72,10 +75,27 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
                 demoPause, Map.of(), List.of(), null, null);
     }
 
+    /** Settings with container Cargos, offering the agent's own heap limit as memory. */
+    public AgentSettings(String name, String owner, String country, Map<String, Long> asks, int slots,
+                         List<int[]> schedule, URI coordinator, @Nullable String natsUrl, String runtime,
+                         @Nullable URI upstream, @Nullable String upstreamModel, Duration demoPause,
+                         Map<String, String> trust, List<Path> cargos, @Nullable Path stateDir,
+                         @Nullable String key, @Nullable URI registry, Map<String, String> containers,
+                         List<Path> imageKeys) {
+        this(name, owner, country, asks, slots, schedule, coordinator, natsUrl, runtime, upstream, upstreamModel,
+                demoPause, trust, cargos, stateDir, key, registry, containers, imageKeys, null);
+    }
+
     /** These settings, calling the coordinator with {@code key}. */
     public AgentSettings withKey(String key) {
         return new AgentSettings(name, owner, country, asks, slots, schedule, coordinator, natsUrl, runtime, upstream,
-                upstreamModel, demoPause, trust, cargos, stateDir, key, registry, containers, imageKeys);
+                upstreamModel, demoPause, trust, cargos, stateDir, key, registry, containers, imageKeys, memoryMib);
+    }
+
+    /** These settings, offering {@code memoryMib} MiB to pipeline stages. */
+    public AgentSettings withMemoryMib(long memoryMib) {
+        return new AgentSettings(name, owner, country, asks, slots, schedule, coordinator, natsUrl, runtime, upstream,
+                upstreamModel, demoPause, trust, cargos, stateDir, key, registry, containers, imageKeys, memoryMib);
     }
 
     static final List<String> RUNTIMES = List.of("demo", "openai-upstream", "embeddings", "minilm-stages",
@@ -88,7 +108,7 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
                                 [--upstream URL] [--upstream-model NAME]
                                 [--demo-pause-ms N] [--trust PUBLISHER=KEY ...] [--cargo MANIFEST ...]
                                 [--state-dir DIR] [--key KEY] [--registry URL] [--container CARGO=IMAGE ...]
-                                [--image-key PEM ...]
+                                [--image-key PEM ...] [--memory-mib N]
               --ask CARGO=PRICE   a Cargo type served and its asking price in micro-credits per unit
               --runtime           images-demo paints deterministic PNGs (not a model); automatic1111 fronts
                                   the host's AUTOMATIC1111 server at --upstream URL; minilm-stages runs
@@ -108,6 +128,8 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
               --container C=IMAGE as above, and jobs offered without a version run the image
                                   REPOSITORY@sha256:DIGEST, checked against --image-key
               --image-key PEM     trust image signatures by this ECDSA P-256 public key (cosign.pub)
+              --memory-mib N      the memory offered to pipeline stages, reported with every probe answer
+                                  (default: the agent's heap limit, where the stages keep their weights)
             """;
 
     public AgentSettings {
@@ -134,6 +156,9 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
         }
         if (asks.isEmpty()) {
             throw new IllegalArgumentException("an Island serves at least one Cargo type (--ask CARGO=PRICE)");
+        }
+        if (memoryMib != null && (memoryMib < 0 || memoryMib > ProbeReply.MAX_MEMORY_MIB)) {
+            throw new IllegalArgumentException("--memory-mib is 0-" + ProbeReply.MAX_MEMORY_MIB + ", got " + memoryMib);
         }
         if (slots < 1) {
             throw new IllegalArgumentException("an Island runs at least one job at a time, got --slots " + slots);
@@ -180,10 +205,11 @@ public record AgentSettings(String name, String owner, String country, Map<Strin
                 single(options, "key") != null ? single(options, "key") : System.getenv("ARCHIPELAGO_KEY"),
                 registry(orElse(single(options, "registry"), orElse(System.getenv("REGISTRY_URL"), ""))),
                 containers(options.getOrDefault("container", List.of())),
-                options.getOrDefault("image-key", List.of()).stream().map(Path::of).toList());
+                options.getOrDefault("image-key", List.of()).stream().map(Path::of).toList(),
+                single(options, "memory-mib") == null ? null : Long.valueOf(single(options, "memory-mib")));
         for (String known : List.of("name", "owner", "country", "ask", "slots", "schedule", "coordinator", "nats",
                 "runtime", "upstream", "upstream-model", "demo-pause-ms", "trust", "cargo", "state-dir", "key",
-                "registry", "container", "image-key")) {
+                "registry", "container", "image-key", "memory-mib")) {
             options.remove(known);
         }
         if (!options.isEmpty()) {

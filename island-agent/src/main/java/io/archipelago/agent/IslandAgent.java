@@ -70,6 +70,9 @@ public final class IslandAgent implements AutoCloseable {
         Connection nats = Nats.connect(options.build());
         JobRunner runner = new JobRunner(settings.name(), nats, runtime, settings.asks().keySet(), settings.slots(),
                 settings.runtime().equals("minilm-stages") ? new PipelineModel() : null, settings.demoPause());
+        if (settings.memoryMib() != null) {
+            runner.offerMemory(settings.memoryMib());
+        }
         try {
             runner.start();
         } catch (TimeoutException slow) {

@@ -3,6 +3,7 @@ package io.archipelago.agent;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.agent.pipeline.PipelineModel;
+import io.archipelago.agent.pipeline.QueuedSubscription;
 import io.archipelago.agent.pipeline.StageRun;
 import io.archipelago.protocol.Codec;
 import io.archipelago.protocol.JobAccepted;
@@ -20,7 +21,6 @@ import io.archipelago.protocol.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
-import io.nats.client.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,6 +64,8 @@ final class JobRunner implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private final @Nullable PipelineModel stages;
     private final Duration stagePause;
+    /** The memory in MiB this Island offers pipeline stages, in every probe answer. */
+    private volatile long memoryMib = OfferedMemory.mib();
     private @Nullable Dispatcher probes;
     private @Nullable Dispatcher jobs;
 
@@ -113,6 +115,11 @@ final class JobRunner implements AutoCloseable {
         return running.get();
     }
 
+    /** Offers {@code mib} MiB to pipeline stages from the next probe answer on, instead of the heap limit. */
+    void offerMemory(long mib) {
+        this.memoryMib = mib;
+    }
+
     long refused() {
         return refused.get();
     }
@@ -132,7 +139,8 @@ final class JobRunner implements AutoCloseable {
             Probe probe = Codec.decode(message.getData(), Probe.class);
             if (message.getReplyTo() != null) {
                 nats.publish(message.getReplyTo(),
-                        Codec.encode(new ProbeReply(Codec.VERSION, islandId, probe.nonce(), running.get())));
+                        Codec.encode(new ProbeReply(Codec.VERSION, islandId, probe.nonce(), running.get(),
+                                memoryMib)));
             }
         } catch (RejectedMessage rejected) {
             refused.incrementAndGet();
@@ -157,7 +165,7 @@ final class JobRunner implements AutoCloseable {
         }
         Thread measuring = new Thread(() -> {
             List<Long> rtts = new ArrayList<>();
-            Subscription echoes = nats.subscribe(Subjects.peerPing(probe.peer(), islandId));
+            QueuedSubscription echoes = QueuedSubscription.open(nats, Subjects.peerPing(probe.peer(), islandId));
             try {
                 for (int i = 0; i < probe.samples(); i++) {
                     byte[] nonce = (islandId + ":" + i + ":" + System.nanoTime()).getBytes(StandardCharsets.UTF_8);
@@ -175,7 +183,7 @@ final class JobRunner implements AutoCloseable {
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
             } finally {
-                echoes.unsubscribe();
+                echoes.close();
             }
             Collections.sort(rtts);
             long median = rtts.isEmpty() ? 0 : rtts.get(rtts.size() / 2);

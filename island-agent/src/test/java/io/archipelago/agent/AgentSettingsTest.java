@@ -3,7 +3,11 @@ package io.archipelago.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AgentSettingsTest {
 
@@ -27,6 +31,34 @@ class AgentSettingsTest {
 
         assertThat(settings.key()).isEqualTo("ak-the-owners-key");
         assertThat(settings.withKey("ak-another").key()).isEqualTo("ak-another");
+    }
+
+    @Test
+    void readsTheMemoryOfferedToPipelineStagesAndRefusesOneOutOfRange() {
+        AgentSettings settings = AgentSettings.parse("--name", "x", "--country", "CH", "--ask", "a=1",
+                "--coordinator", "http://h", "--memory-mib", "2048");
+
+        assertThat(settings.memoryMib()).isEqualTo(2048L);
+        assertThat(settings.withKey("ak-another").memoryMib()).isEqualTo(2048L);
+        assertThat(AgentSettings.parse("--name", "x", "--country", "CH", "--ask", "a=1", "--coordinator",
+                "http://h").memoryMib()).isNull();
+        assertThatThrownBy(() -> AgentSettings.parse("--name", "x", "--country", "CH", "--ask", "a=1",
+                "--coordinator", "http://h", "--memory-mib", "-1")).hasMessageContaining("--memory-mib");
+        assertThatThrownBy(() -> AgentSettings.parse("--name", "x", "--country", "CH", "--ask", "a=1",
+                "--coordinator", "http://h", "--memory-mib", "lots")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void readsTheMachinesMemoryFromMeminfoAndNothingFromAFileWithoutIt(@TempDir Path dir) throws IOException {
+        Path meminfo = Files.writeString(dir.resolve("meminfo"), "MemTotal:       24578136 kB\n"
+                + "MemFree:         1000000 kB\n");
+        Path other = Files.writeString(dir.resolve("other"), "SwapTotal: 0 kB\n");
+
+        assertThat(OfferedMemory.machineMib(meminfo)).hasValue(24_578_136L / 1024);
+        assertThat(OfferedMemory.machineMib(other)).isEmpty();
+        assertThat(OfferedMemory.machineMib(dir.resolve("missing"))).isEmpty();
+        assertThat(OfferedMemory.mib()).isPositive()
+                .isLessThanOrEqualTo(Runtime.getRuntime().maxMemory() / (1024 * 1024));
     }
 
     @Test

@@ -72,7 +72,13 @@ class JobRunnerTest {
 
             Message probe = coordinator.request(Subjects.probe("demo-1"), Codec.encode(new Probe(Codec.VERSION, 7)),
                     WAIT);
-            assertThat(Codec.decode(probe.getData(), ProbeReply.class).nonce()).isEqualTo(7);
+            ProbeReply reply = Codec.decode(probe.getData(), ProbeReply.class);
+            assertThat(reply.nonce()).isEqualTo(7);
+            // the heap limit by default, what the host names once it does
+            assertThat(reply.memoryMib()).isEqualTo(OfferedMemory.mib());
+            runner.offerMemory(512);
+            assertThat(Codec.decode(coordinator.request(Subjects.probe("demo-1"), Codec.encode(new Probe(
+                    Codec.VERSION, 8)), WAIT).getData(), ProbeReply.class).memoryMib()).isEqualTo(512L);
             Message answer = coordinator.request(Subjects.jobs("demo-1"),
                     Codec.encode(offer("job-1", "llm.chat.demo", "islands of the sea")), WAIT);
             assertThat(Codec.decode(answer.getData(), JobAccepted.class).accepted()).isTrue();

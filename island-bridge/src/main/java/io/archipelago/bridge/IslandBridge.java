@@ -2,6 +2,7 @@ package io.archipelago.bridge;
 
 import io.archipelago.bridge.stream.JobStreams;
 import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.island.api.IslandMemoryReported;
 import io.archipelago.exchange.island.api.IslandRegistered;
 import io.archipelago.exchange.island.api.IslandRttMeasured;
 import io.archipelago.exchange.island.api.IslandWentOffline;
@@ -96,6 +97,7 @@ public final class IslandBridge implements AutoCloseable {
     private final StreamRelay relay;
     private final OutputSubjects outputSubjects = new OutputSubjects();
     private final Map<String, PipelineShape> pipelines = new ConcurrentHashMap<>();
+    private final Map<String, Long> memories = new ConcurrentHashMap<>();
     private final Map<String, Long> rtts = new ConcurrentHashMap<>();
     private final Map<Set<String>, Long> peerRtts = new ConcurrentHashMap<>();
     private final Set<Set<String>> probing = ConcurrentHashMap.newKeySet();
@@ -308,6 +310,14 @@ public final class IslandBridge implements AutoCloseable {
     }
 
     /**
+     * The memory in MiB each Island last reported it offers pipeline stages ({@code IslandMemoryReported}, from
+     * whichever node probes it), by Island id: an Island that reported none is absent.
+     */
+    public Map<String, Long> reportedMemoryMib() {
+        return Map.copyOf(memories);
+    }
+
+    /**
      * The round trip in microseconds between two Islands as one of them last measured it ({@link #probePeers}), if
      * it did.
      */
@@ -348,6 +358,11 @@ public final class IslandBridge implements AutoCloseable {
     @EventHandler
     void on(IslandRttMeasured event) {
         rtts.put(event.islandId().value(), event.rttMicros());
+    }
+
+    @EventHandler
+    void on(IslandMemoryReported event) {
+        memories.put(event.islandId().value(), event.memoryMib());
     }
 
     @EventHandler

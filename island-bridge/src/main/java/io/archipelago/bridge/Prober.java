@@ -4,6 +4,7 @@ import io.archipelago.exchange.island.api.BringIslandOnline;
 import io.archipelago.exchange.ids.IslandId;
 import io.archipelago.exchange.island.api.OfflineReason;
 import io.archipelago.exchange.island.api.RecordIslandRtt;
+import io.archipelago.exchange.island.api.ReportIslandMemory;
 import io.archipelago.exchange.island.api.TakeIslandOffline;
 import io.archipelago.protocol.Codec;
 import io.archipelago.protocol.Probe;
@@ -133,7 +134,8 @@ final class Prober {
 
     private void answered(Link link, long nonce, long sentNanos, @Nullable Message reply, @Nullable Throwable failure) {
         long rttMicros = (System.nanoTime() - sentNanos) / 1000;
-        boolean valid = failure == null && reply != null && isValid(link, nonce, reply);
+        ProbeReply answer = failure == null && reply != null ? valid(link, nonce, reply) : null;
+        boolean valid = answer != null;
         Object command = null;
         boolean silent = false;
         synchronized (link) {
@@ -150,6 +152,12 @@ final class Prober {
                 }
                 if (report >= 0) {
                     send(link, new RecordIslandRtt(link.islandId, report, clock.instant()));
+                }
+                Long memory = answer.memoryMib();
+                if (memory != null && !memory.equals(link.reportedMemoryMib)) {
+                    // once per change as this node hears it: the Island records it only when it differs
+                    link.reportedMemoryMib = memory;
+                    send(link, new ReportIslandMemory(link.islandId, memory, clock.instant()));
                 }
             } else {
                 link.missed++;
@@ -173,18 +181,19 @@ final class Prober {
         }
     }
 
-    private boolean isValid(Link link, long nonce, Message reply) {
+    /** The answer, when it answers this probe of this Island; null (and counted) otherwise. */
+    private @Nullable ProbeReply valid(Link link, long nonce, Message reply) {
         try {
             ProbeReply answer = Codec.decode(reply.getData(), ProbeReply.class);
             if (answer.nonce() != nonce || !answer.islandId().equals(link.islandId.value())) {
                 rejections.count(reply.getSubject(), new RejectedMessage(RejectedMessage.Reason.UNEXPECTED,
                         "a probe answer for another probe or island"));
-                return false;
+                return null;
             }
-            return true;
+            return answer;
         } catch (RejectedMessage rejected) {
             rejections.count(reply.getSubject(), rejected);
-            return false;
+            return null;
         }
     }
 
@@ -208,6 +217,8 @@ final class Prober {
         @Nullable OfflineReason offlineReason;
         int missed;
         boolean inFlight;
+        /** The memory this node last reported for the Island; null before the first report it heard. */
+        @Nullable Long reportedMemoryMib;
         CompletableFuture<?> commands = CompletableFuture.completedFuture(null);
 
         Link(IslandId islandId) {

@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A hand-driven Island on a raw NATS connection with its own admitted key: it accepts every offer and answers
@@ -37,6 +38,8 @@ final class FakeIsland implements AutoCloseable {
     /** The jobs this Island was told to stop, in the order it was told. */
     final List<String> cancels = new CopyOnWriteArrayList<>();
     volatile boolean answersProbes = true;
+    /** The memory each probe answer reports; null reports none. */
+    volatile @Nullable Long memoryMib;
     volatile boolean acceptsJobs = true;
     /** When set, every accepted job is answered at once with one chunk and the final message. */
     volatile boolean answersJobs;
@@ -76,7 +79,8 @@ final class FakeIsland implements AutoCloseable {
                 Probe probe = Codec.decode(message.getData(), Probe.class);
                 if (answersProbes) {
                     connection.publish(message.getReplyTo(),
-                            Codec.encode(new ProbeReply(Codec.VERSION, islandId, probe.nonce(), offers.size())));
+                            Codec.encode(new ProbeReply(Codec.VERSION, islandId, probe.nonce(), offers.size(),
+                                    memoryMib)));
                 }
             } catch (RejectedMessage impossible) {
                 throw new IllegalStateException(impossible);

@@ -15,7 +15,9 @@ import io.archipelago.exchange.island.api.IslandRegistered;
 import io.archipelago.exchange.island.api.IslandWentOffline;
 import io.archipelago.exchange.island.api.IslandWentOnline;
 import io.archipelago.exchange.island.api.OfflineReason;
+import io.archipelago.exchange.island.api.IslandMemoryReported;
 import io.archipelago.exchange.island.api.RecordIslandRtt;
+import io.archipelago.exchange.island.api.ReportIslandMemory;
 import io.archipelago.exchange.island.api.TakeIslandOffline;
 import io.archipelago.exchange.ids.Karma;
 import io.archipelago.exchange.market.api.BidRejected;
@@ -437,6 +439,28 @@ class IslandBridgeTest {
             assertThat(commands.of(RecordIslandRtt.class)).isNotEmpty().hasSizeLessThan((int) rtt.samples() / 2);
             assertThat(rtt.meanMicros()).isPositive();
             assertThat(rtt.missedInARow()).isZero();
+        }
+    }
+
+    @Test
+    void tellsTheMarketTheMemoryAnIslandReportsOnceEachTimeItChanges() throws Exception {
+        try (FakeIsland island = new FakeIsland(server, "island-m")) {
+            bridge.on(registered("island-m"));
+            await().atMost(WAIT).until(() -> bridge.rtt("island-m").map(rtt -> rtt.samples() >= 5).orElse(false));
+            assertThat(commands.of(ReportIslandMemory.class)).isEmpty();
+
+            island.memoryMib = 2_048L;
+            await().atMost(WAIT).until(() -> commands.of(ReportIslandMemory.class).size() == 1);
+            long samples = bridge.rtt("island-m").orElseThrow().samples();
+            await().atMost(WAIT).until(() -> bridge.rtt("island-m").orElseThrow().samples() >= samples + 5);
+            island.memoryMib = 1_024L;
+            await().atMost(WAIT).until(() -> commands.of(ReportIslandMemory.class).size() == 2);
+            assertThat(commands.of(ReportIslandMemory.class)).extracting(ReportIslandMemory::memoryMib)
+                    .containsExactly(2_048L, 1_024L);
+
+            // what the store says reaches the planner, whichever node heard it
+            bridge.on(new IslandMemoryReported(new IslandId("island-m"), 1_024, Instant.EPOCH));
+            assertThat(bridge.reportedMemoryMib()).containsEntry("island-m", 1_024L);
         }
     }
 

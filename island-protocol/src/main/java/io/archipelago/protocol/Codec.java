@@ -100,6 +100,10 @@ public final class Codec {
             // a job one Island runs whole, or a coordinator from before pipelines were dispatched
             ((ObjectNode) tree).putNull("stage");
         }
+        if (type == ProbeReply.class && !tree.has("memoryMib")) {
+            // an Island that offers pipeline stages no memory, or an agent from before memory was reported
+            ((ObjectNode) tree).putNull("memoryMib");
+        }
         if (type == JobOutput.class) {
             // Fields a version 1 Island may leave out; every other field must be there.
             for (String optional : new String[] {"text", "error", "payload"}) {

@@ -49,6 +49,18 @@ class CodecTest {
     }
 
     @Test
+    void readsBackAReportedMemoryAndAReplyWithoutIt() throws RejectedMessage {
+        ProbeReply reported = new ProbeReply(Codec.VERSION, "island-1", 7, 2, 16_384L);
+        assertThat(Codec.decode(Codec.encode(reported), ProbeReply.class)).isEqualTo(reported);
+
+        // as an agent from before memory was reported writes it
+        ProbeReply old = Codec.decode(bytes("{\"v\":1,\"islandId\":\"island-1\",\"nonce\":7,\"runningJobs\":2}"),
+                ProbeReply.class);
+        assertThat(old.memoryMib()).isNull();
+        assertThat(old).isEqualTo(new ProbeReply(Codec.VERSION, "island-1", 7, 2));
+    }
+
+    @Test
     void refusesAnOfferedVersionOfAnotherVersion() {
         String json = new String(Codec.encode(versionedOffer()), StandardCharsets.UTF_8)
                 .replace("\"version\":{\"v\":1,", "\"version\":{\"v\":2,");

@@ -47,6 +47,7 @@ class ProtocolSchemaTest {
                 JobAccepted.yes("job-1"), JobAccepted.no("job-1", "every slot is busy"),
                 new JobCancel(Codec.VERSION, "job-1", "deadline passed"),
                 new Probe(Codec.VERSION, 7), new ProbeReply(Codec.VERSION, "island-1", 7, 2),
+                new ProbeReply(Codec.VERSION, "island-1", 7, 2, 16_384L),
                 new JobOffer(Codec.VERSION, "job-1", "embeddings.minilm.pipeline", Codec.json().createObjectNode(),
                         10, 1_700_000_000_000L, null, new StageOffer(StageOffer.VERSION, 1, 3, 2, 4, 5, "island-a",
                         "island-c")),
@@ -89,6 +90,14 @@ class ProtocolSchemaTest {
             byte[] json = Codec.json().writeValueAsBytes(offer);
             assertThat(schema("JobOffer").validate(offer)).as(offer.toString()).isNotEmpty();
             assertThatThrownBy(() -> Codec.decode(json, JobOffer.class)).as(offer.toString())
+                    .isInstanceOf(RejectedMessage.class);
+        }
+        for (String memory : new String[] {"-1", "4194305", "\"16384\""}) {
+            String json = "{\"v\":1,\"islandId\":\"island-1\",\"nonce\":7,\"runningJobs\":0,\"memoryMib\":"
+                    + memory + "}";
+            assertThat(schema("ProbeReply").validate(tree(json.getBytes(StandardCharsets.UTF_8)))).as(json)
+                    .isNotEmpty();
+            assertThatThrownBy(() -> Codec.decode(json.getBytes(StandardCharsets.UTF_8), ProbeReply.class)).as(json)
                     .isInstanceOf(RejectedMessage.class);
         }
         for (String json : new String[] {"{\"v\":1,\"nonce\":\"7\"}", "{\"v\":2,\"nonce\":7}", "{\"v\":1}"}) {

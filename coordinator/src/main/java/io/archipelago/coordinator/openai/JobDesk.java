@@ -18,7 +18,6 @@ import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.IslandRtt;
 import io.archipelago.exchange.market.api.PipelineOutcome;
 import io.archipelago.exchange.market.api.PipelineShape;
-import io.archipelago.exchange.market.api.PipelineStage;
 import io.archipelago.exchange.market.api.PlacePipeline;
 import io.archipelago.exchange.market.api.QuoteBid;
 import io.archipelago.exchange.market.api.RejectionReason;
@@ -170,7 +169,8 @@ final class JobDesk {
      * The round trip between two Islands is the one they measured between them ({@code PeerProbe}); for a pair not
      * measured yet it is taken as the mean of the coordinator's measured round trips to each (on one NATS server
      * their messages travel the same way the coordinator's do) and the pair is asked to measure, for the jobs after
-     * this one. Islands do not report their memory, so every Island counts as holding the largest stage.
+     * this one. Each Island offers the memory it last reported with its probe answers ({@code IslandMemoryReported});
+     * one that reported none is planned on no stage.
      *
      * @throws OpenAiException when no chain of Islands can take the job or its escrow is not covered
      */
@@ -183,12 +183,16 @@ final class JobDesk {
         bridge.inputs().put(jobId, account.value(), input);
         StreamSubscription subscription = bridge.streams().subscribe(jobId, relay);
         try {
-            long memory = shape.stages().stream().mapToLong(PipelineStage::memoryMib).max().orElse(0);
+            Map<String, Long> reported = bridge.reportedMemoryMib();
             List<Map.Entry<String, Long>> measured = List.copyOf(new TreeMap<>(bridge.measuredRtts()).entrySet());
             Map<IslandId, Long> memoryMib = new HashMap<>();
             List<IslandRtt> hops = new ArrayList<>();
             for (int i = 0; i < measured.size(); i++) {
-                memoryMib.put(new IslandId(measured.get(i).getKey()), memory);
+                Long memory = reported.get(measured.get(i).getKey());
+                if (memory != null) {
+                    // an Island that reported no memory is no candidate for any stage
+                    memoryMib.put(new IslandId(measured.get(i).getKey()), memory);
+                }
                 for (int j = i + 1; j < measured.size(); j++) {
                     String one = measured.get(i).getKey();
                     String other = measured.get(j).getKey();

@@ -41,8 +41,11 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -52,15 +55,24 @@ import org.springframework.context.ConfigurableApplicationContext;
  * one Island per stage, the activations going Island to Island. The embeddings equal ONNX Runtime's of the whole
  * model on one machine within 1e-4; every stage's host earns its own ask times the units, the consumer's escrow comes
  * back whole but for the stages' charges, and the auditor's replay is clean with the ledger conserved. A stage
- * whose Island refuses it fails the job and gives the escrow back.
+ * whose Island refuses it fails the job and gives the escrow back. Each agent reports the memory it offers stages
+ * with its probe answers, and a stage is planned only on an Island that offers what it needs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEmbeddingsTest {
 
     private static final String TWO = "embeddings.minilm.two-stages";
     private static final String THREE = "embeddings.minilm.three-stages";
     /** Four stages, so that every Island takes one, the one that runs no stages among them. */
     private static final String FOUR = "embeddings.minilm.four-stages";
+    /** Two stages of 150 MiB each: more than the 100 MiB {@link #SMALL} offers. */
+    private static final String ROOMY = "embeddings.minilm.roomy-stages";
+    /** A stage that needs more memory than any Island here offers. */
+    private static final String HUGE = "embeddings.minilm.huge-stage";
+    /** The Island that offers pipeline stages 100 MiB only; the others offer their heap limit. */
+    private static final String SMALL = "stage-c";
+    private static final long SMALL_MIB = 100;
     private static final String REFUSER = "whole-only";
     private static final AccountId CONSUMER = new AccountId("pipeline-consumer");
     private static final AccountId PUBLISHER = new AccountId("publisher-1");
@@ -82,13 +94,16 @@ class PipelineEmbeddingsTest {
     @BeforeAll
     void start(@TempDir Path dataDir) throws Exception {
         coordinator = WholeCoordinator.start(dataDir, Map.of("archipelago.bridge.probe-interval", "200ms",
+                // three agents and the coordinator share one JVM on a loaded 2-core machine: a stage's answer to
+                // its offer was once later than the default 3 s
+                "archipelago.bridge.accept-timeout", "10s",
                 // a checkpoint soon, so that the auditor has a signature to verify
                 "archipelago.event-chain.checkpoint-every-links", "5",
                 "archipelago.event-chain.checkpoint-interval", "1s"));
         url = WholeCoordinator.url(coordinator);
         CommandGateway commands = coordinator.getBean(CommandGateway.class);
         Clock clock = coordinator.getBean(Clock.class);
-        for (String cargo : List.of(TWO, THREE, FOUR)) {
+        for (String cargo : List.of(TWO, THREE, FOUR, ROOMY, HUGE)) {
             commands.sendAndWait(new RegisterCargo(new CargoType(cargo), CargoUnit.THOUSAND_TOKENS, PUBLISHER,
                     PricePerUnit.of(ROYALTY), clock.instant()));
         }
@@ -100,12 +115,19 @@ class PipelineEmbeddingsTest {
         commands.sendAndWait(new DeclarePipeline(new CargoType(FOUR), new PipelineShape(List.of(
                 new PipelineStage(0, 2, 60), new PipelineStage(2, 3, 10), new PipelineStage(3, 4, 10),
                 new PipelineStage(4, 6, 20))), PUBLISHER, clock.instant()));
+        commands.sendAndWait(new DeclarePipeline(new CargoType(ROOMY), new PipelineShape(List.of(
+                new PipelineStage(0, 3, 150), new PipelineStage(3, 6, 150))), PUBLISHER, clock.instant()));
+        commands.sendAndWait(new DeclarePipeline(new CargoType(HUGE), new PipelineShape(List.of(
+                new PipelineStage(0, 3, 60), new PipelineStage(3, 6, 4_000_000))), PUBLISHER, clock.instant()));
         commands.sendAndWait(new OpenAccount(CONSUMER, Country.of("DE"), clock.instant()));
         commands.sendAndWait(new DepositCredits(CONSUMER, "deposit-1", DEPOSIT, clock.instant()));
         for (int i = 0; i < ISLANDS.size(); i++) {
-            agents.add(IslandAgent.start(new AgentSettings(ISLANDS.get(i), "host-" + ISLANDS.get(i), "DE",
-                    Map.of(TWO, ASKS.get(i), THREE, ASKS.get(i), FOUR, ASKS.get(i)), 2, List.of(), url, null,
-                    "minilm-stages", null, null, Duration.ZERO).withKey(TestCredentials.OPERATOR_TOKEN)));
+            AgentSettings settings = new AgentSettings(ISLANDS.get(i), "host-" + ISLANDS.get(i), "DE",
+                    Map.of(TWO, ASKS.get(i), THREE, ASKS.get(i), FOUR, ASKS.get(i), ROOMY, ASKS.get(i), HUGE,
+                            ASKS.get(i)), 2, List.of(), url, null, "minilm-stages", null, null, Duration.ZERO)
+                    .withKey(TestCredentials.OPERATOR_TOKEN);
+            agents.add(IslandAgent.start(ISLANDS.get(i).equals(SMALL) ? settings.withMemoryMib(SMALL_MIB)
+                    : settings));
         }
         // an Island of the whole model only: offered a stage, it refuses
         agents.add(IslandAgent.start(new AgentSettings(REFUSER, "host-" + REFUSER, "DE", Map.of(FOUR, 100L), 2,
@@ -117,7 +139,9 @@ class PipelineEmbeddingsTest {
                 && markets.find(TWO).map(market -> market.onlineAsks() == 3).orElse(false)
                 && markets.find(FOUR).map(market -> market.onlineAsks() == 4).orElse(false)
                 && bridge.measuredRtts().keySet().containsAll(ISLANDS)
-                && bridge.measuredRtts().containsKey(REFUSER));
+                && bridge.measuredRtts().containsKey(REFUSER)
+                && bridge.reportedMemoryMib().keySet().containsAll(ISLANDS)
+                && bridge.reportedMemoryMib().containsKey(REFUSER));
         HttpResponse<String> issued = send("POST", "/accounts/" + CONSUMER.value() + "/keys",
                 TestCredentials.OPERATOR_TOKEN, "");
         assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
@@ -133,6 +157,7 @@ class PipelineEmbeddingsTest {
     }
 
     @Test
+    @Order(1)
     void twoAndThreeStagesOnTheirOwnIslandsEmbedAsTheWholeModelDoesAndPayEveryStage() throws Exception {
         EmbeddingModel whole = new AllMiniLmL6V2EmbeddingModel();
         List<float[]> expected = TEXTS.stream().map(text -> whole.embed(text).content().vector()).toList();
@@ -192,6 +217,7 @@ class PipelineEmbeddingsTest {
     }
 
     @Test
+    @Order(2)
     void aStageItsIslandRefusesFailsTheJobAndGivesTheEscrowBack() throws Exception {
         String request = json.writeValueAsString(Map.of("model", FOUR, "input", TEXTS));
         HttpResponse<String> response = placed(request);
@@ -202,6 +228,39 @@ class PipelineEmbeddingsTest {
         // nothing stays held for the failed job, and none of its stages' hosts earned anything from it
         await().atMost(WAIT).until(() -> balance(CONSUMER.value()).path("escrowMicroCredits").asLong() == 0);
         assertThat(earnings("host-" + REFUSER)).isZero();
+    }
+
+    @Test
+    @Order(3)
+    void aStageNoIslandHasTheMemoryForIsRefusedAndHoldsNothing() throws Exception {
+        IslandBridge bridge = coordinator.getBean(IslandBridge.class);
+        // what each agent offers reached the exchange: the heap limit, or what its host named
+        assertThat(bridge.reportedMemoryMib()).containsEntry(SMALL, SMALL_MIB);
+        assertThat(bridge.reportedMemoryMib().get("stage-a")).isGreaterThan(150L);
+
+        long available = balance(CONSUMER.value()).path("availableMicroCredits").asLong();
+        HttpResponse<String> response = send("POST", "/v1/embeddings", key,
+                json.writeValueAsString(Map.of("model", HUGE, "input", TEXTS)));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+        JsonNode error = json.readTree(response.body()).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("no_pipeline");
+        assertThat(error.path("message").asText()).contains("memory");
+        assertThat(balance(CONSUMER.value()).path("availableMicroCredits").asLong()).isEqualTo(available);
+    }
+
+    /** Last: its job's earnings would count in what the first test sums up. */
+    @Test
+    @Order(4)
+    void stagesArePlacedOnlyOnIslandsThatOfferTheirMemory() throws Exception {
+        long small = earnings("host-" + SMALL);
+        long a = earnings("host-stage-a");
+        long b = earnings("host-stage-b");
+        JsonNode body = embed(ROOMY);
+        assertThat(body.path("data")).hasSize(TEXTS.size());
+        // one unit on each of the two stages, which only stage-a and stage-b can hold
+        await().atMost(WAIT).until(() -> earnings("host-stage-a") == a + ASKS.get(0)
+                && earnings("host-stage-b") == b + ASKS.get(1));
+        assertThat(earnings("host-" + SMALL)).isEqualTo(small);
     }
 
     private long hostsEarned() throws IOException, InterruptedException {

@@ -6,11 +6,12 @@ import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.island.api.AvailabilitySchedule;
 import io.archipelago.exchange.island.api.BringIslandOnline;
 import io.archipelago.exchange.island.api.ChangeIslandSchedule;
-import io.archipelago.exchange.ids.Country;
 import io.archipelago.exchange.island.api.FailIslandVerification;
-import io.archipelago.exchange.island.api.IslandConditions;
+import io.archipelago.exchange.ids.Country;
 import io.archipelago.exchange.ids.IslandId;
+import io.archipelago.exchange.island.api.IslandConditions;
 import io.archipelago.exchange.island.api.IslandListing;
+import io.archipelago.exchange.island.api.IslandMemoryReported;
 import io.archipelago.exchange.island.api.IslandRegistered;
 import io.archipelago.exchange.island.api.IslandRttMeasured;
 import io.archipelago.exchange.island.api.IslandScheduleChanged;
@@ -22,6 +23,7 @@ import io.archipelago.exchange.island.api.JobOutcome;
 import io.archipelago.exchange.island.api.OfflineReason;
 import io.archipelago.exchange.island.api.RecordIslandRtt;
 import io.archipelago.exchange.island.api.RegisterIsland;
+import io.archipelago.exchange.island.api.ReportIslandMemory;
 import io.archipelago.exchange.island.api.TakeIslandOffline;
 import io.archipelago.exchange.island.api.VerifyIsland;
 import io.archipelago.exchange.karma.KarmaPolicy;
@@ -55,6 +57,8 @@ public class Island {
     private boolean verified;
     private boolean online;
     private long rttMicros;
+    /** The memory in MiB the Island last reported; -1 before its first report. */
+    private long memoryMib = -1;
     private Karma karma;
     private Instant karmaSince;
 
@@ -124,6 +128,17 @@ public class Island {
         if (command.rttMicros() != rttMicros) {
             apply(new IslandRttMeasured(islandId, command.rttMicros(), command.at()));
             tellMarkets(markets, command.at());
+        }
+    }
+
+    @CommandHandler
+    void handle(ReportIslandMemory command) {
+        if (command.memoryMib() < 0 || command.memoryMib() > ReportIslandMemory.MAX_MEMORY_MIB) {
+            throw new IllegalArgumentException("an Island reports 0-" + ReportIslandMemory.MAX_MEMORY_MIB
+                    + " MiB of memory, got " + command.memoryMib());
+        }
+        if (command.memoryMib() != memoryMib) {
+            apply(new IslandMemoryReported(islandId, command.memoryMib(), command.at()));
         }
     }
 
@@ -214,6 +229,11 @@ public class Island {
     @EventSourcingHandler
     void on(IslandRttMeasured event) {
         rttMicros = event.rttMicros();
+    }
+
+    @EventSourcingHandler
+    void on(IslandMemoryReported event) {
+        memoryMib = event.memoryMib();
     }
 
     @EventSourcingHandler

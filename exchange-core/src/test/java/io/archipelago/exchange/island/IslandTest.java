@@ -23,8 +23,10 @@ import io.archipelago.exchange.island.api.IslandWentOffline;
 import io.archipelago.exchange.island.api.IslandWentOnline;
 import io.archipelago.exchange.island.api.JobOutcome;
 import io.archipelago.exchange.island.api.OfflineReason;
+import io.archipelago.exchange.island.api.IslandMemoryReported;
 import io.archipelago.exchange.island.api.RecordIslandRtt;
 import io.archipelago.exchange.island.api.RegisterIsland;
+import io.archipelago.exchange.island.api.ReportIslandMemory;
 import io.archipelago.exchange.island.api.TakeIslandOffline;
 import io.archipelago.exchange.island.api.VerifyIsland;
 import io.archipelago.exchange.ids.Karma;
@@ -337,6 +339,34 @@ class IslandTest {
         assertThat(markets.appended()).containsExactly(
                 new IslandConditionsChanged(CHAT, ISLAND, before.withRtt(30_000), T0),
                 placed(bid, before.withRtt(30_000)));
+    }
+
+    @Test
+    void recordsTheMemoryAnIslandReportsOnceEachTimeItChangesAndTellsNoMarket() {
+        openMarket(conditions(false, true, 20_000, 500));
+
+        fixture.given(registered(), online())
+                .when(new ReportIslandMemory(ISLAND, 0, T0))
+                .expectEvents(new IslandMemoryReported(ISLAND, 0, T0));
+        fixture.given(registered(), online(), new IslandMemoryReported(ISLAND, 8_192, T0))
+                .when(new ReportIslandMemory(ISLAND, 8_192, T0))
+                .expectNoEvents();
+        fixture.given(registered(), online(), new IslandMemoryReported(ISLAND, 8_192, T0))
+                .when(new ReportIslandMemory(ISLAND, 2_048, T0))
+                .expectEvents(new IslandMemoryReported(ISLAND, 2_048, T0));
+        assertThat(markets.appended()).isEmpty();
+    }
+
+    @Test
+    void refusesMemoryBelowZeroOrAboveTheCap() {
+        fixture.given(registered(), online())
+                .when(new ReportIslandMemory(ISLAND, -1, T0))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
+        fixture.given(registered(), online())
+                .when(new ReportIslandMemory(ISLAND, ReportIslandMemory.MAX_MEMORY_MIB + 1, T0))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
     }
 
     @Test

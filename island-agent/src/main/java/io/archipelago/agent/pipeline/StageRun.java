@@ -8,7 +8,6 @@ import io.archipelago.protocol.StageOffer;
 import io.archipelago.protocol.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.Message;
-import io.nats.client.Subscription;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.time.Duration;
@@ -41,10 +40,10 @@ public final class StageRun implements AutoCloseable {
     private final String islandId;
     private final String jobId;
     private final StageOffer stage;
-    private final @Nullable Subscription input;
+    private final @Nullable QueuedSubscription input;
 
     private StageRun(Connection nats, PipelineModel model, String islandId, String jobId, StageOffer stage,
-                     @Nullable Subscription input) {
+                     @Nullable QueuedSubscription input) {
         this.nats = nats;
         this.model = model;
         this.islandId = islandId;
@@ -67,8 +66,8 @@ public final class StageRun implements AutoCloseable {
                     + " cannot run layers [" + stage.fromLayer() + ", " + stage.toLayer() + ") of a model of "
                     + MiniLmStage.LAYERS);
         }
-        Subscription input = stage.first() ? null
-                : nats.subscribe(Subjects.hop(jobId, stage.index(), stage.previousIsland(), islandId));
+        QueuedSubscription input = stage.first() ? null
+                : QueuedSubscription.open(nats, Subjects.hop(jobId, stage.index(), stage.previousIsland(), islandId));
         return new StageRun(nats, model, islandId, jobId, stage, input);
     }
 
@@ -165,7 +164,7 @@ public final class StageRun implements AutoCloseable {
     @Override
     public void close() {
         if (input != null) {
-            input.unsubscribe();
+            input.close();
         }
     }
 }
