@@ -40,7 +40,11 @@ class RolloutOverHttpTest {
 
     @Test
     void theBetterVariantIsPromotedAndThenServesEveryRequest(@TempDir Path dataDir) throws Exception {
-        try (ConfigurableApplicationContext coordinator = WholeCoordinator.withDemoIslands(dataDir, Map.of())) {
+        // up to 200 chats and as many reads of the rollout back to back, faster than an account's 50 a second when
+        // the scripted Island answers at once: the test is of the rollout, not of the rate limit
+        try (ConfigurableApplicationContext coordinator = WholeCoordinator.withDemoIslands(dataDir, Map.of(
+                "archipelago.security.rate-limit.requests-per-second", "1000",
+                "archipelago.security.rate-limit.burst", "1000"))) {
             url = WholeCoordinator.url(coordinator);
             String key = json.readTree(send("POST", "/accounts/demo-consumer/keys", TestCredentials.OPERATOR_TOKEN,
                     null).body()).path("key").asText();
