@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.access.Principal;
 import io.archipelago.exchange.account.api.HoldRefused;
+import io.archipelago.bridge.IslandBridge;
+import io.archipelago.bridge.stream.JobStreams;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.batch.api.BatchId;
 import io.archipelago.exchange.batch.api.SubmitBatch;
@@ -64,18 +66,20 @@ final class BatchController {
     private final CommandGateway commands;
     private final BatchViews views;
     private final ProgressStream stream;
+    private final JobStreams jobStreams;
     private final BidTermsResolver terms;
     private final KnownModels models;
     private final ObjectMapper json;
     private final Clock clock;
     private final int maxAttempts;
 
-    BatchController(CommandGateway commands, BatchViews views, ProgressStream stream, BidTermsResolver terms,
-                    KnownModels models, ObjectMapper json, Clock clock,
+    BatchController(CommandGateway commands, BatchViews views, ProgressStream stream, IslandBridge bridge,
+                    BidTermsResolver terms, KnownModels models, ObjectMapper json, Clock clock,
                     @Value("${archipelago.batches.max-attempts:3}") int maxAttempts) {
         this.commands = commands;
         this.views = views;
         this.stream = stream;
+        this.jobStreams = bridge.streams();
         this.terms = terms;
         this.models = models;
         this.json = json;
@@ -134,7 +138,7 @@ final class BatchController {
         ResponseBodyEmitter emitter = new ResponseBodyEmitter(STREAM_TIMEOUT_MILLIS);
         stream.subscribe(seq -> views.progress(id, seq).stream()
                 .map(event -> new ProgressStream.Event(event.seq(), event.type(), event.data())).toList(),
-                BatchProgressView.LAST, emitter);
+                BatchProgressView.LAST, emitter, LiveJobProgress.ofBatch(jobStreams, json));
         return ResponseEntity.ok().cacheControl(CacheControl.noCache())
                 .contentType(MediaType.TEXT_EVENT_STREAM).body(emitter);
     }

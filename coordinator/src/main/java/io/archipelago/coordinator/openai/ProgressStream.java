@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,41 @@ final class ProgressStream implements AutoCloseable {
     }
 
 
+    /**
+     * What a stream carries beside its read model's events: told of each event sent, and when a subscriber has
+     * caught up with what the model holds, it may send events of its own, live ones no model keeps. Closed when the
+     * stream ends.
+     */
+    interface Tap {
+        /** {@code event} was sent. */
+        void passed(Event event);
+
+        /** Every event the model held at this turn was sent; {@code sink} sends the tap's own from now on. */
+        void caughtUp(Sink sink);
+
+        void close();
+    }
+
+    /** Sends one event of a tap's, in between the model's, while the stream is open. */
+    interface Sink {
+        void send(String type, String data);
+    }
+
+    /** A stream of its read model's events alone. */
+    static final Tap NO_TAP = new Tap() {
+        @Override
+        public void passed(Event event) {
+        }
+
+        @Override
+        public void caughtUp(Sink sink) {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
     /** How often a subscriber looks for the next events. */
     private static final Duration POLL = Duration.ofMillis(200);
 
@@ -50,7 +86,12 @@ final class ProgressStream implements AutoCloseable {
 
     /** Sends the events of {@code source} to {@code emitter} from the first, until one of type {@code last}. */
     void subscribe(Source source, String last, ResponseBodyEmitter emitter) {
-        Subscriber subscriber = new Subscriber(source, last, emitter);
+        subscribe(source, last, emitter, NO_TAP);
+    }
+
+    /** As {@link #subscribe(Source, String, ResponseBodyEmitter)}, with the events {@code tap} adds. */
+    void subscribe(Source source, String last, ResponseBodyEmitter emitter, Tap tap) {
+        Subscriber subscriber = new Subscriber(source, last, emitter, tap);
         subscriber.polling = readers.scheduleWithFixedDelay(subscriber, 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
         Runnable leave = subscriber::stop;
         emitter.onCompletion(leave);
@@ -64,18 +105,20 @@ final class ProgressStream implements AutoCloseable {
     }
 
     /** One SSE response and how far it has read. */
-    private final class Subscriber implements Runnable {
+    private final class Subscriber implements Runnable, Sink {
         private final Source source;
         private final String last;
         private final ResponseBodyEmitter emitter;
+        private final Tap tap;
         private volatile @Nullable ScheduledFuture<?> polling;
         private long lastSeq = -1;
         private volatile boolean ended;
 
-        Subscriber(Source source, String last, ResponseBodyEmitter emitter) {
+        Subscriber(Source source, String last, ResponseBodyEmitter emitter, Tap tap) {
             this.source = source;
             this.last = last;
             this.emitter = emitter;
+            this.tap = tap;
         }
 
         @Override
@@ -92,23 +135,49 @@ final class ProgressStream implements AutoCloseable {
                 return;
             }
             for (Event event : events) {
-                try {
-                    emitter.send("event: " + event.type() + "\ndata: " + event.data() + "\n\n", MediaType.TEXT_PLAIN);
-                } catch (IOException | IllegalStateException gone) {
-                    stop();
-                    emitter.completeWithError(gone);
+                if (!write(event.type(), event.data())) {
                     return;
                 }
                 lastSeq = event.seq();
+                tap.passed(event);
                 if (event.type().equals(last)) {
                     stop();
                     emitter.complete();
                     return;
                 }
             }
+            tap.caughtUp(this);
+        }
+
+        /** A tap's event, unless the stream ended. */
+        @Override
+        public synchronized void send(String type, String data) {
+            if (!ended) {
+                write(type, data);
+            }
+        }
+
+        /** Whether the event went out; a client gone ends the stream. */
+        private boolean write(String type, String data) {
+            try {
+                emitter.send("event: " + type + "\ndata: " + data + "\n\n", MediaType.TEXT_PLAIN);
+                return true;
+            } catch (IOException | IllegalStateException gone) {
+                stop();
+                emitter.completeWithError(gone);
+                return false;
+            }
         }
 
         void stop() {
+            if (!ended && tap != NO_TAP) {
+                // off this subscriber's lock: a tap's delivery may be waiting on it to send
+                try {
+                    readers.execute(tap::close);
+                } catch (RejectedExecutionException shuttingDown) {
+                    tap.close();
+                }
+            }
             ended = true;
             ScheduledFuture<?> scheduled = polling;
             if (scheduled != null) {

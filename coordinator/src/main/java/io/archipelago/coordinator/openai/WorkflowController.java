@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.access.Principal;
 import io.archipelago.exchange.account.api.HoldRefused;
+import io.archipelago.bridge.IslandBridge;
+import io.archipelago.bridge.stream.JobStreams;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.workflow.api.CancelWorkflow;
 import io.archipelago.exchange.workflow.api.InvalidWorkflow;
@@ -72,6 +74,7 @@ final class WorkflowController {
     private final CommandGateway commands;
     private final WorkflowViews views;
     private final ProgressStream stream;
+    private final JobStreams jobStreams;
     private final WorkflowTemplates templates;
     private final BidTermsResolver terms;
     private final KnownModels knownModels;
@@ -80,7 +83,7 @@ final class WorkflowController {
     private final Clock clock;
     private final int maxAttempts;
 
-    WorkflowController(CommandGateway commands, WorkflowViews views, ProgressStream stream,
+    WorkflowController(CommandGateway commands, WorkflowViews views, ProgressStream stream, IslandBridge bridge,
                        WorkflowTemplates templates, BidTermsResolver terms, KnownModels knownModels,
                        EmbeddingModels embeddings, ObjectMapper json, Clock clock,
                        @Value("${archipelago.workflows.max-attempts:${archipelago.batches.max-attempts:3}}")
@@ -88,6 +91,7 @@ final class WorkflowController {
         this.commands = commands;
         this.views = views;
         this.stream = stream;
+        this.jobStreams = bridge.streams();
         this.templates = templates;
         this.terms = terms;
         this.knownModels = knownModels;
@@ -124,7 +128,7 @@ final class WorkflowController {
         ResponseBodyEmitter emitter = new ResponseBodyEmitter(STREAM_TIMEOUT_MILLIS);
         stream.subscribe(seq -> views.progress(id, seq).stream()
                 .map(event -> new ProgressStream.Event(event.seq(), event.type(), event.data())).toList(),
-                WorkflowProgressView.LAST, emitter);
+                WorkflowProgressView.LAST, emitter, LiveJobProgress.ofWorkflow(jobStreams, json));
         return ResponseEntity.ok().cacheControl(CacheControl.noCache())
                 .contentType(MediaType.TEXT_EVENT_STREAM).body(emitter);
     }

@@ -31,6 +31,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -134,7 +135,19 @@ class BatchesTest {
 
         List<SseEvent> streamed = events(live.get(WAIT.toSeconds(), TimeUnit.SECONDS).body());
         List<SseEvent> replayed = events(send(get("/batches/" + id + "/events", key)).body());
-        assertThat(streamed).isEqualTo(replayed);
+        // the live stream may also carry the running items' tokens, which no read model keeps
+        assertThat(streamed.stream().filter(event -> !event.type().equals("item_progress")).toList())
+                .isEqualTo(replayed);
+        assertThat(replayed).noneMatch(event -> event.type().equals("item_progress"));
+        JsonNode results = json.readTree(send(get("/batches/" + id, key)).body()).path("results");
+        for (int index = 0; index < 6; index++) {
+            int item = index;
+            String heard = streamed.stream().filter(event -> event.type().equals("item_progress")
+                            && event.data().path("index").asInt() == item)
+                    .map(event -> event.data().path("delta").asText()).collect(Collectors.joining());
+            assertThat(results.get(item).asText()).as("what item %d streamed live begins its result", item)
+                    .startsWith(heard);
+        }
         assertThat(replayed.get(replayed.size() - 1).type()).isEqualTo("batch_completed");
         assertThat(replayed.get(replayed.size() - 1).data().path("cost_micro_credits").asLong()).isEqualTo(sum);
         for (int index = 0; index < 6; index++) {

@@ -137,7 +137,32 @@ class WorkflowsTest {
 
         List<SseEvent> streamed = events(live.get(WAIT.toSeconds(), TimeUnit.SECONDS).body());
         List<SseEvent> replayed = events(send(get("/workflows/" + id + "/events", key)).body());
-        assertThat(streamed).isEqualTo(replayed);
+        // the live stream also carried the running steps' tokens, which no read model keeps
+        assertThat(streamed.stream().filter(event -> !event.type().equals("step_progress")).toList())
+                .isEqualTo(replayed);
+        assertThat(replayed).noneMatch(event -> event.type().equals("step_progress"));
+        assertThat(streamed).as("d streams ~35 tokens, a second or so: some reach the live stream")
+                .anyMatch(event -> event.type().equals("step_progress"));
+        for (JsonNode step : steps) {
+            String stepKey = step.path("key").asText();
+            String job = step.path("job_id").asText();
+            StringBuilder heard = new StringBuilder();
+            long seq = -1;
+            for (int i = 0; i < streamed.size(); i++) {
+                SseEvent event = streamed.get(i);
+                if (event.type().equals("step_progress") && event.data().path("job_id").asText().equals(job)) {
+                    assertThat(event.data().path("step").asText()).isEqualTo(stepKey);
+                    assertThat(event.data().path("seq").asLong()).as("in order, once each").isGreaterThan(seq);
+                    seq = event.data().path("seq").asLong();
+                    heard.append(event.data().path("delta").asText());
+                    assertThat(i).as("between %s's start and its end", stepKey)
+                            .isGreaterThan(indexOf(streamed, "step_started", stepKey))
+                            .isLessThan(indexOf(streamed, "step_completed", stepKey));
+                }
+            }
+            assertThat(step.path("output").asText()).as("what %s streamed live begins its output", stepKey)
+                    .startsWith(heard.toString());
+        }
         assertThat(replayed.get(replayed.size() - 1).type()).isEqualTo("workflow_completed");
         for (String step : List.of("a", "b", "c", "d")) {
             assertThat(replayed).as("%s started", step).anyMatch(event -> event.type().equals("step_started")
