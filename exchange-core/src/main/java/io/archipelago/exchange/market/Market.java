@@ -782,16 +782,19 @@ public class Market {
     void on(PipelinePlaced event) {
         pipelineJobs.add(event.jobId());
         runningPipelines.computeIfPresent(event.jobId(), (id, funded) -> funded.placed(event.stages()));
+        book.holdStages(event.jobId(), event.stages().stream().map(stage -> stage.placement().islandId()).toList());
     }
 
     @EventSourcingHandler
     void on(PipelineCompleted event) {
         runningPipelines.remove(event.jobId());
+        book.releaseStages(event.jobId());
     }
 
     @EventSourcingHandler
     void on(PipelineFailed event) {
         runningPipelines.remove(event.jobId());
+        book.releaseStages(event.jobId());
     }
 
     @EventSourcingHandler

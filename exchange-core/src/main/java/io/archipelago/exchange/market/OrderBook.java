@@ -37,6 +37,8 @@ final class OrderBook {
     /** The Islands each reassigned job may never go back to. */
     private final Map<JobId, Set<IslandId>> exclusions = new HashMap<>();
     private final Map<JobId, Placement> running = new HashMap<>();
+    /** The Islands of each running pipeline job's stages, each holding one slot of its ask for it. */
+    private final Map<JobId, List<IslandId>> stages = new HashMap<>();
     private final Set<JobId> known = new HashSet<>();
     private long arrivals;
 
@@ -134,7 +136,8 @@ final class OrderBook {
 
     /** Lists an ask; jobs still running on the Island from an earlier ask keep their slots. */
     void addAsk(Ask ask) {
-        ask.usedSlots = (int) running.values().stream().filter(job -> job.islandId().equals(ask.islandId)).count();
+        ask.usedSlots = (int) (running.values().stream().filter(job -> job.islandId().equals(ask.islandId)).count()
+                + stages.values().stream().flatMap(List::stream).filter(ask.islandId::equals).count());
         asks.put(ask.islandId, ask);
         shelfOf(ask.conditions.country()).insert(ask);
     }
@@ -178,6 +181,39 @@ final class OrderBook {
             ask.usedSlots++;
             if (!ask.isOpen()) {
                 shelfOf(ask.conditions.country()).refresh(ask);
+            }
+        }
+    }
+
+    /** A pipeline job's stages each take a slot of their Island's ask until the job ends. */
+    void holdStages(JobId jobId, List<IslandId> islands) {
+        if (stages.putIfAbsent(jobId, List.copyOf(islands)) != null) {
+            return;
+        }
+        for (IslandId island : islands) {
+            Ask ask = asks.get(island);
+            if (ask != null) {
+                ask.usedSlots++;
+                if (!ask.isOpen()) {
+                    shelfOf(ask.conditions.country()).refresh(ask);
+                }
+            }
+        }
+    }
+
+    /** The pipeline job ended: its stages' slots are free again. */
+    void releaseStages(JobId jobId) {
+        List<IslandId> held = stages.remove(jobId);
+        if (held == null) {
+            return;
+        }
+        for (IslandId island : held) {
+            Ask ask = asks.get(island);
+            if (ask != null && ask.usedSlots > 0) {
+                ask.usedSlots--;
+                if (ask.isOpen()) {
+                    shelfOf(ask.conditions.country()).refresh(ask);
+                }
             }
         }
     }

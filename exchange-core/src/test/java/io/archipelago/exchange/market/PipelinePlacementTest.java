@@ -191,6 +191,28 @@ class PipelinePlacementTest {
                 .expectNoEvents();
     }
 
+    @Test
+    void aRunningStageHoldsASlotOfItsIslandsAskUntilItsJobEnds() {
+        // one slot each: job-1 runs on A and C, so job-2's two stages find one free Island, B
+        JobId second = new JobId("job-2");
+        PlacePipeline next = new PlacePipeline(CARGO, second, ALICE, PricePerUnit.of(1_000), MAX_UNITS,
+                Map.of(A, 64L, B, 64L, C, 64L), List.of(new IslandRtt(A, B, 400), new IslandRtt(A, C, 300),
+                new IslandRtt(B, C, 500)), T0.plusSeconds(1));
+        fixture.given(registered(), declared(), ask(A, 1_000, 100, "DE", 1), ask(B, 1_100, 100, "DE", 1),
+                        ask(C, 900, 100, "DE", 1), funded(), placed())
+                .when(next)
+                .expectEvents(new PipelineUnplaceable(CARGO, second, ALICE, 1, "no chain of 2 distinct Islands with"
+                        + " the memory and measured hops", T0.plusSeconds(1)));
+
+        // once job-1 ended, its Islands take job-2
+        fixture.given(registered(), declared(), ask(A, 1_000, 100, "DE", 1), ask(B, 1_100, 100, "DE", 1),
+                        ask(C, 900, 100, "DE", 1), funded(), placed(),
+                        new PipelineFailed(CARGO, JOB, ALICE, null, "gone", ESCROW, T0))
+                .when(next)
+                .expectEventsMatching(payloadsMatching(exactSequenceOf(instanceOf(PipelineFunded.class),
+                        instanceOf(PipelinePlaced.class), andNoMore())));
+    }
+
     private static PipelineFunded funded() {
         return new PipelineFunded(CARGO, JOB, ALICE, PricePerUnit.of(1_000), MAX_UNITS, ESCROW, T0);
     }
@@ -248,8 +270,12 @@ class PipelinePlacementTest {
     }
 
     private static AskPlaced ask(IslandId island, long rttMicros, long price, String country) {
-        return new AskPlaced(CARGO, island, HOST, PricePerUnit.of(price), new IslandConditions(Country.of(country), 2,
-                AvailabilitySchedule.ALWAYS, false, true, rttMicros, Karma.of(500)), T0.minusSeconds(40));
+        return ask(island, rttMicros, price, country, 2);
+    }
+
+    private static AskPlaced ask(IslandId island, long rttMicros, long price, String country, int slots) {
+        return new AskPlaced(CARGO, island, HOST, PricePerUnit.of(price), new IslandConditions(Country.of(country),
+                slots, AvailabilitySchedule.ALWAYS, false, true, rttMicros, Karma.of(500)), T0.minusSeconds(40));
     }
 
     private static UnitPrice price(long ask) {
