@@ -1,5 +1,6 @@
 package io.archipelago.coordinator.openai;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,6 +13,7 @@ import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.batch.api.BatchId;
 import io.archipelago.exchange.batch.api.SubmitBatch;
 import io.archipelago.exchange.ids.CargoType;
+import io.archipelago.exchange.market.api.PipelineShape;
 import io.archipelago.projections.batch.BatchProgressView;
 import io.archipelago.projections.batch.BatchItemView;
 import io.archipelago.projections.batch.BatchView;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -45,13 +48,15 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 
 /**
- * Batches of chat requests: {@code POST /batches} with {@code model}, {@code inputs} (up to {@value Batches#MAX_INPUTS}
- * chat request bodies, each with its {@code messages} and optionally {@code max_tokens}) and the bid terms of a single
+ * Batches of chat or embeddings requests: {@code POST /batches} with {@code model}, {@code inputs} (up to
+ * {@value Batches#MAX_INPUTS} chat request bodies, each with its {@code messages} and optionally {@code max_tokens}, or
+ * on an embeddings Cargo embeddings request bodies, each with its {@code input}) and the bid terms of a single
  * request ({@code X-Archipelago-*} headers or body fields, see {@link BidTermsResolver}), which apply to every item.
  * The batch is submitted to the event store ({@link SubmitBatch}), where {@link Batches} drives it, each item becoming
  * its own job, at most {@code archipelago.batches.max-attempts} attempts each; it is answered 202 at once with its id.
  * {@code GET /batches/{id}} shows the batch and each item (status, Island, attempts, units, cost) and, once it ended,
- * the results in input order; {@code GET /batches/{id}/events} streams its progress. Both read the batch read model,
+ * the results in input order (an embeddings item's is OpenAI's embeddings response); {@code GET /batches/{id}/events}
+ * streams its progress. Both read the batch read model,
  * on any node. A batch is its account's only: for any other key it is 404. Errors are RFC 7807 problems with a
  * {@code code}.
  */
@@ -60,6 +65,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
 final class BatchController {
 
     private static final long STREAM_TIMEOUT_MILLIS = 60 * 60 * 1000L;
+    /** The most texts one embeddings item embeds: its vectors are kept in the batch's events. */
+    static final int MAX_ITEM_TEXTS = 16;
     /** How long a submission waits for the read model to show the new batch before it answers from what it sent. */
     private static final Duration PROJECTED = Duration.ofSeconds(10);
 
@@ -67,21 +74,26 @@ final class BatchController {
     private final BatchViews views;
     private final ProgressStream stream;
     private final JobStreams jobStreams;
+    private final Function<String, Optional<PipelineShape>> pipelines;
     private final BidTermsResolver terms;
     private final KnownModels models;
+    private final EmbeddingModels embeddings;
     private final ObjectMapper json;
     private final Clock clock;
     private final int maxAttempts;
 
     BatchController(CommandGateway commands, BatchViews views, ProgressStream stream, IslandBridge bridge,
-                    BidTermsResolver terms, KnownModels models, ObjectMapper json, Clock clock,
+                    BidTermsResolver terms, KnownModels models, EmbeddingModels embeddings, ObjectMapper json,
+                    Clock clock,
                     @Value("${archipelago.batches.max-attempts:3}") int maxAttempts) {
         this.commands = commands;
         this.views = views;
         this.stream = stream;
         this.jobStreams = bridge.streams();
+        this.pipelines = bridge::pipelineOf;
         this.terms = terms;
         this.models = models;
+        this.embeddings = embeddings;
         this.json = json;
         this.clock = clock;
         this.maxAttempts = Math.max(1, maxAttempts);
@@ -100,6 +112,10 @@ final class BatchController {
         if (model.isBlank() || models.find(model).isEmpty()) {
             throw invalid("unknown_model", "`model` names a Cargo type on the exchange (GET /v1/models lists them), "
                     + "got '" + model + "'");
+        }
+        if (pipelines.apply(model).isPresent()) {
+            throw invalid("pipeline_not_batched", "`" + model + "` runs as a pipeline of stages, which batches do not "
+                    + "place yet: send its requests to /v1/embeddings one by one");
         }
         List<ObjectNode> inputs = inputs(body.path("inputs"), model);
         BidTerms bid;
@@ -143,10 +159,15 @@ final class BatchController {
                 .contentType(MediaType.TEXT_EVENT_STREAM).body(emitter);
     }
 
-    /** Each input as the job input of a chat request on {@code model}; any malformed one refuses the whole batch. */
+    /**
+     * Each input as the job input of a request on {@code model}: a chat request, or on an embeddings Cargo an
+     * embeddings request ({@code input}: a text or up to {@value #MAX_ITEM_TEXTS} texts); any malformed one refuses the
+     * whole batch.
+     */
     private List<ObjectNode> inputs(JsonNode inputs, String model) {
         if (!inputs.isArray() || inputs.isEmpty()) {
-            throw invalid("empty_batch", "`inputs` is a non-empty array of chat requests, each with its `messages`");
+            throw invalid("empty_batch", "`inputs` is a non-empty array of requests: chat requests with their "
+                    + "`messages`, or on an embeddings model embeddings requests with their `input`");
         }
         if (inputs.size() > Batches.MAX_INPUTS) {
             throw invalid("too_many_inputs", "a batch has at most " + Batches.MAX_INPUTS + " inputs, got "
@@ -160,12 +181,29 @@ final class BatchController {
             }
             ObjectNode request = ((ObjectNode) input).deepCopy().put("model", model);
             try {
-                jobs.add(ChatRequest.of(request).input(json));
+                jobs.add(embeddings.isEmbeddings(model) ? embeddingsInput(request) : ChatRequest.of(request)
+                        .input(json));
             } catch (OpenAiException malformed) {
                 throw invalid("invalid_input", "inputs[" + index + "]: " + malformed.getMessage());
             }
         }
         return jobs;
+    }
+
+    /** An embeddings item's job input, checked as {@code /v1/embeddings} checks a request. */
+    private ObjectNode embeddingsInput(ObjectNode request) {
+        EmbeddingsRequest embedding = EmbeddingsRequest.of(request);
+        embeddings.check(embedding);
+        if (embedding.texts().size() > MAX_ITEM_TEXTS) {
+            throw new OpenAiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "too_many_texts",
+                    "a batch item embeds at most " + MAX_ITEM_TEXTS + " texts, got " + embedding.texts().size()
+                            + ": spread them over more items");
+        }
+        if (embedding.base64()) {
+            throw new OpenAiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "invalid_encoding_format",
+                    "a batch's vectors are given as floats: leave `encoding_format` out or make it \"float\"");
+        }
+        return embedding.input(json);
     }
 
     /** The whole batch's worst case (every item at limit × maximum units) is a micro-credit amount. */
@@ -217,11 +255,30 @@ final class BatchController {
         }
         if (batch.finishedAt() != null) {
             ArrayNode results = view.putArray("results");
-            batch.items().forEach(item -> results.add(item.result()));
+            boolean vectors = embeddings.isEmbeddings(batch.model());
+            for (BatchItemView item : batch.items()) {
+                if (vectors) {
+                    results.add(embeddingsResult(item.result()));
+                } else {
+                    results.add(item.result());
+                }
+            }
         }
         view.putObject("links").put("self", "/batches/" + batch.id())
                 .put("events", "/batches/" + batch.id() + "/events");
         return view;
+    }
+
+    /** An embeddings item's result, OpenAI's embeddings response; null when it has none. */
+    private JsonNode embeddingsResult(@Nullable String result) {
+        if (result == null) {
+            return json.nullNode();
+        }
+        try {
+            return json.readTree(result);
+        } catch (JsonProcessingException unreadable) {
+            return json.getNodeFactory().textNode(result);
+        }
     }
 
     private static AccountId required(@Nullable AccountId account) {

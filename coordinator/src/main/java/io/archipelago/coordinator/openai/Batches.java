@@ -68,10 +68,13 @@ final class Batches {
     private final IslandBridge bridge;
     private final CommandGateway commands;
     private final ObjectMapper json;
+    private final EmbeddingModels embeddings;
     private final Clock clock;
     private final Map<JobId, Followed> followed = new ConcurrentHashMap<>();
 
-    Batches(JobDesk desk, IslandBridge bridge, CommandGateway commands, ObjectMapper json, Clock clock) {
+    Batches(JobDesk desk, IslandBridge bridge, CommandGateway commands, ObjectMapper json, EmbeddingModels embeddings,
+            Clock clock) {
+        this.embeddings = embeddings;
         this.desk = desk;
         this.bridge = bridge;
         this.commands = commands;
@@ -80,13 +83,20 @@ final class Batches {
     }
 
     /** An item's job whose output this node gathers. */
-    private record Followed(ItemRelay relay, StreamSubscription subscription) {
+    private record Followed(ItemOutput relay, StreamSubscription subscription) {
     }
 
     @EventHandler
     void on(ItemAttempted event) {
         JobId job = event.jobId();
-        ItemRelay relay = new ItemRelay();
+        ItemOutput relay;
+        try {
+            relay = output(event);
+        } catch (OpenAiException unusable) {
+            // checked at submission: an input that no longer reads as its request would be refused on every attempt
+            tell(new FailItem(event.batchId(), job, null, unusable.getMessage(), false, clock.instant()));
+            return;
+        }
         try {
             JobDesk.Placed placed = desk.place(job.value(), event.cargo().value(), event.account(),
                     BidTerms.of(event.terms()), input(event.input()), relay, Set.copyOf(event.avoid()),
@@ -178,6 +188,16 @@ final class Batches {
             gathered.subscription().close();
         }
         return gathered;
+    }
+
+    /** Chat text, or, on an embeddings Cargo, the vectors as {@code /v1/embeddings} answers them. */
+    private ItemOutput output(ItemAttempted event) {
+        if (!embeddings.isEmbeddings(event.cargo().value())) {
+            return new ItemRelay();
+        }
+        ObjectNode request = input(event.input()).deepCopy().put("model", event.cargo().value());
+        return new EmbeddingItemRelay(new EmbeddingRelay(json, EmbeddingsRequest.of(request),
+                embeddings.dimensions(event.cargo().value()), desk.bidTtl()));
     }
 
     private ObjectNode input(String input) {

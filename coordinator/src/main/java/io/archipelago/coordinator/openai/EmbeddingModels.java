@@ -45,6 +45,11 @@ final class EmbeddingModels {
         }
     }
 
+    /** Whether {@code model} is an embeddings Cargo, by the rule {@link #requireEmbeddings} refuses others by. */
+    boolean isEmbeddings(String model) {
+        return dimensions.containsKey(model) || model.startsWith(KIND);
+    }
+
     /** The length of {@code model}'s vectors, or null when it is not known here. */
     @Nullable Integer dimensions(String model) {
         return dimensions.get(model);

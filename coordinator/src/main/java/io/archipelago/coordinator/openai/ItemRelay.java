@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
  * than once (again after a resting bid outlived the desk's wait); chunks it already has are skipped by their
  * sequence number, so the text is each chunk once, in order.
  */
-final class ItemRelay implements JobRelay {
+final class ItemRelay implements ItemOutput {
 
     private final StringBuilder text = new StringBuilder();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -21,7 +21,8 @@ final class ItemRelay implements JobRelay {
     }
 
     /** Completes with the job's whole output when it completed, or exceptionally when its stream failed. */
-    CompletableFuture<String> finished() {
+    @Override
+    public CompletableFuture<String> finished() {
         return finished;
     }
 

@@ -1,6 +1,7 @@
 package io.archipelago.coordinator.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +57,7 @@ class BatchesTest {
     private static final String MODEL = "llm.chat.demo";
     private static final String OPERATOR = "test-operator";
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String EMBEDDINGS = "embeddings.minilm";
     private static final long DEPOSIT = MicroCredits.credits(10).value();
 
     private final ObjectMapper json = new ObjectMapper();
@@ -183,6 +186,53 @@ class BatchesTest {
         for (int index = 0; index < Batches.MAX_INPUTS; index++) {
             assertThat(done.path("results").get(index).asText()).contains(" word" + index + " ");
         }
+    }
+
+    @Test
+    void anEmbeddingsBatchGivesEachItemTheVectorsASingleRequestGives() throws Exception {
+        String account = openAccount(DEPOSIT);
+        String key = issueKey(account);
+        MarketViews markets = coordinator.getBean(MarketViews.class);
+        await().atMost(WAIT).until(() -> markets.find(EMBEDDINGS).map(market -> market.onlineAsks() > 0)
+                .orElse(false));
+        List<List<String>> texts = List.of(List.of("The capital of France is Paris."),
+                List.of("Islands sell compute at their own price.", "A batch fans out over Islands."),
+                List.of("Vectors come back in input order."));
+        StringBuilder inputs = new StringBuilder();
+        for (List<String> item : texts) {
+            inputs.append(inputs.isEmpty() ? "" : ",").append("{\"input\":").append(json.writeValueAsString(item))
+                    .append("}");
+        }
+
+        HttpResponse<String> created = post("/batches", key, "{\"model\":\"" + EMBEDDINGS + "\",\"inputs\":["
+                + inputs + "]}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        JsonNode done = awaitEnd(json.readTree(created.body()).path("id").asText(), key);
+
+        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("completed");
+        for (int item = 0; item < texts.size(); item++) {
+            JsonNode data = done.path("results").get(item).path("data");
+            assertThat(data).as("item %d", item).hasSize(texts.get(item).size());
+            for (int text = 0; text < texts.get(item).size(); text++) {
+                JsonNode single = json.readTree(post("/v1/embeddings", key, json.writeValueAsString(Map.of(
+                        "model", EMBEDDINGS, "input", texts.get(item).get(text), "encoding_format", "float")))
+                        .body()).path("data").get(0).path("embedding");
+                JsonNode batched = data.get(text).path("embedding");
+                assertThat(data.get(text).path("index").asInt()).isEqualTo(text);
+                assertThat(batched).hasSize(384).hasSameSizeAs(single);
+                for (int d = 0; d < single.size(); d++) {
+                    assertThat(batched.get(d).doubleValue()).as("item %d, text %d, dimension %d", item, text, d)
+                            .isCloseTo(single.get(d).doubleValue(), offset(1e-6));
+                }
+            }
+        }
+
+        // checked as /v1/embeddings checks a request, and small enough to keep in the batch's events
+        assertProblem(post("/batches", key, "{\"model\":\"" + EMBEDDINGS + "\",\"inputs\":[{\"input\":"
+                + json.writeValueAsString(Collections.nCopies(BatchController.MAX_ITEM_TEXTS + 1, "a text"))
+                + "}]}"), 400, "invalid_input");
+        assertProblem(post("/batches", key, "{\"model\":\"" + EMBEDDINGS + "\",\"inputs\":[{\"messages\":"
+                + "[{\"role\":\"user\",\"content\":\"hi\"}]}]}"), 400, "invalid_input");
     }
 
     @Test
