@@ -65,6 +65,8 @@ final class JobDesk {
     private static final Logger LOG = LoggerFactory.getLogger(JobDesk.class);
     /** How often a client waiting for its first token hears that the request is alive. */
     static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
+    /** When a pipeline no chain of Islands could take now may be tried again. */
+    static final Duration PIPELINE_RETRY_AFTER = Duration.ofSeconds(2);
 
     private final BidBatcher batcher;
     private final IslandBridge bridge;
@@ -221,9 +223,10 @@ final class JobDesk {
                     throw new OpenAiException(HttpStatus.PAYMENT_REQUIRED, "insufficient_quota",
                             "insufficient_quota", "the account's available credits do not cover limit x max units");
                 }
+                // the Islands measure the hops this plan lacked for the next request, and Islands come and go
                 throw new OpenAiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "no_pipeline",
                         "no chain of Islands can run " + model + "'s " + shape.stages().size() + " stages now: "
-                                + refusal);
+                                + refusal, PIPELINE_RETRY_AFTER);
             }
             return subscription;
         } catch (RuntimeException refused) {
