@@ -8,12 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.archipelago.access.Principal;
 import io.archipelago.exchange.account.api.HoldRefused;
 import io.archipelago.bridge.IslandBridge;
-import io.archipelago.bridge.stream.JobStreams;
 import io.archipelago.exchange.ids.AccountId;
 import io.archipelago.exchange.batch.api.BatchId;
 import io.archipelago.exchange.batch.api.SubmitBatch;
 import io.archipelago.exchange.ids.CargoType;
-import io.archipelago.exchange.market.api.PipelineShape;
 import io.archipelago.projections.batch.BatchProgressView;
 import io.archipelago.projections.batch.BatchItemView;
 import io.archipelago.projections.batch.BatchView;
@@ -26,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -73,8 +70,7 @@ final class BatchController {
     private final CommandGateway commands;
     private final BatchViews views;
     private final ProgressStream stream;
-    private final JobStreams jobStreams;
-    private final Function<String, Optional<PipelineShape>> pipelines;
+    private final IslandBridge bridge;
     private final BidTermsResolver terms;
     private final KnownModels models;
     private final EmbeddingModels embeddings;
@@ -89,8 +85,7 @@ final class BatchController {
         this.commands = commands;
         this.views = views;
         this.stream = stream;
-        this.jobStreams = bridge.streams();
-        this.pipelines = bridge::pipelineOf;
+        this.bridge = bridge;
         this.terms = terms;
         this.models = models;
         this.embeddings = embeddings;
@@ -113,7 +108,7 @@ final class BatchController {
             throw invalid("unknown_model", "`model` names a Cargo type on the exchange (GET /v1/models lists them), "
                     + "got '" + model + "'");
         }
-        if (pipelines.apply(model).isPresent()) {
+        if (bridge.pipelineOf(model).isPresent()) {
             throw invalid("pipeline_not_batched", "`" + model + "` runs as a pipeline of stages, which batches do not "
                     + "place yet: send its requests to /v1/embeddings one by one");
         }
@@ -154,7 +149,7 @@ final class BatchController {
         ResponseBodyEmitter emitter = new ResponseBodyEmitter(STREAM_TIMEOUT_MILLIS);
         stream.subscribe(seq -> views.progress(id, seq).stream()
                 .map(event -> new ProgressStream.Event(event.seq(), event.type(), event.data())).toList(),
-                BatchProgressView.LAST, emitter, LiveJobProgress.ofBatch(jobStreams, json));
+                BatchProgressView.LAST, emitter, LiveJobProgress.ofBatch(bridge.streams(), json));
         return ResponseEntity.ok().cacheControl(CacheControl.noCache())
                 .contentType(MediaType.TEXT_EVENT_STREAM).body(emitter);
     }

@@ -89,9 +89,10 @@ final class Batches {
     @EventHandler
     void on(ItemAttempted event) {
         JobId job = event.jobId();
+        ObjectNode input = input(event.input());
         ItemOutput relay;
         try {
-            relay = output(event);
+            relay = output(event, input);
         } catch (OpenAiException unusable) {
             // checked at submission: an input that no longer reads as its request would be refused on every attempt
             tell(new FailItem(event.batchId(), job, null, unusable.getMessage(), false, clock.instant()));
@@ -99,7 +100,7 @@ final class Batches {
         }
         try {
             JobDesk.Placed placed = desk.place(job.value(), event.cargo().value(), event.account(),
-                    BidTerms.of(event.terms()), input(event.input()), relay, Set.copyOf(event.avoid()),
+                    BidTerms.of(event.terms()), input, relay, Set.copyOf(event.avoid()),
                     event.batchId().hold());
             followed.put(job, new Followed(relay, placed.subscription()));
             tell(new RecordItemBid(event.batchId(), job, placed.outcome().islandId(), clock.instant()));
@@ -191,11 +192,11 @@ final class Batches {
     }
 
     /** Chat text, or, on an embeddings Cargo, the vectors as {@code /v1/embeddings} answers them. */
-    private ItemOutput output(ItemAttempted event) {
+    private ItemOutput output(ItemAttempted event, ObjectNode input) {
         if (!embeddings.isEmbeddings(event.cargo().value())) {
             return new ItemRelay();
         }
-        ObjectNode request = input(event.input()).deepCopy().put("model", event.cargo().value());
+        ObjectNode request = input.deepCopy().put("model", event.cargo().value());
         return new EmbeddingItemRelay(new EmbeddingRelay(json, EmbeddingsRequest.of(request),
                 embeddings.dimensions(event.cargo().value()), desk.bidTtl()));
     }

@@ -6,14 +6,12 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The output of one embeddings item of a batch: its vectors checked and gathered by an {@link EmbeddingRelay}, as
- * {@code /v1/embeddings} gathers them, into OpenAI's embeddings response, kept as the item's result. It may be
- * subscribed to the job's stream more than once; chunks it already has are skipped by their sequence number.
+ * {@code /v1/embeddings} gathers them, into OpenAI's embeddings response, kept as the item's result.
  */
-final class EmbeddingItemRelay implements ItemOutput {
+final class EmbeddingItemRelay extends ItemOutput {
 
     private final EmbeddingRelay vectors;
     private final CompletableFuture<String> finished;
-    private long nextSeq;
 
     EmbeddingItemRelay(EmbeddingRelay vectors) {
         this.vectors = vectors;
@@ -26,16 +24,13 @@ final class EmbeddingItemRelay implements ItemOutput {
     }
 
     @Override
-    public CompletableFuture<String> finished() {
+    CompletableFuture<String> finished() {
         return finished;
     }
 
     @Override
-    public synchronized void onChunk(StreamChunk chunk) {
-        if (chunk.seq() >= nextSeq) {
-            nextSeq = chunk.seq() + 1;
-            vectors.onChunk(chunk);
-        }
+    void take(StreamChunk chunk) {
+        vectors.onChunk(chunk);
     }
 
     @Override

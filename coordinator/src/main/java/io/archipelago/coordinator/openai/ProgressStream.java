@@ -55,21 +55,6 @@ final class ProgressStream implements AutoCloseable {
         void send(String type, String data);
     }
 
-    /** A stream of its read model's events alone. */
-    static final Tap NO_TAP = new Tap() {
-        @Override
-        public void passed(Event event) {
-        }
-
-        @Override
-        public void caughtUp(Sink sink) {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
     /** How often a subscriber looks for the next events. */
     private static final Duration POLL = Duration.ofMillis(200);
 
@@ -84,12 +69,10 @@ final class ProgressStream implements AutoCloseable {
         });
     }
 
-    /** Sends the events of {@code source} to {@code emitter} from the first, until one of type {@code last}. */
-    void subscribe(Source source, String last, ResponseBodyEmitter emitter) {
-        subscribe(source, last, emitter, NO_TAP);
-    }
-
-    /** As {@link #subscribe(Source, String, ResponseBodyEmitter)}, with the events {@code tap} adds. */
+    /**
+     * Sends the events of {@code source} to {@code emitter} from the first, until one of type {@code last}, with the
+     * events {@code tap} adds.
+     */
     void subscribe(Source source, String last, ResponseBodyEmitter emitter, Tap tap) {
         Subscriber subscriber = new Subscriber(source, last, emitter, tap);
         subscriber.polling = readers.scheduleWithFixedDelay(subscriber, 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
@@ -170,7 +153,7 @@ final class ProgressStream implements AutoCloseable {
         }
 
         void stop() {
-            if (!ended && tap != NO_TAP) {
+            if (!ended) {
                 // off this subscriber's lock: a tap's delivery may be waiting on it to send
                 try {
                     readers.execute(tap::close);

@@ -30,6 +30,7 @@ import io.archipelago.exchange.karma.KarmaPolicy;
 import io.archipelago.exchange.ids.Karma;
 import io.archipelago.exchange.karma.api.KarmaChanged;
 import io.archipelago.exchange.karma.api.KarmaReason;
+import io.archipelago.exchange.market.api.PipelineStage;
 import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.ids.JobId;
 import io.archipelago.exchange.market.api.Markets;
@@ -133,8 +134,8 @@ public class Island {
 
     @CommandHandler
     void handle(ReportIslandMemory command) {
-        if (command.memoryMib() < 0 || command.memoryMib() > ReportIslandMemory.MAX_MEMORY_MIB) {
-            throw new IllegalArgumentException("an Island reports 0-" + ReportIslandMemory.MAX_MEMORY_MIB
+        if (command.memoryMib() < 0 || command.memoryMib() > PipelineStage.MAX_MEMORY_MIB) {
+            throw new IllegalArgumentException("an Island reports 0-" + PipelineStage.MAX_MEMORY_MIB
                     + " MiB of memory, got " + command.memoryMib());
         }
         if (command.memoryMib() != memoryMib) {

@@ -37,6 +37,7 @@ import io.archipelago.exchange.market.RepositoryMarkets;
 import io.archipelago.exchange.market.api.AskPlaced;
 import io.archipelago.exchange.market.api.BidSubmitted;
 import io.archipelago.exchange.market.api.CargoRegistered;
+import io.archipelago.exchange.market.api.PipelineStage;
 import io.archipelago.exchange.ids.CargoType;
 import io.archipelago.exchange.market.api.CargoUnit;
 import io.archipelago.exchange.market.api.IslandConditionsChanged;
@@ -364,7 +365,7 @@ class IslandTest {
                 .expectException(IllegalArgumentException.class)
                 .expectNoEvents();
         fixture.given(registered(), online())
-                .when(new ReportIslandMemory(ISLAND, ReportIslandMemory.MAX_MEMORY_MIB + 1, T0))
+                .when(new ReportIslandMemory(ISLAND, PipelineStage.MAX_MEMORY_MIB + 1, T0))
                 .expectException(IllegalArgumentException.class)
                 .expectNoEvents();
     }

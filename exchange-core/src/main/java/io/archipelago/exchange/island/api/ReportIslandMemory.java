@@ -9,7 +9,4 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * a pipeline stage may be planned on.
  */
 public record ReportIslandMemory(@TargetAggregateIdentifier IslandId islandId, long memoryMib, Instant at) {
-
-    /** The most memory an Island may report, in MiB: 4 TiB, as much as a pipeline stage may need. */
-    public static final long MAX_MEMORY_MIB = 4_194_304;
 }

@@ -6,13 +6,16 @@ package io.archipelago.exchange.market.api;
  */
 public record PipelineStage(int fromLayer, int toLayer, long memoryMib) {
 
+    /** The most memory a stage may need, and an Island may report, in MiB: 4 TiB. */
+    public static final long MAX_MEMORY_MIB = 4_194_304;
+
     public PipelineStage {
         if (fromLayer < 0 || toLayer <= fromLayer || toLayer > 10_000) {
             throw new IllegalArgumentException("a stage runs layers [from, to) with 0 <= from < to <= 10000, got ["
                     + fromLayer + ", " + toLayer + ")");
         }
-        if (memoryMib < 0 || memoryMib > 4_194_304) {
-            throw new IllegalArgumentException("a stage needs 0-4194304 MiB, got " + memoryMib);
+        if (memoryMib < 0 || memoryMib > MAX_MEMORY_MIB) {
+            throw new IllegalArgumentException("a stage needs 0-" + MAX_MEMORY_MIB + " MiB, got " + memoryMib);
         }
     }
 }
